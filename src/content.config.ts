@@ -1,0 +1,15 @@
+import { docsSchema } from '@astrojs/starlight/schema';
+import { defineCollection } from 'astro:content';
+import { z } from 'astro/zod';
+import { glob } from 'astro/loaders';
+
+export const collections = {
+	docs: defineCollection({
+		loader: glob({ base: './content/chapters', pattern: '[0-9][0-9]-*.mdx' }),
+		schema: docsSchema({
+			extend: z.object({
+				lab: z.string().optional().describe('Lab file in examples/labs/ the chapter runs on'),
+			}),
+		}),
+	}),
+};
