@@ -1,0 +1,40 @@
+import type { BenchResults } from './run.ts';
+import { formatTable, kb } from './table.ts';
+
+/** The results as the tables `npm run bench` prints. */
+export function formatResults(r: BenchResults): string {
+	const out: string[] = [`bench ${r.date} · commit ${r.commit} · ${r.machine.cpu} ×${r.machine.cores} · ${r.machine.memoryGiB} GiB · Linux ${r.machine.kernel} · Node ${r.machine.node} · ${r.machine.chromium}`];
+	if (r.site) {
+		const s = r.site;
+		out.push('', `Site: astro build ${s.buildMs.median} ms (median of ${s.buildMs.runs.length}: ${s.buildMs.runs.join(', ')}); ${s.files} files, ${kb(s.totalBytes)} KB; Pagefind index ${kb(s.pagefindBytes)} KB`);
+		const rows: (string | number)[][] = [['page (KB)', 'HTML', 'HTML gz', 'CSS', 'CSS gz', 'JS', 'JS gz', 'JS gz w/ terminal']];
+		for (const p of s.pages)
+			rows.push([p.page, kb(p.before.html.raw), kb(p.before.html.gzip), kb(p.before.css.raw), kb(p.before.css.gzip), kb(p.before.js.raw), kb(p.before.js.gzip), p.afterTerminal ? kb(p.afterTerminal.js.gzip) : '-']);
+		rows.push(['Starlight starter', kb(s.starter.html.raw), kb(s.starter.html.gzip), kb(s.starter.css.raw), kb(s.starter.css.gzip), kb(s.starter.js.raw), kb(s.starter.js.gzip), '-']);
+		out.push(formatTable(rows), `chapter page / Starlight starter page (HTML+CSS+JS gzip, before interaction): ${s.chapterOverStarter}×`);
+	}
+	if (r.lighthouse) {
+		const rows: (string | number)[][] = [['Lighthouse', 'preset', 'perf', 'a11y', 'best', 'SEO', 'LCP ms', 'TBT ms', 'CLS']];
+		for (const l of r.lighthouse) rows.push([new URL(l.url).pathname, l.preset, l.performance, l.accessibility, l.bestPractices, l.seo, l.lcp, l.tbt, l.cls]);
+		out.push('', formatTable(rows));
+	}
+	const engineRows = (t: NonNullable<BenchResults['verify']>, label: string) => {
+		const rows: (string | number)[][] = [[`${label} chapter`, 'commands', 'ms']];
+		for (const c of t.chapters) rows.push([c.chapter, c.commands, c.ms]);
+		rows.push(['whole book', t.commands, t.totalMs]);
+		return formatTable(rows);
+	};
+	if (r.verify)
+		out.push('', `Verify (kernel engine): whole book ${r.verify.totalMs} ms (median of ${r.verify.runs}, chapters one at a time), ${r.verify.commandsPerSecond} commands/s; empty sandbox start+teardown ${r.verify.sandboxMs} ms`, engineRows(r.verify, 'kernel'));
+	if (r.sim) {
+		out.push('', `Simulator: whole book ${r.sim.totalMs} ms (median of ${r.sim.runs}), ${r.sim.commandsPerSecond} commands/s; heap per lab ${kb(r.sim.heapPerLabBytes)} KB; createLab ${Object.entries(r.sim.createLabMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+		if (r.sim.clickToPromptMs) out.push(`terminal click → prompt in Chromium: ${r.sim.clickToPromptMs.median} ms (median of 5: ${r.sim.clickToPromptMs.runs.join(', ')})`);
+		out.push(engineRows(r.sim, 'sim'));
+	}
+	if (r.simOverKernel) {
+		const rows: (string | number)[][] = [['sim / kernel', 'ratio']];
+		for (const c of r.simOverKernel) rows.push([c.chapter, c.ratio]);
+		out.push('', formatTable(rows));
+	}
+	return out.join('\n');
+}

@@ -1,0 +1,133 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKernelEngine } from '../lab/kernel.ts';
+import { labNames, loadLab } from '../lab/load.ts';
+import { createSimEngine } from '../lab/sim.ts';
+import { loadBook } from '../runbook/load.ts';
+import { launchChromium, CHROMIUM_PATH } from './browser.ts';
+import { timeBook, timeEmptyLab, type BookTiming } from './engines.ts';
+import { runLighthouse, type LighthouseFigures } from './lighthouse.ts';
+import { currentCommit, describeMachine, type MachineDescription } from './machine.ts';
+import { measurePage, type PageWeight } from './page-weight.ts';
+import { startPreview } from './preview.ts';
+import { dirSize, timeBuild } from './site.ts';
+import { measureSimulatorCosts, type SimulatorCosts } from './simulator.ts';
+import { buildStarlightStarter } from './starter.ts';
+import { hasTerminal, openTerminal, timeClickToPrompt } from './terminal.ts';
+import { round } from './stats.ts';
+
+/** Which parts to run; all by default. */
+export interface BenchOptions {
+	root: string;
+	runs: number;
+	only?: readonly ('site' | 'lighthouse' | 'verify' | 'sim')[];
+	log: (line: string) => void;
+}
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+	date: string;
+	commit: string;
+	machine: MachineDescription;
+	site?: {
+		buildMs: { runs: number[]; median: number };
+		totalBytes: number;
+		files: number;
+		pagefindBytes: number;
+		pages: { page: string; before: PageWeight; afterTerminal?: PageWeight }[];
+		starter: PageWeight;
+		/** Chapter page bytes (gzip, HTML+CSS+JS, before interaction) over the Starlight starter page's. */
+		chapterOverStarter: number;
+	};
+	lighthouse?: LighthouseFigures[];
+	verify?: BookTiming & { sandboxMs: number };
+	sim?: BookTiming & SimulatorCosts & { clickToPromptMs?: { runs: number[]; median: number } };
+	/** Per chapter: simulator time over kernel time. */
+	simOverKernel?: { chapter: string; ratio: number }[];
+}
+
+const sum = (w: PageWeight) => w.html.gzip + w.css.gzip + w.js.gzip;
+
+/** Runs the benchmark and writes bench/results.json. */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+	const { root, runs, log } = options;
+	const want = (part: 'site' | 'lighthouse' | 'verify' | 'sim') => !options.only?.length || options.only.includes(part);
+	const book = loadBook(root).map((chapter) => ({ chapter, lab: loadLab(chapter.lab, root) }));
+	const results: BenchResults = { date: new Date().toISOString(), commit: currentCommit(root), machine: describeMachine(CHROMIUM_PATH) };
+	const chapterPages = book.map(({ chapter }) => chapter.id);
+	const sampled = [chapterPages[0], chapterPages[Math.floor(chapterPages.length / 2)], chapterPages.at(-1)].filter(
+		(c): c is string => c !== undefined,
+	);
+
+	if (want('site') || want('lighthouse') || want('sim')) {
+		log(`site: astro build × ${runs}`);
+		const buildMs = await timeBuild(root, runs);
+		const preview = await startPreview(root);
+		const browser = await launchChromium();
+		try {
+			if (want('site')) {
+				const total = dirSize(join(root, 'dist'));
+				const pages: NonNullable<BenchResults['site']>['pages'] = [];
+				for (const page of ['', ...chapterPages]) {
+					log(`site: page weight /${page}`);
+					const url = `${preview.url}${page ? `${page}/` : ''}`;
+					const terminal = page !== '' && (await hasTerminal(browser, url));
+					const measured = await measurePage(browser, url, terminal ? openTerminal : undefined);
+					pages.push({ page: `/${page}`, before: measured.before, ...(measured.after ? { afterTerminal: measured.after } : {}) });
+				}
+				log('site: Starlight starter page');
+				const starterDir = buildStarlightStarter(join(root, 'bench/tmp/starter'));
+				const starterPreview = await startPreview(starterDir);
+				const starter = (await measurePage(browser, `${starterPreview.url}guides/example/`)).before;
+				await starterPreview.stop();
+				const chapters = pages.filter((p) => p.page !== '/');
+				const meanChapter = chapters.reduce((n, p) => n + sum(p.before), 0) / Math.max(chapters.length, 1);
+				results.site = {
+					buildMs,
+					totalBytes: total.bytes,
+					files: total.files,
+					pagefindBytes: dirSize(join(root, 'dist/pagefind')).bytes,
+					pages,
+					starter,
+					chapterOverStarter: round(meanChapter / sum(starter), 2),
+				};
+			}
+			if (want('lighthouse')) {
+				log('lighthouse: landing page and three chapters, mobile and desktop');
+				results.lighthouse = await runLighthouse([preview.url, ...sampled.map((c) => `${preview.url}${c}/`)]);
+			}
+			if (want('sim') && sampled[0] && (await hasTerminal(browser, `${preview.url}${sampled[0]}/`))) {
+				log('sim: click to prompt in Chromium × 5');
+				results.sim = { ...(results.sim as NonNullable<BenchResults['sim']>), clickToPromptMs: await timeClickToPrompt(browser, `${preview.url}${sampled[0]}/`, 5) };
+			}
+		} finally {
+			await browser.close();
+			await preview.stop();
+		}
+	}
+
+	if (want('verify')) {
+		const engine = createKernelEngine();
+		log(`verify: kernel engine, whole book × ${runs}`);
+		const timing = await timeBook(engine, book, runs);
+		log('verify: empty sandbox × 5');
+		const sandboxMs = await timeEmptyLab(engine, loadLab('machine', root), 5);
+		results.verify = { ...timing, sandboxMs };
+	}
+
+	if (want('sim')) {
+		log(`sim: replay the whole book × ${runs}`);
+		const timing = await timeBook(createSimEngine(), book, runs);
+		const costs = await measureSimulatorCosts(labNames(root).map((n) => loadLab(n, root)));
+		results.sim = { ...results.sim, ...timing, ...costs };
+	}
+
+	if (results.sim && results.verify) {
+		const kernel = new Map(results.verify.chapters.map((c) => [c.chapter, c.ms]));
+		results.simOverKernel = results.sim.chapters.map((c) => ({ chapter: c.chapter, ratio: round(c.ms / (kernel.get(c.chapter) ?? NaN), 4) }));
+	}
+
+	mkdirSync(join(root, 'bench'), { recursive: true });
+	writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+	return results;
+}
