@@ -5,7 +5,7 @@ import { glob } from 'astro/loaders';
 
 export const collections = {
 	docs: defineCollection({
-		loader: glob({ base: './content/chapters', pattern: '[0-9][0-9]-*.mdx' }),
+		loader: glob({ base: `${process.env.NETBOOK_BOOK ?? './content'}/chapters`, pattern: '[0-9][0-9]-*.mdx' }),
 		schema: docsSchema({
 			extend: z.object({
 				lab: z.string().optional().describe('Lab file in examples/labs/ the chapter runs on'),

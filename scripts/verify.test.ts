@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/lib/lab/load.ts';
+import { chapterSource, fixtureBook } from '../src/lib/lab/safety-helpers.ts';
+
+const ok = chapterSource('two-hosts', [{ commands: ['true'] }]);
+const root = fixtureBook({
+	'01-attr': chapterSource('two-hosts', [{ meta: 'colour=red', commands: ['true'] }]),
+	'02-host': chapterSource('two-hosts', [{ meta: 'host=carol', commands: ['true'] }]),
+	'03-cont': chapterSource('two-hosts', [{ commands: ['ip link add a \\'] }]),
+	'04-norun': chapterSource('two-hosts', [{ meta: 'norun=""', commands: ['docker ps'] }]),
+	'05-ok': ok,
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function verify(...args: string[]) {
+	const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/verify.ts'), '--root', root, ...args], { cwd: ROOT, encoding: 'utf8' });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('verify on bad input', () => {
+	it.each([
+		['01', /^verify: content\/chapters\/01-attr\.mdx:9: unknown attribute "colour"\n  hint: [^\n]+\n$/],
+		['02', /^verify: content\/chapters\/02-host\.mdx:9: unknown host "carol" in lab "two-hosts"\n  hint: hosts of this lab: alice, bob\n$/],
+		['03', /^verify: content\/chapters\/03-cont\.mdx:10: the command ends with "\\" but the block ends before its continuation\n  hint: [^\n]+\n$/],
+		['04', /^verify: content\/chapters\/04-norun\.mdx:9: attribute "norun" needs a value[^\n]*\n  hint: [^\n]+\n$/],
+		['99', /^verify: no chapter matches "99" \(chapters: 01-attr, 02-host, 03-cont, 04-norun, 05-ok\)\n$/],
+	])('chapter %s: one clear error naming file and line, exit 2', (chapter, message) => {
+		const { code, stdout, stderr } = verify('--chapter', chapter);
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(message);
+		expect(code).toBe(2);
+	});
+
+	it('refuses bad options and recording snapshots from the simulator', () => {
+		expect(verify('--nope').code).toBe(2);
+		expect(verify('--update', '--engine', 'sim').stderr).toBe('verify: snapshots are recorded from the real kernel only: drop --engine sim\n');
+		expect(verify('--engine', 'qemu').stderr).toBe('verify: unknown engine "qemu" (kernel or sim)\n');
+	});
+});

@@ -1,0 +1,121 @@
+// npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC]
+// Runs every chapter's shell blocks on a real kernel (sealed sandbox) or the simulator and checks
+// them against content/snapshots/ (or rewrites them). See docs/verify.md.
+// Exit codes: 0 all good, 1 mismatches or failures, 2 bad input or the engine refused to run.
+import { parseArgs } from 'node:util';
+import { EngineRefusedError, type Engine } from '../src/lib/lab/engine.ts';
+import { createKernelEngine, kernelHostWarnings } from '../src/lib/lab/kernel.ts';
+import { ROOT } from '../src/lib/lab/load.ts';
+import { createSimEngine } from '../src/lib/lab/sim.ts';
+import { RunbookError } from '../src/lib/runbook/errors.ts';
+import { formatOutcome, formatSummary } from '../src/lib/snapshot/report.ts';
+import { verifyBook, type VerifyEvent } from '../src/lib/snapshot/verify.ts';
+
+const fail = (message: string): never => {
+	process.stderr.write(`verify: ${message}\n`);
+	process.exit(2);
+};
+
+let args;
+try {
+	args = parseArgs({
+		options: {
+			check: { type: 'boolean' },
+			update: { type: 'boolean' },
+			chapter: { type: 'string', multiple: true },
+			engine: { type: 'string', default: 'kernel' },
+			timeout: { type: 'string', default: '30' },
+			concurrency: { type: 'string', default: '2' },
+			root: { type: 'string' },
+			help: { type: 'boolean', short: 'h' },
+		},
+		allowPositionals: false,
+	}).values;
+} catch (e) {
+	fail(`${(e as Error).message}\n  hint: npm run verify -- [--check|--update] [--chapter NAME] [--engine kernel|sim]`);
+}
+if (args?.help) {
+	process.stdout.write(
+		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC] [--concurrency N]\n' +
+			'  --check     (default) re-run every chapter and compare with content/snapshots/\n' +
+			'  --update    re-run and rewrite the snapshots (kernel engine only)\n' +
+			'  --chapter   only chapters whose id starts with NAME (repeatable)\n',
+	);
+	process.exit(0);
+}
+if (!args) process.exit(2);
+if (args.check && args.update) fail('--check and --update exclude each other');
+const mode = args.update ? 'update' : 'check';
+if (args.engine !== 'kernel' && args.engine !== 'sim') fail(`unknown engine "${args.engine}" (kernel or sim)`);
+if (mode === 'update' && args.engine !== 'kernel') fail('snapshots are recorded from the real kernel only: drop --engine sim');
+const timeoutSec = Number(args.timeout);
+const concurrency = Number(args.concurrency);
+if (!(timeoutSec > 0)) fail(`--timeout needs a number of seconds, not "${args.timeout}"`);
+if (!(concurrency >= 1)) fail(`--concurrency needs a positive number, not "${args.concurrency}"`);
+
+const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelEngine();
+if (engine.name === 'kernel') for (const warning of kernelHostWarnings()) process.stderr.write(`verify: warning: ${warning}\n`);
+const tty = process.stderr.isTTY === true;
+const running = new Map<string, string>();
+let finished = 0;
+let total = 0;
+const draw = (): void => {
+	if (!tty) return;
+	const line = [...running.entries()].map(([c, p]) => `${c} ${p}`).join('  ');
+	process.stderr.write(`\r\x1b[K[${finished}/${total}] ${line}`.slice(0, (process.stderr.columns ?? 100) + 4));
+};
+const clear = (): void => {
+	if (tty) process.stderr.write('\r\x1b[K');
+};
+const onEvent = (e: VerifyEvent): void => {
+	if (e.type === 'plan') total = e.chapters.length;
+	else if (e.type === 'start') running.set(e.chapter, `0/${e.commands}`);
+	else if (e.type === 'progress') running.set(e.chapter, `${e.done}/${e.total}`);
+	else {
+		running.delete(e.outcome.chapter);
+		finished++;
+		clear();
+		const text = formatOutcome(e.outcome);
+		const took = `${(e.outcome.ms / 1000).toFixed(1)} s`;
+		const mark = text ? '✗' : '✓';
+		const note = mode === 'update' && e.outcome.written ? ', snapshot written' : '';
+		process.stdout.write(`${mark} ${e.outcome.chapter} (${e.outcome.commands} commands, ${took}${note})\n${text ? `${text}\n\n` : ''}`);
+	}
+	draw();
+};
+
+// If our parent dies (e.g. `tsx` killed with SIGKILL), stop: the sandboxes die with us.
+const parent = process.ppid;
+const watchdog = setInterval(() => {
+	if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
+}, 500);
+watchdog.unref();
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+	process.on(signal, () => {
+		controller.abort();
+		clear();
+		process.stderr.write(`verify: stopped by ${signal}\n`);
+		process.exit(130);
+	});
+
+try {
+	const root = args.root ?? ROOT;
+	const report = await verifyBook({
+		root,
+		mode,
+		engine,
+		only: args.chapter ?? [],
+		concurrency,
+		timeoutSec,
+		signal: controller.signal,
+		onEvent,
+	});
+	clear();
+	process.stdout.write(`${formatSummary(report)}\n`);
+	process.exit(report.mismatches + report.failures + report.errors > 0 ? 1 : 0);
+} catch (e) {
+	clear();
+	if (e instanceof RunbookError || e instanceof EngineRefusedError) fail(e.message);
+	fail((e as Error).message);
+}

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import type { CollectionEntry } from 'astro:content';
+import { loadLab } from '../lib/lab/load.ts';
+import type { Lab } from '../lib/lab/schema.ts';
+import { loadChapter } from '../lib/runbook/load.ts';
+import type { Chapter } from '../lib/runbook/types.ts';
+import { snapshotFileOf } from '../plugins/recorded-output/book.ts';
+import { readSnapshot, type Snapshot } from '../plugins/recorded-output/snapshot.ts';
+
+/**
+ * Repository root at build time. Astro runs from the project root; code bundled by Vite cannot
+ * rely on `import.meta.dirname` (src/lib/lab's ROOT), so pages pass this root explicitly.
+ */
+export const SITE_ROOT = process.cwd();
+
+/** What a chapter page shows besides its prose: the parsed chapter, its lab and its recording. */
+export interface ChapterData {
+	chapter: Chapter;
+	lab: Lab;
+	snapshot: Snapshot | undefined;
+	/** Site-relative address of the chapter's script, e.g. /scripts/05-veth-pairs.sh. */
+	scriptHref: string;
+}
+
+/** True for an entry of the book's chapters (as opposed to the landing page or a 404). */
+export function isChapter(entry: CollectionEntry<'docs'> | { filePath?: string; data?: object }): boolean {
+	return typeof entry.filePath === 'string' && /(^|\/)\d\d-[a-z0-9-]+\.mdx$/.test(entry.filePath) && 'lab' in (entry.data ?? {});
+}
+
+/** Loads a chapter entry's data; `base` is the site's base path (import.meta.env.BASE_URL). */
+export function chapterData(entry: { id: string; filePath?: string }, base = '/'): ChapterData {
+	const file = resolve(SITE_ROOT, entry.filePath ?? '');
+	const chapter = loadChapter(file, SITE_ROOT);
+	return {
+		chapter,
+		lab: loadLab(chapter.lab, SITE_ROOT),
+		snapshot: readSnapshot(snapshotFileOf(file)),
+		scriptHref: `${base.replace(/\/$/, '')}/scripts/${chapter.id}.sh`,
+	};
+}

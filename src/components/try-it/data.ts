@@ -1,0 +1,26 @@
+/**
+ * What the page hands the terminal: the chapter, its lab and its blocks, written by TryIt.astro
+ * as JSON into the page (not JavaScript, so it costs no script budget) and read on the client.
+ */
+import type { Lab } from '../../lib/lab/schema.ts';
+import type { ScriptBlock } from '../../lib/terminal/script.ts';
+
+/** The chapter as the terminal needs it. */
+export interface TryItData {
+	/** Chapter id, e.g. `05-veth-pairs`. */
+	chapter: string;
+	title: string;
+	/** The lab definition, as src/lib/lab parsed it (defaults filled in). */
+	lab: Lab;
+	blocks: ScriptBlock[];
+}
+
+/** Reads the JSON TryIt.astro wrote inside `root`. */
+export function readData(root: HTMLElement): TryItData | undefined {
+	const text = root.querySelector('script[type="application/json"]')?.textContent;
+	try {
+		return text ? (JSON.parse(text) as TryItData) : undefined;
+	} catch {
+		return undefined;
+	}
+}

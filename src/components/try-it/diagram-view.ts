@@ -1,0 +1,48 @@
+/**
+ * The live diagram: the simulator's state drawn with the same topology code as the book's
+ * diagrams (the hand layout: synchronous, well under a millisecond per command, see
+ * docs/topology.md), redrawn whenever a command changed the state.
+ */
+import type { Lab } from '../../lib/lab/schema.ts';
+import type { EngineState } from '../../lib/terminal/engine.ts';
+import { renderTopologySvg, toTopology, type Topology } from '../../lib/topology/index.ts';
+import { h } from './dom.ts';
+
+/** The diagram beside the terminal. */
+export class DiagramView {
+	readonly element: HTMLElement;
+	private readonly holder: HTMLElement;
+	private highlighted: string[] = [];
+	/** The topology last drawn (the packet walk maps its steps onto it). */
+	topology: Topology | undefined;
+	/** Milliseconds the last redraw took (state → SVG in the page), for the docs' figures. */
+	lastRenderMs = 0;
+
+	constructor(private readonly lab: Lab) {
+		this.holder = h('div', { class: 'nb-td-svg' });
+		this.element = h(
+			'figure',
+			{ class: 'nb-td' },
+			this.holder,
+			h('figcaption', {}, 'The lab now, as the simulator has it: redrawn after each command.'),
+		);
+	}
+
+	/** Draws `state`; highlights survive a redraw. */
+	render(state: EngineState): void {
+		const started = performance.now();
+		this.topology = toTopology(state, this.lab);
+		this.holder.innerHTML = renderTopologySvg(this.topology, { id: 'nb-live', title: `The ${this.lab.name} lab now, in the simulator` });
+		this.lastRenderMs = performance.now() - started;
+		this.element.dataset['renders'] = String(Number(this.element.dataset['renders'] ?? 0) + 1);
+		this.highlight(this.highlighted);
+	}
+
+	/** Highlights the elements with these data-ids (and only them). */
+	highlight(ids: string[]): void {
+		this.highlighted = ids;
+		for (const el of this.holder.querySelectorAll('.hl')) el.classList.remove('hl');
+		for (const id of ids)
+			for (const el of this.holder.querySelectorAll(`[data-id="${CSS.escape(id)}"]`)) el.classList.add('hl');
+	}
+}

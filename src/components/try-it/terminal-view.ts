@@ -1,0 +1,235 @@
+/**
+ * The terminal on the page: a `role="log"` transcript that screen readers follow, and a native
+ * text input for the line being typed (so selection, copy and paste, IME and phone keyboards all
+ * work as usual), with readline keys mapped onto it by src/lib/terminal/editor.ts.
+ */
+import { applyCompletion } from '../../lib/terminal/complete.ts';
+import { editKey, type KeyPress } from '../../lib/terminal/editor.ts';
+import type { OutputChunk } from '../../lib/terminal/engine.ts';
+import type { Shell, ShellView } from '../../lib/terminal/shell.ts';
+import type { PacketTrace } from '../../lib/terminal/trace.ts';
+import { h } from './dom.ts';
+
+/** Lines kept in the transcript; older ones go, so a long session stays fast. */
+const MAX_ENTRIES = 800;
+
+let ids = 0;
+
+/** The DOM terminal; call {@link TerminalView.connect} with its shell before use. */
+export class TerminalView implements ShellView {
+	readonly element: HTMLElement;
+	readonly log: HTMLElement;
+	readonly input: HTMLInputElement;
+	private readonly label: HTMLLabelElement;
+	private readonly skip: HTMLButtonElement;
+	private shell!: Shell;
+	private out: HTMLElement | undefined;
+	private killRing = '';
+	/** After Esc, the next Tab leaves the terminal instead of completing. */
+	private tabLeaves = false;
+
+	/** @param onTrace Shows a packet walk (the diagram side of the panel). */
+	constructor(private readonly onTrace: (trace: PacketTrace) => void) {
+		const id = `nb-term-${++ids}`;
+		this.log = h('div', { class: 'nb-tl-log', role: 'log', 'aria-label': 'Terminal output', tabindex: '0' });
+		this.label = h('label', { class: 'nb-tl-prompt', for: `${id}-input` });
+		this.input = h('input', {
+			id: `${id}-input`,
+			class: 'nb-tl-input',
+			type: 'text',
+			autocomplete: 'off',
+			autocapitalize: 'off',
+			autocorrect: 'off',
+			spellcheck: 'false',
+			enterkeyhint: 'send',
+			'aria-describedby': `${id}-help`,
+		});
+		this.skip = h('button', { type: 'button', class: 'nb-tl-skip', hidden: true }, 'Skip ahead (Esc)');
+		const help = h('p', { id: `${id}-help`, class: 'nb-sr' }, 'Type a command and press Enter. Tab completes, Up and Down recall commands, Escape then Tab leaves the terminal. Type help for more.');
+		const keys = h('div', { class: 'nb-tl-keys', role: 'group', 'aria-label': 'Terminal keys' });
+		for (const [text, key, label] of [
+			['Tab', { key: 'Tab' }, 'Tab: complete'],
+			['↑', { key: 'ArrowUp' }, 'Previous command'],
+			['↓', { key: 'ArrowDown' }, 'Next command'],
+			['^C', { key: 'c', ctrl: true }, 'Control C'],
+		] as const) {
+			const b = h('button', { type: 'button', 'aria-label': label }, text);
+			// Keep the focus (and the phone keyboard) in the input.
+			b.addEventListener('pointerdown', (e) => e.preventDefault());
+			b.addEventListener('click', () => {
+				this.key({ ...key });
+				this.input.focus();
+			});
+			keys.append(b);
+		}
+		this.element = h(
+			'div',
+			{ class: 'nb-tl' },
+			this.log,
+			h('div', { class: 'nb-tl-line' }, this.label, this.input, this.skip),
+			keys,
+			help,
+		);
+		this.input.addEventListener('keydown', (e) => {
+			if (e.isComposing) return;
+			if (this.key({ key: e.key, ctrl: e.ctrlKey, alt: e.altKey, shift: e.shiftKey, meta: e.metaKey })) e.preventDefault();
+		});
+		this.input.addEventListener('paste', (e) => {
+			const text = e.clipboardData?.getData('text/plain') ?? '';
+			if (!/[\r\n]/.test(text) || this.shell.busy) return;
+			e.preventDefault();
+			const before = this.input.value.slice(0, this.input.selectionStart ?? 0);
+			const after = this.input.value.slice(this.input.selectionEnd ?? this.input.value.length);
+			this.set('', 0);
+			void this.shell.paste(before + text + after);
+		});
+		this.skip.addEventListener('click', () => this.shell.interrupt());
+		// A click in the transcript (not a selection) puts the cursor back on the line.
+		this.log.addEventListener('click', () => {
+			if (!window.getSelection()?.toString()) this.input.focus({ preventScroll: true });
+		});
+	}
+
+	/** Wires the view to its shell. */
+	connect(shell: Shell): void {
+		this.shell = shell;
+	}
+
+	private set(text: string, cursor: number): void {
+		this.input.value = text;
+		this.input.setSelectionRange(cursor, cursor);
+	}
+
+	/** Handles one key; true when it was the terminal's (the browser must not act on it). */
+	key(press: KeyPress): boolean {
+		const shell = this.shell;
+		if (shell.busy) {
+			const stop = press.key === 'Escape' || (press.ctrl && press.key.toLowerCase() === 'c' && !this.hasSelection());
+			if (stop) shell.interrupt();
+			return stop || press.key === 'Enter';
+		}
+		if (press.key === 'Escape') {
+			this.tabLeaves = true;
+			return false;
+		}
+		const leaving = this.tabLeaves && press.key === 'Tab';
+		this.tabLeaves = false;
+		if (leaving) return false;
+		// Ctrl-C with text selected in the line is copy, as everywhere else.
+		if (press.ctrl && press.key.toLowerCase() === 'c' && this.hasSelection()) return false;
+		const text = this.input.value;
+		const result = editKey({ text, cursor: this.input.selectionStart ?? text.length }, press, this.killRing);
+		if (!result) return false;
+		if (result.killed) this.killRing = result.killed;
+		this.set(result.state.text, result.state.cursor);
+		switch (result.action) {
+			case 'submit':
+				this.set('', 0);
+				void shell.submit(text);
+				break;
+			case 'interrupt':
+				shell.interrupt(text);
+				break;
+			case 'clear-screen':
+				this.clear();
+				break;
+			case 'eof':
+				void shell.eof();
+				break;
+			case 'history-prev': {
+				const prev = shell.history.prev(text);
+				if (prev !== undefined) this.set(prev, prev.length);
+				break;
+			}
+			case 'history-next': {
+				const next = shell.history.next();
+				if (next !== undefined) this.set(next, next.length);
+				break;
+			}
+			case 'complete': {
+				const cursor = result.state.cursor;
+				const done = applyCompletion(text, cursor, shell.complete(text, cursor));
+				this.set(done.text, done.cursor);
+				if (done.list) {
+					this.echo(shell.prompt, text);
+					this.note(done.list.join('  '), 'nb-tl-list');
+				}
+				break;
+			}
+		}
+		return true;
+	}
+
+	private hasSelection(): boolean {
+		return (this.input.selectionStart ?? 0) !== (this.input.selectionEnd ?? 0);
+	}
+
+	/** Appends to the transcript, keeping the view at the bottom when it was there. */
+	private append(el: HTMLElement): void {
+		const log = this.log;
+		const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+		log.append(el);
+		while (log.childElementCount > MAX_ENTRIES) log.firstElementChild?.remove();
+		if (atBottom) log.scrollTop = log.scrollHeight;
+	}
+
+	private note(text: string, className: string): void {
+		this.out = undefined;
+		this.append(h('div', { class: className }, text));
+	}
+
+	echo(prompt: string, line: string): void {
+		this.out = undefined;
+		this.append(h('div', { class: 'nb-tl-echo' }, h('span', { class: 'nb-tl-ps' }, prompt), line));
+	}
+
+	output(chunk: OutputChunk): void {
+		if (!this.out) {
+			this.out = h('div', { class: 'nb-tl-out' });
+			this.append(this.out);
+		}
+		const last = this.out.lastElementChild as HTMLElement | null;
+		const cls = `nb-tl-${chunk.stream}`;
+		if (last?.className === cls) last.append(chunk.text);
+		else this.out.append(h('span', { class: cls }, chunk.text));
+		const log = this.log;
+		if (log.scrollHeight - log.scrollTop - log.clientHeight < 80) log.scrollTop = log.scrollHeight;
+	}
+
+	notice(text: string, tone: 'info' | 'error' = 'info'): void {
+		this.note(text, tone === 'error' ? 'nb-tl-note nb-tl-error' : 'nb-tl-note');
+	}
+
+	exit(code: number): void {
+		(this.out ?? this.log.lastElementChild ?? this.log).append(h('span', { class: 'nb-tl-exit' }, `exit ${code}`));
+	}
+
+	clear(): void {
+		this.out = undefined;
+		this.log.replaceChildren();
+	}
+
+	prompt(text: string): void {
+		this.label.textContent = text;
+	}
+
+	busy(running: boolean): void {
+		this.input.readOnly = running;
+		this.skip.hidden = !running;
+		this.log.setAttribute('aria-busy', String(running));
+		this.element.dataset['busy'] = String(running);
+		if (!running) this.out = undefined;
+	}
+
+	trace(trace: PacketTrace, open: boolean): void {
+		const button = h('button', { type: 'button', class: 'nb-tl-walk' }, 'Walk this packet on the diagram');
+		button.addEventListener('click', () => this.onTrace(trace));
+		this.append(h('div', { class: 'nb-tl-note' }, button));
+		if (open) this.onTrace(trace);
+	}
+
+	/** Puts the cursor on the command line. */
+	focus(): void {
+		this.input.focus({ preventScroll: true });
+	}
+}

@@ -1,0 +1,88 @@
+/**
+ * The packet walk beside the diagram: every step of a trace listed in words, the current one
+ * highlighted on the diagram, with Previous/Next (and the arrow keys) to move along.
+ */
+import type { PacketTrace } from '../../lib/terminal/trace.ts';
+import { walkOf, type WalkStep } from '../../lib/terminal/walk.ts';
+import type { DiagramView } from './diagram-view.ts';
+import { h } from './dom.ts';
+
+/** The walk panel. */
+export class WalkView {
+	readonly element: HTMLElement;
+	private readonly heading: HTMLElement;
+	private readonly summary: HTMLElement;
+	private readonly list: HTMLOListElement;
+	private readonly now: HTMLElement;
+	private readonly prev: HTMLButtonElement;
+	private readonly next: HTMLButtonElement;
+	private steps: WalkStep[] = [];
+	private index = 0;
+
+	constructor(private readonly diagram: DiagramView) {
+		this.heading = h('h3', { class: 'nb-tw-title', tabindex: '-1' }, 'Packet walk');
+		this.summary = h('p', { class: 'nb-tw-summary' });
+		this.list = h('ol', { class: 'nb-tw-steps' });
+		this.now = h('p', { class: 'nb-tw-now', 'aria-live': 'polite' });
+		this.prev = h('button', { type: 'button' }, 'Previous step');
+		this.next = h('button', { type: 'button' }, 'Next step');
+		const close = h('button', { type: 'button', class: 'nb-tw-close' }, 'Close the walk');
+		this.prev.addEventListener('click', () => this.go(this.index - 1));
+		this.next.addEventListener('click', () => this.go(this.index + 1));
+		close.addEventListener('click', () => this.close());
+		this.element = h(
+			'section',
+			{ class: 'nb-tw', hidden: true, 'aria-label': 'Packet walk' },
+			this.heading,
+			this.summary,
+			h('div', { class: 'nb-tw-controls' }, this.prev, this.next, close),
+			this.now,
+			this.list,
+		);
+		this.element.addEventListener('keydown', (e) => {
+			if (e.key === 'ArrowRight' || e.key === 'ArrowDown') this.go(this.index + 1);
+			else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') this.go(this.index - 1);
+			else return;
+			e.preventDefault();
+		});
+	}
+
+	/** Shows a trace from its first step. */
+	show(trace: PacketTrace): void {
+		if (!this.diagram.topology) return;
+		this.steps = walkOf(trace, this.diagram.topology);
+		this.heading.textContent = `Packet walk: ${trace.command} on ${trace.host}`;
+		this.summary.textContent = trace.summary;
+		this.list.replaceChildren(
+			...this.steps.map((s, i) => {
+				const li = h('li', { 'data-kind': s.kind, 'data-leg': s.leg }, h('span', { class: 'nb-tw-tag' }, s.label), ' ', s.text);
+				li.addEventListener('click', () => this.go(i));
+				return li;
+			}),
+		);
+		this.element.hidden = false;
+		this.go(0);
+		this.heading.focus({ preventScroll: true });
+		// The diagram sticks to the top of the side column; the walk starts right under it.
+		this.element.closest('.nb-tp-side')?.scrollTo({ top: 0 });
+	}
+
+	/** Moves to step `i` (clamped): highlights it on the diagram and says it. */
+	go(i: number): void {
+		if (this.steps.length === 0) return;
+		this.index = Math.max(0, Math.min(i, this.steps.length - 1));
+		const step = this.steps[this.index]!;
+		[...this.list.children].forEach((li, j) => (j === this.index ? li.setAttribute('aria-current', 'step') : li.removeAttribute('aria-current')));
+		this.diagram.highlight(step.ids);
+		this.now.textContent = `Step ${this.index + 1} of ${this.steps.length} (${step.label}): ${step.text}`;
+		this.prev.disabled = this.index === 0;
+		this.next.disabled = this.index === this.steps.length - 1;
+	}
+
+	/** Hides the walk and clears the highlights. */
+	close(): void {
+		this.element.hidden = true;
+		this.steps = [];
+		this.diagram.highlight([]);
+	}
+}

@@ -1,0 +1,92 @@
+import type { Chapter } from '../runbook/types.ts';
+import type { LabState, Recorded } from '../snapshot/schema.ts';
+import type { Lab } from './schema.ts';
+
+/** What one command printed, raw, with where it came from in the chapter. */
+export interface StepResult {
+	/** The command as written (continuations joined with "\\\n"). */
+	cmd: string;
+	/** 1-based chapter line where the command starts. */
+	line: number;
+	stdout: string;
+	stderr: string;
+	exit: number;
+	/** True when the engine stopped the command at its timeout. */
+	timedOut: boolean;
+	/** Wall time of the command in milliseconds, when the engine measures it. */
+	ms?: number;
+}
+
+/** One runnable block of a chapter after it ran. */
+export interface BlockResult {
+	/** Snapshot key (runbook blockKey: host + commands). */
+	key: string;
+	/** Index among the chapter's sh blocks. */
+	index: number;
+	/** Line of the opening fence. */
+	line: number;
+	host: string;
+	/** The block is marked `fails`: its last command must exit non-zero. */
+	fails: boolean;
+	steps: StepResult[];
+	/** Kernel state after the block: on `diagram` blocks and on the chapter's last block. */
+	state?: LabState;
+}
+
+/** A chapter run by an engine on a fresh lab. */
+export interface ChapterResult {
+	chapter: string;
+	/** Chapter file, relative to the repository root. */
+	file: string;
+	/** Name of the engine that ran it, e.g. "kernel". */
+	engine: string;
+	recorded: Recorded;
+	/** Runnable blocks, in chapter order. */
+	blocks: BlockResult[];
+	/** Wall time of the run in milliseconds. */
+	ms: number;
+}
+
+/** Options of {@link Engine.run}. */
+export interface RunOptions {
+	/** Per-command timeout in seconds (default 30). */
+	timeoutSec?: number;
+	/** Aborting stops the run and tears its lab down. */
+	signal?: AbortSignal;
+	/** Called after each command with the number of commands done and in total. */
+	onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Something that runs a chapter's commands on its lab: the real kernel in a sealed sandbox
+ * (`kernel`, the default) or the simulator (`sim`). Each run starts from a fresh lab.
+ */
+export interface Engine {
+	readonly name: string;
+	/** Runs every runnable block of `chapter` on a fresh `lab`, one command at a time. */
+	run(chapter: Chapter, lab: Lab, options?: RunOptions): Promise<ChapterResult>;
+}
+
+/** The engine cannot run here at all (not root, not Linux, not sealed, a tool missing): one line. */
+export class EngineRefusedError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'EngineRefusedError';
+	}
+}
+
+/** The engine failed on one chapter (lab build failed, sandbox died): names the chapter. */
+export class EngineRunError extends Error {
+	constructor(
+		readonly chapter: string,
+		message: string,
+	) {
+		super(`${chapter}: ${message}`);
+		this.name = 'EngineRunError';
+	}
+}
+
+/** The commands of a block in the order they run, with their lines. */
+export function runnableBlocks(chapter: Chapter): Chapter['blocks'] {
+	return chapter.blocks.filter((b) => b.runnable);
+}

@@ -1,0 +1,98 @@
+import type { Chapter } from '../runbook/types.ts';
+import { labStateSchema, recordedSchema, type LabState, type Recorded } from '../snapshot/schema.ts';
+import { runnableBlocks, type BlockResult, type ChapterResult } from './engine.ts';
+import type { Lab } from './schema.ts';
+
+/** The sandbox's input (`job.json`): the lab and the commands of every runnable block. */
+export interface SandboxJob {
+	chapter: string;
+	/** Per-command timeout in whole seconds. */
+	timeout: number;
+	lab: Lab;
+	blocks: { index: number; line: number; host: string; diagram: boolean; commands: string[] }[];
+}
+
+/** Builds the sandbox job of a chapter: runnable blocks only, in chapter order. */
+export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number): SandboxJob {
+	return {
+		chapter: chapter.id,
+		timeout: Math.max(1, Math.ceil(timeoutSec)),
+		lab,
+		blocks: runnableBlocks(chapter).map((b) => ({
+			index: b.index,
+			line: b.line,
+			host: b.host,
+			diagram: b.attributes.diagram,
+			commands: b.commands.map((c) => c.text),
+		})),
+	};
+}
+
+/** One line of the sandbox's steps.jsonl (the outputs are in files B.S.out and B.S.err). */
+interface SandboxStep {
+	b: number;
+	s: number;
+	exit: number;
+	timedOut: boolean;
+	ms: number;
+}
+
+/** What the sandbox wrote: its JSON files as text, and a reader for each command's output. */
+export interface SandboxOutput {
+	steps: string;
+	states: string;
+	recorded: string;
+	/** Raw stdout ('out') or stderr ('err') of command `s` of block `b`. */
+	output(b: number, s: number, stream: 'out' | 'err'): string;
+}
+
+function jsonLines(text: string, what: string): unknown[] {
+	return text
+		.split('\n')
+		.filter((l) => l.trim() !== '')
+		.map((l, i) => {
+			try {
+				return JSON.parse(l) as unknown;
+			} catch {
+				throw new Error(`sandbox wrote an unreadable ${what} line ${i + 1}: ${l.slice(0, 120)}`);
+			}
+		});
+}
+
+/**
+ * Turns what the sandbox wrote into a {@link ChapterResult}: steps matched to their blocks and
+ * chapter lines, states attached to `diagram` blocks, the end state to the last block.
+ */
+export function readSandboxOutput(chapter: Chapter, output: SandboxOutput, ms: number): ChapterResult {
+	const blocks = runnableBlocks(chapter);
+	const results: BlockResult[] = blocks.map((b) => ({
+		key: b.key,
+		index: b.index,
+		line: b.line,
+		host: b.host,
+		fails: b.attributes.fails,
+		steps: [],
+	}));
+	for (const raw of jsonLines(output.steps, 'step') as SandboxStep[]) {
+		const block = blocks[raw.b];
+		const command = block?.commands[raw.s];
+		const result = results[raw.b];
+		if (!block || !command || !result) throw new Error(`sandbox reported an unknown step ${raw.b}.${raw.s}`);
+		result.steps.push({
+			cmd: command.text,
+			line: command.line,
+			stdout: output.output(raw.b, raw.s, 'out'),
+			stderr: output.output(raw.b, raw.s, 'err'),
+			exit: raw.exit,
+			timedOut: raw.timedOut,
+			ms: raw.ms,
+		});
+	}
+	for (const raw of jsonLines(output.states, 'state') as { after: number | 'end'; state: unknown }[]) {
+		const state: LabState = labStateSchema.parse(raw.state);
+		const target = raw.after === 'end' ? results.at(-1) : results[raw.after];
+		if (target) target.state = state;
+	}
+	const recorded: Recorded = recordedSchema.parse(JSON.parse(output.recorded));
+	return { chapter: chapter.id, file: chapter.file, engine: 'kernel', recorded, blocks: results, ms };
+}

@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Chapter } from '../runbook/types.ts';
+import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
+import { buildJob, readSandboxOutput } from './job.ts';
+import type { Lab } from './schema.ts';
+
+/** The bash script that builds the lab and runs the commands inside the sandbox. */
+export const SANDBOX_SCRIPT = resolve(import.meta.dirname, 'sandbox.sh');
+
+/** How the sandbox is entered: fresh net, mount, uts, ipc and pid namespaces, private mounts. */
+export const SEAL_FLAGS = ['--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
+
+/** Options of {@link createKernelEngine}. */
+export interface KernelEngineOptions {
+	/**
+	 * unshare flags that seal the sandbox. Only tests change this, to prove the sandbox refuses to
+	 * run when it is not sealed.
+	 */
+	sealFlags?: string[];
+}
+
+/**
+ * Checks that this process may run the kernel engine: Linux, root. Throws
+ * {@link EngineRefusedError} with one line saying what is needed otherwise.
+ */
+export function assertKernelHost(): void {
+	if (process.platform !== 'linux')
+		throw new EngineRefusedError(
+			`the kernel engine needs Linux (this is ${process.platform}): run it in a Linux VM or CI, or use --engine sim`,
+		);
+	const uid = process.getuid?.();
+	if (uid !== 0)
+		throw new EngineRefusedError(
+			`the kernel engine needs root on Linux (running as uid ${uid}): run it as root, e.g. in the CI container, or use --engine sim`,
+		);
+}
+
+const RUN_DIR = /^netbook-run-(\d+)-/;
+
+/**
+ * Removes the temp folders (job and raw outputs) of runs whose process is gone, e.g. killed with
+ * SIGKILL: the kernel cleans up the sandbox itself, but not files in the real /tmp.
+ */
+export function sweepStaleRuns(dir = tmpdir()): string[] {
+	const removed: string[] = [];
+	for (const name of readdirSync(dir)) {
+		const pid = Number(RUN_DIR.exec(name)?.[1]);
+		if (!pid || pid === process.pid) continue;
+		try {
+			process.kill(pid, 0);
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+			rmSync(join(dir, name), { recursive: true, force: true });
+			removed.push(join(dir, name));
+		}
+	}
+	return removed;
+}
+
+/**
+ * Settings of this machine that leak into the sandbox: a new network namespace copies the IPv4
+ * settings of the machine's own (a kernel rule), so namespaces that chapters create would differ.
+ */
+export function kernelHostWarnings(): string[] {
+	try {
+		return readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() === '0'
+			? []
+			: ['this machine has net.ipv4.ip_forward = 1: namespaces that chapters create inherit it, so outputs may differ from the snapshots'];
+	} catch {
+		return [];
+	}
+}
+
+function nsInode(kind: 'net' | 'mnt'): string {
+	return String(statSync(`/proc/self/ns/${kind}`).ino);
+}
+
+/**
+ * The real-kernel engine: each chapter runs in its own sealed sandbox (see sandbox.sh), torn
+ * down by the kernel when the sandbox's PID 1 exits, also when this process is killed
+ * (`setpriv --pdeathsig KILL` + `unshare --kill-child`).
+ */
+export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
+	const sealFlags = options.sealFlags ?? SEAL_FLAGS;
+	return {
+		name: 'kernel',
+		async run(chapter: Chapter, lab: Lab, runOptions: RunOptions = {}): Promise<ChapterResult> {
+			assertKernelHost();
+			sweepStaleRuns();
+			const dir = mkdtempSync(join(tmpdir(), `netbook-run-${process.pid}-${chapter.id}-`));
+			try {
+				const jobFile = join(dir, 'job.json');
+				const out = join(dir, 'out');
+				writeFileSync(jobFile, JSON.stringify(buildJob(chapter, lab, runOptions.timeoutSec ?? 30)));
+				mkdirSync(out);
+				// A private copy: bash reads scripts as it goes, so editing sandbox.sh must not reach a running sandbox.
+				const script = join(dir, 'sandbox.sh');
+				copyFileSync(SANDBOX_SCRIPT, script);
+				const started = Date.now();
+				await launch(chapter, [script, jobFile, out], sealFlags, runOptions);
+				const read = (f: string): string => readFileSync(join(out, f), 'utf8');
+				if (!existsSync(join(out, 'done')))
+					throw new EngineRunError(chapter.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
+				const output = (b: number, s: number, stream: 'out' | 'err'): string => read(`${b}.${s}.${stream}`);
+				return readSandboxOutput(chapter, { steps: read('steps.jsonl'), states: read('states.jsonl'), recorded: read('recorded.json'), output }, Date.now() - started);
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		},
+	};
+}
+
+function launch(chapter: Chapter, args: string[], sealFlags: string[], options: RunOptions): Promise<void> {
+	const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
+	const command = [
+		'--pdeathsig', 'KILL', '--',
+		'unshare', '--kill-child=KILL', ...sealFlags,
+		'bash', ...args, nsInode('net'), nsInode('mnt'),
+	];
+	return new Promise((resolvePromise, reject) => {
+		if (options.signal?.aborted) return reject(new EngineRunError(chapter.id, 'aborted'));
+		const child = spawn('setpriv', command, { stdio: ['ignore', 'ignore', 'pipe'] });
+		let done = 0;
+		let diagnostics = '';
+		let pending = '';
+		const abort = (): void => {
+			child.kill('SIGKILL');
+		};
+		options.signal?.addEventListener('abort', abort, { once: true });
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (chunk: string) => {
+			pending += chunk;
+			const lines = pending.split('\n');
+			pending = lines.pop() ?? '';
+			for (const line of lines) {
+				if (/^progress \d+ \d+( \d+)?$/.test(line)) options.onProgress?.(++done, total);
+				else diagnostics += `${line}\n`;
+			}
+		});
+		child.on('error', (e: NodeJS.ErrnoException) => {
+			options.signal?.removeEventListener('abort', abort);
+			reject(
+				e.code === 'ENOENT'
+					? new EngineRefusedError('the kernel engine needs setpriv and unshare (Debian: apt-get install util-linux)')
+					: new EngineRunError(chapter.id, `cannot start the sandbox: ${e.message}`),
+			);
+		});
+		child.on('close', (code, signal) => {
+			options.signal?.removeEventListener('abort', abort);
+			diagnostics += pending;
+			const said = diagnostics.trim().split('\n').filter(Boolean);
+			const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
+			if (options.signal?.aborted) return reject(new EngineRunError(chapter.id, 'aborted'));
+			if (code === 0) return resolvePromise();
+			if (code === 3) return reject(new EngineRefusedError(first || 'the sandbox refused to run'));
+			if (code === 4) return reject(new EngineRunError(chapter.id, `${first}\n  hint: check the lab "${chapter.lab}" in examples/labs/`));
+			const tail = said.slice(-5).join('\n  ');
+			reject(new EngineRunError(chapter.id, `the sandbox failed (${signal ?? `exit ${code}`})${tail ? `:\n  ${tail}` : ''}`));
+		});
+	});
+}

@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# netbook lab sandbox: builds one chapter's lab inside a sealed sandbox, runs the chapter's
+# commands on their hosts and writes raw outputs and kernel state as JSON. Pure bash + iproute2
+# + jq + util-linux: no Node inside, so the same script runs in a VM or on a Raspberry Pi.
+#
+# Usage, as root (the TypeScript side, src/lib/lab/kernel.ts, does this):
+#   unshare --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
+#     bash sandbox.sh JOB.json OUT-DIR CALLER-NETNS-INODE CALLER-MNTNS-INODE
+#
+# JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>,
+#             "blocks": [ { "index", "line", "host", "diagram", "commands": [ "…" ] } ] }
+# OUT-DIR receives:
+#   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
+#   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
+#   states.jsonl   one line per capture: {"after": <block index> | "end", "state": {host: {netns: …}}}
+#   recorded.json  {"kernel","iproute2","iptables","arch","os","date"}
+#   done           written last, when everything ran
+# Progress goes to stderr as "progress B S MS" lines (MS: the step with its settling); anything else on stderr is a diagnostic.
+#
+# Exit codes: 0 ran (commands may have failed: see steps.jsonl), 3 refused (not root, not
+# sealed, a tool missing), 4 the lab could not be built, 5 bad usage or job.
+#
+# Safety: it refuses to do anything unless it is PID 1 of a fresh PID namespace, in network and
+# mount namespaces that differ from the caller's, with nothing but lo. Every mount is made in
+# the sandbox's private mount namespace; every interface lives in its namespaces. When this
+# script (PID 1) exits, the kernel kills every process in the sandbox and frees everything.
+
+set -u
+set -o pipefail
+export LC_ALL=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+die() {
+	local code=$1
+	shift
+	printf 'sandbox: %s\n' "$*" >&2
+	exit "$code"
+}
+
+[[ $# -eq 4 ]] || die 5 'usage: sandbox.sh JOB.json OUT-DIR CALLER-NETNS-INODE CALLER-MNTNS-INODE'
+JOB=$1 OUT=$2 CALLER_NET=$3 CALLER_MNT=$4
+
+# ---------------------------------------------------------------------------------------------
+# 1. Refuse unless sealed. Nothing above this block changes anything.
+# ---------------------------------------------------------------------------------------------
+[[ $(id -u) == 0 ]] || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
+for tool in ip jq nsenter unshare timeout mount stat mkfifo sysctl; do
+	command -v "$tool" >/dev/null 2>&1 || die 3 "refused: \"$tool\" is missing (Debian: apt-get install iproute2 jq util-linux procps)"
+done
+read -r proc_pid _ </proc/self/stat
+[[ $$ == 1 && $proc_pid == 1 ]] ||
+	die 3 'refused: not sealed: not PID 1 of a fresh PID namespace with its own /proc (use unshare --pid --fork --mount-proc)'
+[[ $(stat -L -c %i /proc/self/ns/net) != "$CALLER_NET" ]] ||
+	die 3 "refused: not sealed: the network namespace is the caller's (use unshare --net)"
+[[ $(stat -L -c %i /proc/self/ns/mnt) != "$CALLER_MNT" ]] ||
+	die 3 "refused: not sealed: the mount namespace is the caller's (use unshare --mount)"
+links=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); printf "%s ", $2 }')
+[[ $links == 'lo ' ]] || die 3 "refused: not sealed: interfaces besides lo: $links"
+[[ -r $JOB && -d $OUT ]] || die 5 "job $JOB or output folder $OUT missing"
+
+# ---------------------------------------------------------------------------------------------
+# 2. Private filesystem: /run and /tmp tmpfs, /etc /var … copy-on-write, fresh sysfs,
+#    /proc/sys read-only except /proc/sys/net (which follows each process's netns).
+# ---------------------------------------------------------------------------------------------
+W=/run/lab/w
+mount --make-rprivate / || die 4 'cannot make / private'
+mount -t tmpfs -o mode=755 tmpfs /run || die 4 'cannot mount /run'
+mkdir -p /run/lab/out $W /run/netns /run/lock
+mount --bind "$OUT" /run/lab/out || die 4 "cannot bind $OUT"
+cp "$JOB" /run/lab/job.json || die 5 "cannot read $JOB"
+O=/run/lab/out
+mount -t tmpfs -o mode=1777 tmpfs /tmp || die 4 'cannot mount /tmp'
+
+# Directories a lesson may write to: overlaid so the real ones never change. The originals are
+# bind-mounted under /run/lab/orig first, so each host's overlay can stack on them directly (on a
+# machine whose / is itself an overlay, e.g. a container, overlays may only nest two deep).
+OVERLAID=()
+for d in /etc /var /root /home /opt /usr /srv; do [[ -d $d && ! -L $d ]] && OVERLAID+=("$d"); done
+overlay_all() {
+	local d
+	for d in "${OVERLAID[@]}"; do
+		mkdir -p "/run/lab/orig$d" "/run/lab/ovl$d/u" "/run/lab/ovl$d/w"
+		mount --bind "$d" "/run/lab/orig$d" || return 1
+		mount -t overlay overlay -o "lowerdir=/run/lab/orig$d,upperdir=/run/lab/ovl$d/u,workdir=/run/lab/ovl$d/w" "$d" || return 1
+	done
+}
+overlay_all || die 4 'cannot mount the overlays (is overlayfs available?)'
+mount -t sysfs sysfs /sys || die 4 'cannot mount sysfs'
+protect_proc_sys() {
+	mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys &&
+		mount --bind /proc/sys/net /proc/sys/net && mount -o remount,bind,rw /proc/sys/net
+}
+protect_proc_sys || die 4 'cannot protect /proc/sys'
+
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >/etc/hosts
+printf '%s: files\n' passwd group shadow hosts networks protocols services ethers rpc netgroup >/etc/nsswitch.conf
+rm -f /etc/resolv.conf && printf '# lab sandbox: no DNS\n' >/etc/resolv.conf
+
+# ---------------------------------------------------------------------------------------------
+# 3. Read the job (one jq call turns it into bash assignments).
+# ---------------------------------------------------------------------------------------------
+declare -a H_NAME=() H_PID=() I_HOST=() I_NAME=() I_SW=() I_UP=() I_ADDR=() R_HOST=() R_TO=() R_VIA=()
+declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_DIAG=() B_N=()
+declare -A CMD=() HOST_IX=()
+UP_GW='' TIMEOUT=30
+job_sh=$(jq -r '
+	def q: tostring | @sh;
+	"TIMEOUT=\(.timeout // 30 | q)",
+	(.lab.hosts | to_entries[] | .key as $h | .value |
+		"H_NAME[\($h)]=\(.name | q)",
+		(.interfaces[] | "I_HOST+=(\($h)); I_NAME+=(\(.name | q)); I_SW+=(\(.switch // "" | q)); I_UP+=(\(.uplink // false | q)); I_ADDR+=(\(.address // "" | q))"),
+		((.routes // [])[] | "R_HOST+=(\($h)); R_TO+=(\(.to | q)); R_VIA+=(\(.via | q))"),
+		((.sysctls // {}) | to_entries[] | "S_HOST+=(\($h)); S_KEY+=(\(.key | q)); S_VAL+=(\(.value | q))")),
+	((.lab.switches // [])[] | "SW_NAME+=(\(.name | q))"),
+	(if .lab.upstream then "UP_GW=\(.lab.upstream.gateway | q)", (.lab.upstream.internet[] | "UP_NET+=(\(. | q))") else empty end),
+	(.blocks | to_entries[] | .key as $b | .value |
+		"B_HOST[\($b)]=\(.host | q); B_DIAG[\($b)]=\(.diagram // false | q); B_N[\($b)]=\(.commands | length)",
+		(.commands | to_entries[] | "CMD[\($b):\(.key)]=\(.value | q)"))
+' /run/lab/job.json) || die 5 'the job is not valid JSON of the expected shape'
+eval "$job_sh"
+[[ ${#H_NAME[@]} -gt 0 ]] || die 5 'the job has no lab hosts'
+for i in "${!H_NAME[@]}"; do HOST_IX[${H_NAME[$i]}]=$i; done
+
+# ---------------------------------------------------------------------------------------------
+# 4. Build the lab.
+# ---------------------------------------------------------------------------------------------
+# run CMD…: runs a build step; on failure the whole sandbox stops with the step and its output.
+run() {
+	local out
+	out=$("$@" 2>&1) || die 4 "lab build failed: $*: $out"
+}
+
+# holder NAME UNSHARE-FLAGS…: starts a process that holds new namespaces; prints its PID once
+# the namespaces exist. Hosts get PID 1 = a bash that reaps orphans (a real machine's init).
+holder() {
+	local name=$1 fifo="$W/ready.$1" hold="$W/hold.$1" ok=''
+	shift
+	mkfifo "$fifo" "$hold"
+	# PID 1 of a host is a bash named init that blocks on a private fifo and reaps orphans.
+	unshare "$@" -- bash -c 'echo ok >&9; exec 9>&-; exec -a init bash' 9>"$fifo" 8<>"$hold" \
+		<<<'while :; do read -r -u 8 _; done' >/dev/null 2>>"$W/holder.$name.log" &
+	local pid=$!
+	read -r ok <"$fifo"
+	rm -f "$fifo" "$hold"
+	[[ $ok == ok ]] || die 4 "lab build failed: namespaces for $name did not start"
+	printf '%s' "$pid"
+}
+
+# Infrastructure: every wire's far end lives in one hidden namespace "wires" (switches are
+# bridges there); the upstream router + pretend internet is a second hidden namespace.
+WIRES=$(holder wires --net --uts) || exit 4
+run ip netns attach wires "$WIRES"
+infra_sysctls() { # no IPv6 chatter or DAD from infrastructure; plain switches
+	nsenter -t "$1" -n sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
+	nsenter -t "$1" -n sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
+		net.bridge.bridge-nf-call-arptables=0 >/dev/null 2>&1
+	return 0
+}
+infra_sysctls "$WIRES"
+run nsenter -t "$WIRES" -n -u hostname wires
+run ip -n wires link set lo up
+
+UPSTREAM=''
+if [[ -n $UP_GW ]]; then
+	UPSTREAM=$(holder upstream --net --uts) || exit 4
+	run ip netns attach upstream "$UPSTREAM"
+	infra_sysctls "$UPSTREAM"
+	run nsenter -t "$UPSTREAM" -n -u hostname upstream
+fi
+
+# Hosts: own net, mount, uts, ipc and pid namespaces, own /run (so /run/netns), /tmp, sysfs,
+# and their own copy-on-write /etc /var /root …, hostname, /etc/hosts. IPv4 settings of a new
+# namespace are copied from the real machine's: forwarding starts off whatever the machine says.
+HOST_SETUP='
+set -e
+name=$1
+hostname "$name"
+mount -t tmpfs -o mode=755 tmpfs /tmp
+for d in '"${OVERLAID[*]}"'; do
+	mkdir -p "/tmp/o$d/u" "/tmp/o$d/w"
+	mount -t overlay overlay -o "lowerdir=/run/lab/ovl$d/u:/run/lab/orig$d,upperdir=/tmp/o$d/u,workdir=/tmp/o$d/w" "$d"
+done
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/netns /run/lock
+mount -t sysfs sysfs /sys
+mount --bind /proc/sys /proc/sys
+mount -o remount,bind,ro /proc/sys
+mount --bind /proc/sys/net /proc/sys/net
+mount -o remount,bind,rw /proc/sys/net
+printf "%s\n" "$name" >/etc/hostname
+printf "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n" "$name" >/etc/hosts
+ip link set lo up
+sysctl -qw net.ipv4.ip_forward=0
+'
+for i in "${!H_NAME[@]}"; do
+	h=${H_NAME[$i]}
+	pid=$(holder "$h" --net --mount --uts --ipc --pid --fork --mount-proc --propagation private) || exit 4
+	H_PID[$i]=$pid
+	run nsenter -t "$pid" -n -m -u -- bash -c "$HOST_SETUP" host-setup "$h"
+	# The wires namespace is netns id 99 in every host's view (like KERNEL-FACTS' pinned upstream),
+	# so namespaces a lesson creates get ids 0, 1, … as on a real machine.
+	run nsenter -t "$pid" -n -- ip netns set wires 99
+	# State of the host's interactive shell: variables, functions and cwd carry over between
+	# commands, as in a terminal.
+	printf 'export PATH=%s HOME=/root LANG=C.UTF-8 TERM=dumb USER=root LOGNAME=root SHELL=/bin/bash\ncd /root\n' \
+		"$PATH" >"$W/sh-$h"
+done
+
+mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
+n=0
+for j in "${!I_NAME[@]}"; do
+	n=$((n + 1))
+	hi=${I_HOST[$j]}
+	pid=${H_PID[$hi]}
+	dev=${I_NAME[$j]}
+	run ip -n wires link add "p$n" address "$(mac 1 "$n")" type veth peer name "$dev" address "$(mac 0 "$n")" netns "$pid"
+	# Lab interfaces come up without DAD so a chapter starts from a settled machine.
+	run nsenter -t "$pid" -n sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
+done
+if [[ -n $UPSTREAM ]]; then
+	run ip -n wires link add uplink address "$(mac 1 254)" type veth peer name eth0 address "$(mac 0 254)" netns "$UPSTREAM"
+	run ip -n wires link add upstream address "$(mac 2 254)" type bridge mcast_snooping 0
+	run ip -n wires link set uplink master upstream
+	run ip -n wires link set uplink up
+	run ip -n wires link set upstream up
+	run ip -n upstream link set lo up
+	for a in "${UP_NET[@]}"; do run ip -n upstream addr add "$a/32" dev lo; done
+	run ip -n upstream addr add "$UP_GW" dev eth0
+	run ip -n upstream link set eth0 up
+fi
+for k in "${!SW_NAME[@]}"; do
+	run ip -n wires link add "${SW_NAME[$k]}" address "$(mac 2 $((k + 1)))" type bridge mcast_snooping 0
+	run ip -n wires link set "${SW_NAME[$k]}" up
+done
+n=0
+for j in "${!I_NAME[@]}"; do
+	n=$((n + 1))
+	pid=${H_PID[${I_HOST[$j]}]}
+	if [[ ${I_UP[$j]} == true ]]; then run ip -n wires link set "p$n" master upstream; else run ip -n wires link set "p$n" master "${I_SW[$j]}"; fi
+	run ip -n wires link set "p$n" up
+	run nsenter -t "$pid" -n ip link set "${I_NAME[$j]}" up
+	[[ -z ${I_ADDR[$j]} ]] || run nsenter -t "$pid" -n ip addr add "${I_ADDR[$j]}" dev "${I_NAME[$j]}"
+done
+for j in "${!R_TO[@]}"; do
+	run nsenter -t "${H_PID[${R_HOST[$j]}]}" -n ip route add "${R_TO[$j]}" via "${R_VIA[$j]}"
+done
+for j in "${!S_KEY[@]}"; do
+	run nsenter -t "${H_PID[${S_HOST[$j]}]}" -n sysctl -qw "${S_KEY[$j]}=${S_VAL[$j]}"
+done
+
+# ---------------------------------------------------------------------------------------------
+# 5. Run the chapter.
+# ---------------------------------------------------------------------------------------------
+# Runs inside the host as a plain `bash` reading this from stdin (so `ps` shows "bash", not this
+# script): restores the shell state from fd 3, reads the command from fd 6, runs it with stdin
+# /dev/null, saves the state to fd 4. The command never sees fds 3, 4 and 6.
+STEP_WRAPPER='{
+exec 0</dev/null
+. /dev/fd/3 >/dev/null 2>&1
+exec 3<&-
+IFS= read -r -d "" __nb_cmd <&6
+exec 6<&-
+eval "$__nb_cmd" 4>&-
+__nb_rc=$?
+{
+	for __nb_v in $(compgen -v); do
+		case $__nb_v in
+		BASH* | EUID | PPID | UID | SHELLOPTS | GROUPS | FUNCNAME | PIPESTATUS | RANDOM | SRANDOM | SECONDS | \
+			LINENO | EPOCHREALTIME | EPOCHSECONDS | HISTCMD | SHLVL | _ | OLDPWD | PWD | HOSTNAME | HOSTTYPE | \
+			MACHTYPE | OSTYPE | OPTIND | OPTERR | OPTARG | IFS | PS4 | DIRSTACK | COMP_WORDBREAKS | COLUMNS | LINES | __nb_*) ;;
+		*) declare -p "$__nb_v" 2>/dev/null ;;
+		esac
+	done
+	declare -f
+	printf "cd -- %q 2>/dev/null || cd /root\n" "$PWD"
+} >&4 2>/dev/null
+exit $__nb_rc
+}'
+
+# Counts what is still settling in the lesson namespaces of a host (those in its /run/netns):
+# IPv6 addresses doing DAD on links that are up with carrier, and links whose operstate lags
+# their flags (the kernel's linkwatch updates it up to a second later). Pure bash after `ip`.
+SETTLE_NETNS='
+shopt -s lastpipe # (no process substitution: /proc here is the host'"'"'s, not ours)
+n=0
+for ns in $(ip netns list 2>/dev/null | cut -d" " -f1); do
+	declare -A lower=()
+	ip -n "$ns" -o link show 2>/dev/null | while read -r _ dev flags rest; do
+		dev=${dev%:}; dev=${dev%@*}; st=""
+		[[ $rest =~ " state "([A-Z]+) ]] && st=${BASH_REMATCH[1]}
+		flags=",${flags//[<>]/},"
+		up=0; [[ $flags == *,UP,* ]] && up=1
+		lo=0; [[ $flags == *,LOWER_UP,* ]] && lo=1
+		lower[$dev]=$((up && lo))
+		if ((up && lo)) && [[ $st == DOWN || $st == LOWERLAYERDOWN ]]; then n=$((n + 1));
+		elif [[ $st == UP ]] && ! ((up && lo)); then n=$((n + 1)); fi
+	done
+	ip -n "$ns" -o -6 addr show tentative -dadfailed 2>/dev/null | while read -r _ dev _; do
+		[[ ${lower[$dev]:-0} == 1 ]] && n=$((n + 1))
+	done
+	unset lower
+done
+echo "$n"
+'
+
+# unsettled_host PID: the same check for a host's own namespace, read straight from its sysfs
+# and /proc/PID/net without forking; then the lesson namespaces, if it has any.
+unsettled_host() {
+	local pid=$1 sys="/proc/$1/root/sys/class/net" d dev flags carrier st n=0 line f
+	local -A lower=()
+	for d in "$sys"/*; do
+		dev=${d##*/} flags=0 carrier=0 st=''
+		read -r flags <"$d/flags" 2>/dev/null
+		read -r carrier <"$d/carrier" 2>/dev/null
+		read -r st <"$d/operstate" 2>/dev/null
+		if ((flags & 1)) && [[ $carrier == 1 ]]; then
+			lower[$dev]=1
+			[[ $st == down || $st == lowerlayerdown ]] && n=$((n + 1))
+		elif [[ $st == up ]]; then
+			n=$((n + 1))
+		fi
+	done
+	while read -r -a line; do # address ifindex plen scope flags dev; 0x40 tentative, 0x08 dadfailed
+		f=$((16#${line[4]:-0}))
+		((f & 0x40 && !(f & 0x08))) && [[ ${lower[${line[5]:-}]:-0} == 1 ]] && n=$((n + 1))
+	done <"/proc/$pid/net/if_inet6"
+	if compgen -G "/proc/$pid/root/run/netns/*" >/dev/null; then
+		n=$((n + $(nsenter -t "$pid" -n -m -- bash -c "$SETTLE_NETNS" 2>/dev/null || echo 0)))
+	fi
+	echo "$n"
+}
+
+# Prints one host's state: {"": {link, addr, route, neigh}, "<netns>": {…}, …}.
+CAPTURE='
+cap() { local o v; for o in link addr route neigh; do v=$(ip "$@" -j "$o" 2>/dev/null); printf "%s\n" "${v:-[]}"; done; }
+{
+	printf "\"\"\n"
+	cap
+	for ns in $(ip netns list 2>/dev/null | cut -d" " -f1 | sort); do
+		printf "%s" "$ns" | jq -R .
+		cap -n "$ns"
+	done
+} | jq -c -n "[inputs] | [range(0; length; 5) as \$i | {key: .[\$i], value: {link: .[\$i + 1], addr: .[\$i + 2], route: .[\$i + 3], neigh: .[\$i + 4]}}] | from_entries"
+'
+
+settle() { # PID: waits (at most 5 s) until nothing is settling on that host
+	local k t
+	for ((k = 0; k < 100; k++)); do
+		t=$(unsettled_host "$1") || return 0
+		[[ $t == 0 ]] && return 0
+		sleep 0.05
+	done
+}
+
+capture() { # AFTER: block index or "end"
+	local i
+	{
+		for i in "${!H_NAME[@]}"; do
+			printf '%s' "${H_NAME[$i]}" | jq -R .
+			nsenter -t "${H_PID[$i]}" -n -m -- bash -c "$CAPTURE" 2>/dev/null || printf '{}\n'
+		done
+	} | jq -c -n --arg after "$1" '{after: ($after | tonumber? // $after), state: ([inputs] | [range(0; length; 2) as $i | {key: .[$i], value: .[$i + 1]}] | from_entries)}' \
+		>>"$O/states.jsonl"
+}
+
+run_step() { # B S
+	local b=$1 s=$2 h=${B_HOST[$1]} cmd=${CMD[$1:$2]} pid rc t0 t1 ms timed=false
+	pid=${H_PID[${HOST_IX[$h]}]}
+	local so="$O/$b.$s.out" se="$O/$b.$s.err" st="$W/sh-$h"
+	t0=${EPOCHREALTIME/./}
+	printf '%s' "$cmd" >"$W/cmd"
+	env -i PATH="$PATH" timeout -k 2 "$TIMEOUT" nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash \
+		3<"$st" 4>"$st.new" 6<"$W/cmd" >"$so" 2>"$se" <<<"$STEP_WRAPPER"
+	rc=$?
+	t1=${EPOCHREALTIME/./}
+	ms=$(((t1 - t0) / 1000))
+	if [[ ($rc == 124 || $rc == 137) && $ms -ge $((TIMEOUT * 1000 - 50)) ]]; then timed=true; fi
+	[[ -s $st.new ]] && mv -f "$st.new" "$st"
+	settle "$pid"
+	printf '{"b":%d,"s":%d,"exit":%d,"timedOut":%s,"ms":%d}\n' "$b" "$s" "$rc" "$timed" "$ms" >>"$O/steps.jsonl"
+	t1=${EPOCHREALTIME/./}
+	printf 'progress %d %d %d\n' "$b" "$s" $(((t1 - t0) / 1000)) >&2
+}
+
+: >"$O/steps.jsonl"
+: >"$O/states.jsonl"
+for pid in "${H_PID[@]}"; do settle "$pid"; done
+for b in "${!B_HOST[@]}"; do
+	[[ -n ${HOST_IX[${B_HOST[$b]}]+x} ]] || die 5 "block $b runs on unknown host ${B_HOST[$b]}"
+	for ((s = 0; s < B_N[b]; s++)); do run_step "$b" "$s"; done
+	[[ ${B_DIAG[$b]} == true ]] && capture "$b"
+done
+capture end
+
+os=$( (. /etc/os-release && printf '%s' "${PRETTY_NAME:-$ID}") 2>/dev/null)
+iproute2=$(ip -V 2>/dev/null | sed -n 's/.*iproute2-\([^ ,]*\).*/\1/p')
+iptables=$(iptables -V 2>/dev/null | sed 's/^iptables v//')
+jq -c -n --arg kernel "$(uname -r)" --arg iproute2 "$iproute2" --arg iptables "$iptables" --arg arch "$(uname -m)" \
+	--arg os "$os" --arg date "$(date -u +%Y-%m-%d)" \
+	'{kernel: $kernel, iproute2: $iproute2, iptables: $iptables, arch: $arch, os: $os, date: $date}' >"$O/recorded.json"
+: >"$O/done"
+exit 0

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseChapter } from '../runbook/parse.ts';
+import { createSimEngine, type SimLab } from './sim.ts';
+import type { Lab } from './schema.ts';
+
+const lab: Lab = { name: 'two', description: 'x', hosts: [{ name: 'alice', interfaces: [], routes: [], sysctls: {} }, { name: 'bob', interfaces: [], routes: [], sysctls: {} }], switches: [] };
+const chapter = parseChapter(
+	['---', 'title: T', 'description: D', 'lab: two', '---', '', '```sh diagram', 'ip link \\', '  show', 'true', '```', '', '```sh norun="no"', 'docker ps', '```', '', '```sh host=bob fails', 'false', '```', ''].join('\n'),
+	{ file: 'content/chapters/01-t.mdx', lab: () => ({ hosts: ['alice', 'bob'] }) },
+);
+
+describe('the simulator as an engine', () => {
+	it('runs runnable blocks through lab.exec, one line per command, and takes states', async () => {
+		const calls: string[] = [];
+		const fake: SimLab = {
+			exec: (host, line) => {
+				calls.push(`${host}: ${line}`);
+				return { stdout: `${line}\n`, stderr: '', exit: line === 'false' ? 1 : 0 };
+			},
+			state: () => ({ alice: { '': { link: [], addr: [], route: [], neigh: [] } } }),
+		};
+		const result = await createSimEngine(async () => () => fake).run(chapter, lab);
+		expect(calls).toEqual(['alice: ip link show', 'alice: true', 'bob: false']);
+		expect(result.engine).toBe('sim');
+		expect(result.blocks.map((b) => [b.host, b.line, b.fails, b.steps.map((s) => [s.line, s.exit]), Boolean(b.state)])).toEqual([
+			['alice', 7, false, [[8, 0], [10, 0]], true],
+			['bob', 17, true, [[18, 1]], true],
+		]);
+		expect(result.blocks[0]?.steps[0]?.cmd).toBe('ip link \\\n  show');
+	});
+});

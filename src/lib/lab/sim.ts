@@ -1,0 +1,68 @@
+import { oneLine } from '../runbook/commands.ts';
+import type { Chapter } from '../runbook/types.ts';
+import type { LabState } from '../snapshot/schema.ts';
+import { EngineRefusedError, runnableBlocks, type BlockResult, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
+import type { Lab } from './schema.ts';
+
+/** What the engine needs of a simulated lab (src/lib/netsim's `createLab`). */
+export interface SimLab {
+	exec(host: string, line: string): SimOutput | Promise<SimOutput>;
+	state(): LabState | Promise<LabState>;
+}
+
+/** One command's output in the simulator. */
+export interface SimOutput {
+	stdout: string;
+	stderr: string;
+	exit: number;
+}
+
+/** Loads the simulator's `createLab`. */
+export type SimLoader = () => Promise<(lab: Lab) => SimLab>;
+
+const NETSIM = '../netsim/index.ts';
+
+async function loadNetsim(): Promise<(lab: Lab) => SimLab> {
+	let mod: { createLab?: unknown };
+	try {
+		mod = (await import(/* @vite-ignore */ NETSIM)) as { createLab?: unknown };
+	} catch (e) {
+		throw new EngineRefusedError(`the simulator is not available (src/lib/netsim/index.ts: ${(e as Error).message.split('\n')[0]})`);
+	}
+	if (typeof mod.createLab !== 'function') throw new EngineRefusedError('src/lib/netsim/index.ts does not export createLab(lab)');
+	return mod.createLab as (lab: Lab) => SimLab;
+}
+
+/**
+ * The simulator as an engine (`--engine sim`): the same chapters and labs, commands sent as one
+ * line each (continuations folded), state from `lab.state()`. Its results are compared with the
+ * kernel's snapshots, never written as snapshots.
+ */
+export function createSimEngine(load: SimLoader = loadNetsim): Engine {
+	return {
+		name: 'sim',
+		async run(chapter: Chapter, labDef: Lab, options: RunOptions = {}): Promise<ChapterResult> {
+			const createLab = await load();
+			const started = Date.now();
+			const lab = createLab(labDef);
+			const blocks = runnableBlocks(chapter);
+			const total = blocks.reduce((n, b) => n + b.commands.length, 0);
+			let done = 0;
+			const results: BlockResult[] = [];
+			for (const [i, b] of blocks.entries()) {
+				const result: BlockResult = { key: b.key, index: b.index, line: b.line, host: b.host, fails: b.attributes.fails, steps: [] };
+				for (const c of b.commands) {
+					if (options.signal?.aborted) throw new Error(`${chapter.id}: aborted`);
+					const t0 = Date.now();
+					const out = await lab.exec(b.host, oneLine(c.text));
+					result.steps.push({ cmd: c.text, line: c.line, stdout: out.stdout, stderr: out.stderr, exit: out.exit, timedOut: false, ms: Date.now() - t0 });
+					options.onProgress?.(++done, total);
+				}
+				if (b.attributes.diagram || i === blocks.length - 1) result.state = await lab.state();
+				results.push(result);
+			}
+			const recorded = { kernel: 'netsim', iproute2: 'netsim', iptables: 'netsim', arch: 'any', os: 'netsim', date: new Date().toISOString().slice(0, 10) };
+			return { chapter: chapter.id, file: chapter.file, engine: 'sim', recorded, blocks: results, ms: Date.now() - started };
+		},
+	};
+}

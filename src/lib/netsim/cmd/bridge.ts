@@ -1,0 +1,187 @@
+/** `bridge` (iproute2): `link` and `fdb` (show, add, append, del). */
+import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
+import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
+import type { Link } from '../model/link.ts';
+import { Printer } from '../print/printer.ts';
+import { matches } from './args.ts';
+import { printFlags } from './ip/link-print.ts';
+import type { Context, ExecResult } from './types.ts';
+
+const AGEING_MS = 300_000;
+
+function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
+	let dev: string | undefined;
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] as string;
+		if (a === 'dev') dev = argv[++i];
+		else if (matches(a, 'show') || matches(a, 'list')) continue;
+		else dev = a;
+	}
+	if (dev !== undefined && !ctx.ns.link(dev)) return { stdout: '', stderr: `Cannot find device "${dev}"\n`, exit: 1 };
+	const p = new Printer(json);
+	p.openArray();
+	for (const l of ctx.ns.links) {
+		if (!l.master || (dev !== undefined && l.name !== dev)) continue;
+		p.openObject();
+		p.num('ifindex', '%u: ', l.ifindex);
+		const other = l.peer;
+		if (other) p.str('link', '', other.ns === l.ns ? other.name : `if${other.ifindex}`, 'json');
+		p.str('ifname', '%s', l.name, 'json');
+		p.out(other ? `${l.name}@${other.ns === l.ns ? other.name : `if${other.ifindex}`}: ` : `${l.name}: `);
+		printFlags(p, l);
+		p.num('mtu', 'mtu %u ', l.mtu);
+		p.str('master', 'master %s ', l.master.name);
+		p.str('state', 'state %s ', l.running() ? 'forwarding' : 'disabled');
+		p.num('priority', 'priority %u ', 32);
+		p.num('cost', 'cost %u ', 2);
+		p.close();
+		p.out('\n');
+	}
+	p.close();
+	return { stdout: p.result(), stderr: '', exit: 0 };
+}
+
+/** Multicast addresses a device listens on (its `self permanent` fdb rows). */
+function mcastOf(l: Link, isBridge: boolean): Mac[] {
+	if (!l.adminUp) return [];
+	const ll = l.ns.addrs.find((a) => a.link === l && a.family === 6 && a.auto);
+	const out: Mac[] = [[0x33, 0x33, 0, 0, 0, 1]];
+	if (isBridge) out.push([1, 0, 0x5e, 0, 0, 0x6a], [0x33, 0x33, 0, 0, 0, 0x6a]);
+	out.push([1, 0, 0x5e, 0, 0, 1]);
+	if (ll) {
+		// Solicited-node group of the link-local address (made from the MAC the device had then).
+		const words = String(ll.local).split(':');
+		const w7 = parseInt(words[words.length - 2] ?? '0', 16);
+		const w8 = parseInt(words[words.length - 1] ?? '0', 16);
+		out.push([0x33, 0x33, 0xff, w7 & 255, w8 >> 8, w8 & 255]);
+	}
+	return out;
+}
+
+function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
+	let br: Link | undefined;
+	let port: Link | undefined;
+	let dynamicOnly = false;
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] as string;
+		if (a === 'br') {
+			const v = argv[++i] as string;
+			br = ctx.ns.link(v);
+			if (!br) return { stdout: '', stderr: `Cannot find bridge device "${v}"\n`, exit: 1 };
+		} else if (a === 'brport' || a === 'dev') {
+			const v = argv[++i] as string;
+			port = ctx.ns.link(v);
+			if (!port) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
+		} else if (a === 'dynamic') dynamicOnly = true;
+		else if (a === 'vlan' || a === 'state') i++;
+	}
+	const now = ctx.world.now;
+	const p = new Printer(json);
+	p.openArray();
+	const row = (mac: Mac, dev: Link | undefined, extra: { dst?: number; master?: Link; self?: boolean; permanent?: boolean; static?: boolean }): void => {
+		p.openObject();
+		p.str('mac', '%s ', formatMac(mac));
+		if (dev && !port) p.str('ifname', 'dev %s ', dev.name);
+		if (extra.dst !== undefined) p.str('dst', 'dst %s ', formatIpv4(extra.dst));
+		p.openArray('flags');
+		if (extra.self) p.str(undefined, 'self ', 'self');
+		p.close();
+		if (extra.master) p.str('master', 'master %s ', extra.master.name);
+		p.str('state', '%s', extra.permanent ? 'permanent' : extra.static ? 'static' : '');
+		p.close();
+		p.out('\n');
+	};
+	for (const l of ctx.ns.links) {
+		if (l.kind === 'bridge') {
+			if (br && l !== br) continue;
+			if (port && port !== l) continue;
+			for (const e of l.fdb) if (now - e.updated > AGEING_MS && !e.permanent && !e.static) l.fdb = l.fdb.filter((x) => x !== e);
+			if (!dynamicOnly) {
+				if (!l.ports().some((x) => x.mac.join() === l.mac.join())) row(l.mac, l, { master: l, permanent: true });
+				for (const m of mcastOf(l, true)) row(m, l, { self: true, permanent: true });
+			}
+		}
+		if (l.kind === 'vxlan' && (!port || port === l) && !br && !dynamicOnly) {
+			for (const e of l.vxlanFdb) row(e.mac, l, { dst: e.dst, self: true, permanent: true });
+		}
+		if (!l.master || (br && l.master !== br) || (port && port !== l)) continue;
+		const bridge = l.master;
+		for (const e of bridge.fdb.filter((x) => x.port === l && !x.permanent && now - x.updated <= AGEING_MS)) row(e.mac, l, { master: bridge, static: e.static });
+		if (dynamicOnly) continue;
+		for (const e of bridge.fdb.filter((x) => x.port === l && x.permanent)) row(e.mac, l, { master: bridge, permanent: true });
+		for (const m of mcastOf(l, false)) row(m, l, { self: true, permanent: true });
+	}
+	p.close();
+	return { stdout: p.result(), stderr: '', exit: 0 };
+}
+
+function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 'replace'): ExecResult {
+	const mac = parseMac(argv[0] ?? '');
+	if (!mac) return { stdout: '', stderr: `Invalid mac address ${argv[0] ?? ''}\n`, exit: 255 };
+	let dev: Link | undefined;
+	let dst: number | undefined;
+	for (let i = 1; i < argv.length; i++) {
+		const a = argv[i] as string;
+		if (a === 'dev') {
+			const v = argv[++i] as string;
+			dev = ctx.ns.link(v);
+			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
+		} else if (a === 'dst') {
+			const v = parseIpv4Strict(argv[++i] ?? '');
+			if (v === null) return { stdout: '', stderr: `Invalid address "${argv[i]}"\n`, exit: 255 };
+			dst = v;
+		}
+	}
+	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	if (dev.kind === 'vxlan') {
+		const same = dev.vxlanFdb.filter((e) => formatMac(e.mac) === formatMac(mac));
+		if (op === 'del') {
+			if (same.length === 0) return { stdout: '', stderr: 'RTNETLINK answers: No such file or directory\n', exit: 2 };
+			dev.vxlanFdb = dev.vxlanFdb.filter((e) => !same.includes(e) || (dst !== undefined && e.dst !== dst));
+			return { stdout: '', stderr: '', exit: 0 };
+		}
+		if (dst === undefined) return { stdout: '', stderr: 'RTNETLINK answers: Invalid argument\n', exit: 2 };
+		if (op === 'add' && same.length > 0) return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
+		if (same.some((e) => e.dst === dst) && op === 'append') return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
+		dev.vxlanFdb.push({ mac, dst });
+		return { stdout: '', stderr: '', exit: 0 };
+	}
+	const brdev = dev.master ?? (dev.kind === 'bridge' ? dev : undefined);
+	if (!brdev) return { stdout: '', stderr: '', exit: 0 };
+	const existing = brdev.fdb.find((e) => formatMac(e.mac) === formatMac(mac));
+	if (op === 'del') {
+		if (!existing) return { stdout: '', stderr: 'RTNETLINK answers: No such file or directory\n', exit: 2 };
+		brdev.fdb = brdev.fdb.filter((e) => e !== existing);
+		return { stdout: '', stderr: '', exit: 0 };
+	}
+	if (existing && op === 'add') return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
+	brdev.fdb = brdev.fdb.filter((e) => e !== existing);
+	brdev.fdb.push({ mac, port: dev, permanent: false, static: true, updated: ctx.world.now });
+	return { stdout: '', stderr: '', exit: 0 };
+}
+
+/** Runs `bridge`. */
+export function bridge(argv: string[], ctx: Context): ExecResult {
+	let json = false;
+	let i = 0;
+	for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) {
+		const o = argv[i] as string;
+		if (matches(o, '-json') || o === '-j') json = true;
+		else if (matches(o, '-details') || matches(o, '-statistics') || matches(o, '-pretty') || matches(o, '-color')) continue;
+		else return { stdout: '', stderr: `Option "${o}" is unknown, try "bridge help".\n`, exit: 255 };
+	}
+	const obj = argv[i];
+	const cmd = argv[i + 1];
+	const rest = argv.slice(i + 2);
+	if (obj === undefined) return { stdout: '', stderr: 'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n                    -o[neline] | -t[imestamp] | -n[etns] name |\n                    -com[pressvlans] -c[olor] -p[retty] -j[son] }\n', exit: 255 };
+	if (matches(obj, 'link')) {
+		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return linkShow(ctx, json, rest);
+		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge link help".\n`, exit: 255 };
+	}
+	if (matches(obj, 'fdb')) {
+		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return fdbShow(ctx, json, rest);
+		if (cmd === 'add' || cmd === 'append' || matches(cmd, 'delete') || cmd === 'replace') return fdbModify(ctx, rest, cmd === 'add' ? 'add' : cmd === 'append' ? 'append' : cmd === 'replace' ? 'replace' : 'del');
+		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge fdb help".\n`, exit: 255 };
+	}
+	return { stdout: '', stderr: `Object "${obj}" is unknown, try "bridge help".\n`, exit: 255 };
+}

@@ -1,0 +1,60 @@
+/** `conntrack` (conntrack-tools 1.4.7): `-L` with filters, `-F`, `-C`. */
+import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
+import type { Context, ExecResult } from './types.ts';
+
+const V = 'conntrack v1.4.7 (conntrack-tools)';
+
+/** Runs conntrack. */
+export function conntrack(argv: string[], ctx: Context): ExecResult {
+	let op: string | undefined;
+	let proto: number | undefined;
+	const f: Record<string, number> = {};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] as string;
+		const val = (): string | undefined => argv[++i];
+		if (a === '-L' || a === '--dump') op = 'L';
+		else if (a === '-F' || a === '--flush') op = 'F';
+		else if (a === '-C' || a === '--count') op = 'C';
+		else if (a === '-p' || a === '--proto') {
+			const v = (val() ?? '').toLowerCase();
+			const map: Record<string, number> = { icmp: 1, tcp: 6, udp: 17 };
+			proto = map[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+			if (proto === undefined) return { stdout: '', stderr: `${V}: proto \`${v}' not found\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+		} else if (['-s', '--src', '--orig-src', '-d', '--dst', '--orig-dst', '-r', '--reply-src', '-q', '--reply-dst'].includes(a)) {
+			const v = val() ?? '';
+			const ip = parseIpv4Strict(v);
+			if (ip === null) return { stdout: '', stderr: `${V}: Bad parameter \`${v}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+			const key = a === '-s' || a === '--src' || a === '--orig-src' ? 'os' : a === '-d' || a === '--dst' || a === '--orig-dst' ? 'od' : a === '-r' || a === '--reply-src' ? 'rs' : 'rd';
+			f[key] = ip;
+		} else if (a === '--orig-port-dst' || a === '--orig-port-src' || a === '--dport' || a === '--sport') f[a] = Number(val());
+		else if (a === '-f' || a === '--family' || a === '-o' || a === '--output') val();
+		else if (a === '-n' || a === '-g' || a === '-e' || a === '-z') continue;
+		else return { stdout: '', stderr: `${V}: unknown option \`${a}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+	}
+	const ns = ctx.ns;
+	const now = ctx.world.now;
+	ns.conntrack = ns.conntrack.filter((c) => c.expires > now);
+	if (op === 'F') {
+		ns.conntrack = [];
+		return { stdout: '', stderr: `${V}: connection tracking table has been emptied.\n`, exit: 0 };
+	}
+	if (op === 'C') return { stdout: `${ns.conntrack.length}\n`, stderr: '', exit: 0 };
+	if (op !== 'L') return { stdout: '', stderr: `${V}: no command specified\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+	const rows = ns.conntrack.filter((c) => {
+		if (proto !== undefined && c.proto !== proto) return false;
+		if (f.os !== undefined && c.orig.src !== f.os) return false;
+		if (f.od !== undefined && c.orig.dst !== f.od) return false;
+		if (f.rs !== undefined && c.reply.src !== f.rs) return false;
+		if (f.rd !== undefined && c.reply.dst !== f.rd) return false;
+		if (f['--orig-port-dst'] !== undefined || f['--dport'] !== undefined) return false;
+		return true;
+	});
+	let out = '';
+	for (const c of rows) {
+		const ttl = Math.max(0, Math.floor((c.expires - now) / 1000));
+		out += `icmp     1 ${ttl} src=${formatIpv4(c.orig.src)} dst=${formatIpv4(c.orig.dst)} type=8 code=0 id=${c.orig.id} `;
+		if (!c.replied) out += '[UNREPLIED] ';
+		out += `src=${formatIpv4(c.reply.src)} dst=${formatIpv4(c.reply.dst)} type=0 code=0 id=${c.reply.id} mark=0 use=1\n`;
+	}
+	return { stdout: out, stderr: `${V}: ${rows.length} flow entries have been shown.\n`, exit: 0 };
+}

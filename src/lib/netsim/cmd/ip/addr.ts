@@ -1,0 +1,302 @@
+/** `ip address`: show, add, del, flush. */
+import { formatIpv4, parseIpv4Loose, parsePrefix, type Ipv4, broadcastOf, networkOf } from '../../addr/ipv4.ts';
+import { canonicalIpv6 } from '../../addr/ipv6.ts';
+import type { Link } from '../../model/link.ts';
+import type { Addr } from '../../model/netns.ts';
+import { padEnd, Printer } from '../../print/printer.ts';
+import { Args, matches, ToolExit } from '../args.ts';
+import type { IpCtx, IpOut } from './common.ts';
+import { badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
+import { linkLabel, printFlags, printLink } from './link-print.ts';
+import { parseShowFilter, selectLinks } from './link.ts';
+
+function nextArg(a: Args): string {
+	const v = a.next();
+	if (v === undefined) incomplete();
+	return v;
+}
+
+/** Address text as printed (`192.168.0.10` or IPv6 text). */
+export function addrText(a: Addr): string {
+	return typeof a.local === 'number' ? formatIpv4(a.local) : a.local;
+}
+
+function isTentative(a: Addr, now: number): boolean {
+	return a.tentativeUntil !== undefined && now < a.tentativeUntil;
+}
+
+/** Prints one address (print_addrinfo). */
+function printAddr(p: Printer, a: Addr, now: number, oneline: boolean): void {
+	p.openObject();
+	const fam = a.family === 4 ? 'inet' : 'inet6';
+	p.str('family', `    ${fam} `, fam);
+	p.str('local', '%s', addrText(a));
+	p.num('prefixlen', '/%d ', a.prefixlen);
+	if (a.brd !== undefined) p.str('broadcast', 'brd %s ', formatIpv4(a.brd));
+	p.str('scope', 'scope %s ', a.scope);
+	if (a.secondary) p.bool('secondary', 'secondary ', true);
+	if (a.family === 6 && isTentative(a, now)) p.bool('tentative', 'tentative ', true);
+	if (a.family === 4) p.str('label', '%s', a.label);
+	p.out(oneline ? '\\' : '\n');
+	p.num('valid_life_time', '       valid_lft %s', 4294967295, 'json');
+	p.num('preferred_life_time', '', 4294967295, 'json');
+	p.out('       valid_lft forever preferred_lft forever');
+	p.close();
+}
+
+/** `ip addr show`. */
+function addrShow(ic: IpCtx, a: Args): IpOut {
+	const f = parseShowFilter(ic, a, true);
+	const ns = ic.ns;
+	const fam = ic.opts.family;
+	const now = ns.world.now;
+	const p = new Printer(ic.opts.json);
+	const want = (x: Addr): boolean => {
+		if (fam === 4 && x.family !== 4) return false;
+		if (fam === 6 && x.family !== 6) return false;
+		if (f.scope && x.scope !== f.scope) return false;
+		if (f.label && x.label !== f.label) return false;
+		if (f.to) {
+			const pre = parsePrefix(f.to);
+			if (!pre || x.family !== 4 || networkOf(x.local as Ipv4, pre.len) !== networkOf(pre.addr, pre.len)) return false;
+		}
+		return true;
+	};
+	const addrsOf = (l: Link): Addr[] => {
+		const list = ns.addrs.filter((x) => x.link === l && want(x));
+		return [...list.filter((x) => x.family === 4), ...list.filter((x) => x.family === 6)];
+	};
+	const filtered = fam === 4 || fam === 6 || f.to !== undefined || f.scope !== undefined || f.label !== undefined;
+	p.openArray();
+	for (const link of selectLinks(ic, f)) {
+		const addrs = addrsOf(link);
+		if (filtered && addrs.length === 0) continue;
+		if (ic.opts.oneline && !ic.opts.brief) {
+			for (const x of addrs) {
+				const fmt = x.family === 4 ? 'inet' : 'inet6';
+				let line = `${link.ifindex}: ${link.name}    ${fmt} ${addrText(x)}/${x.prefixlen} `;
+				if (x.brd !== undefined) line += `brd ${formatIpv4(x.brd)} `;
+				line += `scope ${x.scope} `;
+				if (x.secondary) line += 'secondary ';
+				if (x.family === 6 && isTentative(x, now)) line += 'tentative ';
+				if (x.family === 4) line += x.label;
+				line += '\\       valid_lft forever preferred_lft forever\n';
+				p.out(line);
+			}
+			continue;
+		}
+		p.openObject();
+		if (ic.opts.brief) {
+			printLink(p, link, ic.ctx.host, { brief: true, details: false, stats: false, oneline: false, forAddr: true, familyFilter: false });
+			p.openArray('addr_info');
+			for (const x of addrs) {
+				p.openObject();
+				p.str('local', '%s', addrText(x));
+				p.num('prefixlen', '/%d ', x.prefixlen);
+				p.close();
+			}
+			p.close();
+			p.close();
+			p.out('\n');
+			continue;
+		}
+		if (fam === 6 && f.dev === undefined) {
+			p.num('ifindex', '%u: ', link.ifindex);
+			p.str('ifname', '%s: ', link.name);
+			printFlags(p, link);
+			p.num('mtu', 'mtu %u ', link.mtu);
+			p.str('operstate', 'state %s ', link.operstate());
+			p.num('txqlen', 'qlen %u', link.txqlen);
+			p.out('\n');
+		} else printLink(p, link, ic.ctx.host, { brief: false, details: ic.opts.details, stats: ic.opts.stats > 0, oneline: false, forAddr: true, familyFilter: fam === 4 || fam === 6 });
+		if (fam !== 6 && fam !== 4) p.out('\n');
+		p.openArray('addr_info');
+		addrs.forEach((x, i) => {
+			printAddr(p, x, now, false);
+			if (i < addrs.length - 1 || true) p.out('\n');
+		});
+		p.close();
+		p.close();
+	}
+	p.close();
+	return { stdout: p.result() };
+}
+
+interface AddrReq {
+	local?: string | undefined;
+	dev?: string | undefined;
+	brd?: string | undefined;
+	scope?: string | undefined;
+	label?: string | undefined;
+	noprefixroute: boolean;
+}
+
+function parseAddrArgs(a: Args): AddrReq {
+	const r: AddrReq = { noprefixroute: false };
+	for (let w = a.cur; w !== undefined; w = a.next()) {
+		if (w === 'peer' || w === 'remote') nextArg(a);
+		else if (matches(w, 'broadcast') || w === 'brd') {
+			const v = nextArg(a);
+			if (r.brd !== undefined) duparg('broadcast', v);
+			r.brd = v;
+		} else if (matches(w, 'anycast')) nextArg(a);
+		else if (matches(w, 'scope')) {
+			const v = nextArg(a);
+			if (!['global', 'link', 'host', 'site', 'nowhere', 'universe'].includes(v) && !/^\d+$/.test(v)) invarg('invalid scope value.', v);
+			r.scope = v === 'universe' ? 'global' : v;
+		} else if (w === 'dev') r.dev = nextArg(a);
+		else if (matches(w, 'label')) r.label = nextArg(a);
+		else if (matches(w, 'valid_lft') || matches(w, 'preferred_lft') || w === 'metric' || w === 'priority') nextArg(a);
+		else if (w === 'noprefixroute') r.noprefixroute = true;
+		else if (w === 'nodad' || w === 'home' || w === 'mngtmpaddr' || w === 'optimistic' || w === 'autojoin') continue;
+		else {
+			let v = w;
+			if (matches(w, 'local')) v = nextArg(a);
+			if (r.local !== undefined) duparg('local', v);
+			r.local = v;
+		}
+	}
+	return r;
+}
+
+/** `ip addr add`. */
+function addrAdd(ic: IpCtx, a: Args): IpOut {
+	const r = parseAddrArgs(a);
+	const ns = ic.ns;
+	if (r.dev === undefined) throw new ToolExit(1, 'Not enough information: "dev" argument is required.\n');
+	if (r.local === undefined) throw new ToolExit(1, 'Not enough information: "local" argument is required.\n');
+	const v6 = r.local.includes(':') || ic.opts.family === 6;
+	const link = ns.link(r.dev);
+	if (v6) {
+		const [t, l] = r.local.split('/');
+		const canon = canonicalIpv6(t ?? '');
+		const len = l === undefined ? 128 : /^\d+$/.test(l) && Number(l) <= 128 ? Number(l) : -1;
+		if (!canon || len < 0) badPrefix(r.local);
+		if (!link) nodev(r.dev);
+		if (ns.addrs.some((x) => x.family === 6 && x.link === link && x.local === canon)) rtnl('File exists');
+		const scope = canon.startsWith('fe80:') ? 'link' : canon === '::1' ? 'host' : 'global';
+		ns.addrs.push({ family: 6, link, local: canon, prefixlen: len, scope, secondary: false, label: link.name });
+		return { stdout: '' };
+	}
+	const pre = parsePrefix(r.local);
+	if (!pre) badPrefix(r.local);
+	if (!link) nodev(r.dev);
+	let brd: number | undefined;
+	if (r.brd !== undefined) {
+		if (r.brd === '+') brd = broadcastOf(pre.addr, pre.len);
+		else if (r.brd === '-') brd = networkOf(pre.addr, pre.len);
+		else {
+			const b = parseIpv4Loose(r.brd);
+			if (!b) throw new ToolExit(1, `Error: inet address is expected rather than "${r.brd}".\n`);
+			brd = b.addr;
+		}
+	}
+	if (ns.v4(link).some((x) => x.local === pre.addr && x.prefixlen === pre.len)) kerr('ipv4: Address already assigned.');
+	const secondary = ns.v4(link).some((x) => !x.secondary && x.prefixlen === pre.len && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(pre.addr, pre.len));
+	const scope = (r.scope as Addr['scope'] | undefined) ?? (pre.addr >>> 24 === 127 ? 'host' : 'global');
+	const addr: Addr = { family: 4, link, local: pre.addr, prefixlen: pre.len, scope, brd, secondary, label: r.label ?? link.name };
+	// Primaries go before secondaries, as the kernel keeps its list.
+	const v4 = ns.addrs.filter((x) => x.family === 4 && x.link === link);
+	const lastPrimary = secondary ? v4[v4.length - 1] : [...v4].reverse().find((x) => !x.secondary);
+	const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : v4.length > 0 ? ns.addrs.indexOf(v4[0] as Addr) : ns.addrs.length;
+	ns.addrs.splice(idx, 0, addr);
+	if (!r.noprefixroute) ns.addAddrRoutes(addr);
+	else ns.addAddrRoutes({ ...addr, secondary: true });
+	return { stdout: '' };
+}
+
+const WILDCARD_WARNING = (addr: string): string =>
+	`Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${addr}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`;
+
+/** `ip addr del`. */
+function addrDel(ic: IpCtx, a: Args): IpOut {
+	const r = parseAddrArgs(a);
+	const ns = ic.ns;
+	if (r.dev === undefined) throw new ToolExit(1, 'Not enough information: "dev" argument is required.\n');
+	const link = ns.link(r.dev);
+	if (r.local === undefined) {
+		if (!link) nodev(r.dev);
+		throw new ToolExit(2, 'RTNETLINK answers: Operation not supported\n');
+	}
+	if (r.local.includes(':')) {
+		const [t, l] = r.local.split('/');
+		const canon = canonicalIpv6(t ?? '');
+		if (!canon) badPrefix(r.local);
+		if (!link) nodev(r.dev);
+		const hit = ns.addrs.find((x) => x.family === 6 && x.link === link && x.local === canon && (l === undefined || x.prefixlen === Number(l)));
+		if (!hit) rtnl('Cannot assign requested address');
+		ns.addrs = ns.addrs.filter((x) => x !== hit);
+		return { stdout: '' };
+	}
+	const pre = parsePrefix(r.local);
+	if (!pre) badPrefix(r.local);
+	if (!link) nodev(r.dev);
+	const wildcard = !r.local.includes('/');
+	const hit = ns.v4(link).find((x) => x.local === pre.addr && (wildcard || x.prefixlen === pre.len));
+	if (!hit) rtnl('Cannot assign requested address');
+	deleteAddr(ic, hit);
+	return { stdout: '', stderr: wildcard ? WILDCARD_WARNING(formatIpv4(pre.addr)) : '' };
+}
+
+/** Deletes an IPv4 address; deleting a primary takes its secondaries along. */
+function deleteAddr(ic: IpCtx, hit: Addr): void {
+	const ns = ic.ns;
+	const victims = [hit];
+	if (!hit.secondary)
+		for (const x of ns.v4(hit.link))
+			if (x.secondary && x.prefixlen === hit.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(hit.local as Ipv4, hit.prefixlen)) victims.push(x);
+	for (const v of victims) {
+		ns.removeAddrRoutes(v);
+		ns.addrs = ns.addrs.filter((x) => x !== v);
+	}
+	// The last IPv4 address gone: the kernel disables IP on the device (fib_disable_ip), which
+	// flushes its routes and its ARP cache.
+	if (ns.v4(hit.link).length === 0) {
+		ns.routes = ns.routes.filter((r) => r.dev !== hit.link);
+		ns.neigh = ns.neigh.filter((n) => n.link !== hit.link);
+	}
+
+}
+
+/** `ip addr flush`. */
+function addrFlush(ic: IpCtx, a: Args): IpOut {
+	if (a.cur === undefined) throw new ToolExit(1, 'Flush requires arguments.\n');
+	const f = parseShowFilter(ic, a, true);
+	const ns = ic.ns;
+	const fam = ic.opts.family;
+	for (const link of selectLinks(ic, f)) {
+		for (const x of ns.addrs.filter((y) => y.link === link)) {
+			if (fam === 4 && x.family !== 4) continue;
+			if (fam === 6 && x.family !== 6) continue;
+			if (f.scope && x.scope !== f.scope) continue;
+			if (!ns.addrs.includes(x)) continue;
+			if (x.family === 4) deleteAddr(ic, x);
+			else ns.addrs = ns.addrs.filter((y) => y !== x);
+		}
+	}
+	return { stdout: '' };
+}
+
+/** Entry point for `ip address …`. */
+export function ipAddr(ic: IpCtx, argv: string[]): IpOut {
+	const a = new Args(argv);
+	const w = a.cur;
+	if (w === undefined) return addrShow(ic, a);
+	a.next();
+	if (matches(w, 'add')) return addrAdd(ic, a);
+	if (matches(w, 'change') || matches(w, 'replace')) {
+		try {
+			return addrAdd(ic, a);
+		} catch (e) {
+			if (e instanceof ToolExit && e.stderr.includes('Address already assigned')) return { stdout: '' };
+			throw e;
+		}
+	}
+	if (matches(w, 'delete')) return addrDel(ic, a);
+	if (matches(w, 'show') || matches(w, 'lst') || matches(w, 'list')) return addrShow(ic, a);
+	if (matches(w, 'flush')) return addrFlush(ic, a);
+	if (matches(w, 'help')) throw new ToolExit(255, 'Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]\n                                                      [ CONFFLAG-LIST ]\n');
+	throw new ToolExit(255, `Command "${w}" is unknown, try "ip address help".\n`);
+}
+
+export { linkLabel, padEnd };

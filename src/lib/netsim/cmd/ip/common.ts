@@ -1,0 +1,28 @@
+/** What every `ip` object handler receives. */
+import type { Netns } from '../../model/netns.ts';
+import type { Context } from '../types.ts';
+
+/** Global `ip` options. */
+export interface IpOpts {
+	family?: 4 | 6 | 'link' | undefined;
+	json: boolean;
+	pretty: boolean;
+	brief: boolean;
+	details: boolean;
+	stats: number;
+	oneline: boolean;
+}
+
+/** The namespace an `ip` invocation works in plus its options. */
+export interface IpCtx {
+	ctx: Context;
+	ns: Netns;
+	opts: IpOpts;
+}
+
+/** Output of a handler. */
+export interface IpOut {
+	stdout: string;
+	stderr?: string | undefined;
+	exit?: number | undefined;
+}

@@ -1,0 +1,52 @@
+/** iproute2's fixed error wording (lib/utils.c: invarg, duparg, missarg, nodev) and exit codes. */
+import { ToolExit } from '../args.ts';
+
+/** `Error: argument "X" is wrong: WHAT` (exit 255). */
+export function invarg(what: string, arg: string): never {
+	throw new ToolExit(255, `Error: argument "${arg}" is wrong: ${what}\n`);
+}
+
+/** `Error: either "KEY" is duplicate, or "ARG" is a garbage.` (exit 255). */
+export function duparg(key: string, arg: string): never {
+	throw new ToolExit(255, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`);
+}
+
+/** `Error: duplicate "KEY": "ARG" is the second value.` (exit 255). */
+export function duparg2(key: string, arg: string): never {
+	throw new ToolExit(255, `Error: duplicate "${key}": "${arg}" is the second value.\n`);
+}
+
+/** `Command line is not complete. Try option "help"` (exit 255). */
+export function incomplete(): never {
+	throw new ToolExit(255, 'Command line is not complete. Try option "help"\n');
+}
+
+/** `Cannot find device "X"` (exit 1). */
+export function nodev(name: string): never {
+	throw new ToolExit(1, `Cannot find device "${name}"\n`);
+}
+
+/** `RTNETLINK answers: …` (exit 2): the kernel refused. */
+export function rtnl(msg: string): never {
+	throw new ToolExit(2, `RTNETLINK answers: ${msg}\n`);
+}
+
+/** `Error: …` from the kernel's extack (exit 2). */
+export function kerr(msg: string): never {
+	throw new ToolExit(2, `Error: ${msg}\n`);
+}
+
+/** A local error with exit 1. */
+export function err1(msg: string): never {
+	throw new ToolExit(1, msg);
+}
+
+/** `Error: any valid prefix is expected rather than "X".` (exit 1). */
+export function badPrefix(arg: string): never {
+	throw new ToolExit(1, `Error: any valid prefix is expected rather than "${arg}".\n`);
+}
+
+/** `Error: inet address is expected rather than "X".` (exit 1). */
+export function badAddr(arg: string): never {
+	throw new ToolExit(1, `Error: inet address is expected rather than "${arg}".\n`);
+}

@@ -1,0 +1,139 @@
+/** The `ip` tool: global options, `-n NETNS`, and object dispatch with abbreviations (ip.c). */
+import { prettyJson } from '../../print/printer.ts';
+import { matches, ToolExit } from '../args.ts';
+import type { Context, ExecResult } from '../types.ts';
+import { ipAddr } from './addr.ts';
+import type { IpCtx, IpOpts, IpOut } from './common.ts';
+import { ipLink } from './link.ts';
+import { ipNeigh } from './neigh.ts';
+import { ipNetns } from './netns.ts';
+import { ipRoute } from './route.ts';
+import { ipRule } from './rule.ts';
+
+type Handler = (ic: IpCtx, argv: string[]) => IpOut | ExecResult;
+
+/** Objects in ip.c's table order: the first prefix match wins (`ip n` is neighbour). */
+const OBJECTS: [string, Handler | undefined][] = [
+	['address', ipAddr],
+	['addrlabel', undefined],
+	['maddress', undefined],
+	['route', ipRoute],
+	['rule', ipRule],
+	['neighbor', ipNeigh],
+	['neighbour', ipNeigh],
+	['ntable', undefined],
+	['ntbl', undefined],
+	['link', ipLink],
+	['l2tp', undefined],
+	['fou', undefined],
+	['ila', undefined],
+	['macsec', undefined],
+	['tunnel', undefined],
+	['tuntap', undefined],
+	['tap', undefined],
+	['token', undefined],
+	['tcpmetrics', undefined],
+	['tcp_metrics', undefined],
+	['monitor', undefined],
+	['xfrm', undefined],
+	['mroute', undefined],
+	['mrule', undefined],
+	['netns', ipNetns],
+	['netconf', undefined],
+	['vrf', undefined],
+	['sr', undefined],
+	['nexthop', undefined],
+	['mptcp', undefined],
+	['ioam', undefined],
+	['stats', undefined],
+	['help', undefined],
+];
+
+const USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
+       ip [ -force ] -batch filename
+where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
+                   link | macsec | maddress | monitor | mptcp | mroute | mrule |
+                   neighbor | neighbour | netconf | netns | nexthop | ntable |
+                   ntbl | route | rule | sr | tap | tcpmetrics |
+                   token | tunnel | tuntap | vrf | xfrm }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
+                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 |
+                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
+                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
+                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor]}
+`;
+
+/** Runs `ip ARGS…` in a context. */
+export function ip(argv: string[], ctx: Context): ExecResult {
+	try {
+		return run(argv, ctx);
+	} catch (e) {
+		if (e instanceof ToolExit) return { stdout: e.stdout, stderr: e.stderr, exit: e.exit };
+		throw e;
+	}
+}
+
+function run(argv: string[], ctx: Context): ExecResult {
+	const opts: IpOpts = { json: false, pretty: false, brief: false, details: false, stats: 0, oneline: false };
+	let ns = ctx.ns;
+	let i = 0;
+	for (; i < argv.length; i++) {
+		let opt = argv[i] as string;
+		if (!opt.startsWith('-')) break;
+		if (opt.startsWith('--')) opt = opt.slice(1);
+		const need = (): string => {
+			const v = argv[++i];
+			if (v === undefined) throw new ToolExit(255, USAGE);
+			return v;
+		};
+		if (matches(opt, '-loops')) need();
+		else if (matches(opt, '-family')) {
+			const f = need();
+			if (f === 'inet') opts.family = 4;
+			else if (f === 'inet6') opts.family = 6;
+			else if (f === 'link') opts.family = 'link';
+			else if (f !== 'bridge' && f !== 'mpls' && f !== 'help') throw new ToolExit(255, `Error: argument "${f}" is wrong: invalid protocol family\n`);
+		} else if (opt === '-4') opts.family = 4;
+		else if (opt === '-6') opts.family = 6;
+		else if (opt === '-0') opts.family = 'link';
+		else if (opt === '-M' || opt === '-B') continue;
+		else if (matches(opt, '-stats') || matches(opt, '-statistics')) opts.stats++;
+		else if (matches(opt, '-details')) opts.details = true;
+		else if (matches(opt, '-resolve') || matches(opt, '-timestamp') || matches(opt, '-tshort') || matches(opt, '-force') || matches(opt, '-Numeric') || matches(opt, '-all') || matches(opt, '-iec') || matches(opt, '-human-readable') || matches(opt, '-human')) continue;
+		else if (matches(opt, '-oneline')) opts.oneline = true;
+		else if (matches(opt, '-batch')) throw new ToolExit(1, 'Cannot open file "-" for reading: Bad file descriptor\n');
+		else if (matches(opt, '-rcvbuf')) need();
+		else if (matches(opt, '-color')) continue;
+		else if (matches(opt, '-help')) throw new ToolExit(0, '', USAGE);
+		else if (matches(opt, '-netns')) {
+			const name = need();
+			const target = ctx.host.named.get(name);
+			if (!target) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
+			ns = target;
+		} else if (matches(opt, '-json')) opts.json = true;
+		else if (matches(opt, '-pretty')) opts.pretty = true;
+		else if (matches(opt, '-brief')) opts.brief = true;
+		else if (matches(opt, '-Version')) return { stdout: 'ip utility, iproute2-6.1.0, libbpf 1.1.2\n', stderr: '', exit: 0 };
+		else throw new ToolExit(255, `Option "${argv[i]}" is unknown, try "ip -help".\n`);
+	}
+	const obj = argv[i];
+	if (obj === undefined) throw new ToolExit(255, USAGE);
+	const hit = OBJECTS.find(([name]) => matches(obj, name));
+	if (!hit) throw new ToolExit(1, `Object "${obj}" is unknown, try "ip help".\n`);
+	const [name, handler] = hit;
+	if (name === 'help') throw new ToolExit(0, '', USAGE);
+	if (!handler) throw new ToolExit(255, `ip ${name}: not available in this simulator\n`);
+	const out = handler({ ctx: { ...ctx, ns }, ns, opts }, argv.slice(i + 1));
+	let stdout = out.stdout;
+	if (opts.json && opts.pretty && stdout.startsWith('[')) {
+		try {
+			stdout = prettyJson(JSON.parse(stdout) as never) + '\n';
+		} catch {
+			// leave as is
+		}
+	}
+	return { stdout, stderr: out.stderr ?? '', exit: out.exit ?? 0 };
+}

@@ -1,0 +1,119 @@
+/** `ip netns`: list, add, delete, exec, identify, pids, set, list-id. */
+import { Printer } from '../../print/printer.ts';
+import { Args, matches, ToolExit } from '../args.ts';
+import type { ExecResult } from '../types.ts';
+import type { IpCtx, IpOut } from './common.ts';
+
+function netnsList(ic: IpCtx): IpOut {
+	const p = new Printer(ic.opts.json);
+	p.openArray();
+	const names = [...ic.ctx.host.named.entries()].reverse();
+	for (const [name, ns] of names) {
+		p.openObject();
+		p.str('name', '%s', name);
+		const id = ic.ns.nsid(ns, false);
+		if (id !== undefined) p.num('id', ' (id: %d)', id);
+		p.close();
+		p.out('\n');
+	}
+	p.close();
+	return { stdout: p.result() };
+}
+
+function validName(name: string): boolean {
+	return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && name.length < 256;
+}
+
+/** Entry point for `ip netns …`. */
+export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
+	const a = new Args(argv);
+	const w = a.cur;
+	const host = ic.ctx.host;
+	if (w === undefined) return netnsList(ic);
+	const name = a.next();
+	if (matches(w, 'list') || w === 'show') return netnsList(ic);
+	if (matches(w, 'add')) {
+		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
+		if (!validName(name)) throw new ToolExit(255, `Invalid netns name "${name}"\n`);
+		if (host.named.has(name)) throw new ToolExit(1, `Cannot create namespace file "/run/netns/${name}": File exists\n`);
+		host.named.set(name, ic.ns.world.createNetns());
+		return { stdout: '' };
+	}
+	if (matches(w, 'delete')) {
+		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
+		if (a.next() === undefined && name === '-a' || name === '-all') {
+			for (const ns of host.named.values()) ic.ns.world.destroyNetns(ns);
+			host.named.clear();
+			return { stdout: '' };
+		}
+		const ns = host.named.get(name);
+		if (!ns) throw new ToolExit(1, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`);
+		host.named.delete(name);
+		if (![...host.named.values()].includes(ns)) ic.ns.world.destroyNetns(ns);
+		return { stdout: '' };
+	}
+	if (matches(w, 'exec')) {
+		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
+		const ns = host.named.get(name);
+		if (!ns) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
+		a.next();
+		const cmd = a.rest();
+		if (cmd.length === 0) throw new ToolExit(255, 'No command specified\n');
+		const r = ic.ctx.run({ ...ic.ctx, ns }, cmd);
+		if (r.exit === 127) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 255 };
+		return r;
+	}
+	if (matches(w, 'identify')) {
+		let found = '';
+		for (const [n, ns] of host.named) if (ns === ic.ns) found = n;
+		return { stdout: `${found}\n` };
+	}
+	if (matches(w, 'pids')) {
+		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
+		if (!host.named.has(name)) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
+		return { stdout: '' };
+	}
+	if (matches(w, 'set')) {
+		const id = a.next();
+		if (name === undefined || id === undefined) throw new ToolExit(255, 'Usage: ip netns set NAME NETNSID\n');
+		const ns = host.named.get(name);
+		if (!ns) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
+		if (id === 'auto') {
+			ic.ns.nsid(ns, true);
+			return { stdout: '' };
+		}
+		if (!/^\d+$/.test(id)) throw new ToolExit(1, `Invalid id: ${id}\n`);
+		if (ic.ns.nsid(ns, false) !== undefined || [...ic.ns.nsids.values()].includes(Number(id))) throw new ToolExit(2, 'RTNETLINK answers: File exists\n');
+		ic.ns.nsids.set(ns, Number(id));
+		return { stdout: '' };
+	}
+	if (matches(w, 'list-id')) {
+		const p = new Printer(ic.opts.json);
+		p.openArray();
+		const entries = [...ic.ns.nsids.entries()].sort((x, y) => x[1] - y[1]);
+		for (const [ns, id] of entries) {
+			p.openObject();
+			p.num('nsid', 'nsid %u ', id);
+			for (const [n, x] of host.named) if (x === ns) p.str('name', '(iproute2 netns name: %s)', n);
+			p.close();
+			p.out('\n');
+		}
+		p.close();
+		return { stdout: p.result() };
+	}
+	if (matches(w, 'help')) throw new ToolExit(255, NETNS_USAGE);
+	throw new ToolExit(255, `Command "${w}" is unknown, try "ip netns help".\n`);
+}
+
+const NETNS_USAGE = `Usage:	ip netns list
+	ip netns add NAME
+	ip netns attach NAME PID
+	ip netns set NAME NETNSID
+	ip [-all] netns delete [NAME]
+	ip netns identify [PID]
+	ip netns pids NAME
+	ip [-all] netns exec [NAME] cmd ...
+	ip netns monitor
+	ip netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
+NETNSID := auto | POSITIVE-INT
+`;

@@ -1,0 +1,89 @@
+/** `ip rule`: list, add, del (policy routing). */
+import { formatIpv4, parsePrefix } from '../../addr/ipv4.ts';
+import type { PolicyRule } from '../../model/netns.ts';
+import { Printer } from '../../print/printer.ts';
+import { Args, matches, ToolExit } from '../args.ts';
+import type { IpCtx, IpOut } from './common.ts';
+import { badPrefix, incomplete, invarg, rtnl } from './errors.ts';
+import { tableName } from './route.ts';
+
+function fmtPrefix(p: { addr: number; len: number } | undefined): string {
+	if (!p) return 'all';
+	return p.len === 32 ? formatIpv4(p.addr) : `${formatIpv4(p.addr)}/${p.len}`;
+}
+
+function ruleList(ic: IpCtx): IpOut {
+	const p = new Printer(ic.opts.json);
+	p.openArray();
+	for (const r of ic.ns.rules) {
+		p.openObject();
+		p.num('priority', '%u:\t', r.priority);
+		p.str('src', '', r.from ? formatIpv4(r.from.addr) : 'all', 'json');
+		if (r.from && r.from.len !== 32) p.num('srclen', '', r.from.len, 'json');
+		p.out(`from ${fmtPrefix(r.from)} `);
+		if (r.to) {
+			p.str('dst', '', formatIpv4(r.to.addr), 'json');
+			if (r.to.len !== 32) p.num('dstlen', '', r.to.len, 'json');
+			p.out(`to ${fmtPrefix(r.to)} `);
+		}
+		p.str('table', 'lookup %s', tableName(r.table));
+		p.close();
+		p.out('\n');
+	}
+	p.close();
+	return { stdout: p.result() };
+}
+
+function parseRule(a: Args): PolicyRule & { prioritySet: boolean } {
+	const r: PolicyRule & { prioritySet: boolean } = { priority: 0, table: 254, prioritySet: false };
+	for (let w = a.cur; w !== undefined; w = a.next()) {
+		const v = (): string => {
+			const x = a.next();
+			if (x === undefined) incomplete();
+			return x;
+		};
+		if (w === 'from') {
+			const t = v();
+			if (t !== 'all') r.from = parsePrefix(t) ?? badPrefix(t);
+		} else if (w === 'to') {
+			const t = v();
+			if (t !== 'all') r.to = parsePrefix(t) ?? badPrefix(t);
+		} else if (matches(w, 'priority') || w === 'pref' || w === 'order') {
+			const t = v();
+			if (!/^\d+$/.test(t)) invarg('Invalid "priority" value\n', t);
+			r.priority = Number(t);
+			r.prioritySet = true;
+		} else if (matches(w, 'table') || w === 'lookup') {
+			const t = v();
+			r.table = t === 'main' ? 254 : t === 'local' ? 255 : t === 'default' ? 253 : /^\d+$/.test(t) ? Number(t) : invarg('invalid table ID\n', t);
+		} else throw new ToolExit(255, `Error: argument "${w}" is wrong: Failed to parse rule type\n`);
+	}
+	return r;
+}
+
+/** Entry point for `ip rule …`. */
+export function ipRule(ic: IpCtx, argv: string[]): IpOut {
+	const a = new Args(argv);
+	const w = a.cur;
+	if (w === undefined) return ruleList(ic);
+	a.next();
+	if (matches(w, 'list') || matches(w, 'show') || w === 'lst') return ruleList(ic);
+	if (matches(w, 'add')) {
+		const r = parseRule(a);
+		if (!r.prioritySet) {
+			const nonzero = ic.ns.rules.find((x) => x.priority > 0);
+			r.priority = nonzero ? nonzero.priority - 1 : 0;
+		}
+		ic.ns.rules.push({ priority: r.priority, table: r.table, from: r.from, to: r.to });
+		ic.ns.rules.sort((x, y) => x.priority - y.priority);
+		return { stdout: '' };
+	}
+	if (matches(w, 'delete')) {
+		const r = parseRule(a);
+		const hit = ic.ns.rules.find((x) => (!r.prioritySet || x.priority === r.priority) && (r.table === 254 || x.table === r.table) && fmtPrefix(x.from) === fmtPrefix(r.from) && fmtPrefix(x.to) === fmtPrefix(r.to));
+		if (!hit) rtnl('No such file or directory');
+		ic.ns.rules = ic.ns.rules.filter((x) => x !== hit);
+		return { stdout: '' };
+	}
+	throw new ToolExit(255, `Command "${w}" is unknown, try "ip rule help".\n`);
+}

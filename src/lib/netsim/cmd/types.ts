@@ -1,0 +1,38 @@
+/** Shared types of the simulated tools. */
+import type { Host, World } from '../model/world.ts';
+import type { Netns } from '../model/netns.ts';
+import type { Stack } from '../engine/stack.ts';
+
+/** What a command returns: the shell's three results. */
+export interface ExecResult {
+	stdout: string;
+	stderr: string;
+	exit: number;
+}
+
+/** Where a command runs: a host, and the namespace it is in (`ip netns exec` changes it). */
+export interface Context {
+	world: World;
+	stack: Stack;
+	host: Host;
+	ns: Netns;
+	/** Standard input (from a pipe). */
+	stdin: string;
+	/** Environment (assignments before the command). */
+	env: Record<string, string>;
+	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
+	run: (ctx: Context, argv: string[]) => ExecResult;
+}
+
+/** A tool: gets argv (without its own name at [0] removed) and the context. */
+export type Tool = (argv: string[], ctx: Context) => ExecResult;
+
+/** Convenience constructors. */
+export function ok(stdout = '', stderr = ''): ExecResult {
+	return { stdout, stderr, exit: 0 };
+}
+
+/** A failure with a message on stderr. */
+export function fail(exit: number, stderr: string, stdout = ''): ExecResult {
+	return { stdout, stderr, exit };
+}

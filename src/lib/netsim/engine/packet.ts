@@ -1,0 +1,62 @@
+/** Frames and packets as they travel through the simulated network. */
+import type { Ipv4 } from '../addr/ipv4.ts';
+import type { Mac } from '../addr/mac.ts';
+
+/** An ICMP message (echo or error). */
+export interface Icmp {
+	type: number;
+	code: number;
+	id: number;
+	seq: number;
+	/** For errors: the packet that caused it. */
+	inner?: Ip4 | undefined;
+	/** For "fragmentation needed". */
+	mtu?: number | undefined;
+}
+
+/** A UDP datagram; VXLAN carries an Ethernet frame in it. */
+export interface Udp {
+	sport: number;
+	dport: number;
+	/** VXLAN network identifier, when this is a VXLAN datagram. */
+	vni?: number | undefined;
+	frame?: Frame | undefined;
+}
+
+/** An IPv4 packet (ICMP from ping, UDP for VXLAN). */
+export interface Ip4 {
+	src: Ipv4;
+	dst: Ipv4;
+	ttl: number;
+	proto: number;
+	/** Total length in bytes (84 for a default ping). */
+	len: number;
+	df: boolean;
+	icmp?: Icmp | undefined;
+	udp?: Udp | undefined;
+}
+
+/** An ARP message. */
+export interface Arp {
+	op: 'request' | 'reply';
+	senderMac: Mac;
+	senderIp: Ipv4;
+	targetMac: Mac;
+	targetIp: Ipv4;
+}
+
+/** An Ethernet frame. */
+export interface Frame {
+	src: Mac;
+	dst: Mac;
+	arp?: Arp | undefined;
+	ip?: Ip4 | undefined;
+}
+
+/** ICMP types used by the simulator. */
+export const ICMP = { ECHO_REPLY: 0, DEST_UNREACH: 3, ECHO_REQUEST: 8, TIME_EXCEEDED: 11 } as const;
+
+/** Copies a packet (NAT and TTL changes must not leak into the sender's view). */
+export function clonePacket(p: Ip4): Ip4 {
+	return { ...p, icmp: p.icmp ? { ...p.icmp } : undefined, udp: p.udp ? { ...p.udp } : undefined };
+}

@@ -1,0 +1,133 @@
+/** Network devices: the state `ip link` shows and the rules deriving flags and operstate from it. */
+import type { Mac } from '../addr/mac.ts';
+import type { Netns } from './netns.ts';
+
+/** Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS). */
+export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan';
+
+/** A learned or static bridge forwarding entry. */
+export interface FdbEntry {
+	mac: Mac;
+	port: Link;
+	/** Local entries (the ports' own MACs) never age and are marked permanent. */
+	permanent: boolean;
+	/** Added with `bridge fdb add` rather than learned. */
+	static: boolean;
+	updated: number;
+}
+
+/** VXLAN parameters. */
+export interface VxlanInfo {
+	id: number;
+	learning: boolean;
+	remote?: number | undefined;
+	local?: number | undefined;
+	group?: number | undefined;
+	dstport: number;
+	lower?: Link | undefined;
+}
+
+/** A network device in one namespace. */
+export class Link {
+	ns: Netns;
+	ifindex: number;
+	name: string;
+	readonly kind: LinkKind;
+	mac: Mac;
+	/** True once the MAC was set by hand; a bridge then stops following its ports. */
+	macFixed = false;
+	mtu: number;
+	adminUp = false;
+	/** noop until the device is first opened, then noqueue (virtual devices have no queue). */
+	qdisc: 'noop' | 'noqueue' = 'noop';
+	txqlen = 1000;
+	peer?: Link | undefined;
+	master?: Link | undefined;
+	lower?: Link | undefined;
+	alias?: string | undefined;
+	/** Bridge forwarding database (bridges only). */
+	fdb: FdbEntry[] = [];
+	vxlan?: VxlanInfo | undefined;
+	/** VXLAN forwarding entries (`bridge fdb append … dst IP`). */
+	vxlanFdb: { mac: Mac; dst: number }[] = [];
+	macvlanMode = 'vepa';
+	/** Port has ever been attached (bridge: state UNKNOWN until its first port). */
+	hadPorts = false;
+	/** The STP bridge id is computed when the bridge first opens or takes a port. */
+	bridgeIdSet = false;
+	/**
+	 * Operstate the kernel left stale: when a veth's peer moves to another namespace, this end
+	 * reads DOWN instead of LOWERLAYERDOWN until its next link event.
+	 */
+	operOverride?: string | undefined;
+	/** Counters for `ip -s link`. */
+	stats = { rxBytes: 0, rxPackets: 0, txBytes: 0, txPackets: 0 };
+
+	constructor(ns: Netns, ifindex: number, name: string, kind: LinkKind, mac: Mac) {
+		this.ns = ns;
+		this.ifindex = ifindex;
+		this.name = name;
+		this.kind = kind;
+		this.mac = mac;
+		this.mtu = kind === 'loopback' ? 65536 : kind === 'vxlan' ? 1450 : 1500;
+	}
+
+	/** Bridge ports (devices whose master is this bridge). */
+	ports(): Link[] {
+		return this.ns.links.filter((l) => l.master === this);
+	}
+
+	/** Carrier as the kernel sees it (LOWER_UP). */
+	carrier(): boolean {
+		if (!this.adminUp) return false;
+		switch (this.kind) {
+			case 'loopback':
+			case 'vxlan':
+				return true;
+			case 'veth':
+				return this.peer?.adminUp === true;
+			case 'macvlan':
+				return this.lower?.carrier() === true;
+			case 'bridge': {
+				const ports = this.ports();
+				if (ports.length === 0) return !this.hadPorts;
+				return ports.some((p) => p.carrier());
+			}
+		}
+	}
+
+	/** RFC 2863 operational state as `ip link` prints it. */
+	operstate(): string {
+		if (!this.adminUp) return 'DOWN';
+		if (this.operOverride !== undefined) return this.operOverride;
+		if (this.kind === 'loopback' || this.kind === 'vxlan') return 'UNKNOWN';
+		if (this.kind === 'bridge') {
+			if (this.ports().length === 0 && !this.hadPorts) return 'UNKNOWN';
+			return this.carrier() ? 'UP' : 'DOWN';
+		}
+		return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+	}
+
+	/** The flag words in iproute2's order, as both the text and the JSON output list them. */
+	flags(): string[] {
+		const out: string[] = [];
+		const up = this.adminUp;
+		const carrier = this.carrier();
+		if (up && !carrier) out.push('NO-CARRIER');
+		if (this.kind === 'loopback') out.push('LOOPBACK');
+		else out.push('BROADCAST', 'MULTICAST');
+		if (up) out.push('UP');
+		if (up && carrier) out.push('LOWER_UP');
+		return out;
+	}
+
+	/** M-DOWN: a veth whose peer is in the same namespace and administratively down. */
+	peerDownHere(): boolean {
+		return this.kind === 'veth' && this.peer !== undefined && this.peer.ns === this.ns && !this.peer.adminUp;
+	}
+
+	/** True when this link is usable for sending (up with carrier). */
+	running(): boolean {
+		return this.adminUp && this.carrier();
+	}
+}

@@ -1,0 +1,179 @@
+/** iptables state (tables, chains, rules with counters) and rule evaluation. */
+import { inPrefix, type Ipv4, type Prefix } from '../addr/ipv4.ts';
+
+/** A negatable match value. */
+export interface Neg<T> {
+	neg: boolean;
+	value: T;
+}
+
+/** One rule, kept in parsed form; `-S` and `-L` print it back. */
+export interface Rule {
+	src?: Neg<Prefix> | undefined;
+	dst?: Neg<Prefix> | undefined;
+	inIf?: Neg<string> | undefined;
+	outIf?: Neg<string> | undefined;
+	/** Protocol number (0 = all). */
+	proto?: Neg<number> | undefined;
+	sport?: Neg<[number, number]> | undefined;
+	dport?: Neg<[number, number]> | undefined;
+	icmpType?: Neg<number> | undefined;
+	ctstate?: Neg<string[]> | undefined;
+	/** `-m state` instead of `-m conntrack` (prints differently). */
+	stateModule?: boolean | undefined;
+	comment?: string | undefined;
+	/** Explicit `-m` modules in the order given, for `-S`. */
+	modules: string[];
+	target?: string | undefined;
+	goto?: boolean | undefined;
+	toSource?: string | undefined;
+	toDestination?: string | undefined;
+	toPorts?: string | undefined;
+	rejectWith?: string | undefined;
+	logPrefix?: string | undefined;
+	/** `--dst-type LOCAL` style addrtype match, kept as "dst-type LOCAL". */
+	addrtype?: string | undefined;
+	/** MARK target or mark match argument, kept as given ("--set-xmark 0x2000/0x2000"). */
+	mark?: string | undefined;
+	pkts: number;
+	bytes: number;
+}
+
+/** A chain: built-ins have a policy. */
+export interface Chain {
+	name: string;
+	policy?: 'ACCEPT' | 'DROP' | undefined;
+	rules: Rule[];
+}
+
+/** A table by name: filter, nat, mangle, raw. */
+export interface Table {
+	name: string;
+	chains: Chain[];
+}
+
+const BUILTINS: Record<string, string[]> = {
+	filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+	nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+	mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+	raw: ['PREROUTING', 'OUTPUT'],
+	security: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** Names of tables iptables knows. */
+export const TABLE_NAMES = Object.keys(BUILTINS);
+
+/** Protocol names as /etc/protocols gives them. */
+export const PROTOCOLS: Record<string, number> = { all: 0, icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 };
+
+/** The name of a protocol number, if it has one. */
+export function protoName(n: number): string | undefined {
+	return Object.keys(PROTOCOLS).find((k) => PROTOCOLS[k] === n);
+}
+
+/** What a packet looks like to the rule matcher. */
+export interface PacketView {
+	src: Ipv4;
+	dst: Ipv4;
+	proto: number;
+	inIf?: string | undefined;
+	outIf?: string | undefined;
+	len: number;
+	icmpType?: number | undefined;
+	sport?: number | undefined;
+	dport?: number | undefined;
+	ctstate: string;
+}
+
+/** The outcome of a traversal: a verdict and, for NAT chains, the rule that decided. */
+export interface Verdict {
+	verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+	rule?: Rule | undefined;
+}
+
+/** All iptables tables of one namespace. Tables come into being when first used, as with iptables-nft. */
+export class Netfilter {
+	tables = new Map<string, Table>();
+	/** Conntrack hooks register once a NAT or stateful rule exists in this namespace. */
+	conntrackOn = false;
+
+	/** The table, created with its built-in chains on first use. */
+	table(name: string): Table {
+		let t = this.tables.get(name);
+		if (!t) {
+			t = { name, chains: (BUILTINS[name] ?? []).map((c) => ({ name: c, policy: 'ACCEPT' as const, rules: [] })) };
+			this.tables.set(name, t);
+			if (name === 'nat') this.conntrackOn = true;
+		}
+		return t;
+	}
+
+	/** A chain of a table. */
+	chain(table: string, name: string): Chain | undefined {
+		return this.tables.get(table)?.chains.find((c) => c.name === name);
+	}
+
+	/** True when there is any rule or non-ACCEPT policy in a table (fast path: skip traversal). */
+	active(table: string): boolean {
+		const t = this.tables.get(table);
+		return !!t && t.chains.some((c) => c.rules.length > 0 || c.policy === 'DROP');
+	}
+
+	/** Runs a packet through a built-in chain, following jumps; updates counters. */
+	run(table: string, chain: string, p: PacketView): Verdict {
+		const t = this.tables.get(table);
+		if (!t) return { verdict: 'ACCEPT' };
+		const result = this.walk(t, chain, p, 0);
+		if (result && result.verdict !== 'RETURN') return result as Verdict;
+		const c = t.chains.find((x) => x.name === chain);
+		return { verdict: c?.policy === 'DROP' ? 'DROP' : 'ACCEPT' };
+	}
+
+	private walk(t: Table, chain: string, p: PacketView, depth: number): { verdict: string; rule?: Rule } | undefined {
+		if (depth > 32) return undefined;
+		const c = t.chains.find((x) => x.name === chain);
+		if (!c) return undefined;
+		for (const rule of c.rules) {
+			if (!matches(rule, p)) continue;
+			rule.pkts += 1;
+			rule.bytes += p.len;
+			const target = rule.target;
+			if (!target) continue;
+			if (target === 'RETURN') return { verdict: 'RETURN' };
+			if (target === 'ACCEPT' || target === 'DROP') return { verdict: target, rule };
+			if (target === 'REJECT') return { verdict: 'REJECT', rule };
+			if (target === 'MASQUERADE' || target === 'SNAT' || target === 'DNAT' || target === 'REDIRECT') return { verdict: 'ACCEPT', rule };
+			if (target === 'LOG' || target === 'MARK' || target === 'CONNMARK') continue;
+			const sub = this.walk(t, target, p, depth + 1);
+			if (sub && sub.verdict !== 'RETURN') return sub;
+			if (rule.goto) return { verdict: 'RETURN' };
+		}
+		return undefined;
+	}
+}
+
+function neg<T>(m: Neg<T> | undefined, test: (v: T) => boolean): boolean {
+	if (!m) return true;
+	return test(m.value) !== m.neg;
+}
+
+function ifMatch(pattern: string, name: string | undefined): boolean {
+	if (name === undefined) return false;
+	if (pattern.endsWith('+')) return name.startsWith(pattern.slice(0, -1));
+	return pattern === name;
+}
+
+/** True when a rule's matches all hold for the packet. */
+export function matches(r: Rule, p: PacketView): boolean {
+	return (
+		neg(r.src, (v) => inPrefix(p.src, v)) &&
+		neg(r.dst, (v) => inPrefix(p.dst, v)) &&
+		neg(r.inIf, (v) => ifMatch(v, p.inIf)) &&
+		neg(r.outIf, (v) => ifMatch(v, p.outIf)) &&
+		neg(r.proto, (v) => v === 0 || v === p.proto) &&
+		neg(r.sport, (v) => p.sport !== undefined && p.sport >= v[0] && p.sport <= v[1]) &&
+		neg(r.dport, (v) => p.dport !== undefined && p.dport >= v[0] && p.dport <= v[1]) &&
+		neg(r.icmpType, (v) => p.icmpType === v) &&
+		neg(r.ctstate, (v) => v.includes(p.ctstate))
+	);
+}

@@ -1,0 +1,143 @@
+/** The simulated machine room: every namespace, the virtual clock, the seeded RNG, and timers. */
+import { Rng } from '../addr/mac.ts';
+import type { Link } from './link.ts';
+import { Netns } from './netns.ts';
+
+/** A lab host: a machine with its own root namespace, hostname and /run/netns. */
+export interface Host {
+	name: string;
+	hostname: string;
+	root: Netns;
+	/** Named namespaces in creation order (`ip netns list` prints newest first). */
+	named: Map<string, Netns>;
+}
+
+interface Timer {
+	at: number;
+	seq: number;
+	run: () => void;
+}
+
+/** All simulated kernel state plus the virtual clock (milliseconds). */
+export class World {
+	now = 0;
+	readonly rng: Rng;
+	namespaces: Netns[] = [];
+	hosts = new Map<string, Host>();
+	/**
+	 * Called when a device starts IPv6 on a link (its first multicast: MLD report, DAD): the
+	 * network stack sends a frame so that bridges learn the device's MAC, as they do on Linux.
+	 */
+	onIpv6Start?: ((link: Link) => void) | undefined;
+	private timers: Timer[] = [];
+	private timerSeq = 0;
+	private serial = 0;
+
+	constructor(seed: number) {
+		this.rng = new Rng(seed);
+	}
+
+	/** Creates a namespace (with its `lo`). */
+	createNetns(): Netns {
+		const ns = new Netns(this, ++this.serial);
+		this.namespaces.push(ns);
+		return ns;
+	}
+
+	/** Destroys a namespace: its devices go (veth peers with them), ids pointing at it are freed. */
+	destroyNetns(ns: Netns): void {
+		for (const link of [...ns.links]) this.deleteLink(link);
+		ns.alive = false;
+		this.namespaces = this.namespaces.filter((n) => n !== ns);
+		for (const other of this.namespaces) other.nsids.delete(ns);
+	}
+
+	/** Deletes a device, and its veth peer; bridge ports are released. */
+	deleteLink(link: Link): void {
+		const ns = link.ns;
+		if (!ns.links.includes(link)) return;
+		if (link.adminUp) ns.linkDown(link);
+		for (const port of link.ports()) port.master = undefined;
+		for (const l of ns.links) if (l.lower === link) this.deleteLink(l);
+		ns.links = ns.links.filter((l) => l !== link);
+		ns.addrs = ns.addrs.filter((a) => a.link !== link);
+		ns.flushLinkState(link);
+		for (const other of this.namespaces)
+			for (const br of other.links) br.fdb = br.fdb.filter((e) => e.port !== link);
+		if (link.master) {
+			const br = link.master;
+			link.master = undefined;
+			this.updateBridgeMac(br);
+		}
+		const peer = link.peer;
+		link.peer = undefined;
+		if (peer) {
+			peer.peer = undefined;
+			this.deleteLink(peer);
+		}
+		this.refreshAll();
+	}
+
+	/**
+	 * A link event happened (creation, move, up/down): the kernel sends RTM_NEWLINK in the
+	 * device's namespace, and filling it allocates an id for the peer's namespace.
+	 */
+	linkEvent(link: Link): void {
+		const peer = link.peer ?? link.lower;
+		if (peer && peer.ns !== link.ns) link.ns.nsid(peer.ns, true);
+	}
+
+	/** A bridge without a fixed MAC takes the lowest MAC among its ports. */
+	updateBridgeMac(br: Link): void {
+		if (br.kind !== 'bridge' || br.macFixed) return;
+		const ports = br.ports();
+		if (ports.length === 0) {
+			// The last port gone, a bridge whose address was never set has none.
+			br.mac = [0, 0, 0, 0, 0, 0];
+			return;
+		}
+		let low = ports[0]!.mac;
+		for (const p of ports) {
+			for (let i = 0; i < 6; i++) {
+				const d = (p.mac[i] ?? 0) - (low[i] ?? 0);
+				if (d < 0) {
+					low = p.mac;
+					break;
+				}
+				if (d > 0) break;
+			}
+		}
+		br.mac = low;
+	}
+
+	/** Re-derives carrier-dependent state everywhere (link-local addresses). */
+	refreshAll(): void {
+		for (const ns of this.namespaces) for (const link of ns.links) ns.ensureLinkLocal(link);
+	}
+
+	/** Schedules a callback on the virtual clock. */
+	at(time: number, run: () => void): void {
+		this.timers.push({ at: time, seq: ++this.timerSeq, run });
+		this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+	}
+
+	/** Runs timers due up to `time` and moves the clock there. */
+	advance(time: number): void {
+		while (this.timers.length > 0 && this.timers[0]!.at <= time) {
+			const t = this.timers.shift()!;
+			if (t.at > this.now) this.now = t.at;
+			t.run();
+		}
+		if (time > this.now) this.now = time;
+	}
+
+	/** Time of the next pending timer, if any. */
+	nextTimer(): number | undefined {
+		return this.timers[0]?.at;
+	}
+
+	/** A fresh random MAC. */
+	mac() {
+		return this.rng.mac();
+	}
+}

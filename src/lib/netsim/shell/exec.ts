@@ -1,0 +1,229 @@
+/** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
+import type { Context, ExecResult, Tool } from '../cmd/types.ts';
+import { parse, ParseError, type ListItem, type SimpleCommand, type Word } from './parse.ts';
+import type { FsError, Vfs } from './vfs.ts';
+
+/** Per-host shell state kept between lines. */
+export interface ShellState {
+	vfs: Vfs;
+	vars: Record<string, string>;
+	lastStatus: number;
+	lastBgPid: number;
+	nextPid: number;
+}
+
+/** Looks up a tool by name. */
+export type Registry = (name: string) => Tool | undefined;
+
+const FS_MSG: Record<FsError, string> = {
+	ENOENT: 'No such file or directory',
+	EISDIR: 'Is a directory',
+	ENOTDIR: 'Not a directory',
+	EEXIST: 'File exists',
+	ENOTEMPTY: 'Directory not empty',
+	EACCES: 'Permission denied',
+	EINVAL: 'Invalid argument',
+};
+
+/** The message of a file error. */
+export function fsMessage(e: FsError): string {
+	return FS_MSG[e];
+}
+
+/** Splits on blanks, as unquoted expansion results are split. */
+function fields(text: string): string[] {
+	return text.split(/[ \t\n]+/).filter((x) => x !== '');
+}
+
+/** The shell: one per host. */
+export class Shell {
+	readonly state: ShellState;
+	private readonly registry: Registry;
+	/** Name used in error messages: `bash: line 1: …`. */
+	private readonly argv0: string;
+
+	constructor(state: ShellState, registry: Registry, argv0 = 'bash') {
+		this.state = state;
+		this.registry = registry;
+		this.argv0 = argv0;
+	}
+
+	/** Runs a whole line (may contain several commands). */
+	runLine(ctx: Context, line: string): ExecResult {
+		let items: ListItem[];
+		try {
+			items = parse(line);
+		} catch (e) {
+			if (e instanceof ParseError) return { stdout: '', stderr: `${this.argv0}: -c: line 1: ${e.message}\n`, exit: 2 };
+			throw e;
+		}
+		let stdout = '';
+		let stderr = '';
+		let status = 0;
+		let skip: '&&' | '||' | undefined;
+		for (const item of items) {
+			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
+			if (runIt) {
+				if (item.op === '&') {
+					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
+					stdout += r.stdout;
+					stderr += r.stderr;
+					this.state.lastBgPid = this.state.nextPid++;
+					status = 0;
+				} else {
+					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
+					stdout += r.stdout;
+					stderr += r.stderr;
+					status = r.exit;
+				}
+				this.state.lastStatus = status;
+			}
+			skip = item.op === '&&' || item.op === '||' ? item.op : undefined;
+		}
+		return { stdout, stderr, exit: status };
+	}
+
+	private runPipeline(ctx: Context, cmds: SimpleCommand[], negate: boolean): ExecResult {
+		let input = ctx.stdin;
+		let stderr = '';
+		let last: ExecResult = { stdout: '', stderr: '', exit: 0 };
+		for (let i = 0; i < cmds.length; i++) {
+			const r = this.runSimple({ ...ctx, stdin: input }, cmds[i] as SimpleCommand);
+			stderr += r.stderr;
+			input = r.stdout;
+			last = r;
+		}
+		const exit = negate ? (last.exit === 0 ? 1 : 0) : last.exit;
+		return { stdout: last.stdout, stderr, exit };
+	}
+
+	/** Expands one word into fields. */
+	expand(ctx: Context, word: Word): string[] {
+		const out: string[] = [];
+		let cur = '';
+		let has = false;
+		for (const seg of word) {
+			let value: string;
+			if (seg.kind === 'text') {
+				cur += seg.text;
+				has = true;
+				continue;
+			}
+			if (seg.kind === 'var') value = this.variable(ctx, seg.name);
+			else value = this.runLine({ ...ctx, stdin: '' }, seg.source).stdout.replace(/\n+$/, '');
+			if (seg.quote === 'double') {
+				cur += value;
+				has = true;
+				continue;
+			}
+			const parts = fields(value);
+			if (parts.length === 0) continue;
+			if (/^[ \t\n]/.test(value) && has) {
+				out.push(cur);
+				cur = '';
+				has = false;
+			}
+			parts.forEach((part, i) => {
+				if (i > 0) {
+					out.push(cur);
+					cur = '';
+				}
+				cur += part;
+				has = true;
+			});
+			if (/[ \t\n]$/.test(value)) {
+				out.push(cur);
+				cur = '';
+				has = false;
+			}
+		}
+		if (has) out.push(cur);
+		return out;
+	}
+
+	private variable(ctx: Context, name: string): string {
+		if (name === '?') return String(this.state.lastStatus);
+		if (name === '!') return String(this.state.lastBgPid || '');
+		if (name === '$') return '1';
+		if (name === '#') return '0';
+		if (name === 'HOSTNAME') return ctx.host.hostname;
+		return ctx.env[name] ?? this.state.vars[name] ?? '';
+	}
+
+	private runSimple(ctx: Context, cmd: SimpleCommand): ExecResult {
+		const env = { ...ctx.env };
+		for (const a of cmd.assigns) env[a.name] = this.expand(ctx, a.value).join(' ');
+		const argv = cmd.words.flatMap((w) => this.expand({ ...ctx, env }, w));
+		if (argv.length === 0) {
+			for (const a of cmd.assigns) this.state.vars[a.name] = env[a.name] ?? '';
+			return { stdout: '', stderr: '', exit: 0 };
+		}
+		let stdin = ctx.stdin;
+		const outs: { fd: number; path: string; append: boolean }[] = [];
+		let errToOut = false;
+		let outToErr = false;
+		for (const r of cmd.redirs) {
+			const target = this.expand(ctx, r.target).join(' ');
+			if (r.op === '<') {
+				const data = this.state.vfs.read(target, ctx.ns);
+				if (typeof data !== 'string' || data in FS_MSG) {
+					return { stdout: '', stderr: `${this.argv0}: line 1: ${target}: ${FS_MSG[data as FsError]}\n`, exit: 1 };
+				}
+				stdin = data;
+			} else if (r.op === '<<<') stdin = `${target}\n`;
+			else if (r.op === '>&') {
+				if (r.fd === 2 && target === '1') errToOut = true;
+				else if (r.fd === 1 && target === '2') outToErr = true;
+			} else if (r.fd === -1) {
+				outs.push({ fd: 1, path: target, append: false });
+				outs.push({ fd: 2, path: target, append: false });
+			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
+		}
+		const res = this.dispatch({ ...ctx, env, stdin }, argv);
+		let stdout = res.stdout;
+		let stderr = res.stderr;
+		if (errToOut && !outs.some((o) => o.fd === 2)) {
+			// 2>&1 after a stdout redirection sends stderr where stdout goes
+			stdout += stderr;
+			stderr = '';
+		}
+		if (outToErr) {
+			stderr += stdout;
+			stdout = '';
+		}
+		for (const o of outs) {
+			const data = o.fd === 1 ? stdout : stderr;
+			const err = this.state.vfs.write(o.path, data, o.append, ctx.ns);
+			if (err) return { stdout: '', stderr: `${this.argv0}: line 1: ${o.path}: ${FS_MSG[err]}\n`, exit: 1 };
+			if (o.fd === 1) {
+				stdout = '';
+				if (errToOut) stderr = '';
+			} else stderr = '';
+		}
+		if (errToOut && outs.some((o) => o.fd === 1) && !outs.some((o) => o.fd === 2)) {
+			const o = outs.find((x) => x.fd === 1);
+			if (o) this.state.vfs.write(o.path, res.stderr, true, ctx.ns);
+		}
+		return { stdout, stderr, exit: res.exit };
+	}
+
+	/** Finds and runs a tool; unknown names answer like bash. */
+	dispatch(ctx: Context, argv: string[]): ExecResult {
+		const raw = argv[0] as string;
+		const name = raw.includes('/') ? raw.split('/').pop() ?? raw : raw;
+		const tool = this.registry(name);
+		if (!tool) {
+			if (raw.includes('/')) {
+				const exists = this.state.vfs.exists(raw, ctx.ns);
+				return { stdout: '', stderr: `${this.argv0}: line 1: ${raw}: ${exists ? 'Permission denied' : 'No such file or directory'}\n`, exit: exists ? 126 : 127 };
+			}
+			return { stdout: '', stderr: `${this.argv0}: line 1: ${raw}: command not found\n`, exit: 127 };
+		}
+		try {
+			return tool(argv.slice(1), ctx);
+		} catch (e) {
+			if (e instanceof RangeError) return { stdout: '', stderr: `${raw}: internal error\n`, exit: 1 };
+			throw e;
+		}
+	}
+}

@@ -1,0 +1,146 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadLab, ROOT } from '../lab/load.ts';
+import { chapterFiles, loadChapter } from './load.ts';
+import { changeOf, chapterScript, chapterTools, cleanupBlocks, toolsOf } from './script.ts';
+import type { Chapter } from './types.ts';
+
+const FIXTURES = join(ROOT, 'tests/fixtures/book/chapters');
+
+function scriptOf(chapter: Chapter): string {
+	const lab = loadLab(chapter.lab);
+	return chapterScript(chapter, {
+		lab: { name: lab.name, description: lab.description, hosts: lab.hosts.map((h) => h.name) },
+		url: `https://netbook.example/${chapter.id}/`,
+		verified: 'verified on Linux 6.18 · iproute2 6.1 · x86_64 · 2026-11-26',
+	});
+}
+
+describe('toolsOf', () => {
+	it.each([
+		['ip link', ['ip']],
+		['ip netns exec alice ping -c 1 10.0.0.1', ['ip', 'ping']],
+		['ip -j addr show dev eth0 | jq -r ".[0].ifname"', ['ip', 'jq']],
+		["timeout 5 sh -c 'until curl -s http://x/; do sleep 0.1; done'", ['curl']],
+		['echo 1 > /proc/sys/net/ipv4/ip_forward', []],
+		['ip netns exec c1 python3 -m http.server 80 >/dev/null 2>&1 & echo $! > /run/c1-web.pid', ['ip', 'python3']],
+		['CNI_COMMAND=ADD CNI_NETNS=/run/netns/c1 /usr/lib/cni/bridge < /etc/cni/net.d/10-br.conf', ['/usr/lib/cni/bridge']],
+		['conntrack -L -p icmp 2>/dev/null', ['conntrack']],
+		['ip link add veth-a \\\n  type veth peer name veth-b', ['ip']],
+	])('%s', (command, tools) => {
+		expect(toolsOf(command)).toEqual(tools);
+	});
+
+	it('lists a chapter\'s tools with their Debian packages', () => {
+		const chapter = loadChapter(join(FIXTURES, '02-one-machine.mdx'));
+		expect(chapterTools(chapter)).toEqual([
+			{ name: 'ip', package: 'iproute2' },
+			{ name: 'sysctl', package: 'procps' },
+			{ name: 'iptables', package: 'iptables' },
+			{ name: 'jq', package: 'jq' },
+			{ name: 'conntrack', package: 'conntrack' },
+		]);
+	});
+});
+
+describe('changeOf', () => {
+	it.each([
+		['ip netns add red', 'adds network namespace red'],
+		['ip link add veth-red type veth peer name eth0 netns red', 'adds veth link veth-red (peer eth0)'],
+		['ip -n alice addr add 192.168.25.1/24 dev veth-alice', 'adds address 192.168.25.1/24 dev veth-alice in namespace alice'],
+		['ip netns exec c1 ip route add default via 172.17.0.1', 'adds route default via 172.17.0.1 in namespace c1'],
+		['sysctl -w net.ipv4.ip_forward=1', 'sets sysctl net.ipv4.ip_forward=1'],
+		['iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE', 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE'],
+		['echo 1 > /proc/sys/net/ipv4/conf/eth0/rp_filter', 'writes /proc/sys/net/ipv4/conf/eth0/rp_filter'],
+		['ip -br addr', undefined],
+		['ping -c 1 8.8.8.8', undefined],
+	])('%s', (command, change) => {
+		expect(changeOf(command)).toBe(change);
+	});
+});
+
+describe('cleanupBlocks', () => {
+	it('takes the trailing blocks titled "Clean up"', () => {
+		const chapter = loadChapter(join(FIXTURES, '01-two-machines.mdx'));
+		expect(cleanupBlocks(chapter).map((b) => b.attributes.title)).toEqual(['Clean up Alice', 'Clean up Bob']);
+	});
+});
+
+describe('chapterScript', () => {
+	it.each(['01-two-machines', '02-one-machine'])('writes %s.sh', async (id) => {
+		const script = scriptOf(loadChapter(join(FIXTURES, `${id}.mdx`)));
+		await expect(script).toMatchFileSnapshot(`./__snapshots__/script-${id}.sh`);
+	});
+
+	it.each(chapterFiles().map((f) => [f.replace(/^.*\//, ''), f]))('%s: the script is valid bash', (_, file) => {
+		const script = scriptOf(loadChapter(file));
+		const result = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+		expect(result.stderr).toBe('');
+		expect(result.status).toBe(0);
+	});
+
+	describe('running (with stub tools, through NETBOOK_ENTER)', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'netbook-script-'));
+		afterAll(() => rmSync(dir, { recursive: true, force: true }));
+		const log = join(dir, 'log');
+		const stub = (name: string, body: string) => {
+			writeFileSync(join(dir, name), `#!/usr/bin/env bash\n${body}\n`);
+			chmodSync(join(dir, name), 0o755);
+		};
+		// Every tool logs "host: command args"; `ping` to 192.168.2.9 fails like the kernel's.
+		stub('ip', `echo "$NETBOOK_TEST_HOST: ip $*" >> ${log}; [[ "$*" != "neigh show 192.168.1.2" || -z $FAIL_NEIGH ]]`);
+		stub('ping', `echo "$NETBOOK_TEST_HOST: ping $*" >> ${log}; [[ "$*" != *192.168.2.9* ]] || exit 2`);
+		stub('enter', `NETBOOK_TEST_HOST=$1; shift; export NETBOOK_TEST_HOST PATH=${dir}:$PATH; exec "$@"`);
+		const script = join(dir, 'chapter.sh');
+		writeFileSync(script, scriptOf(loadChapter(join(FIXTURES, '01-two-machines.mdx'))));
+		const run = (env: Record<string, string> = {}) => {
+			writeFileSync(log, '');
+			const r = spawnSync('bash', [script], { env: { ...process.env, NETBOOK_ENTER: join(dir, 'enter'), ...env }, encoding: 'utf8', input: '' });
+			return { status: r.status, log: readFileSync(log, 'utf8').trim().split('\n'), stderr: r.stderr };
+		};
+
+		it('runs every step in order on its host, then the cleanup', () => {
+			const r = run();
+			expect(r.status).toBe(0);
+			expect(r.log).toEqual([
+				'alice: ip link show dev eth0',
+				'alice: ip addr add 192.168.1.1/24 dev eth0',
+				'alice: ip link set eth0 up',
+				'bob: ip addr add 192.168.1.2/24 dev eth0',
+				'bob: ip link set eth0 up',
+				'alice: ping -c 1 192.168.1.2',
+				'alice: ip neigh show 192.168.1.2',
+				'alice: ping -c 1 -W 1 192.168.2.9',
+				'alice: ip route show table local',
+				'alice: ip addr flush dev eth0',
+				'alice: ip link set eth0 down',
+				'bob: ip addr flush dev eth0',
+				'bob: ip link set eth0 down',
+			]);
+			expect(r.stderr).toContain('step 3 on bob: Bob joins the network');
+		});
+
+		it('runs the cleanup when a step fails, and exits with its status', () => {
+			const r = run({ FAIL_NEIGH: '1' });
+			expect(r.status).toBe(1);
+			expect(r.log.slice(-5)).toEqual([
+				'alice: ip neigh show 192.168.1.2',
+				'alice: ip addr flush dev eth0',
+				'alice: ip link set eth0 down',
+				'bob: ip addr flush dev eth0',
+				'bob: ip link set eth0 down',
+			]);
+			expect(r.stderr).toContain('stopped with exit status 1: running the cleanup');
+		});
+
+		it('lists its steps, and asks which machine it is on', () => {
+			expect(execFileSync('bash', [script, '--list'], { encoding: 'utf8' })).toContain(' 3  bob      Bob joins the network');
+			const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, NETBOOK_ENTER: '' } });
+			expect(r.status).toBe(2);
+			expect(r.stderr).toContain('which machine is this? run it with --host NAME, one of: alice bob');
+		});
+	});
+});

@@ -1,0 +1,405 @@
+import { oneLine } from './commands.ts';
+import type { Chapter, ShellBlock } from './types.ts';
+
+/**
+ * One downloadable bash script per chapter: every command in the book's order, one step per
+ * `sh` block, each step naming the lab machine it runs on; a header saying what the script does
+ * and changes; a check for root, Linux and the tools it calls; the chapter's cleanup at the end,
+ * also run when a step fails or the reader presses Ctrl-C.
+ *
+ * Running it (see the header of any generated script):
+ * - one-machine labs: `sudo bash NN-slug.sh`;
+ * - several machines: `sudo bash NN-slug.sh --host alice` on each; a copy runs its machine's steps
+ *   and waits (Enter) while another machine runs its step;
+ * - automation (the verify engine): `NETBOOK_ENTER='prefix'` runs every step as
+ *   `prefix HOST bash -c '<step>'`, e.g. a command that enters that host's namespaces; and
+ *   `NETBOOK_STRICT=1` makes a `fails` step that succeeds an error.
+ */
+
+/** What the script generator needs besides the parsed chapter. */
+export interface ScriptOptions {
+	/** The lab's hosts in order, and its one-line description. */
+	lab: { name: string; description: string; hosts: readonly string[] };
+	/** Public address of the chapter page, for the header. */
+	url?: string;
+	/** Book title, for the header. */
+	book?: string;
+	/** Badge text of the recording, e.g. "verified on Linux 6.18 · iproute2 6.1 · x86_64 · 2026-11-26". */
+	verified?: string;
+}
+
+/** A tool a script calls, and how to get it on Debian or Raspberry Pi OS. */
+export interface Tool {
+	/** Command name (`ip`) or absolute path (`/usr/lib/cni/bridge`). */
+	name: string;
+	/** Debian package that provides it, when known. */
+	package?: string;
+}
+
+/** Debian packages of the tools the book uses. */
+const PACKAGES: Record<string, string> = {
+	ip: 'iproute2', bridge: 'iproute2', tc: 'iproute2', ss: 'iproute2',
+	ping: 'iputils-ping', arping: 'iputils-arping', tracepath: 'iputils-tracepath',
+	iptables: 'iptables', 'iptables-save': 'iptables', 'iptables-restore': 'iptables', ip6tables: 'iptables',
+	nft: 'nftables', conntrack: 'conntrack', curl: 'curl', jq: 'jq', tcpdump: 'tcpdump',
+	nc: 'netcat-openbsd', socat: 'socat', python3: 'python3', sysctl: 'procps', pgrep: 'procps',
+	pkill: 'procps', ps: 'procps', brctl: 'bridge-utils', ethtool: 'ethtool', dig: 'dnsutils',
+	nsenter: 'util-linux', unshare: 'util-linux', traceroute: 'traceroute', timeout: 'coreutils',
+};
+
+/** Commands every Linux system has (bash builtins and essential packages): never checked. */
+const ALWAYS_THERE = new Set(
+	('echo printf cd read export test [ [[ true false kill wait sleep cat ls mkdir rm rmdir cp mv ln touch ' +
+		'tee head tail sort uniq wc cut tr seq env date id uname basename dirname readlink stat chmod chown ' +
+		'mktemp grep sed awk hostname sh bash set unset source . exit trap until while for do done if then ' +
+		'else fi case esac { } ( ) ! time nohup exec command type local declare shift yes xargs find mount umount').split(' '),
+);
+
+/** Words after which the real command follows: keywords and simple wrappers. */
+const PREFIXES = new Set(['sudo', 'exec', 'nohup', 'time', '!', 'command', 'env', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', '{']);
+
+/** Wrappers whose real command comes later: `ip netns exec NS cmd`, `timeout 5 cmd`, `env X=1 cmd`. */
+function unwrap(words: string[]): string[] {
+	let w = words;
+	for (;;) {
+		while (w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0]!)) w = w.slice(1);
+		const [first, ...rest] = w;
+		if (first !== undefined && PREFIXES.has(first)) w = rest;
+		else if (first === 'timeout') {
+			let i = 0;
+			while (rest[i]?.startsWith('-')) i++;
+			w = rest.slice(i + 1);
+		} else return w;
+	}
+}
+
+/** Splits a command line into simple commands on unquoted `| & ; ( ) $(` and backticks, keeping quoted text. */
+function simpleCommands(line: string): string[][] {
+	const commands: string[][] = [];
+	let words: string[] = [];
+	let word = '';
+	let quote: string | undefined;
+	let quoted = false;
+	const endWord = () => {
+		if (word !== '' || quoted) words.push(word);
+		word = '';
+		quoted = false;
+	};
+	const endCommand = () => {
+		endWord();
+		if (words.length) commands.push(words);
+		words = [];
+	};
+	for (let i = 0; i < line.length; i++) {
+		const c = line[i]!;
+		if (quote) {
+			if (c === quote) quote = undefined;
+			else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+			else word += c;
+			continue;
+		}
+		if (c === "'" || c === '"') {
+			quote = c;
+			quoted = true;
+		} else if (c === '\\' && i + 1 < line.length) word += line[++i];
+		else if (c === '#' && word === '' && !quoted) break;
+		else if (/\s/.test(c)) endWord();
+		else if ('|&;()`'.includes(c)) endCommand();
+		else if (c === '$' && line[i + 1] === '(') {
+			endCommand();
+			i++;
+		} else if (c === '>' || c === '<') {
+			// a redirection: drop it and its target
+			endWord();
+			while (line[i + 1] === '>' || line[i + 1] === '&') i++;
+			while (/\s/.test(line[i + 1] ?? '')) i++;
+			while (i + 1 < line.length && !/[\s|&;()<>]/.test(line[i + 1]!)) i++;
+		} else word += c;
+	}
+	endCommand();
+	return commands;
+}
+
+/**
+ * The tools a command calls: the first word of each simple command, looking through
+ * `ip netns exec NS`, `timeout`, `env` and `sh -c '…'`; shell builtins and essentials left out.
+ */
+export function toolsOf(command: string): string[] {
+	const found: string[] = [];
+	for (const raw of simpleCommands(oneLine(command))) {
+		let words = unwrap(raw);
+		while (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec' && words.length > 4) {
+			found.push('ip');
+			words = unwrap(words.slice(4));
+		}
+		const [first, ...rest] = words;
+		if (!first) continue;
+		if ((first === 'sh' || first === 'bash') && rest[0] === '-c' && rest[1]) {
+			found.push(...toolsOf(rest[1]));
+			continue;
+		}
+		if (!ALWAYS_THERE.has(first) && !/^\$/.test(first)) found.push(first);
+	}
+	return [...new Set(found)];
+}
+
+/** Every tool the chapter's runnable blocks call, in first-use order, with their Debian package. */
+export function chapterTools(chapter: Chapter): Tool[] {
+	const names = new Set<string>();
+	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) toolsOf(c.text).forEach((t) => names.add(t));
+	return [...names].map((name) => {
+		const pkg = name.startsWith('/usr/lib/cni/') ? 'containernetworking-plugins' : PACKAGES[name];
+		return pkg ? { name, package: pkg } : { name };
+	});
+}
+
+/** A one-line summary of what a command changes, or undefined for one that only looks. */
+export function changeOf(command: string): string | undefined {
+	const line = oneLine(command).trim();
+	let m: RegExpExecArray | null;
+	let ns = '';
+	let rest = line;
+	if ((m = /^ip netns exec (\S+) (.*)$/.exec(rest))) [ns, rest] = [m[1]!, m[2]!];
+	if ((m = /^ip (?:-\S+ )*-n (\S+) (.*)$/.exec(rest))) [ns, rest] = [m[1]!, `ip ${m[2]!}`];
+	const inNs = ns ? ` in namespace ${ns}` : '';
+	rest = rest.replace(/^ip (?:-\S+ )+/, 'ip ');
+	if ((m = /^ip netns add (\S+)/.exec(rest))) return `adds network namespace ${m[1]}`;
+	if ((m = /^ip netns del(?:ete)? (\S+)/.exec(rest))) return `deletes network namespace ${m[1]}`;
+	if ((m = /^ip link add (?:name )?(\S+).*?\btype (\S+)(?:.*\bpeer (?:name )?(\S+))?/.exec(rest)))
+		return `adds ${m[2]} link ${m[1]}${m[3] ? ` (peer ${m[3]})` : ''}${inNs}`;
+	if ((m = /^ip link del(?:ete)? (?:dev )?(\S+)/.exec(rest))) return `deletes link ${m[1]}${inNs}`;
+	if ((m = /^ip link set (?:dev )?(\S+) (.*)$/.exec(rest))) return `sets link ${m[1]} ${m[2]}${inNs}`;
+	if ((m = /^ip addr(?:ess)? (add|del|flush) (.*)$/.exec(rest))) return `${m[1] === 'add' ? 'adds' : m[1] === 'del' ? 'removes' : 'flushes'} address ${m[2]}${inNs}`;
+	if ((m = /^ip route (add|del|replace|flush) (.*)$/.exec(rest))) return `${m[1] === 'add' ? 'adds' : m[1] === 'del' ? 'removes' : m[1] === 'replace' ? 'replaces' : 'flushes'} route ${m[2]}${inNs}`;
+	if ((m = /^ip neigh (add|del|flush|replace) (.*)$/.exec(rest))) return `${m[1]}es neighbour entries: ${m[2]}${inNs}`.replace('addes', 'adds').replace('deles', 'deletes').replace('replacees', 'replaces');
+	if ((m = /^bridge (fdb|vlan) (add|del) (.*)$/.exec(rest))) return `bridge ${m[1]} ${m[2]} ${m[3]}${inNs}`;
+	if ((m = /^sysctl (?:-\S+ )*(\S+=\S+)/.exec(rest))) return `sets sysctl ${m[1]}${inNs}`;
+	if ((m = /^iptables (.*-[AIDNXFPR] .*)$/.exec(rest))) return `iptables ${m[1]}${inNs}`;
+	if ((m = />\s*(\/(?:proc|sys|etc|run|var|tmp)\/\S+)/.exec(rest))) return `writes ${m[1]}${inNs}`;
+	if ((m = /^mkdir (?:-\S+ )*(\S+)/.exec(rest))) return `creates directory ${m[1]}`;
+	if ((m = /^hostname (\S+)$/.exec(rest))) return `sets the hostname to ${m[1]}${inNs}`;
+	if (/\bCNI_COMMAND=ADD\b/.test(line)) return 'calls a CNI plugin (ADD)';
+	if (/\bCNI_COMMAND=DEL\b/.test(line)) return 'calls a CNI plugin (DEL)';
+	if (/&\s*(?:echo \$! > \S+)?$/.test(line)) return `starts a background process: ${line.replace(/\s*>\/dev\/null.*$/, '')}`;
+	return undefined;
+}
+
+/**
+ * The chapter's cleanup: its trailing run of blocks titled "Clean up" (or similar), or else its
+ * last block if every command of it undoes something. Empty if the chapter has none.
+ */
+export function cleanupBlocks(chapter: Chapter): ShellBlock[] {
+	const blocks = chapter.blocks.filter((b) => b.runnable);
+	const titled: ShellBlock[] = [];
+	for (let i = blocks.length - 1; i >= 0 && /clean[\s-]?up|tear[\s-]?down/i.test(blocks[i]!.attributes.title ?? ''); i--) titled.unshift(blocks[i]!);
+	if (titled.length) return titled;
+	const last = blocks.at(-1);
+	const undoes = (c: string) => /\b(del|delete|flush|down|-D|-F|-X)\b|=0\b/.test(c) || changeOf(c) === undefined;
+	return last && last.commands.some((c) => changeOf(c.text)) && last.commands.every((c) => undoes(c.text)) ? [last] : [];
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+const comment = (text: string) => text.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n');
+
+/** Wraps plain prose into comment lines of at most `width` characters. */
+function wrap(text: string, width = 94): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line && line.length + word.length + 1 > width) {
+			lines.push(line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	if (line) lines.push(line);
+	return lines;
+}
+
+/** A step's title: the block's caption, or its first command. */
+function titleOf(block: ShellBlock): string {
+	const first = oneLine(block.commands[0]?.text ?? '');
+	return block.attributes.title ?? (first.length > 60 ? `${first.slice(0, 57)}…` : first);
+}
+
+/** The body of a step function: commands as written; a `fails` block checks its last command fails. */
+function stepBody(block: ShellBlock): string[] {
+	const out: string[] = [];
+	block.commands.forEach((c, i) => {
+		const text = c.text.split('\n');
+		if (block.attributes.fails && i === block.commands.length - 1) {
+			out.push('\t# The book shows this command failing; the script checks that it still does.');
+			out.push('\tif', ...text.map((l, j) => (j === 0 ? `\t\t${l}` : l)), `\tthen unexpected_success ${block.index + 1}; fi`);
+		} else out.push(...text.map((l, j) => (j === 0 ? `\t${l}` : l)));
+	});
+	return out;
+}
+
+/** Generates the chapter's bash script (see the module comment for how it runs). */
+export function chapterScript(chapter: Chapter, options: ScriptOptions): string {
+	const { lab } = options;
+	const runnable = chapter.blocks.filter((b) => b.runnable);
+	const cleanup = new Set(cleanupBlocks(chapter).map((b) => b.index));
+	const hosts = lab.hosts.filter((h) => chapter.blocks.some((b) => b.host === h));
+	const multi = hosts.length > 1;
+	const tools = chapterTools(chapter);
+	const changes = [
+		...new Set(
+			runnable
+				.filter((b) => !cleanup.has(b.index))
+				.flatMap((b) => b.commands.map((c) => changeOf(c.text)).filter(Boolean).map((c) => (multi ? `${b.host}: ${c}` : c!))),
+		),
+	];
+	const file = `${chapter.id}.sh`;
+	const h: string[] = [
+		'#!/usr/bin/env bash',
+		`# ${options.book ?? 'Networking from First Principles'}, chapter ${chapter.id}: ${chapter.title}`,
+		...(options.url ? [`# ${options.url}`] : []),
+		'#',
+		...wrap(chapter.description).map((l) => `# ${l}`),
+		'#',
+		`# What it does: runs the chapter's ${runnable.reduce((n, b) => n + b.commands.length, 0)} commands in the book's order, as ${runnable.length} steps${
+			multi ? ` on ${hosts.length} machines (${hosts.join(', ')})` : ` on one machine (${hosts[0] ?? lab.hosts[0]})`
+		},`,
+		`# then the chapter's cleanup${cleanup.size ? '' : ' (this chapter has none)'}. If a step fails, or you press Ctrl-C, the cleanup runs anyway.`,
+		'#',
+		'# What it changes while it runs (the cleanup at the end undoes it):',
+		...(changes.length ? changes.map((c) => `#   - ${c}`) : ['#   - nothing: every command only looks']),
+		'#',
+		`# Lab "${lab.name}": ${lab.description}`,
+		...(multi
+			? [
+					'#',
+					'# This lab has several machines, and each step runs on one of them. Run the script on every',
+					`# machine, naming it:  sudo bash ${file} --host ${hosts[0]}`,
+					'# Each copy runs its own machine\'s steps and, when the next step belongs to another machine,',
+					'# waits until you press Enter (run that step there first). `--list` shows the steps.',
+				]
+			: ['#', `# Run it as root on a Linux machine:  sudo bash ${file}`]),
+		'#',
+		'# Needs: root, Linux, and ' + (tools.length ? tools.map((t) => t.name).join(', ') : 'nothing else') + '.',
+		...(options.verified ? [`# The book's outputs were ${options.verified}.`] : []),
+		'# For automation: NETBOOK_ENTER=\'cmd\' runs each step as `cmd HOST bash -c STEP`; NETBOOK_STRICT=1',
+		'# makes a command the book shows failing an error if it succeeds.',
+		`# Generated from ${chapter.file}; do not edit by hand.`,
+		'',
+		'set -e',
+		'',
+		`HOSTS=(${lab.hosts.join(' ')})`,
+		`THIS_HOST=${multi ? "''" : quote(hosts[0] ?? lab.hosts[0] ?? '')}`,
+		`TOOLS=(${tools.map((t) => quote(t.name)).join(' ')})`,
+		`PACKAGES=(${[...new Set(tools.map((t) => t.package).filter(Boolean))].map((p) => quote(p!)).join(' ')})`,
+		'',
+		'say() { printf \'\\n\\033[1m%s\\033[0m\\n\' "$*" >&2; }',
+		'die() { printf \'%s: %s\\n\' "$(basename "$0")" "$*" >&2; exit 2; }',
+		'unexpected_success() {',
+		'\techo "netbook: step $1: the book shows the last command failing, but here it succeeded" >&2',
+		'\t[[ -z ${NETBOOK_STRICT:-} ]] || exit 1',
+		'}',
+		'',
+		'preflight() {',
+		'\t[[ $(uname -s) == Linux ]] || die "this script needs Linux (found $(uname -s))"',
+		`\t(( EUID == 0 )) || die "run it as root: sudo bash $0${multi ? ' --host NAME' : ''}"`,
+		'\tlocal missing=() tool',
+		'\tfor tool in "${TOOLS[@]}"; do',
+		'\t\tif [[ $tool == /* ]]; then [[ -x $tool ]] || missing+=("$tool"); else command -v "$tool" >/dev/null || missing+=("$tool"); fi',
+		'\tdone',
+		'\t(( ${#missing[@]} == 0 )) || die "missing: ${missing[*]} (on Debian or Raspberry Pi OS: apt install ${PACKAGES[*]})"',
+		'}',
+		'',
+	];
+
+	const steps: string[] = [];
+	const calls: string[] = [];
+	const listing: string[] = [];
+	for (const block of chapter.blocks) {
+		const n = block.index + 1;
+		const title = titleOf(block);
+		const where = `step ${n}, on ${block.host}: ${title} (${chapter.file}:${block.line})`;
+		if (!block.runnable) {
+			steps.push(`# ${'─'.repeat(4)} ${where}`, `# Not run by this script (${block.attributes.norun}). The book's commands, for reference:`);
+			steps.push(...block.commands.map((c) => comment(`  ${c.text}`)), '');
+			continue;
+		}
+		steps.push(`# ${'─'.repeat(4)} ${where}${cleanup.has(block.index) ? ' [cleanup]' : ''}`, `step_${n}() {`, ...stepBody(block), '}', '');
+		if (!cleanup.has(block.index)) calls.push(`\tstep ${n} ${block.host} ${quote(title)}`);
+		listing.push(`\techo ${quote(`${String(n).padStart(2)}  ${block.host.padEnd(8)} ${title}${cleanup.has(block.index) ? ' [cleanup]' : ''}`)}`);
+	}
+	const cleanupCalls = [...cleanup].map((i) => {
+		const b = chapter.blocks[i]!;
+		return `\tstep ${i + 1} ${b.host} ${quote(titleOf(b))}`;
+	});
+
+	const runner = [
+		'# Runs step N on HOST: here if this is HOST, through NETBOOK_ENTER if set, else waits for you.',
+		'step() {',
+		'\tlocal n=$1 host=$2 title=$3',
+		'\tif [[ -n ${NETBOOK_ENTER:-} ]]; then',
+		'\t\tsay "step $n on $host: $title"',
+		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success); set -e; PS4=\'root@$host:~# \'; set -x; step_$n"',
+		'\telif [[ $host == "$THIS_HOST" ]]; then',
+		'\t\tsay "step $n on $host: $title"',
+		'\t\tPS4="root@$host:~# "',
+		'\t\tset -x',
+		'\t\t"step_$n"',
+		'\t\t{ set +x; } 2>/dev/null',
+		'\telif [[ $in_cleanup == 1 || ! -t 0 ]]; then',
+		'\t\tsay "step $n runs on $host, not here: skipped"',
+		'\telse',
+		'\t\tsay "step $n runs on $host: $title"',
+		'\t\tread -r -p "Run it on $host (sudo bash $(basename "$0") --host $host), then press Enter here. " _',
+		'\tfi',
+		'}',
+		'',
+		'list_steps() {',
+		...listing,
+		'}',
+		'',
+		'in_cleanup=0 cleaned=0',
+		'cleanup() {',
+		'\tin_cleanup=1',
+		...(cleanupCalls.length ? cleanupCalls : ['\t:']),
+		'\tcleaned=1',
+		'}',
+		'',
+		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, and keep the exit status.',
+		'on_exit() {',
+		'\tlocal status=$?',
+		'\t{ set +x; } 2>/dev/null',
+		'\tif (( status != 0 && cleaned == 0 && ran == 1 )); then',
+		'\t\tsay "stopped with exit status $status: running the cleanup"',
+		'\t\tset +e',
+		'\t\tcleaned=1',
+		'\t\tcleanup',
+		'\tfi',
+		'\texit "$status"',
+		'}',
+		'',
+		'main() {',
+		'\twhile (( $# )); do',
+		'\t\tcase $1 in',
+		'\t\t\t--host) THIS_HOST=${2:-}; shift 2 || die "--host needs a name: ${HOSTS[*]}" ;;',
+		'\t\t\t--list) list_steps; exit 0 ;;',
+		`\t\t\t-h|--help) sed -n '2,/^$/s/^# \\{0,1\\}//p' "$0"; exit 0 ;;`,
+		'\t\t\t*) die "unknown argument $1 (try --help)" ;;',
+		'\t\tesac',
+		'\tdone',
+		'\tif [[ -z ${NETBOOK_ENTER:-} ]]; then',
+		`\t\t[[ -n $THIS_HOST ]] || die "which machine is this? run it with --host NAME, one of: ${hosts.join(' ')}"`,
+		`\t\t[[ " ${hosts.join(' ')} " == *" $THIS_HOST "* ]] || die "unknown host $THIS_HOST: this chapter runs on ${hosts.join(' ')}"`,
+		'\t\tpreflight',
+		'\tfi',
+		'\tran=1',
+		...calls,
+		'\tcleanup',
+		'\tsay "done: every step ran, and the cleanup left the lab as it found it"',
+		'}',
+		'',
+		'ran=0',
+		'trap on_exit EXIT',
+		"trap 'exit 130' INT",
+		"trap 'exit 143' TERM",
+		'main "$@"',
+		'',
+	];
+	return [...h, ...steps, ...runner].join('\n');
+}

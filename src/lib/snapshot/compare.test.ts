@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { checkRules, compareWithSnapshot, matchBlocks, normaliseState } from './compare.ts';
+import { snapshotFromRun } from './store.ts';
+import { sampleRun } from './test-fixtures.ts';
+
+describe('compareWithSnapshot', () => {
+	it('finds nothing when only MACs, times and transient neighbour states differ', () => {
+		const snapshot = snapshotFromRun(sampleRun());
+		const run = sampleRun('b2:17:c0:99:00:ad', '9.999');
+		(run.blocks[1]?.state?.['bob']?.['']?.neigh[0] as { state: string[] }).state = ['REACHABLE'];
+		expect(compareWithSnapshot(run, snapshot)).toEqual([]);
+	});
+
+	it('reports a structural difference with file, line, host, command and a diff', () => {
+		const snapshot = snapshotFromRun(sampleRun());
+		const run = sampleRun();
+		(run.blocks[0]?.steps[1] as { stdout: string }).stdout = '2: eth0: <DOWN>\n    link/ether 4e:8a:02:3b:12:34\n';
+		const [problem, ...rest] = compareWithSnapshot(run, snapshot);
+		expect(rest).toEqual([]);
+		expect(problem).toMatchObject({ kind: 'stdout', file: 'content/chapters/01-test.mdx', line: 10, host: 'alice', cmd: 'ip link show eth0' });
+		expect(problem?.diff).toContain('- 2: eth0: <UP>');
+		expect(problem?.diff).toContain('+ 2: eth0: <DOWN>');
+	});
+
+	it('reports exit codes, missing snapshots, new blocks and stale blocks', () => {
+		const snapshot = snapshotFromRun(sampleRun());
+		const run = sampleRun();
+		(run.blocks[1]?.steps[1] as { exit: number }).exit = 2;
+		expect(compareWithSnapshot(run, snapshot).map((p) => p.kind)).toEqual(['exit']);
+		expect(compareWithSnapshot(run, undefined).map((p) => p.kind)).toEqual(['missing-snapshot']);
+		const edited = sampleRun();
+		(edited.blocks[0] as { key: string }).key = '00000000000000ff';
+		expect(compareWithSnapshot(edited, snapshot).map((p) => p.kind)).toEqual(['new-block', 'stale-block']);
+	});
+});
+
+describe('matchBlocks', () => {
+	it('pairs repeated blocks in order and leaves unmatched ones', () => {
+		const snap = [{ key: 'a' }, { key: 'b' }, { key: 'a' }].map((b, i) => ({ ...b, line: i + 1, host: 'h', steps: [] }));
+		const { partners, unused } = matchBlocks([{ key: 'a' }, { key: 'a' }, { key: 'c' }], snap);
+		expect(partners.map((p) => p?.line)).toEqual([1, 3, undefined]);
+		expect(unused.map((u) => u.line)).toEqual([2]);
+	});
+});
+
+describe('normaliseState', () => {
+	it('sorts neighbours and keeps FAILED apart from a valid entry', () => {
+		const state = (s: string) => ({ h: { '': { link: [], addr: [], route: [], neigh: [{ dst: '10.0.0.9', state: [s] }, { dst: '10.0.0.1', state: ['STALE'] }] } } });
+		expect(normaliseState(state('FAILED'))).toMatch(/10\.0\.0\.1.*\n.*10\.0\.0\.9.*FAILED/);
+		expect(normaliseState(state('FAILED'))).not.toBe(normaliseState(state('REACHABLE')));
+	});
+});
+
+describe('checkRules', () => {
+	it('accepts a fails block whose last command fails', () => {
+		expect(checkRules(sampleRun())).toEqual([]);
+	});
+
+	it('reports a fails block that succeeded, a failed command and a timeout', () => {
+		const run = sampleRun();
+		(run.blocks[1]?.steps[1] as { exit: number }).exit = 0;
+		(run.blocks[0]?.steps[0] as { exit: number; stderr: string }).exit = 2;
+		(run.blocks[0]?.steps[0] as { stderr: string }).stderr = 'Error: ipv4: Address already assigned.\n';
+		Object.assign(run.blocks[0]?.steps[1] ?? {}, { timedOut: true, exit: 124, ms: 5000 });
+		const problems = checkRules(run);
+		expect(problems.map((p) => [p.kind, p.line, p.host])).toEqual([
+			['failed', 9, 'alice'],
+			['timeout', 10, 'alice'],
+			['succeeded', 16, 'bob'],
+		]);
+		expect(problems[0]?.diff).toContain('Address already assigned');
+		expect(problems[1]?.message).toContain('timed out after 5 s');
+	});
+});

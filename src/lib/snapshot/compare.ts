@@ -1,0 +1,222 @@
+import type { BlockResult, ChapterResult } from '../lab/engine.ts';
+import { formatDiff } from './diff.ts';
+import { createNormaliseContext, normaliseOutput, type NormaliseContext } from './normalise.ts';
+import type { LabState, Snapshot, SnapshotBlock } from './schema.ts';
+
+/** What is wrong with a chapter's run: a difference from its snapshot, or a broken rule. */
+export type ProblemKind =
+	| 'missing-snapshot'
+	| 'unreadable-snapshot'
+	| 'new-block'
+	| 'stale-block'
+	| 'stdout'
+	| 'stderr'
+	| 'exit'
+	| 'state'
+	| 'failed'
+	| 'succeeded'
+	| 'timeout';
+
+/** Kinds that are differences from the snapshot (the rest are rule failures of the run itself). */
+export const MISMATCH_KINDS: ReadonlySet<ProblemKind> = new Set([
+	'missing-snapshot',
+	'unreadable-snapshot',
+	'new-block',
+	'stale-block',
+	'stdout',
+	'stderr',
+	'exit',
+	'state',
+]);
+
+/** One problem, pinned to a chapter file, line and host, with a diff or a hint. */
+export interface Problem {
+	kind: ProblemKind;
+	chapter: string;
+	file: string;
+	/** Line of the command (or of the block's fence for block-level problems). */
+	line: number;
+	host?: string;
+	cmd?: string;
+	message: string;
+	/** Readable diff, `-` snapshot / `+` this run, after normalisation. */
+	diff?: string;
+}
+
+/** Anything with steps and maybe a state: a run's block or a snapshot's block. */
+interface StepsAndState {
+	steps: { stdout: string; stderr: string; exit: number }[];
+	state?: LabState | undefined;
+}
+
+function neighKey(entry: unknown): string {
+	const e = entry as { dst?: unknown; dev?: unknown };
+	return `${String(e.dst)} ${String(e.dev)}`;
+}
+
+/**
+ * A state as text for comparison and diffs: one line per `ip -j` entry, prefixed with its host,
+ * namespace and object, in a stable order.
+ */
+export function stateText(state: LabState | undefined): string {
+	if (!state) return '';
+	const lines: string[] = [];
+	for (const host of Object.keys(state).sort())
+		for (const ns of Object.keys(state[host] ?? {}).sort()) {
+			const n = state[host]?.[ns];
+			if (!n) continue;
+			for (const kind of ['link', 'addr', 'route', 'neigh'] as const) {
+				// The kernel lists neighbours in hash order: sort them by address and device.
+				const entries = kind === 'neigh' ? [...n.neigh].sort((a, b) => neighKey(a).localeCompare(neighKey(b))) : n[kind];
+				for (const entry of entries) lines.push(`${host} ${ns === '' ? '(host)' : ns} ${kind} ${JSON.stringify(entry)}`);
+			}
+		}
+	return lines.join('\n');
+}
+
+/** Normalised texts of a block: per step [stdout, stderr], then the state, with one shared context. */
+export interface NormalisedBlock {
+	steps: { stdout: string; stderr: string; exit: number }[];
+	state: string;
+}
+
+/**
+ * A state normalised for comparison. States feed diagrams, so what matters is structure
+ * (namespaces, interfaces, masters, peers, addresses, routes, neighbours), not which random MAC
+ * is which: MACs become `<mac>` unnumbered (a bridge takes the lowest MAC of its ports, which
+ * is random), and neighbour states that only say how long ago traffic flowed (REACHABLE, DELAY,
+ * PROBE, STALE) become `<valid>`. INCOMPLETE, FAILED, PERMANENT and NOARP stay.
+ */
+export function normaliseState(state: LabState | undefined): string {
+	return normaliseOutput(stateText(state), createNormaliseContext())
+		.replace(/<mac\d+>/g, '<mac>')
+		.replace(/<sn\d+>/g, '<sn>')
+		.replace(/("state":\[)"(?:REACHABLE|DELAY|PROBE|STALE)"(\])/g, '$1"<valid>"$2');
+}
+
+/** Normalises a block's step texts in order through `context` (shared across a chapter), and its state. */
+export function normaliseBlock(block: StepsAndState, context: NormaliseContext): NormalisedBlock {
+	return {
+		steps: block.steps.map((s) => ({ stdout: normaliseOutput(s.stdout, context), stderr: normaliseOutput(s.stderr, context), exit: s.exit })),
+		state: normaliseState(block.state),
+	};
+}
+
+/**
+ * Pairs each run block with its snapshot block: same key, taken in order (a chapter may repeat
+ * a block). Returns the partner of each run block (or undefined) and the snapshot blocks left over.
+ */
+export function matchBlocks(
+	run: readonly { key: string }[],
+	snapshot: readonly SnapshotBlock[],
+): { partners: (SnapshotBlock | undefined)[]; unused: SnapshotBlock[] } {
+	const used = new Set<number>();
+	const partners = run.map((b, i) => {
+		let j = snapshot[i]?.key === b.key && !used.has(i) ? i : snapshot.findIndex((s, k) => s.key === b.key && !used.has(k));
+		if (j < 0) return undefined;
+		used.add(j);
+		return snapshot[j];
+	});
+	return { partners, unused: snapshot.filter((_, k) => !used.has(k)) };
+}
+
+function where(result: ChapterResult, block: BlockResult): Pick<Problem, 'chapter' | 'file' | 'line' | 'host'> {
+	return { chapter: result.chapter, file: result.file, line: block.line, host: block.host };
+}
+
+/**
+ * Compares a run with its snapshot, normalised (chapter-wide numbering of MACs on both sides):
+ * per block, per step stdout, stderr and exit code, then the captured state.
+ */
+export function compareWithSnapshot(result: ChapterResult, snapshot: Snapshot | undefined): Problem[] {
+	const update = `run \`npm run verify -- --update --chapter ${result.chapter}\` and commit the snapshot`;
+	if (!snapshot)
+		return [
+			{
+				kind: 'missing-snapshot',
+				chapter: result.chapter,
+				file: result.file,
+				line: 1,
+				message: `no snapshot content/snapshots/${result.chapter}.json`,
+				diff: `    hint: ${update}`,
+			},
+		];
+	const problems: Problem[] = [];
+	const { partners, unused } = matchBlocks(result.blocks, snapshot.blocks);
+	const runCtx = createNormaliseContext();
+	const snapCtx = createNormaliseContext();
+	result.blocks.forEach((block, i) => {
+		const old = partners[i];
+		if (!old) {
+			problems.push({ kind: 'new-block', ...where(result, block), message: 'this block has no snapshot (a new or edited command)', diff: `    hint: ${update}` });
+			return;
+		}
+		const mine = normaliseBlock(block, runCtx);
+		const theirs = normaliseBlock(old, snapCtx);
+		block.steps.forEach((step, k) => {
+			const a = theirs.steps[k];
+			const b = mine.steps[k];
+			if (!a || !b) return;
+			const at = { ...where(result, block), line: step.line, cmd: step.cmd };
+			if (a.exit !== b.exit)
+				problems.push({ kind: 'exit', ...at, message: `exit code ${b.exit}, the snapshot has ${a.exit}` });
+			for (const stream of ['stdout', 'stderr'] as const)
+				if (a[stream] !== b[stream])
+					problems.push({ kind: stream, ...at, message: `${stream} differs (- snapshot, + this run, normalised)`, diff: formatDiff(a[stream], b[stream]) });
+		});
+		if (theirs.state !== mine.state)
+			problems.push({
+				kind: 'state',
+				...where(result, block),
+				message: 'kernel state after the block differs (- snapshot, + this run, normalised)',
+				diff: formatDiff(theirs.state, mine.state, 1),
+			});
+	});
+	for (const old of unused)
+		problems.push({
+			kind: 'stale-block',
+			chapter: result.chapter,
+			file: result.file,
+			line: old.line,
+			host: old.host,
+			message: `the snapshot has a block (recorded at line ${old.line}) that is no longer in the chapter`,
+			diff: `    hint: ${update}`,
+		});
+	return problems;
+}
+
+/**
+ * The chapter's own rules, whatever the snapshot says: every command succeeds, except the last
+ * of a `fails` block, which must fail; no command may hit its timeout.
+ */
+export function checkRules(result: ChapterResult): Problem[] {
+	const problems: Problem[] = [];
+	for (const block of result.blocks)
+		block.steps.forEach((step, k) => {
+			const at = { ...where(result, block), line: step.line, cmd: step.cmd };
+			const output = (step.stderr || step.stdout).trimEnd().split('\n').slice(-6).map((l) => `    | ${l}`).join('\n');
+			const last = k === block.steps.length - 1;
+			if (step.timedOut)
+				problems.push({
+					kind: 'timeout',
+					...at,
+					message: `timed out after ${Math.round((step.ms ?? 0) / 1000)} s and was stopped`,
+					diff: `${output ? `${output}\n` : ''}    hint: give ping -c/-W, run servers in the background with output redirected (… >/dev/null 2>&1 &)`,
+				});
+			else if (block.fails && last && step.exit === 0)
+				problems.push({
+					kind: 'succeeded',
+					...at,
+					message: 'the block is marked fails but its last command succeeded (exit 0)',
+					diff: `${output ? `${output}\n` : ''}    hint: fix the command so it fails as the prose says, or drop "fails"`,
+				});
+			else if (!(block.fails && last) && step.exit !== 0)
+				problems.push({
+					kind: 'failed',
+					...at,
+					message: `the command failed (exit ${step.exit})`,
+					diff: `${output ? `${output}\n` : ''}    hint: ${block.fails ? 'only the last command of a fails block may fail' : 'fix the command, or mark the block fails if the failure is the point'}`,
+				});
+		});
+	return problems;
+}

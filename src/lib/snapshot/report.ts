@@ -1,0 +1,31 @@
+import { oneLine } from '../runbook/commands.ts';
+import type { Problem } from './compare.ts';
+import type { ChapterOutcome, VerifyReport } from './verify.ts';
+
+/** One problem as a readable paragraph: `file:line [host] $ command`, what is wrong, the diff. */
+export function formatProblem(p: Problem): string {
+	const head = `${p.file}:${p.line}${p.host ? ` [${p.host}]` : ''}${p.cmd ? ` $ ${oneLine(p.cmd)}` : ''}`;
+	return [`✗ ${head}`, `  ${p.message}`, ...(p.diff ? [p.diff] : [])].join('\n');
+}
+
+/** Everything wrong with a chapter, or '' when nothing is. */
+export function formatOutcome(o: ChapterOutcome): string {
+	const parts: string[] = [];
+	if (o.error) parts.push(`✗ ${o.file}: the engine could not run this chapter: ${o.error}`);
+	for (const p of [...o.failures, ...o.mismatches]) parts.push(formatProblem(p));
+	return parts.join('\n\n');
+}
+
+/** The summary line: `verify: 10 chapters, 142 commands, 0 mismatches (kernel, 41.2 s)`. */
+export function formatSummary(r: VerifyReport): string {
+	const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+	const written = r.chapters.filter((c) => c.written).length;
+	const parts = [
+		plural(r.chapters.length, 'chapter'),
+		plural(r.commands, 'command'),
+		r.mode === 'check' ? plural(r.mismatches, 'mismatch', 'mismatches') : `${plural(written, 'snapshot')} written`,
+		...(r.failures ? [plural(r.failures, 'failure')] : []),
+		...(r.errors ? [plural(r.errors, 'error')] : []),
+	];
+	return `verify${r.mode === 'update' ? ' --update' : ''}: ${parts.join(', ')} (${r.engine}, ${(r.ms / 1000).toFixed(1)} s)`;
+}

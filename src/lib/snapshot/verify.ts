@@ -1,0 +1,162 @@
+import { EngineRefusedError, type ChapterResult, type Engine } from '../lab/engine.ts';
+import { loadLab } from '../lab/load.ts';
+import type { Lab } from '../lab/schema.ts';
+import { chapterFiles, loadChapter } from '../runbook/load.ts';
+import type { Chapter } from '../runbook/types.ts';
+import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './compare.ts';
+import { mergeForUpdate, readSnapshot, writeSnapshot } from './store.ts';
+
+/** Options of {@link verifyBook}. */
+export interface VerifyOptions {
+	/** Repository root (content/chapters, content/snapshots, examples/labs below it). */
+	root: string;
+	/** `check` compares with the snapshots; `update` rewrites them. */
+	mode: 'check' | 'update';
+	engine: Engine;
+	/** Chapter filters: an id or a prefix of one (`05`, `05-veth`). Empty: the whole book. */
+	only?: readonly string[];
+	/** Chapters run at the same time (each in its own sandbox). */
+	concurrency?: number;
+	/** Per-command timeout, seconds. */
+	timeoutSec?: number;
+	signal?: AbortSignal;
+	/** Progress: a chapter started, a command finished, a chapter finished. */
+	onEvent?: (event: VerifyEvent) => void;
+}
+
+/** Progress events, for a terminal display. */
+export type VerifyEvent =
+	| { type: 'plan'; chapters: string[] }
+	| { type: 'start'; chapter: string; commands: number }
+	| { type: 'progress'; chapter: string; done: number; total: number }
+	| { type: 'end'; outcome: ChapterOutcome };
+
+/** What happened to one chapter. */
+export interface ChapterOutcome {
+	chapter: string;
+	file: string;
+	/** Commands run (runnable blocks only). */
+	commands: number;
+	/** Wall time of the chapter's run, ms. */
+	ms: number;
+	/** Differences from the snapshot (check) — zero in update mode. */
+	mismatches: Problem[];
+	/** Rule failures: a command failed, a fails block succeeded, a timeout. */
+	failures: Problem[];
+	/** The engine could not run the chapter (lab build failed, sandbox died). */
+	error?: string;
+	/** Update mode: the snapshot file was (re)written. */
+	written?: boolean;
+}
+
+/** The whole run. */
+export interface VerifyReport {
+	mode: 'check' | 'update';
+	engine: string;
+	chapters: ChapterOutcome[];
+	commands: number;
+	mismatches: number;
+	failures: number;
+	errors: number;
+	ms: number;
+}
+
+/** Chapter files selected by the filters, in book order. Throws when a filter matches nothing. */
+export function selectChapters(root: string, only: readonly string[] = []): string[] {
+	const files = chapterFiles(root);
+	if (only.length === 0) return files;
+	const id = (f: string): string => f.replace(/^.*\//, '').replace(/\.mdx$/, '');
+	for (const name of only)
+		if (!files.some((f) => id(f).startsWith(name)))
+			throw new Error(`no chapter matches "${name}" (chapters: ${files.map(id).join(', ') || 'none'})`);
+	return files.filter((f) => only.some((name) => id(f).startsWith(name)));
+}
+
+/**
+ * Loads the selected chapters and their labs. Bad input (RunbookError naming file:line, an
+ * invalid lab) is thrown before anything runs.
+ */
+export function loadChapters(root: string, only: readonly string[] = []): { chapter: Chapter; lab: Lab }[] {
+	return selectChapters(root, only).map((file) => {
+		const chapter = loadChapter(file, root);
+		return { chapter, lab: loadLab(chapter.lab, root) };
+	});
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < items.length) {
+			const item = items[next++] as T;
+			await work(item);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+/** Checks a run against the chapter's rules and its snapshot, or rewrites the snapshot. */
+function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOutcome): void {
+	const id = result.chapter;
+	outcome.ms = result.ms;
+	outcome.failures = checkRules(result);
+	const old = readSnapshot(options.root, id);
+	if (options.mode === 'update') {
+		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined));
+	} else if (old.status === 'invalid') {
+		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}\``;
+		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];
+	} else {
+		outcome.mismatches = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined).filter((p) => MISMATCH_KINDS.has(p.kind));
+	}
+}
+
+/**
+ * Runs the selected chapters through the engine, `concurrency` at a time, and checks them
+ * against their snapshots or rewrites the snapshots. Throws on bad input and when the engine
+ * refuses to run (not root, not sealed); a chapter the engine fails on is reported in its outcome.
+ */
+export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> {
+	const started = Date.now();
+	const items = loadChapters(options.root, options.only);
+	const outcomes = new Map<string, ChapterOutcome>();
+	let refused: EngineRefusedError | undefined;
+	options.onEvent?.({ type: 'plan', chapters: items.map((i) => i.chapter.id) });
+	const inner = new AbortController();
+	options.signal?.addEventListener('abort', () => inner.abort(), { once: true });
+
+	await pool(items, options.concurrency ?? 2, async ({ chapter, lab }) => {
+		if (inner.signal.aborted) return;
+		const commands = chapter.blocks.filter((b) => b.runnable).reduce((n, b) => n + b.commands.length, 0);
+		options.onEvent?.({ type: 'start', chapter: chapter.id, commands });
+		const outcome: ChapterOutcome = { chapter: chapter.id, file: chapter.file, commands, ms: 0, mismatches: [], failures: [] };
+		try {
+			const result = await options.engine.run(chapter, lab, {
+				signal: inner.signal,
+				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
+				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
+			});
+			judge(options, result, outcome);
+		} catch (e) {
+			if (e instanceof EngineRefusedError) {
+				refused ??= e;
+				inner.abort();
+				return;
+			}
+			outcome.error = (e as Error).message;
+		}
+		outcomes.set(chapter.id, outcome);
+		options.onEvent?.({ type: 'end', outcome });
+	});
+	if (refused) throw refused;
+	const chapters = items.map(({ chapter }) => outcomes.get(chapter.id)).filter((o): o is ChapterOutcome => o !== undefined);
+	return {
+		mode: options.mode,
+		engine: options.engine.name,
+		chapters,
+		commands: chapters.reduce((n, c) => n + c.commands, 0),
+		mismatches: chapters.reduce((n, c) => n + c.mismatches.length, 0),
+		failures: chapters.reduce((n, c) => n + c.failures.length, 0),
+		errors: chapters.filter((c) => c.error !== undefined).length,
+		ms: Date.now() - started,
+	};
+}

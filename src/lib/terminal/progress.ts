@@ -1,0 +1,104 @@
+/**
+ * Progress checks: a few facts per chapter that the terminal evaluates after each command,
+ * from the engine's state ("the bridge has two members") or from the commands that ran
+ * ("Alice pinged Bob"). A check that passed once stays passed (chapters end by cleaning up),
+ * and passes are kept in the browser's localStorage (./progress-store.ts).
+ */
+import type { EngineState } from './engine.ts';
+import type { CommandRecord } from './shell.ts';
+
+/** What a check sees. */
+export interface CheckContext {
+	state: EngineState;
+	/** Commands run since the terminal opened, oldest first. */
+	commands: readonly CommandRecord[];
+}
+
+/** One progress check. */
+export interface Check {
+	/** Stable id within the chapter (kept in localStorage). */
+	id: string;
+	/** What the reader achieves, e.g. "Alice can ping Bob". */
+	label: string;
+	passes(ctx: CheckContext): boolean;
+}
+
+interface IpLink {
+	ifname?: string;
+	master?: string;
+	flags?: string[];
+	operstate?: string;
+}
+interface IpAddr {
+	ifname?: string;
+	addr_info?: { family?: string; local?: string; prefixlen?: number }[];
+}
+interface IpRoute {
+	dst?: string;
+	gateway?: string;
+	dev?: string;
+}
+interface IpNeigh {
+	dst?: string;
+	dev?: string;
+	lladdr?: string;
+}
+
+const ns = (ctx: CheckContext, host: string, netns = '') => ctx.state[host]?.[netns];
+
+/** The interface exists in that namespace. */
+export const hasLink = (host: string, netns: string, name: string) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.link ?? []) as IpLink[]).some((l) => l.ifname === name);
+
+/** The interface exists and is administratively up. */
+export const linkUp = (host: string, netns: string, name: string) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.link ?? []) as IpLink[]).some((l) => l.ifname === name && (l.flags ?? []).includes('UP'));
+
+/** The named network namespace exists on the host. */
+export const hasNetns = (host: string, netns: string) => (ctx: CheckContext): boolean => ctx.state[host]?.[netns] !== undefined;
+
+/** An interface (any, or `dev`) carries the IPv4 address `cidr` (`192.168.1.1/24`). */
+export const hasAddress = (host: string, netns: string, cidr: string, dev?: string) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.addr ?? []) as IpAddr[]).some(
+		(a) => (dev === undefined || a.ifname === dev) && (a.addr_info ?? []).some((i) => `${i.local}/${i.prefixlen}` === cidr),
+	);
+
+/** The main table has a route to `dst` (`default`, `10.0.0.0/24`), optionally via a gateway. */
+export const hasRoute = (host: string, netns: string, dst: string, via?: string) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.route ?? []) as IpRoute[]).some((r) => r.dst === dst && (via === undefined || r.gateway === via));
+
+/** The neighbour table knows the MAC of `ip`. */
+export const knowsNeighbour = (host: string, netns: string, ip: string) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.neigh ?? []) as IpNeigh[]).some((n) => n.dst === ip && typeof n.lladdr === 'string');
+
+/** The bridge has at least `count` member ports. */
+export const bridgeHasMembers = (host: string, netns: string, bridge: string, count: number) => (ctx: CheckContext): boolean =>
+	((ns(ctx, host, netns)?.link ?? []) as IpLink[]).filter((l) => l.master === bridge).length >= count;
+
+/**
+ * A command matching `pattern` ran on `host` and exited with `exit` (default 0); a command run
+ * through `ip netns exec NS` counts for that namespace's pattern too, as it is written.
+ */
+export const ran = (host: string, pattern: RegExp, exit = 0) => (ctx: CheckContext): boolean =>
+	ctx.commands.some((c) => c.host === host && c.exit === exit && pattern.test(c.line));
+
+/** All of the conditions hold. */
+export const all = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: CheckContext): boolean =>
+	conditions.every((c) => c(ctx));
+
+/** Any of the conditions holds (e.g. the state shows it, or the command that does it ran). */
+export const any = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: CheckContext): boolean =>
+	conditions.some((c) => c(ctx));
+
+/** Ids of the checks that pass now; a check that throws (odd state) simply does not pass. */
+export function evaluate(checks: readonly Check[], ctx: CheckContext): string[] {
+	return checks
+		.filter((c) => {
+			try {
+				return c.passes(ctx);
+			} catch {
+				return false;
+			}
+		})
+		.map((c) => c.id);
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import type { OutputChunk } from './engine.ts';
+import { fakeEngine, PING_OK } from './fake-engine.test-helper.ts';
+import type { ScriptBlock } from './script.ts';
+import { Shell, type CommandRecord, type ShellView } from './shell.ts';
+import type { PacketTrace } from './trace.ts';
+
+/** A view that records what the shell draws, as text lines. */
+function recorder() {
+	const log: string[] = [];
+	let prompt = '';
+	const traces: { trace: PacketTrace; open: boolean }[] = [];
+	const view: ShellView = {
+		echo: (p, line) => log.push(`${p}${line}`),
+		output: (c: OutputChunk) => log.push(`${c.stream === 'stderr' ? '!' : ''}${c.text.replace(/\n$/, '')}`),
+		notice: (text, tone) => log.push(`${tone === 'error' ? 'ERR ' : '# '}${text}`),
+		exit: (code) => log.push(`[exit ${code}]`),
+		clear: () => log.splice(0, log.length, '<clear>'),
+		prompt: (p) => void (prompt = p),
+		busy: () => {},
+		trace: (trace, open) => void traces.push({ trace, open }),
+	};
+	return { view, log, traces, prompt: () => prompt };
+}
+
+const BLOCKS: ScriptBlock[] = [
+	{ index: 0, line: 10, host: 'alice', commands: ['ip addr add 192.168.1.1/24 dev eth0'], fails: false, runnable: true },
+	{ index: 1, line: 20, host: 'bob', commands: ['ip addr add 192.168.1.2/24 dev eth0'], fails: false, runnable: true },
+	{ index: 2, line: 30, host: 'alice', commands: ['ip route', 'ping -c 1 -W 1 192.168.1.9'], fails: true, runnable: true },
+	{ index: 3, line: 40, host: 'alice', commands: ['docker run x'], fails: false, runnable: false },
+	{ index: 4, line: 50, host: 'alice', commands: ['ping -c 3 -i 0.2 192.168.1.2'], fails: false, runnable: true },
+];
+
+describe('Shell', () => {
+	it('shows a root prompt naming the host, runs commands there and reports non-zero exits', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		expect(r.prompt()).toBe('root@alice:~# ');
+		await shell.submit('hostname');
+		await shell.submit('jq .');
+		expect(r.log).toEqual(['root@alice:~# hostname', 'alice', 'root@alice:~# jq .', '!bash: jq: command not found', '[exit 127]']);
+		expect(calls).toEqual([
+			{ host: 'alice', line: 'hostname' },
+			{ host: 'alice', line: 'jq .' },
+		]);
+	});
+
+	it('switches hosts with ssh and exit, and runs one command elsewhere with @host', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('ssh bob');
+		expect(r.prompt()).toBe('root@bob:~# ');
+		await shell.submit('hostname');
+		await shell.submit('@alice hostname');
+		await shell.submit('exit');
+		expect(r.prompt()).toBe('root@alice:~# ');
+		await shell.submit('ssh carol');
+		expect(calls.map((c) => c.host)).toEqual(['bob', 'alice']);
+		expect(r.log).toContain('logout\nConnection to bob closed.');
+		expect(r.log).toContain('!ssh: Could not resolve hostname carol: Name or service not known');
+	});
+
+	it('joins continued lines under a > prompt, strips sudo and skips comments', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('ip addr add 192.168.1.1/24 \\');
+		expect(r.prompt()).toBe('> ');
+		await shell.submit('  dev eth0');
+		await shell.submit('# a comment');
+		await shell.submit('sudo hostname');
+		expect(calls.map((c) => c.line)).toEqual(['ip addr add 192.168.1.1/24 dev eth0', 'hostname']);
+		expect(r.log.slice(0, 2)).toEqual(['root@alice:~# ip addr add 192.168.1.1/24 \\', '>   dev eth0']);
+	});
+
+	it('pastes several lines as several commands', async () => {
+		const { engine, calls } = fakeEngine();
+		const shell = new Shell(engine, recorder().view);
+		await shell.paste('hostname\r\nip route\n');
+		expect(calls.map((c) => c.line)).toEqual(['hostname', 'ip route']);
+	});
+
+	it('has help, clear, hosts, history and reset of its own', async () => {
+		const { engine, labs } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('help');
+		expect(r.log[1]).toMatch(/^# This terminal runs the chapter's lab/);
+		await shell.submit('hosts');
+		expect(r.log.at(-1)).toBe('# alice  bob');
+		await shell.submit('clear');
+		expect(r.log).toEqual(['<clear>']);
+		await shell.submit('history');
+		expect(r.log.at(-1)).toBe('#     1  help\n    2  hosts\n    3  clear\n    4  history');
+		await shell.submit('ssh bob');
+		await shell.submit('reset');
+		expect(r.prompt()).toBe('root@alice:~# ');
+		expect(labs()).toBe(1);
+	});
+
+	it('reports state changes only when the state changed', async () => {
+		const { engine } = fakeEngine();
+		const states: unknown[] = [];
+		const shell = new Shell(engine, recorder().view, { onState: (s) => states.push(s) });
+		await shell.start();
+		await shell.submit('hostname');
+		await shell.submit('ip addr add 192.168.1.1/24 dev eth0');
+		expect(states).toHaveLength(2);
+		expect(shell.state?.['alice']?.['']?.addr).toHaveLength(1);
+	});
+
+	it('tells the page about every command, for progress checks', async () => {
+		const { engine } = fakeEngine();
+		const records: CommandRecord[] = [];
+		const shell = new Shell(engine, recorder().view, { onCommand: (c) => records.push(c) });
+		await shell.submit('ping -c 3 -i 0.2 192.168.1.2');
+		expect(records).toEqual([{ host: 'alice', line: 'ping -c 3 -i 0.2 192.168.1.2', exit: 0, stdout: PING_OK }]);
+	});
+
+	it('runs a block on its host, as if typed', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view, { blocks: BLOCKS });
+		await shell.runBlock(1);
+		expect(calls).toEqual([{ host: 'bob', line: 'ip addr add 192.168.1.2/24 dev eth0' }]);
+		expect(r.log).toEqual(['# (now on bob)', 'root@bob:~# ip addr add 192.168.1.2/24 dev eth0']);
+		expect(r.prompt()).toBe('root@bob:~# ');
+		expect(shell.history.list()).toEqual(['ip addr add 192.168.1.2/24 dev eth0']);
+	});
+
+	it('runs up to a block: a fresh lab, every runnable block before it, quietly', async () => {
+		const { engine, calls, labs } = fakeEngine({ msPerSecond: 60_000 });
+		const r = recorder();
+		const shell = new Shell(engine, r.view, { blocks: BLOCKS });
+		const started = Date.now();
+		await shell.runUpTo(4);
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(labs()).toBe(1);
+		expect(calls.map((c) => `${c.host}: ${c.line}`)).toEqual([
+			'alice: ip addr add 192.168.1.1/24 dev eth0',
+			'bob: ip addr add 192.168.1.2/24 dev eth0',
+			'alice: ip route',
+			'alice: ping -c 1 -W 1 192.168.1.9',
+		]);
+		expect(r.log).toEqual(['# Fresh lab; replayed 4 commands of 3 blocks. Ready for block 5.']);
+		expect(r.prompt()).toBe('root@alice:~# ');
+	});
+
+	it('says which replayed commands did not do what the chapter expects', async () => {
+		const { engine } = fakeEngine({ answer: (_, line) => (line === 'ip route' ? { stdout: '', stderr: 'boom\n', exit: 2 } : undefined) });
+		const r = recorder();
+		await new Shell(engine, r.view, { blocks: BLOCKS }).runUpTo(4);
+		expect(r.log[1]).toBe('ERR Some commands did not do what the chapter expects:\n  block 3 on alice: ip route (exit 2)');
+	});
+
+	it('skips a paced ping to its end with Ctrl-C', async () => {
+		const { engine } = fakeEngine({ msPerSecond: 60_000 });
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		const done = shell.submit('ping -c 3 -i 0.2 192.168.1.2');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(shell.busy).toBe(true);
+		shell.interrupt();
+		await done;
+		expect(r.log.slice(1).join('\n')).toBe(PING_OK.replace(/\n$/, ''));
+	});
+
+	it('drops the line being typed on Ctrl-C at the prompt', () => {
+		const r = recorder();
+		const shell = new Shell(fakeEngine().engine, r.view);
+		shell.interrupt('ip li');
+		expect(r.log).toEqual(['root@alice:~# ip li^C']);
+	});
+
+	it('strips --trace from ping, and opens the walk the engine recorded', async () => {
+		const trace: PacketTrace = { command: 'ping -c 1 192.168.1.2', host: 'alice', summary: 'ok', outcome: 'replied', steps: [{ kind: 'send', leg: 'request', at: { host: 'alice', netns: '' }, text: 'Alice sends.' }] };
+		const { engine, calls } = fakeEngine({ answer: () => ({ stdout: '', stderr: '', exit: 0, trace }) });
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('ping --trace -c 1 192.168.1.2');
+		await shell.submit('ping -c 1 192.168.1.2');
+		expect(calls.map((c) => c.line)).toEqual(['ping -c 1 192.168.1.2', 'ping -c 1 192.168.1.2']);
+		expect(r.traces.map((t) => t.open)).toEqual([true, false]);
+	});
+
+	it('says so when --trace gets no walk from the engine', async () => {
+		const r = recorder();
+		await new Shell(fakeEngine().engine, r.view).submit('ping -c 1 -W 1 192.168.1.9 --trace');
+		expect(r.log.at(-1)).toBe('# The simulator recorded no packet walk for this command.');
+	});
+
+	it('completes from the current host and state', async () => {
+		const { engine } = fakeEngine();
+		const shell = new Shell(engine, recorder().view);
+		await shell.start();
+		expect(shell.complete('ip link set e', 13).candidates).toEqual(['eth0']);
+		expect(shell.complete('ss', 2).candidates).toEqual(['ssh']);
+	});
+});

@@ -1,0 +1,320 @@
+/**
+ * The terminal's shell: prompts naming the host, host switching (`ssh bob`, `exit`, `@bob cmd`),
+ * the terminal's own commands (help, clear, reset, history, hosts), `\` continuations, one
+ * command at a time, and replaying the chapter's blocks. Framework-free: it drives a
+ * {@link ShellView} and an engine, so tests run it without a DOM.
+ */
+import { oneLine } from '../runbook/commands.ts';
+import { complete, type Completion } from './complete.ts';
+import { History } from './editor.ts';
+import type { EngineState, OutputChunk, TerminalEngine } from './engine.ts';
+import { exitExpected, type ScriptBlock } from './script.ts';
+import type { PacketTrace } from './trace.ts';
+
+/** What the shell draws on. The DOM terminal implements it; tests record it. */
+export interface ShellView {
+	/** A command line after its prompt, as typed or replayed. */
+	echo(prompt: string, line: string): void;
+	/** A program's output, as it arrives. */
+	output(chunk: OutputChunk): void;
+	/** The terminal's own words (help, host switches, replay summaries), apart from program output. */
+	notice(text: string, tone?: 'info' | 'error'): void;
+	/** A command exited non-zero. */
+	exit(code: number): void;
+	clear(): void;
+	/** The prompt for the next line. */
+	prompt(text: string): void;
+	/** A command started (true) or the shell is ready for input again (false). */
+	busy(running: boolean): void;
+	/** A ping recorded a packet walk; `open` when the reader asked for it (`ping --trace`). */
+	trace(trace: PacketTrace, open: boolean): void;
+}
+
+/** A command that ran, for progress checks. */
+export interface CommandRecord {
+	host: string;
+	line: string;
+	exit: number;
+	stdout: string;
+}
+
+/** Options of {@link Shell}. */
+export interface ShellOptions {
+	/** The chapter's blocks, for "Run in the terminal" and "Run up to here". */
+	blocks?: ScriptBlock[];
+	/** First host to type on (default: the engine's first host). */
+	host?: string;
+	/** Called when the network state changed after a command. */
+	onState?: (state: EngineState) => void;
+	/** Called after every command that reached the engine. */
+	onCommand?: (record: CommandRecord) => void;
+}
+
+const HELP = `This terminal runs the chapter's lab in a simulator, in your browser. Type the chapter's commands, or use the "Run" buttons beside its blocks.
+
+  ssh HOST     type on another machine of the lab (exit comes back)
+  @HOST CMD    run one command on another machine
+  hosts        list the lab's machines
+  reset        start the lab afresh, as the chapter starts it
+  clear        clear the screen (Ctrl-L)
+  history      list the commands you typed
+  ping --trace ADDR   ping, then walk the first packet on the diagram
+
+Keys: Up/Down history, Tab completes, Ctrl-A/E start/end of line, Ctrl-U/K cut before/after
+the cursor, Alt-Backspace cuts a word (browsers keep Ctrl-W for closing the tab), Ctrl-C stops
+a command or drops the line, Esc skips ahead in a running ping; Esc then Tab leaves the terminal.`;
+
+/** The shell behind the in-page terminal. */
+export class Shell {
+	readonly history = new History();
+	/** Host the next command runs on. */
+	host: string;
+	private readonly stack: string[] = [];
+	private pending: string[] = [];
+	private queue: Promise<void> = Promise.resolve();
+	private running: AbortController | undefined;
+	private lastState: EngineState | undefined;
+	private lastStateJson = '';
+	private readonly blocks: ScriptBlock[];
+
+	constructor(
+		private readonly engine: TerminalEngine,
+		private readonly view: ShellView,
+		private readonly options: ShellOptions = {},
+	) {
+		this.blocks = options.blocks ?? [];
+		this.host = options.host ?? engine.hosts()[0] ?? 'localhost';
+		view.prompt(this.prompt);
+	}
+
+	/** The prompt: `root@alice:~# `, or `> ` inside a continued line. */
+	get prompt(): string {
+		return this.pending.length ? '> ' : `root@${this.host}:~# `;
+	}
+
+	/** Network state after the last command (undefined before the first one). */
+	get state(): EngineState | undefined {
+		return this.lastState;
+	}
+
+	/** True while a command or a replay is running. */
+	get busy(): boolean {
+		return this.running !== undefined;
+	}
+
+	/** Runs `job` after whatever is queued; the view is busy meanwhile. */
+	private enqueue(job: (signal: AbortSignal) => Promise<void>): Promise<void> {
+		const next = this.queue.then(async () => {
+			const controller = new AbortController();
+			this.running = controller;
+			this.view.busy(true);
+			try {
+				await job(controller.signal);
+			} catch (e) {
+				this.view.notice(`The ${this.engine.name} failed: ${(e as Error).message}`, 'error');
+			} finally {
+				this.running = undefined;
+				this.view.busy(false);
+				this.view.prompt(this.prompt);
+			}
+		});
+		this.queue = next;
+		return next;
+	}
+
+	/**
+	 * A line the reader typed (or pasted): echoed after the prompt, then run. A line ending in
+	 * `\` waits for its continuation under a `> ` prompt. Lines queue behind a running command.
+	 */
+	submit(line: string): Promise<void> {
+		return this.enqueue(async (signal) => {
+			this.view.echo(this.prompt, line);
+			this.history.push(line);
+			if (/(^|[^\\])(\\\\)*\\$/.test(line)) {
+				this.pending.push(line);
+				return;
+			}
+			const full = oneLine([...this.pending, line].join('\n'));
+			this.pending = [];
+			await this.execute(full, signal);
+		});
+	}
+
+	/** Pasted text: each line is submitted in turn, as a shell reads a paste. */
+	async paste(text: string): Promise<void> {
+		const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+		for (const line of lines) await this.submit(line);
+	}
+
+	/**
+	 * Ctrl-C: skips the running command to its end (the simulator has already run it), or drops
+	 * the line being typed, as bash does (`^C` and a fresh prompt).
+	 */
+	interrupt(typed = ''): void {
+		if (this.running) {
+			this.running.abort();
+			return;
+		}
+		this.view.echo(this.prompt, `${typed}^C`);
+		this.pending = [];
+		this.view.prompt(this.prompt);
+	}
+
+	/** Ctrl-D on an empty line: like `exit`. */
+	eof(): Promise<void> {
+		return this.submit('exit');
+	}
+
+	/** Candidates for Tab at `cursor` in `line`, from the lab's current state. */
+	complete(line: string, cursor: number): Completion {
+		const commands = [...(this.engine.commands?.() ?? []), 'clear', 'exit', 'help', 'history', 'hosts', 'reset', 'ssh'].sort();
+		return complete(line, cursor, { host: this.host, hosts: this.engine.hosts(), commands, state: this.lastState });
+	}
+
+	/** Switches the prompt to `host` (a "Run" button does this before its block). */
+	private switchTo(host: string): void {
+		if (host === this.host) return;
+		this.host = host;
+		this.view.notice(`(now on ${host})`);
+	}
+
+	/** Runs one folded line: the terminal's own commands here, the rest on the engine. */
+	private async execute(input: string, signal: AbortSignal): Promise<void> {
+		let line = input.trim();
+		let host = this.host;
+		if (line === '' || line.startsWith('#')) return;
+		const at = /^@(\S+)\s*(.*)$/.exec(line);
+		if (at) {
+			if (!this.engine.hosts().includes(at[1]!)) return this.view.notice(`no host "${at[1]}" in this lab: ${this.engine.hosts().join(', ')}`, 'error');
+			host = at[1]!;
+			line = at[2]!;
+			if (line === '') return this.switchTo(host);
+		}
+		// The page copies commands with sudo when asked to; here everyone is root already.
+		line = line.replace(/^sudo\s+/, '');
+		const [word, ...args] = line.split(/\s+/);
+		switch (word) {
+			case 'help':
+				return this.view.notice(HELP);
+			case 'clear':
+				return this.view.clear();
+			case 'hosts':
+				return this.view.notice(this.engine.hosts().join('  '));
+			case 'history':
+				return this.view.notice(this.history.list().map((h, i) => `${String(i + 1).padStart(5)}  ${h}`).join('\n'));
+			case 'reset':
+				await this.engine.reset();
+				this.stack.length = 0;
+				this.host = this.options.host ?? this.engine.hosts()[0] ?? this.host;
+				this.view.notice('The lab is back as the chapter starts it.');
+				return this.refreshState();
+			case 'ssh': {
+				const target = args.find((a) => !a.startsWith('-'))?.replace(/^.*@/, '');
+				if (!target) return this.fail('usage: ssh HOST', 255);
+				if (!this.engine.hosts().includes(target)) return this.fail(`ssh: Could not resolve hostname ${target}: Name or service not known`, 255);
+				this.stack.push(this.host);
+				this.host = target;
+				return;
+			}
+			case 'exit':
+			case 'logout': {
+				const back = this.stack.pop();
+				if (back) {
+					this.view.output({ stream: 'stdout', text: `logout\nConnection to ${this.host} closed.\n` });
+					this.host = back;
+				} else this.view.notice('This is the first machine you logged in to: there is nowhere to exit to. Use ssh HOST to move.');
+				return;
+			}
+		}
+		await this.runOnEngine(host, line, signal, true);
+	}
+
+	private fail(message: string, code: number): void {
+		this.view.output({ stream: 'stderr', text: `${message}\n` });
+		this.view.exit(code);
+	}
+
+	/** Runs a line on the engine; with `show`, its output goes to the view. */
+	private async runOnEngine(host: string, input: string, signal: AbortSignal, show: boolean): Promise<number> {
+		const wantTrace = /^(ip\s+netns\s+exec\s+\S+\s+)?ping(\s.*)?\s--trace(\s|$)/.test(input);
+		const line = wantTrace ? input.replace(/\s--trace(?=\s|$)/, '') : input;
+		let stdout = '';
+		const result = await this.engine.run(host, line, {
+			signal,
+			onOutput: (chunk) => {
+				if (chunk.stream === 'stdout') stdout += chunk.text;
+				if (show) this.view.output(chunk);
+			},
+		});
+		if (show && result.exit !== 0) this.view.exit(result.exit);
+		if (show && result.trace) this.view.trace(result.trace, wantTrace);
+		else if (show && wantTrace) this.view.notice(`The ${this.engine.name} recorded no packet walk for this command.`);
+		this.options.onCommand?.({ host, line, exit: result.exit, stdout });
+		if (show) await this.refreshState();
+		return result.exit;
+	}
+
+	/** Asks the engine for the state and tells the page when it changed. */
+	private async refreshState(): Promise<void> {
+		const state = await this.engine.state();
+		const json = JSON.stringify(state);
+		this.lastState = state;
+		if (json === this.lastStateJson) return;
+		this.lastStateJson = json;
+		this.options.onState?.(state);
+	}
+
+	/** Loads the state once, e.g. to draw the diagram before the first command. */
+	async start(): Promise<void> {
+		await this.enqueue(() => this.refreshState());
+	}
+
+	/** "Run in the terminal": runs one block's commands on its host, as if typed. */
+	runBlock(index: number): Promise<void> {
+		this.running?.abort();
+		const block = this.blocks.find((b) => b.index === index);
+		if (!block) return Promise.resolve();
+		return this.enqueue(async () => {
+			this.pending = [];
+			this.switchTo(block.host);
+			for (const command of block.commands) {
+				// Each command gets its own signal: Ctrl-C skips one command, not the block.
+				const controller = new AbortController();
+				this.running = controller;
+				this.view.prompt(this.prompt);
+				this.view.echo(this.prompt, command);
+				this.history.push(command);
+				await this.runOnEngine(block.host, command, controller.signal, true);
+			}
+		});
+	}
+
+	/**
+	 * "Run up to here": a fresh lab, then every runnable block before `index`, quietly and at
+	 * full speed, so the reader can pick up at that block. Unexpected exits are reported.
+	 */
+	runUpTo(index: number): Promise<void> {
+		this.running?.abort();
+		return this.enqueue(async () => {
+			this.pending = [];
+			await this.engine.reset();
+			this.stack.length = 0;
+			const before = this.blocks.filter((b) => b.runnable && b.index < index);
+			const skip = AbortSignal.abort();
+			const problems: string[] = [];
+			let count = 0;
+			for (const block of before)
+				for (const [i, command] of block.commands.entries()) {
+					const exit = await this.runOnEngine(block.host, command, skip, false);
+					count++;
+					if (!exitExpected(block, i, exit)) problems.push(`  block ${block.index + 1} on ${block.host}: ${command} (exit ${exit})`);
+				}
+			const target = this.blocks.find((b) => b.index === index);
+			if (target) this.host = target.host;
+			const what = before.length ? `replayed ${count} commands of ${before.length} blocks` : 'nothing to replay before this block';
+			this.view.notice(`Fresh lab; ${what}. Ready for block ${index + 1}.`);
+			if (problems.length) this.view.notice(`Some commands did not do what the chapter expects:\n${problems.join('\n')}`, 'error');
+			await this.refreshState();
+		});
+	}
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadBook } from '../runbook/load.ts';
+import { loadLab } from '../lab/load.ts';
+import { readSnapshot } from '../../plugins/recorded-output/snapshot.ts';
+import { snapshotFileOf } from '../../plugins/recorded-output/book.ts';
+import { createNormaliseContext, normaliseOutput } from '../snapshot/normalise.ts';
+import type { OutputChunk } from './engine.ts';
+import { PING_OK, TWO_HOSTS } from './fake-engine.test-helper.ts';
+import { createSimEngine, loadNetsim, type SimLab } from './sim-engine.ts';
+
+const fake = (exec: SimLab['exec']) => async () => () => ({ exec, state: () => ({}) });
+
+describe('the simulator engine (adapter)', () => {
+	it('streams a ping line by line on the virtual clock', async () => {
+		const waits: number[] = [];
+		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => ({ stdout: PING_OK, stderr: '', exit: 0 })), sleep: async (ms) => void waits.push(Math.round(ms)) });
+		const chunks: OutputChunk[] = [];
+		const result = await engine.run('alice', 'ping -c 3 -i 0.2 192.168.1.2', { onOutput: (c) => chunks.push(c) });
+		expect(result).toEqual({ exit: 0 });
+		expect(waits).toEqual([200, 200]);
+		expect(chunks.map((c) => c.text).join('')).toBe(PING_OK);
+	});
+
+	it('uses the timeline the simulator gives, when it gives one', async () => {
+		const waits: number[] = [];
+		const timeline = [
+			{ stream: 'stdout' as const, text: 'a\n', at: 0 },
+			{ stream: 'stdout' as const, text: 'b\n', at: 2.5 },
+		];
+		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => ({ stdout: 'a\nb\n', stderr: '', exit: 0, timeline })), sleep: async (ms) => void waits.push(ms) });
+		await engine.run('alice', 'anything');
+		expect(waits).toEqual([2500]);
+	});
+
+	it('passes a well-formed trace on and drops a broken one', async () => {
+		const trace = { command: 'ping', host: 'alice', summary: 's', outcome: 'dropped', steps: [{ kind: 'drop', leg: 'request', at: { host: 'alice', netns: '' }, text: 'No route.' }] };
+		let answer: unknown = trace;
+		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0, load: fake(() => ({ stdout: '', stderr: '', exit: 2, trace: answer })) });
+		expect((await engine.run('alice', 'ping 10.0.0.1')).trace).toEqual(trace);
+		answer = { steps: 'no' };
+		expect(await engine.run('alice', 'ping 10.0.0.1')).toEqual({ exit: 2 });
+	});
+
+	it('keeps the terminal alive when the simulator throws', async () => {
+		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => { throw new Error('boom'); }) });
+		const chunks: OutputChunk[] = [];
+		expect(await engine.run('alice', 'ip link', { onOutput: (c) => chunks.push(c) })).toEqual({ exit: 1 });
+		expect(chunks).toEqual([{ stream: 'stderr', text: 'netsim: internal error: boom\n' }]);
+	});
+
+	it('builds each lab from its own copy of the definition', async () => {
+		const seen: unknown[] = [];
+		const engine = createSimEngine(TWO_HOSTS, {
+			load: async () => (definition) => {
+				seen.push(definition);
+				return { exec: () => ({ stdout: '', stderr: '', exit: 0 }), state: () => ({}) };
+			},
+		});
+		await engine.state();
+		await engine.reset();
+		expect(seen).toHaveLength(2);
+		expect(seen[0]).toEqual(TWO_HOSTS);
+		expect(seen[0]).not.toBe(TWO_HOSTS);
+		expect(seen[1]).not.toBe(seen[0]);
+		expect(engine.hosts()).toEqual(['alice', 'bob']);
+	});
+});
+
+const haveNetsim = existsSync(new URL('../netsim/index.ts', import.meta.url));
+
+// The real simulator behind the terminal: the book's chapters typed in, compared with the
+// kernel's recordings. The simulator's own fidelity is `npm run verify -- --engine sim`; this
+// checks that the terminal shows exactly what the simulator printed, and reports the figure.
+describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
+	it('loads createLab lazily and runs a command', async () => {
+		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		let out = '';
+		const result = await engine.run('alice', 'ip -br link show dev eth0', { onOutput: (c) => (out += c.text) });
+		expect(result.exit).toBe(0);
+		expect(out).toMatch(/^eth0@if\d+\s+UP/);
+		expect(Object.keys(await engine.state())).toEqual(['alice', 'bob']);
+		expect(typeof (await loadNetsim())).toBe('function');
+	});
+
+	it('prints what the kernel printed, for the chapters it simulates', async () => {
+		const figures: string[] = [];
+		for (const chapter of loadBook()) {
+			const snapshot = readSnapshot(snapshotFileOf(chapter.file));
+			if (!snapshot) continue;
+			const engine = createSimEngine(loadLab(chapter.lab), { msPerSecond: 0 });
+			const kernel = createNormaliseContext();
+			const sim = createNormaliseContext();
+			let same = 0;
+			let total = 0;
+			for (const block of chapter.blocks.filter((b) => b.runnable)) {
+				const recorded = snapshot.blocks.find((b) => b.key === block.key);
+				for (const [i, command] of block.commands.entries()) {
+					let stdout = '';
+					let stderr = '';
+					const { exit } = await engine.run(block.host, command.text.replace(/\s*\\\n\s*/g, ' '), {
+						onOutput: (c) => (c.stream === 'stdout' ? (stdout += c.text) : (stderr += c.text)),
+					});
+					const step = recorded?.steps[i];
+					total++;
+					if (step && normaliseOutput(step.stdout, kernel) === normaliseOutput(stdout, sim) && step.stderr === stderr && step.exit === exit) same++;
+				}
+			}
+			figures.push(`${chapter.id}: ${same}/${total}`);
+			// Chapter 1 is the simulator's first target: there the terminal must match the kernel.
+			if (chapter.id.startsWith('01-')) expect(same, chapter.id).toBe(total);
+		}
+		console.log(`[terminal] commands printing what the kernel printed: ${figures.join(', ')}`);
+		expect(figures.length).toBeGreaterThan(0);
+	});
+});

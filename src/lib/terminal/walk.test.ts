@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { toTopology } from '../topology/index.ts';
+import { TWO_HOSTS } from './fake-engine.test-helper.ts';
+import type { PacketTrace } from './trace.ts';
+import { isPacketTrace } from './trace.ts';
+import { placeIds, walkOf } from './walk.ts';
+
+const snapshot = JSON.parse(readFileSync(new URL('../../../content/snapshots/01-two-machines-and-a-switch.json', import.meta.url), 'utf8')) as {
+	blocks: { state?: unknown }[];
+};
+const state = snapshot.blocks.find((b) => b.state)!.state;
+const topology = toTopology(state, TWO_HOSTS);
+
+/** What the simulator should record for `ping -c 1 192.168.1.2` on alice (docs/terminal.md). */
+const ALICE_PINGS_BOB: PacketTrace = {
+	command: 'ping -c 1 192.168.1.2',
+	host: 'alice',
+	summary: 'The echo request reached bob, and his reply came back to alice.',
+	outcome: 'replied',
+	steps: [
+		{ kind: 'send', leg: 'request', at: { host: 'alice', netns: '' }, text: 'ping hands an ICMP echo request for 192.168.1.2 to the kernel.', packet: { what: 'icmp echo-request', src: '192.168.1.1', dst: '192.168.1.2', ttl: 64 } },
+		{ kind: 'route', leg: 'request', at: { host: 'alice', netns: '', dev: 'eth0' }, text: 'Route lookup for 192.168.1.2: directly connected on eth0.', route: { table: 'main', matched: '192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.1 ', alsoMatched: ['default via 192.168.1.254 dev eth0'] } },
+		{ kind: 'arp', leg: 'arp', at: { host: 'alice', netns: '', dev: 'eth0' }, text: 'No neighbour entry for 192.168.1.2: alice broadcasts "who has 192.168.1.2?"' },
+		{ kind: 'wire', leg: 'arp', at: { host: 'alice', netns: '', dev: 'eth0' }, to: { switch: 'switch1' }, text: 'The broadcast goes down the cable into switch1.' },
+		{ kind: 'bridge', leg: 'arp', at: { switch: 'switch1' }, to: { host: 'bob', netns: '', dev: 'eth0' }, text: 'switch1 floods it to every other port.' },
+		{ kind: 'deliver', leg: 'request', at: { host: 'bob', netns: '', dev: 'eth0' }, text: 'bob answers the echo request.' },
+		{ kind: 'drop', leg: 'reply', at: { host: 'alice', netns: '' }, text: 'example drop', reason: 'netfilter', ids: ['host:alice'] },
+	],
+};
+
+describe('the packet walk', () => {
+	it('accepts a well-formed trace and refuses a broken one', () => {
+		expect(isPacketTrace(ALICE_PINGS_BOB)).toBe(true);
+		expect(isPacketTrace({ ...ALICE_PINGS_BOB, outcome: 'maybe' })).toBe(false);
+		expect(isPacketTrace({ ...ALICE_PINGS_BOB, steps: [{ kind: 'send', text: 'x', at: { host: 'alice' } }] })).toBe(false);
+		expect(isPacketTrace(undefined)).toBe(false);
+	});
+
+	it('names the diagram elements of each place', () => {
+		expect(placeIds({ host: 'alice', netns: '' })).toEqual(['host:alice']);
+		expect(placeIds({ host: 'pi', netns: 'alice' })).toEqual(['pi/alice']);
+		expect(placeIds({ host: 'pi', netns: 'alice', dev: 'veth-alice' })).toEqual(['pi/alice/veth-alice']);
+		expect(placeIds({ switch: 'switch1' })).toEqual(['switch:switch1']);
+		expect(placeIds({ node: 'internet' })).toEqual(['internet']);
+	});
+
+	it('highlights each step where it happens, wires included, and says it in words', () => {
+		const walk = walkOf(ALICE_PINGS_BOB, topology);
+		expect(walk.map((s) => s.ids)).toEqual([
+			['host:alice'],
+			['alice//eth0'],
+			['alice//eth0'],
+			['alice//eth0', 'cable:alice//eth0', 'switch:switch1'],
+			['switch:switch1', 'cable:bob//eth0', 'bob//eth0'],
+			['bob//eth0'],
+			['host:alice'],
+		]);
+		expect(walk[1]!.text).toBe(
+			'Route lookup for 192.168.1.2: directly connected on eth0. Matched in table main: 192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.1. Also covering the address, but with a shorter prefix: default via 192.168.1.254 dev eth0.',
+		);
+		expect(walk[0]!.text).toBe('ping hands an ICMP echo request for 192.168.1.2 to the kernel. Packet: icmp echo-request from 192.168.1.1 to 192.168.1.2, ttl 64.');
+		expect(walk.map((s) => s.label)).toEqual(['send', 'route', 'ARP', 'wire', 'bridge', 'deliver', 'drop']);
+	});
+
+	it('uses ids the diagram really has', () => {
+		const ids = new Set(topology.links.map((l) => l.id));
+		expect(ids.has('cable:alice//eth0')).toBe(true);
+		expect(ids.has('cable:bob//eth0')).toBe(true);
+	});
+});

@@ -1,0 +1,83 @@
+/**
+ * The packet walk: a {@link PacketTrace} turned into steps the page can show one at a time,
+ * each with the diagram elements to highlight (topology data-ids) and its words.
+ */
+import type { Topology } from '../topology/index.ts';
+import type { PacketTrace, TracePlace, TraceStep } from './trace.ts';
+
+/** One step of the walk, ready to show. */
+export interface WalkStep {
+	/** Diagram data-ids to highlight. */
+	ids: string[];
+	/** The step in words, with the matched route and any rewrite spelled out. */
+	text: string;
+	/** Short tag for the step's kind: `route`, `ARP`, `bridge`… */
+	label: string;
+	leg: TraceStep['leg'];
+	kind: TraceStep['kind'];
+}
+
+const LABELS: Record<TraceStep['kind'], string> = {
+	send: 'send',
+	route: 'route',
+	arp: 'ARP',
+	netfilter: 'netfilter',
+	nat: 'NAT',
+	wire: 'wire',
+	bridge: 'bridge',
+	forward: 'forward',
+	deliver: 'deliver',
+	drop: 'drop',
+};
+
+/** Diagram ids of a place: its interface (if any) or its box. */
+export function placeIds(place: TracePlace): string[] {
+	if ('switch' in place) return [`switch:${place.switch}`];
+	if ('node' in place) return [place.node];
+	const box = place.netns === '' ? `host:${place.host}` : `${place.host}/${place.netns}`;
+	return place.dev ? [`${place.host}/${place.netns}/${place.dev}`] : [box];
+}
+
+/** The wire between two places, if the topology has one (a veth pair, a cable, the uplink). */
+function wireBetween(topology: Topology, from: TracePlace, to: TracePlace): string | undefined {
+	const a = placeIds(from)[0];
+	const b = placeIds(to)[0];
+	return topology.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a))?.id;
+}
+
+/** Data-ids to highlight for one step. */
+export function stepIds(step: TraceStep, topology: Topology): string[] {
+	if (step.ids?.length) return step.ids;
+	const ids = placeIds(step.at);
+	if (step.to) {
+		const wire = wireBetween(topology, step.at, step.to);
+		if (wire) ids.push(wire);
+		ids.push(...placeIds(step.to));
+	}
+	return [...new Set(ids)];
+}
+
+/** The step's words, with route details appended (longest-prefix match made visible). */
+export function stepText(step: TraceStep): string {
+	const parts = [step.text];
+	if (step.route) {
+		const { table, matched, alsoMatched } = step.route;
+		if (matched) parts.push(`Matched in table ${table}: ${matched.trim()}.`);
+		else parts.push(`No route in table ${table} matches.`);
+		if (alsoMatched?.length) parts.push(`Also covering the address, but with a shorter prefix: ${alsoMatched.map((r) => r.trim()).join('; ')}.`);
+	}
+	const p = step.packet;
+	if (p && (p.src || p.dst)) parts.push(`Packet: ${p.what}${p.src ? ` from ${p.src}` : ''}${p.dst ? ` to ${p.dst}` : ''}${p.ttl !== undefined ? `, ttl ${p.ttl}` : ''}.`);
+	return parts.join(' ');
+}
+
+/** The whole walk, step by step. */
+export function walkOf(trace: PacketTrace, topology: Topology): WalkStep[] {
+	return trace.steps.map((step) => ({
+		ids: stepIds(step, topology),
+		text: stepText(step),
+		label: LABELS[step.kind] ?? step.kind,
+		leg: step.leg,
+		kind: step.kind,
+	}));
+}

@@ -1,0 +1,143 @@
+import { AttachedPluginData, type ExpressiveCodeBlock, type ExpressiveCodePlugin } from '@astrojs/starlight/expressive-code';
+import { h, select, type Element, type ElementContent } from '@astrojs/starlight/expressive-code/hast';
+import { loadLab, ROOT } from '../../lib/lab/load.ts';
+import { checkSteps, isChapterFile, missingSnapshotError, resolveBlock, type ResolvedBlock } from './book.ts';
+import { diagramHtml, type TopologyRenderer } from './diagram.ts';
+import { badgeDetails, badgeText } from './snapshot.ts';
+import { recordedOutputStyles } from './styles.ts';
+import { withSudo } from './sudo.ts';
+import { badgeElement, classifyLines, outputElement, promptElement } from './terminal.ts';
+
+/** Options of {@link pluginRecordedOutput}. */
+export interface RecordedOutputOptions {
+	/**
+	 * Render runnable blocks that have no recording with a "not yet verified" badge instead of
+	 * failing the build. For local drafting only; defaults to NETBOOK_ALLOW_UNVERIFIED=1.
+	 */
+	allowUnverified?: boolean;
+	/** Outputs longer than this many lines are collapsed (default 24). */
+	collapseAbove?: number;
+	/** Lines left visible above a collapsed output's expander (default 12). */
+	visibleLines?: number;
+	/** Draws recorded state (tests pass a fake); default: src/lib/topology with the elkjs layout. */
+	renderTopology?: TopologyRenderer;
+}
+
+const blockData = new AttachedPluginData<{ resolved?: ResolvedBlock }>(() => ({}));
+
+/** The chapter block behind an Expressive Code block, if it is a chapter's sh block. */
+function resolvedOf(codeBlock: ExpressiveCodeBlock): ResolvedBlock | undefined {
+	return blockData.getOrCreateFor(codeBlock).resolved;
+}
+
+/**
+ * Expressive Code plugin that turns every `sh` block of a chapter into a terminal with the
+ * kernel's recorded output (content/snapshots/<chapter>.json): a root prompt naming the host
+ * before each command, stdout and stderr under it, long outputs collapsed, a badge saying where
+ * it was verified, a copy button that copies only the commands (and their `sudo` variant for the
+ * page's toggle), and the topology diagram under `diagram` blocks.
+ *
+ * Throws, failing the build, for a runnable block without a recording: the error names the
+ * chapter file, line and host, with a hint to run `npm run verify -- --update`.
+ */
+export function pluginRecordedOutput(options: RecordedOutputOptions = {}): ExpressiveCodePlugin {
+	const allowUnverified = options.allowUnverified ?? process.env['NETBOOK_ALLOW_UNVERIFIED'] === '1';
+	const collapse = { collapseAbove: options.collapseAbove ?? 24, visibleLines: options.visibleLines ?? 12 };
+
+	return {
+		name: 'RecordedOutput',
+		baseStyles: recordedOutputStyles,
+		hooks: {
+			preprocessMetadata: ({ codeBlock }) => {
+				const file = codeBlock.parentDocument?.sourceFilePath;
+				if (codeBlock.language !== 'sh' || !isChapterFile(file)) return;
+				const resolved = resolveBlock(file, codeBlock.code, codeBlock.meta);
+				if (resolved.block.runnable && !resolved.recorded && !allowUnverified) throw missingSnapshotError(resolved);
+				if (resolved.recorded) checkSteps({ ...resolved, recorded: resolved.recorded });
+				blockData.setFor(codeBlock, { resolved });
+				codeBlock.props.frame = 'terminal';
+				codeBlock.props.title ??= resolved.block.host;
+			},
+			postprocessRenderedBlock: ({ codeBlock, renderData }) => {
+				const resolved = resolvedOf(codeBlock);
+				if (!resolved) return;
+				const { block, recorded, snapshot } = resolved;
+				const figure = renderData.blockAst;
+				const pre = select('pre', figure);
+				const code = select('pre > code', figure);
+				if (!pre || !code) return;
+				// Expressive Code turns a scrolling <pre> into a region; give each its own name.
+				pre.properties['ariaLabel'] = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
+				const lines = code.children.filter((c): c is Element => c.type === 'element');
+				const roles = classifyLines(codeBlock.getLines().map((l) => l.text));
+				const children: ElementContent[] = [];
+				lines.forEach((line, i) => {
+					const role = roles[i];
+					const inner = select('.code', line) ?? line;
+					if (role?.kind === 'start' || role?.kind === 'continuation')
+						inner.children.unshift(promptElement(block.host, role.kind === 'continuation'));
+					if (role?.kind === 'comment') (line.properties.className as string[]).push('nb-comment');
+					children.push(line);
+					const next = roles[i + 1];
+					if (role?.kind !== 'start' && role?.kind !== 'continuation') return;
+					const step = next?.kind === 'continuation' ? undefined : recorded?.steps[role.command];
+					if (step) {
+						const out = outputElement(step, {
+							...collapse,
+							expectedError: block.attributes.fails && role.command === block.commands.length - 1,
+						});
+						if (out) children.push(out);
+					}
+				});
+				code.children = children;
+
+				const badge = !block.runnable
+					? badgeElement('norun', `not verified: ${block.attributes.norun}`)
+					: recorded && snapshot
+						? badgeElement('verified', badgeText(snapshot.recorded), badgeDetails(snapshot.recorded))
+						: badgeElement('unverified', 'not yet verified: no recorded output (drafting build)');
+				figure.children.splice(figure.children.indexOf(pre) + 1, 0, badge);
+
+				const button = select('.copy button', figure);
+				if (button) {
+					const commands = block.commands.map((c) => c.text);
+					const encode = (list: string[]) => list.join('\n').replace(/\n/g, '\u007f');
+					button.properties['dataCode'] = encode(commands);
+					button.properties['dataCodeRoot'] = encode(commands);
+					button.properties['dataCodeSudo'] = encode(commands.map(withSudo));
+					button.properties['title'] = 'Copy the commands';
+				}
+				(figure.properties.className as string[]).push('nb-terminal', block.runnable ? 'nb-runnable' : 'nb-norun');
+				figure.properties['dataNbHost'] = block.host;
+				figure.properties['dataNbLine'] = String(block.line);
+				figure.properties['dataNbKey'] = block.key;
+			},
+			postprocessRenderedBlockGroup: async ({ renderedGroupContents, renderData }) => {
+				const extra: ElementContent[] = [];
+				for (const { codeBlock } of renderedGroupContents) {
+					const resolved = resolvedOf(codeBlock);
+					const state = resolved?.recorded?.state;
+					if (!resolved?.block.attributes.diagram) continue;
+					if (!state) {
+						if (resolved.recorded && !allowUnverified)
+							throw new Error(
+								`${resolved.chapter.file}:${resolved.block.line}: the diagram block on host "${resolved.block.host}" has no recorded state\n  hint: run npm run verify -- --update to capture it`,
+							);
+						continue;
+					}
+					const title = resolved.block.attributes.title ?? `after the commands above (on ${resolved.block.host})`;
+					const html = await diagramHtml(state, {
+						id: `nb-${resolved.chapter.id}-${resolved.block.index + 1}`,
+						lab: loadLab(resolved.chapter.lab, ROOT),
+						title: `The lab ${resolved.block.attributes.title ? `after “${title}”` : title}`,
+						caption: `The lab as the kernel recorded it ${resolved.block.attributes.title ? `after “${title}”` : title}.`,
+						...(options.renderTopology ? { render: options.renderTopology } : {}),
+						where: `${resolved.chapter.file}:${resolved.block.line}`,
+					});
+					extra.push({ type: 'raw', value: html } as unknown as ElementContent);
+				}
+				if (extra.length) renderData.groupAst = h('div', { className: ['nb-with-diagram'] }, [renderData.groupAst, ...extra]);
+			},
+		},
+	};
+}

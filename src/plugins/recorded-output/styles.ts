@@ -1,0 +1,81 @@
+/**
+ * Styles of the recorded-output terminal, added by Expressive Code to every page with code
+ * (scoped to `.expressive-code`). Colours come from Starlight's theme variables, so they follow
+ * its light and dark themes; `-high` shades are the ones Starlight keeps readable as text.
+ */
+export const recordedOutputStyles = `
+.nb-prompt, .nb-ps2 {
+	user-select: none;
+	-webkit-user-select: none;
+}
+.nb-prompt {
+	font-weight: 600;
+	color: var(--sl-color-green-high, #2e7d32);
+}
+.nb-prompt .nb-path {
+	color: var(--sl-color-blue-high, #1565c0);
+}
+.nb-ps2 {
+	color: var(--sl-color-gray-3, #666);
+}
+.nb-out {
+	display: block;
+	padding-inline: var(--ec-codePadInl);
+	margin-block: 0.15rem 0.5rem;
+	color: var(--ec-codeFg);
+	border-inline-start: 3px solid var(--sl-color-gray-5, #ccc);
+}
+.nb-out .nb-stderr {
+	color: var(--sl-color-orange-high, #a04000);
+}
+.nb-out .nb-exit {
+	display: block;
+	width: fit-content;
+	margin-block-start: 0.25rem;
+	padding: 0 0.6em;
+	border: 1px solid currentColor;
+	border-radius: 999px;
+	font-family: var(--ec-uiFontFml);
+	font-size: 0.8em;
+	color: var(--sl-color-gray-2, #333);
+}
+.nb-out .nb-exit.nb-expected {
+	color: var(--sl-color-red-high, #b00020);
+}
+.nb-out.nb-fails {
+	border-inline-start-color: var(--sl-color-red, #b00020);
+}
+.nb-out details.nb-more > summary {
+	cursor: pointer;
+	width: fit-content;
+	font-family: var(--ec-uiFontFml);
+	font-size: 0.85em;
+	color: var(--sl-color-text-accent, #0055aa);
+	text-decoration: underline;
+	text-underline-offset: 0.2em;
+}
+.nb-out details.nb-more[open] > summary {
+	margin-block-end: 0.25rem;
+}
+.nb-badge {
+	display: flex;
+	gap: 0.5em;
+	align-items: baseline;
+	padding: 0.3rem var(--ec-codePadInl);
+	border: var(--ec-brdWd) solid var(--ec-brdCol);
+	border-top: none;
+	font-family: var(--ec-uiFontFml);
+	font-size: 0.8rem;
+	line-height: 1.4;
+	color: var(--sl-color-gray-2, #333);
+	background: var(--sl-color-gray-6, #eee);
+}
+.nb-badge.nb-verified .nb-badge-icon {
+	color: var(--sl-color-green-high, #2e7d32);
+	font-weight: 700;
+}
+.nb-badge.nb-unverified {
+	color: var(--sl-color-red-high, #b00020);
+	font-weight: 600;
+}
+`;

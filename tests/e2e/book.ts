@@ -1,0 +1,52 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadLab } from '../../src/lib/lab/load.ts';
+import type { Lab } from '../../src/lib/lab/schema.ts';
+import { loadChapter } from '../../src/lib/runbook/load.ts';
+import type { Chapter } from '../../src/lib/runbook/types.ts';
+import { snapshotFileOf } from '../../src/plugins/recorded-output/book.ts';
+import { readSnapshot, type Snapshot } from '../../src/plugins/recorded-output/snapshot.ts';
+
+/** Repository root. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The book under test: NETBOOK_BOOK (as for the build) or ./content. */
+export const BOOK = resolve(ROOT, process.env['NETBOOK_BOOK'] ?? './content');
+
+/** Where that book is built (see astro.config.mjs). */
+export const DIST = BOOK === resolve(ROOT, 'content') ? join(ROOT, 'dist') : join(ROOT, 'node_modules/.netbook/fixture-dist');
+
+/** A chapter as the tests expect to see it. */
+export interface BookChapter {
+	chapter: Chapter;
+	lab: Lab;
+	snapshot: Snapshot | undefined;
+	/** Site path, e.g. /05-veth-pairs/. */
+	path: string;
+}
+
+/** The book's chapters in sidebar order (sidebar.order, then file name). */
+export function bookChapters(): BookChapter[] {
+	const dir = join(BOOK, 'chapters');
+	return readdirSync(dir)
+		.filter((f) => /^\d\d-[a-z0-9-]+\.mdx$/.test(f))
+		.map((f) => {
+			const file = join(dir, f);
+			const chapter = loadChapter(file, ROOT);
+			return { chapter, lab: loadLab(chapter.lab, ROOT), snapshot: readSnapshot(snapshotFileOf(file)), path: `/${chapter.id}/` };
+		})
+		.sort((a, b) => (a.chapter.order ?? 1e9) - (b.chapter.order ?? 1e9) || a.chapter.id.localeCompare(b.chapter.id));
+}
+
+/** Newest modification time under the given paths (files or folders, recursively). */
+export function newestMtime(paths: string[]): number {
+	let newest = 0;
+	const visit = (p: string) => {
+		if (!existsSync(p)) return;
+		const s = statSync(p);
+		if (s.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
+		else newest = Math.max(newest, s.mtimeMs);
+	};
+	paths.forEach(visit);
+	return newest;
+}
