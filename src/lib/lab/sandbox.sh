@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # netbook lab sandbox: builds one chapter's lab inside a sealed sandbox, runs the chapter's
-# commands on their hosts and writes raw outputs and kernel state as JSON. Pure bash + iproute2
-# + jq + util-linux: no Node inside, so the same script runs in a VM or on a Raspberry Pi.
+# commands on their hosts and writes their raw outputs (files) and kernel state (JSON). Pure
+# bash + iproute2 + jq + util-linux: no Node inside, so it also runs in a VM or on a Raspberry Pi.
 #
 # Usage, as root (the TypeScript side, src/lib/lab/kernel.ts, does this):
 #   unshare --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
@@ -15,7 +15,8 @@
 #   states.jsonl   one line per capture: {"after": <block index> | "end", "state": {host: {netns: …}}}
 #   recorded.json  {"kernel","iproute2","iptables","arch","os","date"}
 #   done           written last, when everything ran
-# Progress goes to stderr as "progress B S MS" lines (MS: the step with its settling); anything else on stderr is a diagnostic.
+# Progress goes to stderr as "progress B S MS" lines (MS: the command and its settling); anything
+# else on stderr is a diagnostic.
 #
 # Exit codes: 0 ran (commands may have failed: see steps.jsonl), 3 refused (not root, not
 # sealed, a tool missing), 4 the lab could not be built, 5 bad usage or job.

@@ -6,6 +6,7 @@ import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils.ts';
 import { ip } from './cmd/ip/index.ts';
+import { netTools } from './cmd/net-tools.ts';
 import { iptables } from './cmd/iptables.ts';
 import { ping } from './cmd/ping.ts';
 import { sysctl } from './cmd/sysctl.ts';
@@ -73,6 +74,7 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs;
 	const tools: Record<string, Tool> = {
 		...coreutils(vfsOf, runLine),
+		...netTools(vfsOf),
 		ip,
 		ping,
 		bridge,

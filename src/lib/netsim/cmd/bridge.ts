@@ -41,6 +41,29 @@ function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	return { stdout: p.result(), stderr: '', exit: 0 };
 }
 
+function linkSet(ctx: Context, argv: string[]): ExecResult {
+	let dev: Link | undefined;
+	const onOff = ['hairpin', 'guard', 'fastleave', 'root_block', 'learning', 'learning_sync', 'flood', 'mcast_flood', 'bcast_flood', 'neigh_suppress', 'isolated', 'locked', 'proxy_arp', 'proxy_arp_wifi', 'vlan_tunnel'];
+	const changes: [string, boolean][] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] as string;
+		if (a === 'dev') {
+			const v = argv[++i] ?? '';
+			dev = ctx.ns.link(v);
+			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
+		} else if (onOff.includes(a)) {
+			const v = argv[++i];
+			if (v !== 'on' && v !== 'off') return { stdout: '', stderr: `Error: argument of "${a}" must be "on" or "off", not "${v ?? ''}"\n`, exit: 1 };
+			changes.push([a, v === 'on']);
+		} else if (a === 'cost' || a === 'priority' || a === 'state' || a === 'mcast_router') i++;
+		else return { stdout: '', stderr: `Error: either "dev" is duplicate, or "${a}" is a garbage.\n`, exit: 255 };
+	}
+	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	if (!dev.master) return { stdout: '', stderr: 'RTNETLINK answers: Operation not supported\n', exit: 2 };
+	for (const [k, v] of changes) if (k === 'hairpin') dev.hairpin = v;
+	return { stdout: '', stderr: '', exit: 0 };
+}
+
 /** Multicast addresses a device listens on (its `self permanent` fdb rows). */
 function mcastOf(l: Link, isBridge: boolean): Mac[] {
 	if (!l.adminUp) return [];
@@ -176,6 +199,7 @@ export function bridge(argv: string[], ctx: Context): ExecResult {
 	if (obj === undefined) return { stdout: '', stderr: 'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n                    -o[neline] | -t[imestamp] | -n[etns] name |\n                    -com[pressvlans] -c[olor] -p[retty] -j[son] }\n', exit: 255 };
 	if (matches(obj, 'link')) {
 		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return linkShow(ctx, json, rest);
+		if (cmd === 'set') return linkSet(ctx, rest);
 		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge link help".\n`, exit: 255 };
 	}
 	if (matches(obj, 'fdb')) {

@@ -26,7 +26,11 @@ export function conntrack(argv: string[], ctx: Context): ExecResult {
 			if (ip === null) return { stdout: '', stderr: `${V}: Bad parameter \`${v}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
 			const key = a === '-s' || a === '--src' || a === '--orig-src' ? 'os' : a === '-d' || a === '--dst' || a === '--orig-dst' ? 'od' : a === '-r' || a === '--reply-src' ? 'rs' : 'rd';
 			f[key] = ip;
-		} else if (a === '--orig-port-dst' || a === '--orig-port-src' || a === '--dport' || a === '--sport') f[a] = Number(val());
+		} else if (['--orig-port-dst', '--orig-port-src', '--dport', '--sport', '--reply-port-src', '--reply-port-dst'].includes(a)) {
+			const v = val() ?? '';
+			if (!/^\d+$/.test(v)) return { stdout: '', stderr: `${V}: Bad parameter \`${v}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+			f[a === '--sport' ? '--orig-port-src' : a === '--dport' ? '--orig-port-dst' : a] = Number(v);
+		}
 		else if (a === '-f' || a === '--family' || a === '-o' || a === '--output') val();
 		else if (a === '-n' || a === '-g' || a === '-e' || a === '-z') continue;
 		else return { stdout: '', stderr: `${V}: unknown option \`${a}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
@@ -46,15 +50,25 @@ export function conntrack(argv: string[], ctx: Context): ExecResult {
 		if (f.od !== undefined && c.orig.dst !== f.od) return false;
 		if (f.rs !== undefined && c.reply.src !== f.rs) return false;
 		if (f.rd !== undefined && c.reply.dst !== f.rd) return false;
-		if (f['--orig-port-dst'] !== undefined || f['--dport'] !== undefined) return false;
+		if (f['--orig-port-src'] !== undefined && (c.proto === 1 || c.orig.sport !== f['--orig-port-src'])) return false;
+		if (f['--orig-port-dst'] !== undefined && (c.proto === 1 || c.orig.dport !== f['--orig-port-dst'])) return false;
+		if (f['--reply-port-src'] !== undefined && (c.proto === 1 || c.reply.sport !== f['--reply-port-src'])) return false;
+		if (f['--reply-port-dst'] !== undefined && (c.proto === 1 || c.reply.dport !== f['--reply-port-dst'])) return false;
 		return true;
 	});
 	let out = '';
 	for (const c of rows) {
 		const ttl = Math.max(0, Math.floor((c.expires - now) / 1000));
-		out += `icmp     1 ${ttl} src=${formatIpv4(c.orig.src)} dst=${formatIpv4(c.orig.dst)} type=8 code=0 id=${c.orig.id} `;
+		const name = c.proto === 1 ? 'icmp' : c.proto === 6 ? 'tcp' : c.proto === 17 ? 'udp' : 'unknown';
+		const tuple = (t: typeof c.orig, echoType: number): string =>
+			c.proto === 1 ? `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)} type=${echoType} code=0 id=${t.sport} ` : `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)} sport=${t.sport} dport=${t.dport} `;
+		out += `${name.padEnd(8)} ${c.proto} ${ttl} `;
+		if (c.state) out += `${c.state} `;
+		out += tuple(c.orig, 8);
 		if (!c.replied) out += '[UNREPLIED] ';
-		out += `src=${formatIpv4(c.reply.src)} dst=${formatIpv4(c.reply.dst)} type=0 code=0 id=${c.reply.id} mark=0 use=1\n`;
+		out += tuple(c.reply, 0);
+		if (c.assured) out += '[ASSURED] ';
+		out += 'mark=0 use=1\n';
 	}
 	return { stdout: out, stderr: `${V}: ${rows.length} flow entries have been shown.\n`, exit: 0 };
 }

@@ -239,9 +239,27 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		return { stdout: '', stderr: '', exit: 0 };
 	};
 
-	const kill: Tool = (argv) => {
-		if (argv.length === 0) return { stdout: '', stderr: 'kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n', exit: 2 };
-		return { stdout: '', stderr: '', exit: 0 };
+	const xargs: Tool = (argv, ctx) => {
+		let i = 0;
+		let noEmpty = false;
+		for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) if (argv[i] === '-r' || argv[i] === '--no-run-if-empty') noEmpty = true;
+		const words = ctx.stdin.split(/\s+/).filter(Boolean);
+		if (words.length === 0 && noEmpty) return { stdout: '', stderr: '', exit: 0 };
+		const cmd = argv.slice(i);
+		if (cmd.length === 0) cmd.push('echo');
+		const r = ctx.run({ ...ctx, stdin: '' }, [...cmd, ...words]);
+		return { ...r, exit: r.exit === 0 ? 0 : r.exit === 127 ? 127 : 123 };
+	};
+
+	const uniq: Tool = (argv, ctx) => {
+		const count = argv.includes('-c');
+		const out: [string, number][] = [];
+		for (const l of lines(ctx.stdin)) {
+			const last = out[out.length - 1];
+			if (last && last[0] === l) last[1]++;
+			else out.push([l, 1]);
+		}
+		return { stdout: out.map(([l, n]) => (count ? `${String(n).padStart(7)} ${l}\n` : `${l}\n`)).join(''), stderr: '', exit: 0 };
 	};
 
 	return {
@@ -264,7 +282,8 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		timeout,
 		sh,
 		bash: sh,
-		kill,
+		xargs,
+		uniq,
 		true: () => ({ stdout: '', stderr: '', exit: 0 }),
 		false: () => ({ stdout: '', stderr: '', exit: 1 }),
 		':': () => ({ stdout: '', stderr: '', exit: 0 }),

@@ -134,7 +134,8 @@ function parseRule(args: string[], start: number, cmd: Cmd, table: string): { ru
 			case '--state': {
 				const v = take(i, a);
 				i++;
-				rule.ctstate = neg(v.split(',').map((s) => s.toUpperCase()));
+				const order = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
+				rule.ctstate = neg(v.split(',').map((s) => s.toUpperCase()).sort((x, y) => order.indexOf(x) - order.indexOf(y)));
 				rule.stateModule = a === '--state';
 				break;
 			}
@@ -177,10 +178,33 @@ function parseRule(args: string[], start: number, cmd: Cmd, table: string): { ru
 				break;
 			case '--set-xmark':
 			case '--set-mark':
-			case '--mark':
 				rule.mark = `${a} ${take(i, a)}`;
 				i++;
 				break;
+			case '--mark':
+				rule.markMatchNeg = negate;
+				negate = false;
+				rule.markMatch = take(i, a);
+				i++;
+				break;
+			case '--mode': {
+				const v = take(i, a);
+				i++;
+				if (v !== 'nth' && v !== 'random') die(2, `${V}: Bad mode "${v}"\n${TRY}`);
+				rule.statistic = { ...rule.statistic, mode: v };
+				break;
+			}
+			case '--every':
+			case '--packet':
+			case '--probability': {
+				const v = take(i, a);
+				i++;
+				const st = (rule.statistic ??= { mode: 'random' });
+				if (a === '--every') st.every = Number(v);
+				else if (a === '--packet') st.packet = Number(v);
+				else st.probability = Number(v).toFixed(11);
+				break;
+			}
 			case '-n':
 			case '--numeric':
 				numeric = true;
@@ -237,7 +261,11 @@ function ruleSpec(r: Rule): string {
 		else if (m === 'state' && r.ctstate) parts.push(`-m state ${n(r.ctstate)}--state ${r.ctstate.value.join(',')}`);
 		else if (m === 'comment' && r.comment !== undefined) parts.push(`-m comment --comment ${quote(r.comment)}`);
 		else if (m === 'addrtype' && r.addrtype) parts.push(`-m addrtype --${r.addrtype.replace(' ', ' ')}`);
-		else if (m === 'mark' && r.mark) parts.push(`-m mark ${r.mark}`);
+		else if (m === 'mark' && r.markMatch) parts.push(`-m mark ${r.markMatchNeg ? '! ' : ''}--mark ${r.markMatch}`);
+		else if (m === 'statistic' && r.statistic) {
+			const st = r.statistic;
+			parts.push(st.mode === 'nth' ? `-m statistic --mode nth --every ${st.every ?? 1} --packet ${st.packet ?? 0}` : `-m statistic --mode random --probability ${st.probability ?? '0.50000000000'}`);
+		}
 	}
 	if (r.target) {
 		let t = `${r.goto ? '-g' : '-j'} ${r.target}`;
@@ -276,7 +304,7 @@ function counter(n: number, exact: boolean, width: number): string {
 /** One rule line of `-L`. */
 function ruleLine(r: Rule, numeric: boolean, verbose: boolean, exact: boolean): string {
 	let s = '';
-	if (verbose) s += exact ? `${padStart(String(r.pkts), 8)} ${padStart(String(r.bytes), 10)} ` : `${counter(r.pkts, false, 5)} ${counter(r.bytes, false, 5)} `;
+	if (verbose) s += exact ? `${padStart(String(r.pkts), 8)} ${padStart(String(r.bytes), 8)} ` : `${counter(r.pkts, false, 5)} ${counter(r.bytes, false, 5)} `;
 	s += padEnd(r.target ?? '', 9) + ' ';
 	const p = r.proto?.value ?? 0;
 	s += (r.proto?.neg ? '!' : ' ') + padEnd(numeric ? String(p) : protoName(p) ?? String(p), 5);
@@ -305,7 +333,15 @@ function ruleLine(r: Rule, numeric: boolean, verbose: boolean, exact: boolean): 
 		else if ((m === 'conntrack' || m === 'state') && r.ctstate) extra.push(`${m === 'state' ? 'state' : 'ctstate'} ${r.ctstate.value.join(',')}`);
 		else if (m === 'comment' && r.comment !== undefined) extra.push(`/* ${r.comment} */`);
 		else if (m === 'addrtype' && r.addrtype) extra.push(`ADDRTYPE match ${r.addrtype.replace(' ', ' ')}`);
-		else if (m === 'mark' && r.mark) extra.push(`mark match ${r.mark.split(' ')[1]}`);
+		else if (m === 'mark' && r.markMatch) extra.push(`mark match ${r.markMatchNeg ? '! ' : ''}${r.markMatch}`);
+		else if (m === 'statistic' && r.statistic) {
+			const st = r.statistic;
+			extra.push(st.mode === 'nth' ? `statistic mode nth every ${st.every ?? 1}${st.packet ? ` packet ${st.packet}` : ''}` : `statistic mode random probability ${st.probability ?? '0.50000000000'}`);
+		}
+	}
+	if (r.target === 'MARK' && r.mark) {
+		const [v, mask] = (r.mark.split(' ')[1] ?? '0').split('/');
+		extra.push(r.mark.startsWith('--set-xmark') && mask !== undefined && v === mask ? `MARK or ${v}` : `MARK ${r.mark.startsWith('--set-xmark') ? 'xset' : 'set'} ${r.mark.split(' ')[1]}`);
 	}
 	if (r.target === 'DNAT' && r.toDestination) extra.push(`to:${r.toDestination}`);
 	if (r.target === 'SNAT' && r.toSource) extra.push(`to:${r.toSource}`);
@@ -314,6 +350,11 @@ function ruleLine(r: Rule, numeric: boolean, verbose: boolean, exact: boolean): 
 	if (r.target === 'LOG') extra.push(`LOG flags 0 level 4${r.logPrefix !== undefined ? ` prefix "${r.logPrefix}"` : ''}`);
 	if (extra.length) s += ` ${extra.join(' ')}`;
 	return s;
+}
+
+/** Built-in chains in their table order, then user chains by name (as iptables-nft lists them). */
+function ordered(chains: Chain[]): Chain[] {
+	return [...chains.filter((c) => c.policy !== undefined), ...chains.filter((c) => c.policy === undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))];
 }
 
 function references(chains: Chain[], name: string): number {
@@ -484,7 +525,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 			return { stdout: '', stderr: '', exit: 0 };
 		}
 		case 'S': {
-			const chains = cmd.chain ? [chainOf(cmd.chain, true)] : t.chains;
+			const chains = cmd.chain ? [chainOf(cmd.chain, true)] : ordered(t.chains);
 			let out = '';
 			for (const c of chains) out += c.policy !== undefined ? `-P ${c.name} ${c.policy}\n` : `-N ${c.name}\n`;
 			for (const c of chains) {
@@ -498,7 +539,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 			return { stdout: out, stderr: '', exit: 0 };
 		}
 		case 'L': {
-			const chains = cmd.chain ? [chainOf(cmd.chain, true)] : t.chains;
+			const chains = cmd.chain ? [chainOf(cmd.chain, true)] : ordered(t.chains);
 			const { numeric, verbose, lineNumbers, exact } = parsed;
 			const blocks: string[] = [];
 			for (const c of chains) {

@@ -20,6 +20,8 @@ export interface Context {
 	stdin: string;
 	/** Environment (assignments before the command). */
 	env: Record<string, string>;
+	/** Process id of a background job being started (`cmd &`), for servers and `$!`. */
+	pid?: number | undefined;
 	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
 	run: (ctx: Context, argv: string[]) => ExecResult;
 }

@@ -14,6 +14,14 @@ export interface Icmp {
 	mtu?: number | undefined;
 }
 
+/** A TCP segment: flags as letters (S, A, F, R, P), an optional payload. */
+export interface Tcp {
+	sport: number;
+	dport: number;
+	flags: string;
+	payload?: string | undefined;
+}
+
 /** A UDP datagram; VXLAN carries an Ethernet frame in it. */
 export interface Udp {
 	sport: number;
@@ -34,6 +42,9 @@ export interface Ip4 {
 	df: boolean;
 	icmp?: Icmp | undefined;
 	udp?: Udp | undefined;
+	tcp?: Tcp | undefined;
+	/** The skb mark (iptables MARK). */
+	mark?: number | undefined;
 }
 
 /** An ARP message. */
@@ -58,5 +69,29 @@ export const ICMP = { ECHO_REPLY: 0, DEST_UNREACH: 3, ECHO_REQUEST: 8, TIME_EXCE
 
 /** Copies a packet (NAT and TTL changes must not leak into the sender's view). */
 export function clonePacket(p: Ip4): Ip4 {
-	return { ...p, icmp: p.icmp ? { ...p.icmp } : undefined, udp: p.udp ? { ...p.udp } : undefined };
+	return { ...p, icmp: p.icmp ? { ...p.icmp } : undefined, udp: p.udp ? { ...p.udp } : undefined, tcp: p.tcp ? { ...p.tcp } : undefined };
+}
+
+/** The ports conntrack keys a packet by (the echo id twice for ICMP echo). */
+export function portsOf(p: Ip4): [number, number] | undefined {
+	if (p.tcp) return [p.tcp.sport, p.tcp.dport];
+	if (p.udp) return [p.udp.sport, p.udp.dport];
+	if (p.icmp && (p.icmp.type === ICMP.ECHO_REQUEST || p.icmp.type === ICMP.ECHO_REPLY)) return [p.icmp.id, p.icmp.id];
+	return undefined;
+}
+
+/** Rewrites the destination (and port) of a packet, as NAT does. */
+export function setDst(p: Ip4, ip: number, port: number): void {
+	p.dst = ip;
+	if (p.tcp) p.tcp.dport = port;
+	else if (p.udp) p.udp.dport = port;
+	else if (p.icmp) p.icmp.id = port;
+}
+
+/** Rewrites the source (and port) of a packet, as NAT does. */
+export function setSrc(p: Ip4, ip: number, port: number): void {
+	p.src = ip;
+	if (p.tcp) p.tcp.sport = port;
+	else if (p.udp) p.udp.sport = port;
+	else if (p.icmp) p.icmp.id = port;
 }

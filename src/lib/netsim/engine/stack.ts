@@ -5,14 +5,15 @@
  */
 import { isLoopback, type Ipv4 } from '../addr/ipv4.ts';
 import { BROADCAST_MAC, isGroupMac, sameMac, type Mac } from '../addr/mac.ts';
-import { findConn, ICMP_TIMEOUT_MS, type Conntrack } from '../model/conntrack.ts';
+import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.ts';
 import type { Link } from '../model/link.ts';
 import { ageNeigh, RESOLVE_MS, type Neigh } from '../model/neigh.ts';
 import type { Netns } from '../model/netns.ts';
 import type { PacketView } from '../model/netfilter.ts';
 import type { World } from '../model/world.ts';
-import { clonePacket, ICMP, type Frame, type Ip4 } from './packet.ts';
+import { clonePacket, ICMP, portsOf, setDst, setSrc, type Frame, type Ip4 } from './packet.ts';
 import { routeInput, routeOutput, selectSrc } from './route.ts';
+import { segment, type Listener, type TcpSocket } from './tcp.ts';
 
 /** What a ping socket hears. */
 export type SocketEvent =
@@ -40,6 +41,8 @@ const MAX_HOPS = 64;
 export class Stack {
 	readonly world: World;
 	sockets: PingSocket[] = [];
+	tcpSockets: TcpSocket[] = [];
+	listeners: Listener[] = [];
 	private depth = 0;
 
 	constructor(world: World) {
@@ -69,11 +72,18 @@ export class Stack {
 	 * (no route, firewall), or undefined once the packet is on its way (or silently lost).
 	 */
 	sendLocal(ns: Netns, pkt: Ip4, oif?: Link): string | undefined {
-		const rt = routeOutput(ns, pkt.dst, oif, pkt.src || undefined);
+		let rt = routeOutput(ns, pkt.dst, oif, pkt.src || undefined);
 		if (typeof rt === 'string') return rt;
 		if (!pkt.src) pkt.src = rt.src;
 		const ctx: NfCtx = {};
+		const before = pkt.dst;
 		if (!this.nfPre(ns, pkt, ctx, 'OUTPUT', undefined)) return undefined;
+		if (pkt.dst !== before) {
+			// DNAT in OUTPUT: route again for the new destination (ip_route_me_harder).
+			const again = routeOutput(ns, pkt.dst, oif, pkt.src);
+			if (typeof again === 'string') return undefined;
+			rt = again;
+		}
 		const outIf = rt.type === 'local' ? 'lo' : rt.dev.name;
 		if (pkt.df && rt.type === 'unicast' && pkt.len > rt.dev.mtu) return `EMSGSIZE:${rt.dev.mtu}`;
 		const f = this.filter(ns, 'OUTPUT', pkt, ctx, undefined, outIf);
@@ -101,74 +111,93 @@ export class Stack {
 
 	// ---- netfilter ----------------------------------------------------------------------------
 
-	private view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): PacketView {
+	private view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string, ns?: Netns): PacketView {
 		let ctstate = 'UNTRACKED';
 		if (ctx.ct) ctstate = ctx.isNew ? 'NEW' : ctx.dir === 'reply' || ctx.ct.replied ? 'ESTABLISHED' : 'NEW';
 		if (pkt.icmp && (pkt.icmp.type === ICMP.DEST_UNREACH || pkt.icmp.type === ICMP.TIME_EXCEEDED)) ctstate = 'RELATED';
-		return { src: pkt.src, dst: pkt.dst, proto: pkt.proto, inIf, outIf, len: pkt.len, icmpType: pkt.icmp?.type, sport: pkt.udp?.sport, dport: pkt.udp?.dport, ctstate };
+		const ports = pkt.tcp ?? pkt.udp;
+		return { src: pkt.src, dst: pkt.dst, proto: pkt.proto, inIf, outIf, len: pkt.len, icmpType: pkt.icmp?.type, sport: ports?.sport, dport: ports?.dport, ctstate, mark: pkt.mark ?? 0, dstLocal: ns ? ns.isLocal(pkt.dst) : false };
 	}
 
 	private filter(ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
 		if (!ns.netfilter.active('filter')) return 'ACCEPT';
-		return ns.netfilter.run('filter', chain, this.view(pkt, ctx, inIf, outIf)).verdict;
+		const view = this.view(pkt, ctx, inIf, outIf, ns);
+		const v = ns.netfilter.run('filter', chain, view).verdict;
+		pkt.mark = view.mark;
+		return v;
 	}
 
 	/** Conntrack lookup and destination NAT at PREROUTING/OUTPUT. Returns false to drop. */
 	private nfPre(ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PREROUTING' | 'OUTPUT', inIf: string | undefined): boolean {
 		const nf = ns.netfilter;
-		if (!nf.conntrackOn || pkt.proto !== 1 || !pkt.icmp) return true;
+		if (!nf.conntrackOn) return true;
 		const now = this.world.now;
 		ns.conntrack = ns.conntrack.filter((c) => c.expires > now);
 		const ic = pkt.icmp;
-		if (ic.type !== ICMP.ECHO_REQUEST && ic.type !== ICMP.ECHO_REPLY) {
-			// RELATED errors: translate the embedded packet back, as NAT does for ICMP errors
+		if (ic && ic.type !== ICMP.ECHO_REQUEST && ic.type !== ICMP.ECHO_REPLY) {
+			// RELATED errors: the embedded packet is translated back, as NAT does for ICMP errors.
 			const inner = ic.inner;
-			if (inner?.icmp) {
-				const hit = findConn(ns.conntrack, 1, inner.dst, inner.src, inner.icmp.id, now);
+			const ports = inner ? portsOf(inner) : undefined;
+			if (inner && ports) {
+				const hit = findConn(ns.conntrack, inner.proto, inner.dst, inner.src, ports[1], ports[0], now);
 				if (hit && hit.dir === 'reply') {
 					pkt.dst = hit.ct.orig.src;
-					inner.src = hit.ct.orig.src;
-					inner.icmp.id = hit.ct.orig.id;
+					setSrc(inner, hit.ct.orig.src, hit.ct.orig.sport);
 				}
 			}
 			return true;
 		}
-		const hit = findConn(ns.conntrack, 1, pkt.src, pkt.dst, ic.id, now);
+		const ports = portsOf(pkt);
+		if (!ports) return true;
+		const hit = findConn(ns.conntrack, pkt.proto, pkt.src, pkt.dst, ports[0], ports[1], now);
 		if (hit) {
-			ctx.ct = hit.ct;
+			const ct = hit.ct;
+			ctx.ct = ct;
 			ctx.dir = hit.dir;
-			hit.ct.expires = now + ICMP_TIMEOUT_MS;
+			this.track(ct, hit.dir, pkt, now);
 			if (hit.dir === 'reply') {
-				hit.ct.replied = true;
-				if (hit.ct.orig.src !== hit.ct.reply.dst) pkt.dst = hit.ct.orig.src;
-				ic.id = hit.ct.orig.id;
-			} else if (hit.ct.reply.src !== hit.ct.orig.dst) pkt.dst = hit.ct.reply.src;
+				if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) setDst(pkt, ct.orig.src, ct.orig.sport);
+			} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
 			return true;
 		}
-		if (ic.type !== ICMP.ECHO_REQUEST) return true;
+		if (ic && ic.type !== ICMP.ECHO_REQUEST) return true;
+		if (pkt.tcp && !(pkt.tcp.flags.includes('S') && !pkt.tcp.flags.includes('A'))) return true;
 		const ct: Conntrack = {
-			proto: 1,
-			orig: { src: pkt.src, dst: pkt.dst, id: ic.id },
-			reply: { src: pkt.dst, dst: pkt.src, id: ic.id },
+			proto: pkt.proto,
+			orig: { src: pkt.src, dst: pkt.dst, sport: ports[0], dport: ports[1] },
+			reply: { src: pkt.dst, dst: pkt.src, sport: ports[1], dport: ports[0] },
 			replied: false,
-			expires: now + ICMP_TIMEOUT_MS,
+			expires: now,
+			assured: false,
 		};
+		this.track(ct, 'orig', pkt, now);
 		ctx.ct = ct;
 		ctx.dir = 'orig';
 		ctx.isNew = true;
 		if (nf.tables.has('nat')) {
-			const v = nf.run('nat', hook, this.view(pkt, ctx, inIf, undefined));
+			const view = this.view(pkt, ctx, inIf, undefined, ns);
+			const v = nf.run('nat', hook, view);
+			pkt.mark = view.mark;
 			if (v.verdict === 'DROP') return false;
 			const to = v.rule?.target === 'DNAT' ? v.rule.toDestination : undefined;
 			if (to) {
-				const ip = parseToAddr(to);
+				const [ip, port] = parseTo(to);
 				if (ip !== undefined) {
-					pkt.dst = ip;
+					setDst(pkt, ip, port ?? ports[1]);
 					ct.reply.src = ip;
+					ct.reply.sport = port ?? ports[1];
 				}
 			}
 		}
 		return true;
+	}
+
+	/** Updates timeouts and TCP state of an entry for one packet. */
+	private track(ct: Conntrack, dir: 'orig' | 'reply', pkt: Ip4, now: number): void {
+		if (dir === 'reply') ct.replied = true;
+		if (pkt.tcp) trackTcp(ct, dir, pkt.tcp.flags, now);
+		else if (pkt.proto === 17) ct.expires = now + (ct.replied ? TIMEOUT.udpReplied : TIMEOUT.udp);
+		else ct.expires = now + TIMEOUT.icmp;
 	}
 
 	/** Source NAT at POSTROUTING, then the conntrack entry is confirmed. Returns false to drop. */
@@ -178,21 +207,29 @@ export class Stack {
 		if (ctx.isNew) {
 			const nf = ns.netfilter;
 			if (nf.tables.has('nat')) {
-				const v = nf.run('nat', 'POSTROUTING', this.view(pkt, ctx, undefined, out.name));
+				const view = this.view(pkt, ctx, undefined, out.name, ns);
+				const v = nf.run('nat', 'POSTROUTING', view);
 				if (v.verdict === 'DROP') return false;
 				const rule = v.rule;
 				let to: number | undefined;
 				if (rule?.target === 'MASQUERADE') to = selectSrc(ns, out, pkt.dst);
-				if (rule?.target === 'SNAT' && rule.toSource) to = parseToAddr(rule.toSource);
+				if (rule?.target === 'SNAT' && rule.toSource) to = parseTo(rule.toSource)[0];
 				if (to !== undefined) {
 					pkt.src = to;
 					ct.reply.dst = to;
 				}
 			}
 			this.nfConfirm(ns, pkt, ctx);
-		} else if (ctx.dir === 'orig' && ct.reply.dst !== ct.orig.src) pkt.src = ct.reply.dst;
-		else if (ctx.dir === 'reply' && ct.orig.dst !== ct.reply.src) pkt.src = ct.orig.dst;
+		} else this.unNatSource(pkt, ctx);
 		return true;
+	}
+
+	/** Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies. */
+	private unNatSource(pkt: Ip4, ctx: NfCtx): void {
+		const ct = ctx.ct;
+		if (!ct) return;
+		if (ctx.dir === 'orig' && (ct.reply.dst !== ct.orig.src || ct.reply.dport !== ct.orig.sport)) setSrc(pkt, ct.reply.dst, ct.reply.dport);
+		else if (ctx.dir === 'reply' && (ct.orig.dst !== ct.reply.src || ct.orig.dport !== ct.reply.sport)) setSrc(pkt, ct.orig.dst, ct.orig.dport);
 	}
 
 	private nfConfirm(ns: Netns, pkt: Ip4, ctx: NfCtx): void {
@@ -356,6 +393,10 @@ export class Stack {
 		const ports = br.ports().filter((p) => p.running());
 		const local = sameMac(frame.dst, br.mac) || br.ports().some((p) => sameMac(p.mac, frame.dst));
 		if (inPort && local) {
+			if (frame.ip && br.ns.get('net.bridge.bridge-nf-call-iptables') !== '0' && br.ns.netfilter.conntrackOn) {
+				this.bridgedDnat(br, inPort, frame);
+				return;
+			}
 			this.netifReceive(br, frame);
 			return;
 		}
@@ -373,6 +414,46 @@ export class Stack {
 		for (const p of ports) if (p !== inPort) this.xmit(p, frame);
 	}
 
+	/**
+	 * br_netfilter on a frame for the bridge itself: PREROUTING runs first; when DNAT sends the
+	 * packet to a host on the same bridge, it is bridged there (not routed), so going back out
+	 * of the port it came in needs that port's hairpin mode.
+	 */
+	private bridgedDnat(br: Link, inPort: Link, frame: Frame): void {
+		const ns = br.ns;
+		const pkt = clonePacket(frame.ip as Ip4);
+		const ctx: NfCtx = {};
+		const before = pkt.dst;
+		if (!this.nfPre(ns, pkt, ctx, 'PREROUTING', br.name)) return;
+		const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br) : undefined;
+		if (!rt || typeof rt === 'string' || rt.type !== 'unicast' || rt.dev !== br) {
+			this.ipReceive(ns, br, pkt, ctx);
+			return;
+		}
+		const nh = rt.gateway ?? pkt.dst;
+		let n = ns.neigh.find((x) => x.link === br && x.ip === nh && x.mac);
+		if (!n) {
+			const src = selectSrc(ns, br, nh) ?? 0;
+			ns.neigh.push({ link: br, ip: nh, state: 'INCOMPLETE', since: this.world.now });
+			this.xmit(br, { src: br.mac, dst: BROADCAST_MAC, arp: { op: 'request', senderMac: br.mac, senderIp: src, targetMac: [0, 0, 0, 0, 0, 0], targetIp: nh } });
+			n = ns.neigh.find((x) => x.link === br && x.ip === nh && x.mac);
+			if (!n?.mac) return;
+		}
+		const mac = n.mac as Mac;
+		const v = this.filter(ns, 'FORWARD', pkt, ctx, br.name, br.name);
+		if (v === 'REJECT') this.icmpError(ns, pkt, ICMP.DEST_UNREACH, 3);
+		if (v !== 'ACCEPT') return;
+		if (!this.nfPost(ns, pkt, ctx, br)) return;
+		const e = br.fdb.find((x) => sameMac(x.mac, mac) && !x.permanent);
+		const out = e?.port;
+		if (!out) {
+			for (const p of br.ports()) if (p !== inPort && p.running()) this.xmit(p, { src: frame.src, dst: mac, ip: pkt });
+			return;
+		}
+		if (out === inPort && !out.hairpin) return;
+		this.xmit(out, { src: frame.src, dst: mac, ip: pkt });
+	}
+
 	/** br_netfilter: bridged IPv4 goes through conntrack and the FORWARD chain of the bridge's namespace. */
 	private bridgeFilter(br: Link, frame: Frame): boolean {
 		const ns = br.ns;
@@ -381,9 +462,10 @@ export class Stack {
 		const ctx: NfCtx = {};
 		if (!this.nfPre(ns, pkt, ctx, 'PREROUTING', br.name)) return false;
 		const v = this.filter(ns, 'FORWARD', pkt, ctx, br.name, br.name);
+		if (v === 'REJECT') this.icmpError(ns, pkt, ICMP.DEST_UNREACH, 3);
 		if (v !== 'ACCEPT') return false;
 		if (ctx.ct && ctx.isNew) this.nfConfirm(ns, pkt, ctx);
-		else if (ctx.ct && ctx.dir === 'reply' && ctx.ct.orig.dst !== ctx.ct.reply.src) pkt.src = ctx.ct.orig.dst;
+		else this.unNatSource(pkt, ctx);
 		return true;
 	}
 
@@ -425,10 +507,10 @@ export class Stack {
 
 	// ---- IPv4 input and forwarding ------------------------------------------------------------
 
-	private ipReceive(ns: Netns, dev: Link, pkt: Ip4): void {
+	private ipReceive(ns: Netns, dev: Link, pkt: Ip4, pre?: NfCtx): void {
 		if (isLoopback(pkt.dst) && dev.kind !== 'loopback') return;
-		const ctx: NfCtx = {};
-		if (!this.nfPre(ns, pkt, ctx, 'PREROUTING', dev.name)) return;
+		const ctx: NfCtx = pre ?? {};
+		if (!pre && !this.nfPre(ns, pkt, ctx, 'PREROUTING', dev.name)) return;
 		const rt = routeInput(ns, pkt.dst, dev);
 		if (typeof rt === 'string') {
 			if (rt === 'ENETUNREACH') this.icmpError(ns, pkt, ICMP.DEST_UNREACH, 0);
@@ -444,7 +526,7 @@ export class Stack {
 				return;
 			}
 			this.nfConfirm(ns, pkt, ctx);
-			if (ctx.ct && ctx.dir === 'reply' && ctx.ct.orig.dst !== ctx.ct.reply.src) pkt.src = ctx.ct.orig.dst;
+			if (ctx.dir === 'reply') this.unNatSource(pkt, ctx);
 			this.localDeliver(ns, pkt, dev, ctx);
 			return;
 		}
@@ -466,6 +548,10 @@ export class Stack {
 
 	/** Hands a packet to the local stack: echo requests are answered, replies go to sockets. */
 	private localDeliver(ns: Netns, pkt: Ip4, _dev: Link, _ctx: NfCtx): void {
+		if (pkt.proto === 6 && pkt.tcp) {
+			this.tcpDeliver(ns, pkt);
+			return;
+		}
 		const udp = pkt.udp;
 		if (pkt.proto === 17 && udp?.vni !== undefined && udp.frame) {
 			const vxdev = ns.links.find((l) => l.kind === 'vxlan' && l.vxlan?.id === udp.vni && l.vxlan?.dstport === udp.dport && l.running());
@@ -491,15 +577,48 @@ export class Stack {
 			return;
 		}
 		const inner = ic.inner;
+		if (inner?.tcp) {
+			const t = inner.tcp;
+			for (const s of this.tcpSockets) if (s.ns === ns && s.lport === t.sport && s.local === inner.src) s.events.push({ flags: '', icmp: true, at: now });
+			return;
+		}
 		if (inner?.icmp && inner.icmp.type === ICMP.ECHO_REQUEST) {
 			for (const s of this.sockets)
 				if (s.ns === ns && s.id === inner.icmp.id) s.events.push({ kind: 'error', seq: inner.icmp.seq, from: pkt.src, type: ic.type, code: ic.code, mtu: ic.mtu, at: now });
 		}
 	}
 
+	/** A TCP segment for this host: a client socket's, or a listener's, or answered with RST. */
+	private tcpDeliver(ns: Netns, pkt: Ip4): void {
+		const t = pkt.tcp;
+		if (!t) return;
+		const now = this.world.now;
+		const sock = this.tcpSockets.find((s) => s.ns === ns && s.lport === t.dport && s.local === pkt.dst && s.remote === pkt.src && s.rport === t.sport);
+		if (sock) {
+			sock.events.push({ flags: t.flags, payload: t.payload, at: now });
+			return;
+		}
+		const reply = (flags: string, payload?: string): void => {
+			this.sendLocal(ns, segment(pkt.dst, pkt.src, t.dport, t.sport, flags, payload));
+		};
+		const l = this.listeners.find((x) => x.ns === ns && x.port === t.dport && (x.addr === undefined || x.addr === pkt.dst));
+		if (!l) {
+			if (!t.flags.includes('R')) reply('RA');
+			return;
+		}
+		if (t.flags.includes('S')) reply('SA');
+		else if (t.payload) {
+			const path = /^[A-Z]+ (\S+)/.exec(t.payload)?.[1] ?? '/';
+			reply('PA', l.respond(path));
+			// HTTP/1.0: the server closes after the response.
+			reply('FA');
+		} else if (t.flags.includes('F')) reply('A');
+	}
+
 	/** icmp_send: an error back to the packet's sender, from this namespace. */
 	icmpError(ns: Netns, orig: Ip4, type: number, code: number, mtu?: number): void {
 		if (orig.icmp && orig.icmp.type !== ICMP.ECHO_REQUEST && orig.icmp.type !== ICMP.ECHO_REPLY) return;
+		if (orig.tcp?.flags.includes('R')) return;
 		const local = ns.isLocal(orig.dst) ? orig.dst : ns.isLocal(orig.src) ? orig.src : undefined;
 		const err: Ip4 = { src: local ?? 0, dst: orig.src, ttl: 64, proto: 1, len: 112, df: false, icmp: { type, code, id: 0, seq: 0, inner: clonePacket(orig), mtu } };
 		this.sendLocal(ns, err);
@@ -510,13 +629,14 @@ function frameLen(f: Frame): number {
 	return f.ip ? f.ip.len + 14 : 42;
 }
 
-/** Parses the address part of `--to-source`/`--to-destination` (`A.B.C.D[:port]`). */
-function parseToAddr(text: string): number | undefined {
-	const host = text.split(':')[0] ?? '';
-	const first = host.split('-')[0] ?? '';
+/** Parses `--to-source`/`--to-destination` (`A.B.C.D[-E.F.G.H][:port[-port]]`): first address, port. */
+function parseTo(text: string): [number | undefined, number | undefined] {
+	const [host, port] = text.split(':');
+	const first = (host ?? '').split('-')[0] ?? '';
 	const parts = first.split('.').map(Number);
-	if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return undefined;
-	return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+	const p = port === undefined ? undefined : Number(port.split('-')[0]);
+	if (parts.length !== 4 || parts.some((x) => !(x >= 0 && x <= 255))) return [undefined, p];
+	return [((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0, p];
 }
 
 /** Re-exported for the tools. */

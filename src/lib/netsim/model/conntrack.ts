@@ -1,12 +1,12 @@
-/** Connection tracking entries (ICMP echo flows), with NAT bindings and timeouts. */
+/** Connection tracking entries (ICMP echo, TCP, UDP flows) with NAT bindings and timeouts. */
 import type { Ipv4 } from '../addr/ipv4.ts';
 
-/** A tuple as conntrack prints it. */
+/** A tuple as conntrack prints it; for ICMP echo both ports hold the echo id. */
 export interface Tuple {
 	src: Ipv4;
 	dst: Ipv4;
-	/** ICMP echo id, or a port pair for TCP/UDP. */
-	id: number;
+	sport: number;
+	dport: number;
 }
 
 /** One tracked connection. */
@@ -18,17 +18,59 @@ export interface Conntrack {
 	replied: boolean;
 	/** Virtual time (ms) the entry expires. */
 	expires: number;
+	/** TCP state as conntrack prints it. */
+	state?: string | undefined;
+	assured: boolean;
+	finOrig?: boolean | undefined;
+	finReply?: boolean | undefined;
 }
 
-/** ICMP flows time out 30 s after the last packet. */
-export const ICMP_TIMEOUT_MS = 30_000;
+/** Timeouts (ms) of the kernel's defaults. */
+export const TIMEOUT = {
+	icmp: 30_000,
+	udp: 30_000,
+	udpReplied: 120_000,
+	synSent: 120_000,
+	synRecv: 60_000,
+	established: 432_000_000,
+	finWait: 120_000,
+	lastAck: 30_000,
+	timeWait: 120_000,
+	close: 10_000,
+} as const;
 
 /** Finds the entry and direction a packet belongs to. */
-export function findConn(list: readonly Conntrack[], proto: number, src: Ipv4, dst: Ipv4, id: number, now: number): { ct: Conntrack; dir: 'orig' | 'reply' } | undefined {
+export function findConn(list: readonly Conntrack[], proto: number, src: Ipv4, dst: Ipv4, sport: number, dport: number, now: number): { ct: Conntrack; dir: 'orig' | 'reply' } | undefined {
 	for (const ct of list) {
 		if (ct.proto !== proto || ct.expires <= now) continue;
-		if (ct.orig.src === src && ct.orig.dst === dst && ct.orig.id === id) return { ct, dir: 'orig' };
-		if (ct.reply.src === src && ct.reply.dst === dst && ct.reply.id === id) return { ct, dir: 'reply' };
+		const o = ct.orig;
+		const r = ct.reply;
+		if (o.src === src && o.dst === dst && o.sport === sport && o.dport === dport) return { ct, dir: 'orig' };
+		if (r.src === src && r.dst === dst && r.sport === sport && r.dport === dport) return { ct, dir: 'reply' };
 	}
 	return undefined;
+}
+
+/** Moves a TCP entry along with the flags of one segment. */
+export function trackTcp(ct: Conntrack, dir: 'orig' | 'reply', flags: string, now: number): void {
+	const set = (state: string, ms: number): void => {
+		ct.state = state;
+		ct.expires = now + ms;
+	};
+	// A reset before the connection was established removes the entry at once.
+	if (flags.includes('R')) set('CLOSE', ct.assured ? TIMEOUT.close : 0);
+	else if (flags.includes('S') && !flags.includes('A')) set('SYN_SENT', TIMEOUT.synSent);
+	else if (flags.includes('S')) set('SYN_RECV', TIMEOUT.synRecv);
+	else if (flags.includes('F')) {
+		if (dir === 'orig') ct.finOrig = true;
+		else ct.finReply = true;
+		if (ct.finOrig && ct.finReply) set('LAST_ACK', TIMEOUT.lastAck);
+		else set('FIN_WAIT', TIMEOUT.finWait);
+	} else if (flags.includes('A')) {
+		if (ct.state === 'SYN_RECV' && dir === 'orig') {
+			ct.assured = true;
+			set('ESTABLISHED', TIMEOUT.established);
+		} else if (ct.finOrig && ct.finReply) set('TIME_WAIT', TIMEOUT.timeWait);
+		else if (ct.state === 'FIN_WAIT') set('CLOSE_WAIT', TIMEOUT.finWait);
+	}
 }

@@ -51,6 +51,8 @@ export class Link {
 	/** VXLAN forwarding entries (`bridge fdb append … dst IP`). */
 	vxlanFdb: { mac: Mac; dst: number }[] = [];
 	macvlanMode = 'vepa';
+	/** Bridge port hairpin mode: frames may leave by the port they came in. */
+	hairpin = false;
 	/** Port has ever been attached (bridge: state UNKNOWN until its first port). */
 	hadPorts = false;
 	/** The STP bridge id is computed when the bridge first opens or takes a port. */

@@ -33,8 +33,13 @@ export interface Rule {
 	logPrefix?: string | undefined;
 	/** `--dst-type LOCAL` style addrtype match, kept as "dst-type LOCAL". */
 	addrtype?: string | undefined;
-	/** MARK target or mark match argument, kept as given ("--set-xmark 0x2000/0x2000"). */
+	/** MARK target argument, kept as given ("--set-xmark 0x2000/0x2000"). */
 	mark?: string | undefined;
+	/** `-m mark --mark VALUE[/MASK]`. */
+	markMatch?: string | undefined;
+	markMatchNeg?: boolean | undefined;
+	/** `-m statistic`: nth (every/packet) or random (probability); count is the rule's state. */
+	statistic?: { mode: string; every?: number | undefined; packet?: number | undefined; probability?: string | undefined; count?: number | undefined } | undefined;
 	pkts: number;
 	bytes: number;
 }
@@ -83,6 +88,10 @@ export interface PacketView {
 	sport?: number | undefined;
 	dport?: number | undefined;
 	ctstate: string;
+	/** skb mark; MARK targets change it. */
+	mark: number;
+	/** The destination is one of this namespace's addresses (addrtype LOCAL). */
+	dstLocal: boolean;
 }
 
 /** The outcome of a traversal: a verdict and, for NAT chains, the rule that decided. */
@@ -143,6 +152,11 @@ export class Netfilter {
 			if (target === 'ACCEPT' || target === 'DROP') return { verdict: target, rule };
 			if (target === 'REJECT') return { verdict: 'REJECT', rule };
 			if (target === 'MASQUERADE' || target === 'SNAT' || target === 'DNAT' || target === 'REDIRECT') return { verdict: 'ACCEPT', rule };
+			if (target === 'MARK' && rule.mark) {
+				const [value, mask] = parseMark(rule.mark.split(' ')[1] ?? '0');
+				p.mark = rule.mark.startsWith('--set-mark') ? ((p.mark & ~mask) | value) >>> 0 : ((p.mark & ~mask) ^ value) >>> 0;
+				continue;
+			}
 			if (target === 'LOG' || target === 'MARK' || target === 'CONNMARK') continue;
 			const sub = this.walk(t, target, p, depth + 1);
 			if (sub && sub.verdict !== 'RETURN') return sub;
@@ -163,8 +177,37 @@ function ifMatch(pattern: string, name: string | undefined): boolean {
 	return pattern === name;
 }
 
-/** True when a rule's matches all hold for the packet. */
+/** Parses `VALUE[/MASK]` (hex or decimal). */
+export function parseMark(text: string): [number, number] {
+	const [v, m] = text.split('/');
+	const num = (x: string | undefined, d: number): number => (x === undefined ? d : Number(x) >>> 0);
+	return [num(v, 0), num(m, 0xffffffff)];
+}
+
+/** True when a rule's matches all hold for the packet (the statistic match counts here). */
 export function matches(r: Rule, p: PacketView): boolean {
+	if (!basic(r, p)) return false;
+	if (r.statistic?.mode === 'nth') {
+		const every = r.statistic.every ?? 1;
+		const n = r.statistic.count ?? 0;
+		r.statistic.count = n + 1;
+		return n % every === (r.statistic.packet ?? 0);
+	}
+	if (r.statistic?.mode === 'random') {
+		// Deterministic stand-in for the kernel's random draw: alternate.
+		const n = r.statistic.count ?? 0;
+		r.statistic.count = n + 1;
+		return n % 2 === 0;
+	}
+	return true;
+}
+
+function basic(r: Rule, p: PacketView): boolean {
+	if (r.markMatch) {
+		const [value, mask] = parseMark(r.markMatch);
+		if (((p.mark & mask) === value) === r.markMatchNeg) return false;
+	}
+	if (r.addrtype === 'dst-type LOCAL' && !p.dstLocal) return false;
 	return (
 		neg(r.src, (v) => inPrefix(p.src, v)) &&
 		neg(r.dst, (v) => inPrefix(p.dst, v)) &&

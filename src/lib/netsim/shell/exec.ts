@@ -1,6 +1,6 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
 import type { Context, ExecResult, Tool } from '../cmd/types.ts';
-import { parse, ParseError, type ListItem, type SimpleCommand, type Word } from './parse.ts';
+import { parse, ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './parse.ts';
 import type { FsError, Vfs } from './vfs.ts';
 
 /** Per-host shell state kept between lines. */
@@ -57,6 +57,11 @@ export class Shell {
 			if (e instanceof ParseError) return { stdout: '', stderr: `${this.argv0}: -c: line 1: ${e.message}\n`, exit: 2 };
 			throw e;
 		}
+		return this.runList(ctx, items);
+	}
+
+	/** Runs a parsed list. */
+	runList(ctx: Context, items: ListItem[]): ExecResult {
 		let stdout = '';
 		let stderr = '';
 		let status = 0;
@@ -65,10 +70,12 @@ export class Shell {
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
 			if (runIt) {
 				if (item.op === '&') {
-					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
+					// A background job: the simulated servers register and return at once.
+					const pid = this.state.nextPid++;
+					this.state.lastBgPid = pid;
+					const r = this.runPipeline({ ...ctx, pid }, item.pipeline.commands, item.pipeline.negate);
 					stdout += r.stdout;
 					stderr += r.stderr;
-					this.state.lastBgPid = this.state.nextPid++;
 					status = 0;
 				} else {
 					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
@@ -83,18 +90,57 @@ export class Shell {
 		return { stdout, stderr, exit: status };
 	}
 
-	private runPipeline(ctx: Context, cmds: SimpleCommand[], negate: boolean): ExecResult {
+	private runPipeline(ctx: Context, cmds: (SimpleCommand | Compound)[], negate: boolean): ExecResult {
 		let input = ctx.stdin;
 		let stderr = '';
 		let last: ExecResult = { stdout: '', stderr: '', exit: 0 };
 		for (let i = 0; i < cmds.length; i++) {
-			const r = this.runSimple({ ...ctx, stdin: input }, cmds[i] as SimpleCommand);
+			const c = cmds[i] as SimpleCommand | Compound;
+			const r = 'kind' in c ? this.runCompound({ ...ctx, stdin: input }, c) : this.runSimple({ ...ctx, stdin: input }, c);
 			stderr += r.stderr;
 			input = r.stdout;
 			last = r;
 		}
 		const exit = negate ? (last.exit === 0 ? 1 : 0) : last.exit;
 		return { stdout: last.stdout, stderr, exit };
+	}
+
+	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
+	private runCompound(ctx: Context, c: Compound): ExecResult {
+		let stdout = '';
+		let stderr = '';
+		let status = 0;
+		const add = (r: ExecResult): void => {
+			stdout += r.stdout;
+			stderr += r.stderr;
+		};
+		if (c.kind === 'for') {
+			const words = c.words.flatMap((w) => this.expand(ctx, w));
+			for (const w of words) {
+				this.state.vars[c.name] = w;
+				const r = this.runList(ctx, c.body);
+				add(r);
+				status = r.exit;
+			}
+		} else {
+			for (let n = 0; n < 1000; n++) {
+				const cond = this.runList(ctx, c.cond);
+				add(cond);
+				if ((cond.exit === 0) !== (c.kind === 'while')) break;
+				const r = this.runList(ctx, c.body);
+				add(r);
+				status = r.exit;
+			}
+		}
+		for (const r of c.redirs) {
+			const target = this.expand(ctx, r.target).join(' ');
+			if (r.op === '>' || r.op === '>>') {
+				this.state.vfs.write(target, r.fd === 2 ? stderr : stdout, r.op === '>>', ctx.ns);
+				if (r.fd === 2) stderr = '';
+				else stdout = '';
+			}
+		}
+		return { stdout, stderr, exit: status };
 	}
 
 	/** Expands one word into fields. */

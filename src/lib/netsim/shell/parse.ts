@@ -26,8 +26,13 @@ export interface SimpleCommand {
 	redirs: Redir[];
 }
 
+/** A loop: `while`/`until COND; do BODY; done`, or `for NAME in WORDS; do BODY; done`. */
+export type Compound =
+	| { kind: 'while' | 'until'; cond: ListItem[]; body: ListItem[]; redirs: Redir[] }
+	| { kind: 'for'; name: string; words: Word[]; body: ListItem[]; redirs: Redir[] };
+
 /** Commands joined by `|`. */
-export type Pipeline = { commands: SimpleCommand[]; negate: boolean };
+export type Pipeline = { commands: (SimpleCommand | Compound)[]; negate: boolean };
 
 /** A list element: a pipeline and the operator that follows it. */
 export interface ListItem {
@@ -65,15 +70,33 @@ class Parser {
 		}
 	}
 
-	list(): ListItem[] {
+	/** The bare word at the cursor, without consuming it (for reserved words). */
+	private peekWord(): string {
+		const m = /^[A-Za-z_]+(?=$|[\s;&|()<>])/.exec(this.s.slice(this.i));
+		return m ? m[0] : '';
+	}
+
+	private expectWord(w: string): void {
+		this.skipBlanks();
+		while (this.peek() === '\n' || this.peek() === ';') {
+			this.i++;
+			this.skipBlanks();
+		}
+		if (this.peekWord() !== w) throw new ParseError(this.i >= this.s.length ? 'syntax error: unexpected end of file' : `syntax error near unexpected token \`${this.peekWord() || this.peek()}'`);
+		this.i += w.length;
+	}
+
+	list(stop?: Set<string>): ListItem[] {
 		const items: ListItem[] = [];
 		for (;;) {
 			this.skipBlanks();
-			while (this.peek() === '\n' || (this.peek() === ';' && items.length === 0 && false)) {
+			while (this.peek() === '\n') {
 				this.i++;
 				this.skipBlanks();
 			}
 			if (this.i >= this.s.length) break;
+			if (stop?.has(this.peekWord())) break;
+			if (!stop && ['do', 'done', 'then', 'fi'].includes(this.peekWord())) throw new ParseError(`syntax error near unexpected token \`${this.peekWord()}'`);
 			const c = this.peek();
 			if (c === ';' || c === '&' || c === '|' || c === ')') {
 				const tok = c === '&' && this.peek(1) === '&' ? '&&' : c === '|' && this.peek(1) === '|' ? '||' : c === ';' && this.peek(1) === ';' ? ';;' : c;
@@ -107,7 +130,7 @@ class Parser {
 	}
 
 	private pipeline(): Pipeline {
-		const commands: SimpleCommand[] = [];
+		const commands: (SimpleCommand | Compound)[] = [];
 		let negate = false;
 		this.skipBlanks();
 		if (this.peek() === '!' && (this.peek(1) === ' ' || this.peek(1) === '\t')) {
@@ -115,7 +138,8 @@ class Parser {
 			this.i++;
 		}
 		for (;;) {
-			commands.push(this.command());
+			const kw = this.peekWord();
+			commands.push(kw === 'while' || kw === 'until' || kw === 'for' ? this.compound(kw) : this.command());
 			this.skipBlanks();
 			if (this.peek() === '|' && this.peek(1) !== '|') {
 				this.i++;
@@ -129,6 +153,45 @@ class Parser {
 			}
 			return { commands, negate };
 		}
+	}
+
+	private compound(kw: 'while' | 'until' | 'for'): Compound {
+		this.i += kw.length;
+		let result: Compound;
+		if (kw === 'for') {
+			this.skipBlanks();
+			const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
+			if (!name) throw new ParseError(`syntax error near unexpected token \`${this.peek() || 'newline'}'`);
+			this.i += name.length;
+			this.skipBlanks();
+			const words: Word[] = [];
+			if (this.peekWord() === 'in') {
+				this.i += 2;
+				for (;;) {
+					this.skipBlanks();
+					const c = this.peek();
+					if (c === '' || c === ';' || c === '\n') break;
+					words.push(this.word());
+				}
+			}
+			this.expectWord('do');
+			const body = this.list(new Set(['done']));
+			this.expectWord('done');
+			result = { kind: 'for', name, words, body, redirs: [] };
+		} else {
+			const cond = this.list(new Set(['do']));
+			this.expectWord('do');
+			const body = this.list(new Set(['done']));
+			this.expectWord('done');
+			result = { kind: kw, cond, body, redirs: [] };
+		}
+		for (;;) {
+			this.skipBlanks();
+			const r = this.redirection();
+			if (!r) break;
+			result.redirs.push(r);
+		}
+		return result;
 	}
 
 	private command(): SimpleCommand {

@@ -70,8 +70,10 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 	}
 	if (matches(w, 'pids')) {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
-		if (!host.named.has(name)) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
-		return { stdout: '' };
+		const ns = host.named.get(name);
+		if (!ns) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
+		const pids = [...new Set(ic.ctx.stack.listeners.filter((l) => l.ns === ns).map((l) => l.pid))].sort((a, b) => a - b);
+		return { stdout: pids.map((p) => `${p}\n`).join('') };
 	}
 	if (matches(w, 'set')) {
 		const id = a.next();
