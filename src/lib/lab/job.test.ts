@@ -15,8 +15,8 @@ describe('sandbox job', () => {
 		const job = buildJob(chapter, lab, 2.5);
 		expect(job.timeout).toBe(3);
 		expect(job.blocks).toEqual([
-			{ index: 1, line: 11, host: 'pi', diagram: true, commands: ['ip link', 'echo hi'] },
-			{ index: 2, line: 16, host: 'pi', diagram: false, commands: ['true'] },
+			{ index: 1, line: 11, host: 'pi', capture: true, commands: ['ip link', 'echo hi'] },
+			{ index: 2, line: 16, host: 'pi', capture: true, commands: ['true'] },
 		]);
 	});
 

@@ -1,3 +1,4 @@
+import { builtStateBlock } from '../runbook/cleanup.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { labStateSchema, recordedSchema, type LabState, type Recorded } from '../snapshot/schema.ts';
 import { runnableBlocks, type BlockResult, type ChapterResult } from './engine.ts';
@@ -9,11 +10,13 @@ export interface SandboxJob {
 	/** Per-command timeout in whole seconds. */
 	timeout: number;
 	lab: Lab;
-	blocks: { index: number; line: number; host: string; diagram: boolean; commands: string[] }[];
+	/** `capture`: record the lab's state after the block (diagram blocks, and the block before the cleanup). */
+	blocks: { index: number; line: number; host: string; capture: boolean; commands: string[] }[];
 }
 
 /** Builds the sandbox job of a chapter: runnable blocks only, in chapter order. */
 export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number): SandboxJob {
+	const built = builtStateBlock(chapter);
 	return {
 		chapter: chapter.id,
 		timeout: Math.max(1, Math.ceil(timeoutSec)),
@@ -22,7 +25,7 @@ export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number): Sandbo
 			index: b.index,
 			line: b.line,
 			host: b.host,
-			diagram: b.attributes.diagram,
+			capture: b.attributes.diagram || b === built,
 			commands: b.commands.map((c) => c.text),
 		})),
 	};
@@ -61,7 +64,7 @@ function jsonLines(text: string, what: string): unknown[] {
 
 /**
  * Turns what the sandbox wrote into a {@link ChapterResult}: steps matched to their blocks and
- * chapter lines, states attached to `diagram` blocks, the end state to the last block.
+ * chapter lines, states attached to the blocks they were captured after, the end state to the last block.
  */
 export function readSandboxOutput(chapter: Chapter, output: SandboxOutput, ms: number): ChapterResult {
 	const blocks = runnableBlocks(chapter);

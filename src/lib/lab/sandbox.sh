@@ -8,7 +8,8 @@
 #     bash sandbox.sh JOB.json OUT-DIR CALLER-NETNS-INODE CALLER-MNTNS-INODE
 #
 # JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>,
-#             "blocks": [ { "index", "line", "host", "diagram", "commands": [ "…" ] } ] }
+#             "blocks": [ { "index", "line", "host", "capture", "commands": [ "…" ] } ] }
+#             capture: record the state after the block (diagram blocks, the block before the cleanup)
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
@@ -100,7 +101,7 @@ rm -f /etc/resolv.conf && printf '# lab sandbox: no DNS\n' >/etc/resolv.conf
 # 3. Read the job (one jq call turns it into bash assignments).
 # ---------------------------------------------------------------------------------------------
 declare -a H_NAME=() H_PID=() I_HOST=() I_NAME=() I_SW=() I_UP=() I_ADDR=() R_HOST=() R_TO=() R_VIA=()
-declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_DIAG=() B_N=()
+declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_CAPTURE=() B_N=()
 declare -A CMD=() HOST_IX=()
 UP_GW='' TIMEOUT=30
 job_sh=$(jq -r '
@@ -114,7 +115,7 @@ job_sh=$(jq -r '
 	((.lab.switches // [])[] | "SW_NAME+=(\(.name | q))"),
 	(if .lab.upstream then "UP_GW=\(.lab.upstream.gateway | q)", (.lab.upstream.internet[] | "UP_NET+=(\(. | q))") else empty end),
 	(.blocks | to_entries[] | .key as $b | .value |
-		"B_HOST[\($b)]=\(.host | q); B_DIAG[\($b)]=\(.diagram // false | q); B_N[\($b)]=\(.commands | length)",
+		"B_HOST[\($b)]=\(.host | q); B_CAPTURE[\($b)]=\(.capture // false | q); B_N[\($b)]=\(.commands | length)",
 		(.commands | to_entries[] | "CMD[\($b):\(.key)]=\(.value | q)"))
 ' /run/lab/job.json) || die 5 'the job is not valid JSON of the expected shape'
 eval "$job_sh"
@@ -390,7 +391,7 @@ for pid in "${H_PID[@]}"; do settle "$pid"; done
 for b in "${!B_HOST[@]}"; do
 	[[ -n ${HOST_IX[${B_HOST[$b]}]+x} ]] || die 5 "block $b runs on unknown host ${B_HOST[$b]}"
 	for ((s = 0; s < B_N[b]; s++)); do run_step "$b" "$s"; done
-	[[ ${B_DIAG[$b]} == true ]] && capture "$b"
+	[[ ${B_CAPTURE[$b]} == true ]] && capture "$b"
 done
 capture end
 

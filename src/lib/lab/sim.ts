@@ -1,4 +1,5 @@
 import { oneLine } from '../runbook/commands.ts';
+import { builtStateBlock } from '../runbook/cleanup.ts';
 import type { Chapter } from '../runbook/types.ts';
 import type { LabState } from '../snapshot/schema.ts';
 import { EngineRefusedError, runnableBlocks, type BlockResult, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
@@ -46,6 +47,7 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 			const started = Date.now();
 			const lab = createLab(labDef);
 			const blocks = runnableBlocks(chapter);
+			const built = builtStateBlock(chapter);
 			const total = blocks.reduce((n, b) => n + b.commands.length, 0);
 			let done = 0;
 			const results: BlockResult[] = [];
@@ -58,7 +60,7 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 					result.steps.push({ cmd: c.text, line: c.line, stdout: out.stdout, stderr: out.stderr, exit: out.exit, timedOut: false, ms: Date.now() - t0 });
 					options.onProgress?.(++done, total);
 				}
-				if (b.attributes.diagram || i === blocks.length - 1) result.state = await lab.state();
+				if (b.attributes.diagram || b === built || i === blocks.length - 1) result.state = await lab.state();
 				results.push(result);
 			}
 			const recorded = { kernel: 'netsim', iproute2: 'netsim', iptables: 'netsim', arch: 'any', os: 'netsim', date: new Date().toISOString().slice(0, 10) };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLab, ROOT } from '../lab/load.ts';
 import { chapterFiles, loadChapter } from './load.ts';
-import { changeOf, chapterScript, chapterTools, cleanupBlocks, toolsOf } from './script.ts';
+import { changeOf, chapterScript, chapterTools, toolsOf } from './script.ts';
 import type { Chapter } from './types.ts';
 
 const FIXTURES = join(ROOT, 'tests/fixtures/book/chapters');
@@ -59,13 +59,6 @@ describe('changeOf', () => {
 		['ping -c 1 8.8.8.8', undefined],
 	])('%s', (command, change) => {
 		expect(changeOf(command)).toBe(change);
-	});
-});
-
-describe('cleanupBlocks', () => {
-	it('takes the trailing blocks titled "Clean up"', () => {
-		const chapter = loadChapter(join(FIXTURES, '01-two-machines.mdx'));
-		expect(cleanupBlocks(chapter).map((b) => b.attributes.title)).toEqual(['Clean up Alice', 'Clean up Bob']);
 	});
 });
 

@@ -1,4 +1,5 @@
 import { oneLine } from './commands.ts';
+import { cleanupBlocks } from './cleanup.ts';
 import type { Chapter, ShellBlock } from './types.ts';
 
 /**
@@ -184,19 +185,6 @@ export function changeOf(command: string): string | undefined {
 	return undefined;
 }
 
-/**
- * The chapter's cleanup: its trailing run of blocks titled "Clean up" (or similar), or else its
- * last block if every command of it undoes something. Empty if the chapter has none.
- */
-export function cleanupBlocks(chapter: Chapter): ShellBlock[] {
-	const blocks = chapter.blocks.filter((b) => b.runnable);
-	const titled: ShellBlock[] = [];
-	for (let i = blocks.length - 1; i >= 0 && /clean[\s-]?up|tear[\s-]?down/i.test(blocks[i]!.attributes.title ?? ''); i--) titled.unshift(blocks[i]!);
-	if (titled.length) return titled;
-	const last = blocks.at(-1);
-	const undoes = (c: string) => /\b(del|delete|flush|down|-D|-F|-X)\b|=0\b/.test(c) || changeOf(c) === undefined;
-	return last && last.commands.some((c) => changeOf(c.text)) && last.commands.every((c) => undoes(c.text)) ? [last] : [];
-}
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 const comment = (text: string) => text.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n');
