@@ -15,7 +15,7 @@ function lazyPagefind() {
 		name: 'netbook:lazy-pagefind',
 		enforce: 'pre',
 		resolveId(id, importer) {
-			if (id === '@pagefind/default-ui' && importer && !importer.startsWith(shim)) return shim;
+			return id === '@pagefind/default-ui' && importer && !importer.startsWith(shim) ? shim : undefined;
 		},
 	};
 }

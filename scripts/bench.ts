@@ -19,5 +19,6 @@ for (const p of only)
 		process.stderr.write(`bench: unknown part "${p}" (${parts.join(', ')})\n`);
 		process.exit(2);
 	}
-const results = await runBench({ root: ROOT, runs, only: only as BenchOptions['only'], log: (line) => process.stderr.write(`${line}\n`) });
+const options: BenchOptions = { root: ROOT, runs, only: only as NonNullable<BenchOptions['only']>, log: (line) => void process.stderr.write(`${line}\n`) };
+const results = await runBench(options);
 process.stdout.write(`${formatResults(results)}\n\nwritten: bench/results.json\n`);

@@ -1,33 +1,21 @@
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSudo } from '../../src/plugins/recorded-output/sudo.ts';
 import { badgeText } from '../../src/plugins/recorded-output/snapshot.ts';
 import { bookChapters, type BookChapter } from './book.ts';
-import { launchBrowser } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
-import { DIST } from './book.ts';
+import { useBuiltSite } from './site-fixture.ts';
 
 const chapters = bookChapters();
-let server: StaticServer;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const site = useBuiltSite();
 
-beforeAll(async () => {
-	server = await serveStatic(DIST);
-	({ browser, close: closeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-	await closeBrowser?.();
-	await server?.close();
-});
 
 async function open(path: string, options: { width?: number; theme?: 'light' | 'dark' } = {}): Promise<{ page: Page; context: BrowserContext }> {
-	const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+	const context = await site.browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
 	if (options.theme) await context.addInitScript((theme) => localStorage.setItem('starlight-theme', theme), options.theme);
 	const page = await context.newPage();
-	const response = await page.goto(server.url + path);
+	const response = await page.goto(site.url + path);
 	expect(response?.status(), path).toBe(200);
 	return { page, context };
 }
@@ -111,19 +99,19 @@ describe('the landing page', () => {
 	it('leads through every chapter with next links, and back with previous', async () => {
 		const { page, context } = await open('/');
 		await page.locator('.hero a', { hasText: 'chapter 1' }).first().click();
-		await page.waitForURL(server.url + chapters[0]!.path);
+		await page.waitForURL(site.url + chapters[0]!.path);
 		const visited: string[] = [new URL(page.url()).pathname];
 		for (;;) {
 			const next = page.locator('.pagination-links a[rel="next"]');
 			if ((await next.count()) === 0) break;
 			const href = (await next.getAttribute('href'))!;
 			await next.click();
-			await page.waitForURL(server.url + href);
+			await page.waitForURL(site.url + href);
 			visited.push(new URL(page.url()).pathname);
 		}
 		expect(visited).toEqual(chapters.map((c) => c.path));
 		await page.locator('.pagination-links a[rel="prev"]').click();
-		await page.waitForURL(server.url + (chapters.at(-2)?.path ?? '/'));
+		await page.waitForURL(site.url + (chapters.at(-2)?.path ?? '/'));
 		await context.close();
 	});
 });
@@ -197,7 +185,7 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 	it('offers the chapter as a script with every command', async () => {
 		const href = await page.locator('a.nb-script').getAttribute('href');
 		expect(href).toBe(`/scripts/${c.chapter.id}.sh`);
-		const response = await page.request.get(server.url + href);
+		const response = await page.request.get(site.url + href);
 		expect(response.status()).toBe(200);
 		const script = await response.text();
 		expect(script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
@@ -216,12 +204,12 @@ describe('interaction', () => {
 	const first = chapters[0]!;
 
 	it('loads at most 30 KB of JS (gzip) before the reader interacts, and search when asked', async () => {
-		const context = await browser.newContext();
+		const context = await site.browser.newContext();
 		const page = await context.newPage();
 		const responses: Response[] = [];
 		const collect = (r: Response) => void (r.request().resourceType() === 'script' && responses.push(r));
 		page.on('response', collect);
-		await page.goto(server.url + first.path, { waitUntil: 'load' });
+		await page.goto(site.url + first.path, { waitUntil: 'load' });
 		await page.waitForTimeout(1500);
 		page.off('response', collect);
 		const scripts = new Map<string, number>();
@@ -238,7 +226,7 @@ describe('interaction', () => {
 
 	it('copies the commands to the clipboard, and with sudo once the toggle is on (kept across reloads)', async () => {
 		const { page, context } = await open(first.path);
-		await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+		await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
 		const block = first.chapter.blocks[0]!;
 		const commands = block.commands.map((c) => c.text);
 		const button = page.locator('figure.nb-terminal .copy button').first();

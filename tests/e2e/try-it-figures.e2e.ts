@@ -1,29 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { oneLine } from '../../src/lib/runbook/commands.ts';
 import { bookChapters, DIST } from './book.ts';
-import { launchBrowser } from './browser.ts';
 import { pageWeight } from './budget.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { useBuiltSite } from './site-fixture.ts';
 import { openPage, openTerminal, typeLine } from './try-it-page.ts';
 
 // The figures docs/terminal.md reports, measured on the built site in headless Chromium.
 const chapters = bookChapters();
-let server: StaticServer;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const site = useBuiltSite();
 
-beforeAll(async () => {
-	server = await serveStatic(DIST);
-	({ browser, close: closeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-	await closeBrowser?.();
-	await server?.close();
-});
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -31,7 +19,7 @@ const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
 describe('Try it: figures', () => {
 	it('JavaScript the page loads before and when the terminal opens (gzip)', async () => {
 		const path = chapters[0]!.path;
-		const { page, context } = await openPage(browser, server.url + path);
+		const { page, context } = await openPage(site.browser, site.url + path);
 		await page.waitForLoadState('networkidle');
 		const before = new Set<string>();
 		const after: string[] = [];
@@ -55,7 +43,7 @@ describe('Try it: figures', () => {
 		for (const c of [chapters[0]!, chapters.find((x) => x.lab.name === 'router')!]) {
 			const times: number[] = [];
 			for (let i = 0; i < 5; i++) {
-				const { page, context } = await openPage(browser, server.url + c.path);
+				const { page, context } = await openPage(site.browser, site.url + c.path);
 				await page.waitForLoadState('networkidle');
 				times.push(await openTerminal(page));
 				await context.close();
@@ -68,7 +56,7 @@ describe('Try it: figures', () => {
 	it('time per command in the page (each chapter typed in, pings skipped)', async () => {
 		const all: number[] = [];
 		for (const c of chapters.filter((x) => x.snapshot)) {
-			const { page, context } = await openPage(browser, server.url + c.path);
+			const { page, context } = await openPage(site.browser, site.url + c.path);
 			await openTerminal(page);
 			const times: number[] = [];
 			for (const block of c.chapter.blocks.filter((b) => b.runnable))

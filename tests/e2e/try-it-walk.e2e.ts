@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookChapters, DIST } from './book.ts';
-import { launchBrowser } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bookChapters } from './book.ts';
+import { useBuiltSite } from './site-fixture.ts';
 import { useFakePanel } from './try-it-harness.ts';
 import { axeViolations, openTerminal, typeLine } from './try-it-page.ts';
 import { PING_TRACE } from './try-it-trace.ts';
@@ -10,23 +9,15 @@ import { PING_TRACE } from './try-it-trace.ts';
 // The packet walk is tested over a scripted engine that records the trace docs/terminal.md
 // specifies (tests/e2e/try-it-trace.ts), whatever the simulator records today.
 const one = bookChapters().find((c) => c.chapter.id.startsWith('01-'))!;
-let server: StaticServer;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const site = useBuiltSite();
 let page: Page;
 
 beforeAll(async () => {
-	server = await serveStatic(DIST);
-	({ browser, close: closeBrowser } = await launchBrowser());
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
 	page = await context.newPage();
 	await useFakePanel(page);
-	await page.goto(server.url + one.path);
+	await page.goto(site.url + one.path);
 	await openTerminal(page);
-});
-afterAll(async () => {
-	await closeBrowser?.();
-	await server?.close();
 });
 
 const highlighted = () => page.$$eval('.nb-td svg .hl', (els) => els.map((e) => e.getAttribute('data-id')).sort());

@@ -1,31 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneLine } from '../../src/lib/runbook/commands.ts';
 import { createNormaliseContext, normaliseOutput } from '../../src/lib/snapshot/normalise.ts';
-import { bookChapters, DIST, ROOT } from './book.ts';
-import { launchBrowser } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { bookChapters, ROOT } from './book.ts';
+import { useBuiltSite } from './site-fixture.ts';
 import { axeViolations, openPage, openTerminal, outputAfter, typeLine } from './try-it-page.ts';
 
 const chapters = bookChapters();
 const one = chapters.find((c) => c.chapter.id.startsWith('01-'))!;
 const haveNetsim = existsSync(join(ROOT, 'src/lib/netsim/index.ts'));
-let server: StaticServer;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const site = useBuiltSite();
 
-beforeAll(async () => {
-	server = await serveStatic(DIST);
-	({ browser, close: closeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-	await closeBrowser?.();
-	await server?.close();
-});
 
-const open = (path: string, options?: Parameters<typeof openPage>[2]) => openPage(browser, server.url + path, options);
+const open = (path: string, options?: Parameters<typeof openPage>[2]) => openPage(site.browser, site.url + path, options);
 
 describe('Try it, before the reader asks for it', () => {
 	it('loads nothing of the terminal or the simulator, and adds Run buttons to every runnable block', async () => {

@@ -12,10 +12,13 @@ export const CHROMIUM_ARGS = [
 	'--no-first-run',
 ];
 
-/** Path of Debian's Chromium; override with CHROMIUM_PATH. */
+/** Path of Debian's Chromium; override with CHROMIUM_PATH. Used by the benchmark and the browser tests. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-/** Launches headless Debian Chromium through playwright-core. */
+/**
+ * Launches headless Debian Chromium through playwright-core. Playwright gives every launch a fresh
+ * temporary profile (its own user-data-dir, removed on close).
+ */
 export function launchChromium(): Promise<Browser> {
 	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }

@@ -1,3 +1,4 @@
+import type { BookTiming } from './engines.ts';
 import type { BenchResults } from './run.ts';
 import { formatTable, kb } from './table.ts';
 
@@ -18,7 +19,7 @@ export function formatResults(r: BenchResults): string {
 		for (const l of r.lighthouse) rows.push([new URL(l.url).pathname, l.preset, l.performance, l.accessibility, l.bestPractices, l.seo, l.lcp, l.tbt, l.cls]);
 		out.push('', formatTable(rows));
 	}
-	const engineRows = (t: NonNullable<BenchResults['verify']>, label: string) => {
+	const engineRows = (t: BookTiming, label: string) => {
 		const rows: (string | number)[][] = [[`${label} chapter`, 'commands', 'ms']];
 		for (const c of t.chapters) rows.push([c.chapter, c.commands, c.ms]);
 		rows.push(['whole book', t.commands, t.totalMs]);

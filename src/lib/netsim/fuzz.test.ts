@@ -44,9 +44,21 @@ const SEEDS = [
 	'ip link add vx0 type vxlan id 4 dstport 4789 dev eth0',
 	'ip link del veth-b',
 	'ip netns del alice',
+	'ip netns exec alice python3 -m http.server 80 >/dev/null 2>&1 & echo $!',
+	'curl -s -m 1 http://10.0.0.1/ || echo "curl exit code: $?"',
+	'for i in 1 2 3; do echo $i; done | sort | uniq -c',
+	'until false; do sleep 0.1; done',
+	"timeout 5 sh -c 'until curl -s -o /dev/null http://10.0.0.1/; do sleep 0.1; done'",
+	'iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.1:80',
+	'iptables -A FORWARD -m statistic --mode nth --every 2 --packet 0 -j ACCEPT',
+	'bridge link set dev veth-b hairpin on',
+	'ip link add vx0 type vxlan id 1 dev eth0 dstport 8472 local 192.168.0.10 nolearning',
+	'bridge fdb append 00:00:00:00:00:00 dev vx0 dst 192.168.0.1',
+	'ss -ltn',
+	'ip netns pids alice | xargs -r kill',
 ];
 
-const WORDS = ['ip', 'link', 'addr', 'route', 'neigh', 'netns', 'rule', 'add', 'del', 'set', 'show', 'get', 'flush', 'exec', 'dev', 'eth0', 'lo', 'br0', 'veth-a', 'alice', 'up', 'down', 'type', 'veth', 'bridge', 'vxlan', 'macvlan', 'peer', 'name', 'master', 'nomaster', 'mtu', '1400', '99999', 'netns', 'via', 'table', 'local', 'default', '10.0.0.1/24', '10.0.0.0/8', '192.168.0.1', '8.8.8.8', '300.1.1.1', '1.2.3/33', 'ping', '-c', '1', '-W', '-i', '0', '-j', '-br', '-d', '-4', '-6', '-n', '-s', 'sysctl', '-w', 'net.ipv4.ip_forward=1', 'iptables', '-t', 'nat', '-A', '-D', '-I', '-L', '-S', '-P', '-N', '-X', '-F', 'FORWARD', 'POSTROUTING', '-j', 'MASQUERADE', 'DNAT', '--to-destination', '!', 'conntrack', 'bridge', 'fdb', 'hostname', 'echo', 'cat', '|', '||', '&&', ';', '&', '>', '<', '2>&1', '$(', ')', '"', "'", '\\', '$x', 'x=1', '#', 'grep', '-v', 'head', 'sh', 'timeout', 'sleep'];
+const WORDS = ['ip', 'link', 'addr', 'route', 'neigh', 'netns', 'rule', 'add', 'del', 'set', 'show', 'get', 'flush', 'exec', 'dev', 'eth0', 'lo', 'br0', 'veth-a', 'alice', 'up', 'down', 'type', 'veth', 'bridge', 'vxlan', 'macvlan', 'peer', 'name', 'master', 'nomaster', 'mtu', '1400', '99999', 'netns', 'via', 'table', 'local', 'default', '10.0.0.1/24', '10.0.0.0/8', '192.168.0.1', '8.8.8.8', '300.1.1.1', '1.2.3/33', 'ping', '-c', '1', '-W', '-i', '0', '-j', '-br', '-d', '-4', '-6', '-n', '-s', 'sysctl', '-w', 'net.ipv4.ip_forward=1', 'iptables', '-t', 'nat', '-A', '-D', '-I', '-L', '-S', '-P', '-N', '-X', '-F', 'FORWARD', 'POSTROUTING', '-j', 'MASQUERADE', 'DNAT', '--to-destination', '!', 'conntrack', 'bridge', 'fdb', 'hostname', 'echo', 'cat', '|', '||', '&&', ';', '&', '>', '<', '2>&1', '$(', ')', '"', "'", '\\', '$x', 'x=1', '#', 'grep', '-v', 'head', 'sh', 'timeout', 'sleep', 'curl', '-s', '-m', 'http://10.0.0.1/', 'python3', 'http.server', 'while', 'until', 'for', 'do', 'done', 'in', 'jq', '.', '-c', 'ss', 'xargs', 'kill', '/usr/lib/cni/bridge', 'CNI_COMMAND=ADD'];
 
 describe('netsim never throws, never hangs', () => {
 	it('answers 100,000 random and mutated command lines', () => {

@@ -7,6 +7,8 @@ import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils.ts';
 import { ip } from './cmd/ip/index.ts';
 import { netTools } from './cmd/net-tools.ts';
+import { cniTools } from './cmd/cni/index.ts';
+import { jq } from './cmd/jq.ts';
 import { iptables } from './cmd/iptables.ts';
 import { ping } from './cmd/ping.ts';
 import { sysctl } from './cmd/sysctl.ts';
@@ -75,6 +77,8 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	const tools: Record<string, Tool> = {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
+		...cniTools(vfsOf),
+		jq: jq(vfsOf),
 		ip,
 		ping,
 		bridge,
@@ -132,7 +136,8 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 			const out: LabState = {};
 			for (const host of world.hosts.values()) {
 				const per: Record<string, NetnsState> = { '': capture(host, '') };
-				for (const name of host.named.keys()) per[name] = capture(host, name);
+				// The kernel engine lists a host's namespaces sorted by name.
+				for (const name of [...host.named.keys()].sort()) per[name] = capture(host, name);
 				out[host.name] = per;
 			}
 			return out;

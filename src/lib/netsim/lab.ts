@@ -128,6 +128,7 @@ export function buildLab(world: World, def: LabDefinition): Infra {
 		}
 		for (const [k, v] of Object.entries(h.sysctls ?? {})) ns.setSysctl(k, v);
 	}
+	world.infra = { wires, upstream: infra.upstream, internet: new Set((def.upstream?.internet ?? []).map((a) => parseIpv4Strict(a)).filter((a): a is number => a !== null)) };
 	world.refreshAll();
 	return infra;
 }

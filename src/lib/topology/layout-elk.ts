@@ -1,8 +1,8 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import { monoWidth, TEXT } from './measure.ts';
-import { roundLayout, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
-import { GEOMETRY, toScene, type Scene, type SceneNode, type ScenePort } from './scene.ts';
+import { fitLayout, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
+import { toScene, type Scene, type SceneNode, type ScenePort } from './scene.ts';
 import { asTopology, renderLayout, type RenderOptions, type TopologyInput } from './render.ts';
 
 /**
@@ -185,7 +185,7 @@ export async function layoutWithElk(scene: Scene): Promise<Layout> {
 		const points: Point[] = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x, y: p.y }));
 		wires.push({ ...e, points });
 	}
-	return normalise(nodes, ports, wires);
+	return fitLayout(nodes, ports, wires);
 }
 
 /** Lays a topology out with elkjs and prints it: the build-time diagram. */
@@ -212,18 +212,4 @@ function sidePort(p: ScenePort, side: 'NORTH' | 'SOUTH'): ElkPort {
 		height: p.h,
 		layoutOptions: { 'elk.port.side': side, 'elk.port.borderOffset': String(-p.h / 2) },
 	};
-}
-
-function normalise(nodes: PlacedNode[], ports: PlacedPort[], wires: PlacedWire[]): Layout {
-	const xs = [...nodes.flatMap((n) => [n.x, n.x + n.w]), ...ports.flatMap((p) => [p.x - p.w / 2, p.x + p.w / 2]), ...wires.flatMap((w) => w.points.map((p) => p.x))];
-	const ys = [...nodes.flatMap((n) => [n.y, n.y + n.h]), ...ports.flatMap((p) => [p.y - p.h / 2, p.y + p.h / 2]), ...wires.flatMap((w) => w.points.map((p) => p.y))];
-	const dx = GEOMETRY.margin - Math.min(...xs);
-	const dy = GEOMETRY.margin - Math.min(...ys);
-	return roundLayout({
-		width: Math.max(...xs) - Math.min(...xs) + 2 * GEOMETRY.margin,
-		height: Math.max(...ys) - Math.min(...ys) + 2 * GEOMETRY.margin,
-		nodes: nodes.map((n) => ({ ...n, x: n.x + dx, y: n.y + dy })),
-		ports: ports.map((p) => ({ ...p, x: p.x + dx, y: p.y + dy })),
-		wires: wires.map((w) => ({ ...w, points: w.points.map((p) => ({ x: p.x + dx, y: p.y + dy })) })),
-	});
 }

@@ -1,6 +1,6 @@
 import { monoWidth, TEXT } from './measure.ts';
-import { portAnchor, roundLayout, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
-import { GEOMETRY, type Scene, type SceneEdge, type SceneNode, type ScenePort, type Side } from './scene.ts';
+import { fitLayout, portAnchor, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
+import type { Scene, SceneEdge, SceneNode, ScenePort, Side } from './scene.ts';
 
 /**
  * The cheap layout: a deterministic, hand-written layered layout that knows the shape of these
@@ -520,16 +520,6 @@ function finish(scene: Scene, boxes: Map<string, Box>, ports: Map<string, Port>,
 			placedPorts.push({ ...p, side: pp.side, x: pp.x, y: pp.y });
 		}
 	}
-	const xs = [...nodes.flatMap((n) => [n.x, n.x + n.w]), ...placedPorts.flatMap((p) => [p.x - p.w / 2, p.x + p.w / 2]), ...wires.flatMap((w) => w.points.map((p) => p.x))];
-	const ys = [...nodes.flatMap((n) => [n.y, n.y + n.h]), ...placedPorts.flatMap((p) => [p.y - p.h / 2, p.y + p.h / 2]), ...wires.flatMap((w) => w.points.map((p) => p.y))];
-	const dx = GEOMETRY.margin - Math.min(...xs);
-	const dy = GEOMETRY.margin - Math.min(...ys);
-	return roundLayout({
-		width: Math.max(...xs) - Math.min(...xs) + 2 * GEOMETRY.margin,
-		height: Math.max(...ys) - Math.min(...ys) + 2 * GEOMETRY.margin,
-		nodes: nodes.map((n) => ({ ...n, x: n.x + dx, y: n.y + dy })),
-		ports: placedPorts.map((p) => ({ ...p, x: p.x + dx, y: p.y + dy })),
-		wires: wires.map((w) => ({ ...w, points: w.points.map((p) => ({ x: p.x + dx, y: p.y + dy })) })),
-	});
+	return fitLayout(nodes, placedPorts, wires);
 }
 

@@ -1,4 +1,4 @@
-import type { SceneEdge, SceneNode, ScenePort, Side } from './scene.ts';
+import { GEOMETRY, type SceneEdge, type SceneNode, type ScenePort, type Side } from './scene.ts';
 
 /** A point in diagram coordinates (px, y down). */
 export interface Point {
@@ -44,6 +44,24 @@ export function portAnchor(p: { x: number; y: number; w: number; h: number }, si
 	if (side === 'S') return { x: p.x, y: p.y + p.h / 2 };
 	if (side === 'E') return { x: p.x + p.w / 2, y: p.y };
 	return { x: p.x - p.w / 2, y: p.y };
+}
+
+/**
+ * The final step of every layout engine: shifts everything so the drawing starts at the margin,
+ * sizes the canvas to fit, and rounds (see {@link roundLayout}).
+ */
+export function fitLayout(nodes: PlacedNode[], ports: PlacedPort[], wires: PlacedWire[]): Layout {
+	const xs = [...nodes.flatMap((n) => [n.x, n.x + n.w]), ...ports.flatMap((p) => [p.x - p.w / 2, p.x + p.w / 2]), ...wires.flatMap((w) => w.points.map((p) => p.x))];
+	const ys = [...nodes.flatMap((n) => [n.y, n.y + n.h]), ...ports.flatMap((p) => [p.y - p.h / 2, p.y + p.h / 2]), ...wires.flatMap((w) => w.points.map((p) => p.y))];
+	const dx = GEOMETRY.margin - Math.min(...xs);
+	const dy = GEOMETRY.margin - Math.min(...ys);
+	return roundLayout({
+		width: Math.max(...xs) - Math.min(...xs) + 2 * GEOMETRY.margin,
+		height: Math.max(...ys) - Math.min(...ys) + 2 * GEOMETRY.margin,
+		nodes: nodes.map((n) => ({ ...n, x: n.x + dx, y: n.y + dy })),
+		ports: ports.map((p) => ({ ...p, x: p.x + dx, y: p.y + dy })),
+		wires: wires.map((w) => ({ ...w, points: w.points.map((p) => ({ x: p.x + dx, y: p.y + dy })) })),
+	});
 }
 
 /** Rounds every coordinate to a tenth of a pixel, so output is byte-stable across engines. */

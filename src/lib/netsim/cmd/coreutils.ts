@@ -95,7 +95,7 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		for (const p of argv.filter((a) => !a.startsWith('-'))) {
 			const e = vfs.mkdir(p, parents);
 			if (e) {
-				stderr += `mkdir: cannot create directory '${p}': ${fsMessage(e)}\n`;
+				stderr += `mkdir: cannot create directory ‘${p}’: ${fsMessage(e)}\n`;
 				exit = 1;
 			}
 		}
@@ -113,7 +113,7 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 			const e = vfs.remove(p, recursive);
 			if (e === 'ENOENT' && force) continue;
 			if (e) {
-				stderr += e === 'EISDIR' ? `rm: cannot remove '${p}': Is a directory\n` : `rm: cannot remove '${p}': ${fsMessage(e)}\n`;
+				stderr += e === 'EISDIR' ? `rm: cannot remove ‘${p}’: Is a directory\n` : `rm: cannot remove ‘${p}’: ${fsMessage(e)}\n`;
 				exit = 1;
 			}
 		}

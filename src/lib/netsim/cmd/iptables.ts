@@ -28,7 +28,7 @@ interface Cmd {
 }
 
 /** Parses the rule part of a command line into a Rule. */
-function parseRule(args: string[], start: number, cmd: Cmd, table: string): { rule: Rule; table: string; numeric: boolean; verbose: boolean; lineNumbers: boolean; exact: boolean } {
+function parseRule(args: string[], start: number, table: string): { rule: Rule; table: string; numeric: boolean; verbose: boolean; lineNumbers: boolean; exact: boolean } {
 	const rule: Rule = { modules: [], pkts: 0, bytes: 0 };
 	let numeric = false;
 	let verbose = false;
@@ -105,6 +105,14 @@ function parseRule(args: string[], start: number, cmd: Cmd, table: string): { ru
 				i++;
 				if (!['tcp', 'udp', 'icmp', 'conntrack', 'state', 'comment', 'addrtype', 'mark', 'multiport', 'physdev', 'set', 'limit', 'statistic'].includes(m)) die(2, `${V}: Couldn't load match \`${m}':No such file or directory\n\n${TRY}`);
 				rule.modules.push(m);
+				break;
+			}
+			case '--dports':
+			case '--destination-ports': {
+				if (!rule.modules.includes('multiport')) die(2, `${V}: unknown option "${a}"\n${TRY}`);
+				const v = take(i, a);
+				i++;
+				rule.dports = neg(v.split(',').map(Number));
 				break;
 			}
 			case '--dport':
@@ -235,7 +243,6 @@ function parseRule(args: string[], start: number, cmd: Cmd, table: string): { ru
 				die(2, `Bad argument \`${a}'\n${TRY}`);
 		}
 	}
-	void cmd;
 	return { rule, table, numeric, verbose, lineNumbers, exact };
 }
 
@@ -262,6 +269,7 @@ function ruleSpec(r: Rule): string {
 		else if (m === 'comment' && r.comment !== undefined) parts.push(`-m comment --comment ${quote(r.comment)}`);
 		else if (m === 'addrtype' && r.addrtype) parts.push(`-m addrtype --${r.addrtype.replace(' ', ' ')}`);
 		else if (m === 'mark' && r.markMatch) parts.push(`-m mark ${r.markMatchNeg ? '! ' : ''}--mark ${r.markMatch}`);
+		else if (m === 'multiport' && r.dports) parts.push(`-m multiport ${n(r.dports)}--dports ${r.dports.value.join(',')}`);
 		else if (m === 'statistic' && r.statistic) {
 			const st = r.statistic;
 			parts.push(st.mode === 'nth' ? `-m statistic --mode nth --every ${st.every ?? 1} --packet ${st.packet ?? 0}` : `-m statistic --mode random --probability ${st.probability ?? '0.50000000000'}`);
@@ -281,7 +289,7 @@ function ruleSpec(r: Rule): string {
 }
 
 function quote(s: string): string {
-	return /^[A-Za-z0-9_.:/-]+$/.test(s) ? s : `"${s}"`;
+	return /^[A-Za-z0-9_.:/-]+$/.test(s) ? s : `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function portText(p: [number, number]): string {
@@ -334,6 +342,7 @@ function ruleLine(r: Rule, numeric: boolean, verbose: boolean, exact: boolean): 
 		else if (m === 'comment' && r.comment !== undefined) extra.push(`/* ${r.comment} */`);
 		else if (m === 'addrtype' && r.addrtype) extra.push(`ADDRTYPE match ${r.addrtype.replace(' ', ' ')}`);
 		else if (m === 'mark' && r.markMatch) extra.push(`mark match ${r.markMatchNeg ? '! ' : ''}${r.markMatch}`);
+		else if (m === 'multiport' && r.dports) extra.push(`multiport dports ${r.dports.neg ? '! ' : ''}${r.dports.value.join(',')}`);
 		else if (m === 'statistic' && r.statistic) {
 			const st = r.statistic;
 			extra.push(st.mode === 'nth' ? `statistic mode nth every ${st.every ?? 1}${st.packet ? ` packet ${st.packet}` : ''}` : `statistic mode random probability ${st.probability ?? '0.50000000000'}`);
@@ -425,7 +434,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 		}
 		rest.push(a);
 	}
-	const parsed = parseRule(rest.filter((x) => x !== ''), 0, cmd, table);
+	const parsed = parseRule(rest.filter((x) => x !== ''), 0, table);
 	if (!cmd.op) die(2, `${V}: no command specified\n${TRY}`);
 	if (!TABLE_NAMES.includes(table)) die(3, `${V}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`);
 	const t = nf.table(table);

@@ -304,19 +304,26 @@ export function jqString(s: string): string {
 }
 
 function jqNumber(n: number): string {
-	if (!Number.isFinite(n)) return n > 0 ? '1.7976931348623157e+308' : n < 0 ? '-1.7976931348623157e+308' : 'null';
-	const s = String(n);
-	return s.includes('e') ? s.replace(/e\+?/, 'e+').replace('e+-', 'e-') : s;
+	if (Number.isNaN(n)) return 'null';
+	if (!Number.isFinite(n)) return n > 0 ? '1.7976931348623157e+308' : '-1.7976931348623157e+308';
+	if (Object.is(n, -0)) return '-0';
+	// Shortest round-trip digits (as jq's dtoa), laid out like printf's %.17g.
+	const [mant, e] = n.toExponential().split('e') as [string, string];
+	const exp = Number(e);
+	if (exp < -4 || exp >= 17) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+	return String(n);
 }
 
-/** jq 1.6's dump: `indent` spaces (0 = compact), keys in order unless sorted. */
+/** jq 1.6's dump: `indent` spaces (0 = compact, -1 = tabs), keys in order unless sorted. */
 export function jqDump(v: Json, indent: number, sortKeys = false, level = 0): string {
 	if (v === null) return 'null';
 	if (typeof v === 'boolean') return v ? 'true' : 'false';
 	if (typeof v === 'number') return jqNumber(v);
 	if (typeof v === 'string') return jqString(v);
-	const pad = indent ? `\n${' '.repeat(indent * (level + 1))}` : '';
-	const end = indent ? `\n${' '.repeat(indent * level)}` : '';
+	// indent -1: one tab per level (--tab)
+	const unit = indent < 0 ? '\t' : ' '.repeat(indent);
+	const pad = indent ? `\n${unit.repeat(level + 1)}` : '';
+	const end = indent ? `\n${unit.repeat(level)}` : '';
 	if (Array.isArray(v)) {
 		if (v.length === 0) return '[]';
 		return `[${v.map((x) => pad + jqDump(x, indent, sortKeys, level + 1)).join(',')}${end}]`;

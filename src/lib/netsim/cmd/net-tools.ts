@@ -153,7 +153,8 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 		const local = rows.map((l) => [l.addr ? formatIpv4(l.addr) : '0.0.0.0', numeric ? String(l.port) : serviceName('tcp', l.port) ?? String(l.port)] as const);
 		const aw = Math.max(13, ...local.map((x) => x[0].length));
 		const pw = Math.max(4, ...local.map((x) => x[1].length));
-		let out = `${padEnd('State', 6)} ${padEnd('Recv-Q', 6)} ${padEnd('Send-Q', 6)} ${padStart('Local Address', aw)}:${padEnd('Port', pw)} ${padStart('Peer Address', 12)}:${padEnd('Port', 4)}Process\n`;
+		const sw = rows.length ? 6 : 5;
+		let out = `${padEnd('State', sw)} ${padEnd('Recv-Q', 6)} ${padEnd('Send-Q', 6)} ${padStart('Local Address', aw)}:${padEnd('Port', pw)} ${padStart('Peer Address', 12)}:${padEnd('Port', 4)}Process\n`;
 		for (const [addr, port] of local) out += `${padEnd('LISTEN', 6)} ${padEnd('0', 6)} ${padEnd('5', 6)} ${padStart(addr, aw)}:${padEnd(port, pw)} ${padStart('0.0.0.0', 12)}:${padEnd('*', 4)}${padEnd('', 7)}\n`;
 		return { stdout: out, stderr: '', exit: 0 };
 	};

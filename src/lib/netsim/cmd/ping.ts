@@ -2,6 +2,7 @@
 import { formatIpv4, parseIpv4Strict, broadcastOf } from '../addr/ipv4.ts';
 import { routeOutput } from '../engine/route.ts';
 import type { SocketEvent } from '../engine/stack.ts';
+import { Tracer } from '../engine/trace.ts';
 import type { Context, ExecResult } from './types.ts';
 
 const USAGE = `
@@ -187,7 +188,14 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	const rt = routeOutput(ns, dst, oif, bindAddr);
 	if (typeof rt === 'string') {
 		const msg = rt === 'ENETUNREACH' ? 'Network is unreachable' : rt === 'EHOSTUNREACH' ? 'No route to host' : rt === 'EACCES' ? 'Permission denied' : 'Invalid argument';
-		return bad(`${stderr}ping: connect: ${msg}\n`, 2);
+		// The walk of a packet that never leaves: no route.
+		const tr = new Tracer(world, world.infra ?? { internet: new Set() });
+		const target = formatIpv4(dst);
+		tr.add({ kind: 'send', at: tr.place(ns), text: `ping asks ${tr.who(ns)}’s kernel for a route to ${target} before sending anything.` });
+		tr.add({ kind: 'route', at: tr.place(ns), text: `Route lookup for ${target}: no route matches (${ns.lo.adminUp ? 'no connected or default route covers it' : 'lo is down too'}).`, route: { table: 'main' } });
+		tr.add({ kind: 'drop', at: tr.place(ns), reason: 'no-route', text: `ping: connect: ${msg}. The packet is never sent.` });
+		tr.dropped = true;
+		return { ...bad(`${stderr}ping: connect: ${msg}\n`, 2), trace: tr.result(`ping ${argv.join(' ')}`, ctx.host.name, dst) };
 	}
 	if (isBroadcast && !o.broadcast) return bad('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
 	if (isBroadcast) stderr += 'WARNING: pinging broadcast address\n';
@@ -205,12 +213,21 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	const deadlineAt = Math.min(o.deadline !== undefined ? start + o.deadline * 1000 : Infinity, start + MAX_RUN_MS);
 	const sendTimes: number[] = [];
 	let localErrors = '';
+	let tracer: Tracer | undefined;
 	for (let k = 0; k < Math.min(count, MAX_PACKETS); k++) {
 		const t = start + k * intervalMs;
 		if (t >= deadlineAt && k > 0) break;
 		world.advance(t);
 		sendTimes.push(t);
-		const err = ctx.stack.sendLocal(ns, { src: rt.src, dst, ttl: o.ttl ?? (Number(ns.get('net.ipv4.ip_default_ttl')) || 64), proto: 1, len: o.size + 28, df: o.pmtu === 'do', icmp: { type: 8, code: 0, id, seq: k + 1 } }, oif);
+		const ttl = o.ttl ?? (Number(ns.get('net.ipv4.ip_default_ttl')) || 64);
+		if (k === 0) {
+			// Record the walk of the first echo request and its reply for the packet-walk view.
+			tracer = new Tracer(world, world.infra ?? { internet: new Set() });
+			tracer.add({ kind: 'send', at: tracer.place(ns), text: `ping hands an ICMP echo request for ${dstText} to ${tracer.who(ns)}’s kernel.`, packet: { what: 'icmp echo-request', src: formatIpv4(rt.src), dst: dstText, ttl } });
+			ctx.stack.tracer = tracer;
+		}
+		const err = ctx.stack.sendLocal(ns, { src: rt.src, dst, ttl, proto: 1, len: o.size + 28, df: o.pmtu === 'do', icmp: { type: 8, code: 0, id, seq: k + 1 } }, oif);
+		ctx.stack.tracer = undefined;
 		if (err?.startsWith('EMSGSIZE')) {
 			localErrors += `ping: local error: message too long, mtu=${err.split(':')[1]}\n`;
 			sock.events.push({ kind: 'local', seq: k + 1, at: t });
@@ -274,7 +291,8 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	if (pipe > 1) out += `${comma}pipe ${pipe}`;
 	out += '\n';
 	const exit = rx === 0 || (o.deadline !== undefined && o.count !== undefined && rx < o.count) ? 1 : 0;
-	return { stdout: out, stderr: stderr + localErrors, exit };
+	const trace = tracer?.result(`ping ${argv.join(' ')}`, ctx.host.name, dst);
+	return { stdout: out, stderr: stderr + localErrors, exit, trace };
 }
 
 function icmpText(e: Extract<SocketEvent, { kind: 'error' }>): string {

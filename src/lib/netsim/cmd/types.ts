@@ -2,12 +2,15 @@
 import type { Host, World } from '../model/world.ts';
 import type { Netns } from '../model/netns.ts';
 import type { Stack } from '../engine/stack.ts';
+import type { PacketTrace } from '../engine/trace.ts';
 
 /** What a command returns: the shell's three results. */
 export interface ExecResult {
 	stdout: string;
 	stderr: string;
 	exit: number;
+	/** For ping: the walk of its first packet (engine/trace.ts, docs/terminal.md). */
+	trace?: PacketTrace | undefined;
 }
 
 /** Where a command runs: a host, and the namespace it is in (`ip netns exec` changes it). */

@@ -7,6 +7,7 @@ import { isLoopback, type Ipv4 } from '../addr/ipv4.ts';
 import { BROADCAST_MAC, isGroupMac, sameMac, type Mac } from '../addr/mac.ts';
 import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.ts';
 import type { Link } from '../model/link.ts';
+import { TABLE_LOCAL, type Route } from '../model/fib.ts';
 import { ageNeigh, RESOLVE_MS, type Neigh } from '../model/neigh.ts';
 import type { Netns } from '../model/netns.ts';
 import type { PacketView } from '../model/netfilter.ts';
@@ -14,6 +15,10 @@ import type { World } from '../model/world.ts';
 import { clonePacket, ICMP, portsOf, setDst, setSrc, type Frame, type Ip4 } from './packet.ts';
 import { routeInput, routeOutput, selectSrc } from './route.ts';
 import { segment, type Listener, type TcpSocket } from './tcp.ts';
+import { formatIpv4, inPrefix } from '../addr/ipv4.ts';
+import { formatMac } from '../addr/mac.ts';
+import { routeText } from '../cmd/ip/route.ts';
+import type { Tracer } from './trace.ts';
 
 /** What a ping socket hears. */
 export type SocketEvent =
@@ -43,6 +48,8 @@ export class Stack {
 	sockets: PingSocket[] = [];
 	tcpSockets: TcpSocket[] = [];
 	listeners: Listener[] = [];
+	/** Set while a ping's first packet travels, to record its walk. */
+	tracer?: Tracer | undefined;
 	private depth = 0;
 
 	constructor(world: World) {
@@ -73,6 +80,17 @@ export class Stack {
 	 */
 	sendLocal(ns: Netns, pkt: Ip4, oif?: Link): string | undefined {
 		let rt = routeOutput(ns, pkt.dst, oif, pkt.src || undefined);
+		const tr = this.tracing(pkt);
+		if (tr && !tr.hidden(ns)) {
+			if (typeof rt === 'string') {
+				tr.add({ kind: 'route', at: tr.place(ns), text: `Route lookup for ${formatIpv4(pkt.dst)}: no route matches, so the kernel refuses to send it.`, route: { table: 'main' } });
+				tr.add({ kind: 'drop', at: tr.place(ns), reason: 'no-route', text: `${tr.who(ns)} has no route to ${formatIpv4(pkt.dst)}: the packet never leaves.` });
+				tr.dropped = true;
+			} else this.traceRoute(tr, ns, rt.route, rt.dev, pkt.dst);
+		} else if (tr && typeof rt === 'string' && pkt.icmp?.type === ICMP.ECHO_REPLY) {
+			tr.add({ kind: 'drop', at: tr.place(ns, undefined, pkt.src), reason: ns === this.world.infra?.upstream ? 'no-nat' : 'no-route', text: `${tr.who(ns)} has no route back to ${formatIpv4(pkt.dst)}${ns === this.world.infra?.upstream ? ', a private address: only traffic NATed to its own network gets an answer' : ''}.` });
+			tr.dropped = true;
+		}
 		if (typeof rt === 'string') return rt;
 		if (!pkt.src) pkt.src = rt.src;
 		const ctx: NfCtx = {};
@@ -109,6 +127,20 @@ export class Stack {
 		return undefined;
 	}
 
+	/** The tracer, when this packet belongs to the traced exchange (an echo or an ARP on its way). */
+	private tracing(pkt?: Ip4): Tracer | undefined {
+		const tr = this.tracer;
+		if (!tr || tr.replied || tr.steps.length >= 120) return undefined;
+		if (pkt && !(pkt.icmp && (pkt.icmp.type === ICMP.ECHO_REQUEST || pkt.icmp.type === ICMP.ECHO_REPLY || pkt.icmp.type === ICMP.DEST_UNREACH || pkt.icmp.type === ICMP.TIME_EXCEEDED))) return undefined;
+		return tr;
+	}
+
+	private traceRoute(tr: Tracer, ns: Netns, r: Route, dev: Link, dst: Ipv4): void {
+		const also = ns.routes.filter((x) => x.table === r.table && x !== r && x.dst.len < r.dst.len && inPrefix(dst, x.dst)).map(routeText);
+		const how = r.type === 'local' ? 'it is one of this host’s own addresses' : r.gateway !== undefined ? `send it to the gateway ${formatIpv4(r.gateway)} out of ${dev.name}` : `it is on the link, out of ${dev.name}`;
+		tr.add({ kind: 'route', leg: tr.delivered ? 'reply' : 'request', at: tr.place(ns, dev), text: `Route lookup for ${formatIpv4(dst)}: ${how}.`, route: { table: r.table === TABLE_LOCAL ? 'local' : 'main', matched: routeText(r), alsoMatched: also.length ? also : undefined } });
+	}
+
 	// ---- netfilter ----------------------------------------------------------------------------
 
 	private view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string, ns?: Netns): PacketView {
@@ -122,9 +154,15 @@ export class Stack {
 	private filter(ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
 		if (!ns.netfilter.active('filter')) return 'ACCEPT';
 		const view = this.view(pkt, ctx, inIf, outIf, ns);
-		const v = ns.netfilter.run('filter', chain, view).verdict;
+		const res = ns.netfilter.run('filter', chain, view);
 		pkt.mark = view.mark;
-		return v;
+		const tr = this.tracing(pkt);
+		if (tr && res.verdict !== 'ACCEPT') {
+			tr.add({ kind: 'netfilter', at: tr.place(ns), text: `iptables: the ${chain} chain of the filter table says ${res.verdict}${res.rule ? '' : ' (its policy)'}.` });
+			tr.add({ kind: 'drop', at: tr.place(ns), reason: 'netfilter', text: `The firewall of ${tr.who(ns)} ${res.verdict === 'REJECT' ? 'rejects' : 'drops'} the packet.` });
+			tr.dropped = true;
+		}
+		return res.verdict;
 	}
 
 	/** Conntrack lookup and destination NAT at PREROUTING/OUTPUT. Returns false to drop. */
@@ -156,7 +194,12 @@ export class Stack {
 			ctx.dir = hit.dir;
 			this.track(ct, hit.dir, pkt, now);
 			if (hit.dir === 'reply') {
-				if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) setDst(pkt, ct.orig.src, ct.orig.sport);
+				if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) {
+					const was = pkt.dst;
+					setDst(pkt, ct.orig.src, ct.orig.sport);
+					const tr = this.tracing(pkt);
+					if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(was)} → ${formatIpv4(pkt.dst)}.`, packet: this.tracePacket(pkt) });
+				}
 			} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
 			return true;
 		}
@@ -183,9 +226,12 @@ export class Stack {
 			if (to) {
 				const [ip, port] = parseTo(to);
 				if (ip !== undefined) {
+					const was = pkt.dst;
 					setDst(pkt, ip, port ?? ports[1]);
 					ct.reply.src = ip;
 					ct.reply.sport = port ?? ports[1];
+					const tr = this.tracing(pkt);
+					if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `DNAT: destination ${formatIpv4(was)} → ${formatIpv4(ip)}.`, packet: this.tracePacket(pkt) });
 				}
 			}
 		}
@@ -215,8 +261,11 @@ export class Stack {
 				if (rule?.target === 'MASQUERADE') to = selectSrc(ns, out, pkt.dst);
 				if (rule?.target === 'SNAT' && rule.toSource) to = parseTo(rule.toSource)[0];
 				if (to !== undefined) {
+					const was = pkt.src;
 					pkt.src = to;
 					ct.reply.dst = to;
+					const tr = this.tracing(pkt);
+					if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}, remembered by conntrack.`, packet: this.tracePacket(pkt) });
 				}
 			}
 			this.nfConfirm(ns, pkt, ctx);
@@ -232,9 +281,8 @@ export class Stack {
 		else if (ctx.dir === 'reply' && (ct.orig.dst !== ct.reply.src || ct.orig.dport !== ct.reply.sport)) setSrc(pkt, ct.orig.dst, ct.orig.dport);
 	}
 
-	private nfConfirm(ns: Netns, pkt: Ip4, ctx: NfCtx): void {
+	private nfConfirm(ns: Netns, _pkt: Ip4, ctx: NfCtx): void {
 		if (ctx.ct && ctx.isNew && !ns.conntrack.includes(ctx.ct)) ns.conntrack.push(ctx.ct);
-		void pkt;
 	}
 
 	// ---- neighbour output ---------------------------------------------------------------------
@@ -255,6 +303,8 @@ export class Stack {
 		let n = ns.neigh.find((x) => x.link === dev && x.ip === nexthop);
 		if (n) ageNeigh(n, now, () => this.probeAnswered(ns, dev, nexthop));
 		if (n && n.mac && (n.state === 'REACHABLE' || n.state === 'PERMANENT' || n.state === 'NOARP' || n.state === 'DELAY' || n.state === 'PROBE' || n.state === 'STALE')) {
+			const tr = this.tracing(pkt);
+			if (tr && !tr.hidden(ns)) tr.add({ kind: 'arp', leg: legOf(pkt), at: tr.place(ns, dev), text: `${tr.who(ns)} already knows ${formatIpv4(nexthop)}: ${formatMac(n.mac)} (${n.state}).` });
 			if (n.state === 'STALE') {
 				n.state = 'DELAY';
 				n.since = now;
@@ -279,8 +329,19 @@ export class Stack {
 		const ask = (): void => {
 			this.xmit(dev, { src: dev.mac, dst: BROADCAST_MAC, arp: { op: 'request', senderMac: dev.mac, senderIp: sender, targetMac: [0, 0, 0, 0, 0, 0], targetIp: nexthop } });
 		};
+		const tr = this.tracing(pkt);
+		const leg = tr?.leg;
+		if (tr && !tr.hidden(ns)) {
+			tr.add({ kind: 'arp', leg: 'arp', at: tr.place(ns, dev), text: `No neighbour entry for ${formatIpv4(nexthop)}: ${tr.who(ns)} broadcasts an ARP request “who has ${formatIpv4(nexthop)}?”.` });
+			tr.leg = 'arp';
+		}
 		ask();
+		if (tr && leg) tr.leg = leg;
 		if ((entry.state as string) !== 'INCOMPLETE') return;
+		if (tr && !tr.hidden(ns)) {
+			tr.add({ kind: 'drop', at: tr.place(ns, dev), reason: 'no-neighbour', text: `Nobody answers the ARP request for ${formatIpv4(nexthop)}: after three tries the packet is dropped.` });
+			tr.dropped = true;
+		}
 		// Three solicitations one second apart, then FAILED. Which comes first at the 3 s mark,
 		// the failure or a ping's next packet, is a race on the kernel; these offsets match the
 		// recordings (the local failure is seen after the loopback, a router's before).
@@ -330,7 +391,16 @@ export class Stack {
 		try {
 			dev.stats.txPackets++;
 			dev.stats.txBytes += frameLen(frame);
-			if (dev.kind === 'veth' && dev.peer) this.receive(dev.peer, frame);
+			if (dev.kind === 'veth' && dev.peer) {
+				const tr = this.tracer && (frame.ip || frame.arp) ? this.tracing(frame.ip) : undefined;
+				if (tr && !tr.hidden(dev.ns) && (!frame.arp || tr.leg === 'arp' || frame.arp.op === 'request')) {
+					const to = tr.place(dev.peer.ns, dev.peer, frame.ip?.dst);
+					const what = frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : frame.ip?.icmp?.type === ICMP.ECHO_REQUEST ? 'The echo request' : 'The packet';
+					const where = 'switch' in to ? `into ${to.switch}` : 'node' in to ? 'up the uplink to the home router' : `across the veth pair to ${to.dev} in ${tr.who(dev.peer.ns)}`;
+					tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to, text: `${what} leaves ${dev.name} ${where}.`, packet: frame.ip ? this.tracePacket(frame.ip, frame) : undefined });
+				}
+				this.receive(dev.peer, frame);
+			}
 			else if (dev.kind === 'bridge') this.bridgeForward(dev, undefined, frame);
 			else if (dev.kind === 'loopback') this.receive(dev, frame);
 			else if (dev.kind === 'macvlan' && dev.lower) this.macvlanXmit(dev, frame);
@@ -401,17 +471,37 @@ export class Stack {
 			return;
 		}
 		if (inPort && frame.ip && !this.bridgeFilter(br, frame)) return;
+		const tr = this.tracer && (frame.ip || frame.arp) ? this.tracing(frame.ip) : undefined;
+		const traceTo = (out: Link, flood: boolean): void => {
+			if (!tr) return;
+			const dest = tr.hidden(br.ns) && out.peer ? tr.place(out.peer.ns, out.peer) : tr.place(br.ns, out);
+			const here = tr.place(br.ns, br);
+			if ('node' in here) {
+				// The home router's side of the uplink: only the way back down is worth a step.
+				if ('host' in dest) tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: here, to: dest, text: `${frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : 'The packet'} comes back down the uplink to ${dest.dev ?? 'the host'}.` });
+				return;
+			}
+			const name = 'switch' in here ? here.switch : 'node' in here ? 'The home router’s switch' : br.name;
+			tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), to: dest, text: flood ? `${name} floods the ${isGroupMac(frame.dst) ? 'broadcast' : 'frame for an unknown MAC'} to every other port.` : `${name} knows ${formatMac(frame.dst)} from its forwarding table: it sends the frame out of that port only.` });
+		};
 		if (isGroupMac(frame.dst)) {
+			const outs = ports.filter((p) => p !== inPort);
+			if (outs[0]) traceTo(outs[0], true);
 			for (const p of ports) if (p !== inPort) this.xmit(p, frame);
 			if (inPort) this.netifReceive(br, frame);
 			return;
 		}
 		const e = br.fdb.find((x) => sameMac(x.mac, frame.dst) && !x.permanent);
 		if (e) {
-			if (e.port !== inPort && ports.includes(e.port)) this.xmit(e.port, frame);
+			if (e.port !== inPort && ports.includes(e.port)) {
+				traceTo(e.port, false);
+				this.xmit(e.port, frame);
+			}
 			return;
 		}
-		for (const p of ports) if (p !== inPort) this.xmit(p, frame);
+		const outs = ports.filter((p) => p !== inPort);
+		if (outs[0]) traceTo(outs[0], true);
+		for (const p of outs) this.xmit(p, frame);
 	}
 
 	/**
@@ -502,16 +592,33 @@ export class Stack {
 				delete existing.failAt;
 			}
 		}
+		const tr = this.tracing();
+		if (tr && !tr.hidden(ns)) tr.add({ kind: 'arp', leg: 'arp', at: tr.place(ns, dev), text: `${tr.who(ns)} owns ${formatIpv4(arp.targetIp)}: it notes the asker’s MAC and answers with its own, ${formatMac(dev.mac)}.` });
 		this.xmit(dev, { src: dev.mac, dst: arp.senderMac, arp: { op: 'reply', senderMac: dev.mac, senderIp: arp.targetIp, targetMac: arp.senderMac, targetIp: arp.senderIp } });
 	}
 
 	// ---- IPv4 input and forwarding ------------------------------------------------------------
 
 	private ipReceive(ns: Netns, dev: Link, pkt: Ip4, pre?: NfCtx): void {
-		if (isLoopback(pkt.dst) && dev.kind !== 'loopback') return;
+		const martian = (): boolean => isLoopback(pkt.dst) && dev.kind !== 'loopback' && ns.get(`net.ipv4.conf.${dev.name.replaceAll('.', '/')}.route_localnet`) !== '1';
+		if (martian()) return;
 		const ctx: NfCtx = pre ?? {};
 		if (!pre && !this.nfPre(ns, pkt, ctx, 'PREROUTING', dev.name)) return;
+		// 127.0.0.0/8 from the wire is dropped unless route_localnet (checked after de-NAT too).
+		if (martian()) return;
 		const rt = routeInput(ns, pkt.dst, dev);
+		const tr = this.tracing(pkt);
+		if (tr && typeof rt === 'string') {
+			const why = rt === 'ENETUNREACH' ? 'no-route' : rt === 'EHOSTUNREACH' ? (ns.forwarding() ? 'no-route' : 'forwarding-off') : 'other';
+			const text =
+				why === 'forwarding-off'
+					? `${tr.who(ns)} is not the destination and does not forward (net.ipv4.ip_forward = 0): it drops the packet silently.`
+					: why === 'no-route'
+						? `${tr.who(ns)} would forward the packet but has no route to ${formatIpv4(pkt.dst)}.`
+						: `${tr.who(ns)} drops the packet.`;
+			tr.add({ kind: 'drop', at: tr.place(ns, dev, pkt.dst), reason: why, text });
+			tr.dropped = true;
+		}
 		if (typeof rt === 'string') {
 			if (rt === 'ENETUNREACH') this.icmpError(ns, pkt, ICMP.DEST_UNREACH, 0);
 			else if (rt === 'EHOSTUNREACH' && ns.forwarding()) this.icmpError(ns, pkt, ICMP.DEST_UNREACH, 1);
@@ -532,8 +639,16 @@ export class Stack {
 		}
 		// forward
 		if (pkt.ttl <= 1) {
+			if (tr) {
+				tr.add({ kind: 'drop', at: tr.place(ns, dev), reason: 'ttl', text: `The TTL has run out at ${tr.who(ns)}: it drops the packet and tells the sender (Time to live exceeded).` });
+				tr.dropped = true;
+			}
 			this.icmpError(ns, pkt, ICMP.TIME_EXCEEDED, 0);
 			return;
+		}
+		if (tr && !tr.hidden(ns)) {
+			this.traceRoute(tr, ns, rt.route, rt.dev, pkt.dst);
+			tr.add({ kind: 'forward', leg: legOf(pkt), at: tr.place(ns, rt.dev), text: `${tr.who(ns)} is a router here (net.ipv4.ip_forward = 1): it forwards the packet out of ${rt.dev.name}, TTL ${pkt.ttl} → ${pkt.ttl - 1}.`, packet: { ...this.tracePacket(pkt), ttl: pkt.ttl - 1 } });
 		}
 		const v = this.filter(ns, 'FORWARD', pkt, ctx, dev.name, rt.dev.name);
 		if (v === 'DROP') return;
@@ -565,6 +680,12 @@ export class Stack {
 		if (pkt.proto !== 1 || !ic) return;
 		const now = this.world.now;
 		if (ic.type === ICMP.ECHO_REQUEST) {
+			const tr = this.tracing(pkt);
+			if (tr && !tr.delivered) {
+				tr.add({ kind: 'deliver', leg: 'request', at: tr.place(ns, _dev.kind === 'loopback' || tr.hidden(ns) ? undefined : _dev, pkt.dst), text: `The packet is for ${'node' in tr.place(ns, undefined, pkt.dst) && (tr.place(ns, undefined, pkt.dst) as { node: string }).node === 'internet' ? `the internet (${formatIpv4(pkt.dst)})` : `${tr.who(ns)} (${formatIpv4(pkt.dst)})`}: it answers the echo request.`, packet: this.tracePacket(pkt) });
+				tr.delivered = true;
+				tr.leg = 'reply';
+			}
 			if (ns.get('net.ipv4.icmp_echo_ignore_all') === '1') return;
 			const ttl = Number(ns.get('net.ipv4.ip_default_ttl') ?? 64) || 64;
 			const reply: Ip4 = { src: pkt.dst, dst: pkt.src, ttl, proto: 1, len: pkt.len, df: false, icmp: { type: ICMP.ECHO_REPLY, code: 0, id: ic.id, seq: ic.seq } };
@@ -573,6 +694,11 @@ export class Stack {
 			return;
 		}
 		if (ic.type === ICMP.ECHO_REPLY) {
+			const tr = this.tracing(pkt);
+			if (tr && this.sockets.some((s) => s.ns === ns && s.id === ic.id)) {
+				tr.add({ kind: 'deliver', leg: 'reply', at: tr.place(ns, _dev.kind === 'loopback' ? undefined : _dev), text: `${tr.who(ns)} receives the echo reply: ping prints its line.`, packet: this.tracePacket(pkt) });
+				tr.replied = true;
+			}
 			for (const s of this.sockets) if (s.ns === ns && s.id === ic.id) s.events.push({ kind: 'reply', seq: ic.seq, ttl: pkt.ttl, from: pkt.src, len: pkt.len, at: now });
 			return;
 		}
@@ -615,6 +741,17 @@ export class Stack {
 		} else if (t.flags.includes('F')) reply('A');
 	}
 
+	/** The packet as a trace shows it. */
+	private tracePacket(pkt: Ip4, frame?: Frame): { what: string; src: string; dst: string; ttl: number; srcMac?: string; dstMac?: string } {
+		const what = pkt.icmp ? (pkt.icmp.type === ICMP.ECHO_REQUEST ? 'icmp echo-request' : pkt.icmp.type === ICMP.ECHO_REPLY ? 'icmp echo-reply' : 'icmp error') : pkt.tcp ? 'tcp' : pkt.udp ? 'udp' : 'ip';
+		const out: { what: string; src: string; dst: string; ttl: number; srcMac?: string; dstMac?: string } = { what, src: formatIpv4(pkt.src), dst: formatIpv4(pkt.dst), ttl: pkt.ttl };
+		if (frame) {
+			out.srcMac = formatMac(frame.src);
+			out.dstMac = formatMac(frame.dst);
+		}
+		return out;
+	}
+
 	/** icmp_send: an error back to the packet's sender, from this namespace. */
 	icmpError(ns: Netns, orig: Ip4, type: number, code: number, mtu?: number): void {
 		if (orig.icmp && orig.icmp.type !== ICMP.ECHO_REQUEST && orig.icmp.type !== ICMP.ECHO_REPLY) return;
@@ -623,6 +760,11 @@ export class Stack {
 		const err: Ip4 = { src: local ?? 0, dst: orig.src, ttl: 64, proto: 1, len: 112, df: false, icmp: { type, code, id: 0, seq: 0, inner: clonePacket(orig), mtu } };
 		this.sendLocal(ns, err);
 	}
+}
+
+/** Which leg of the traced exchange a packet is on. */
+function legOf(pkt: Ip4 | undefined): 'request' | 'reply' {
+	return pkt?.icmp?.type === ICMP.ECHO_REPLY ? 'reply' : 'request';
 }
 
 function frameLen(f: Frame): number {

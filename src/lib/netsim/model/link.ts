@@ -51,6 +51,8 @@ export class Link {
 	/** VXLAN forwarding entries (`bridge fdb append … dst IP`). */
 	vxlanFdb: { mac: Mac; dst: number }[] = [];
 	macvlanMode = 'vepa';
+	/** Carrier at the last refresh, to notice it going away. */
+	hadCarrier = false;
 	/** Bridge port hairpin mode: frames may leave by the port they came in. */
 	hairpin = false;
 	/** Port has ever been attached (bridge: state UNKNOWN until its first port). */

@@ -18,6 +18,8 @@ export interface Rule {
 	sport?: Neg<[number, number]> | undefined;
 	dport?: Neg<[number, number]> | undefined;
 	icmpType?: Neg<number> | undefined;
+	/** `-m multiport --dports a,b`. */
+	dports?: Neg<number[]> | undefined;
 	ctstate?: Neg<string[]> | undefined;
 	/** `-m state` instead of `-m conntrack` (prints differently). */
 	stateModule?: boolean | undefined;
@@ -217,6 +219,7 @@ function basic(r: Rule, p: PacketView): boolean {
 		neg(r.sport, (v) => p.sport !== undefined && p.sport >= v[0] && p.sport <= v[1]) &&
 		neg(r.dport, (v) => p.dport !== undefined && p.dport >= v[0] && p.dport <= v[1]) &&
 		neg(r.icmpType, (v) => p.icmpType === v) &&
+		neg(r.dports, (v) => p.dport !== undefined && v.includes(p.dport)) &&
 		neg(r.ctstate, (v) => v.includes(p.ctstate))
 	);
 }

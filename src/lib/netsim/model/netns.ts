@@ -278,7 +278,8 @@ export class Netns {
 		link.operOverride = undefined;
 		if (link.peer) link.peer.operOverride = undefined;
 		this.flushLinkState(link);
-		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && a.auto));
+		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
+		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));
 		for (const a of this.v4(link)) this.addAddrRoutes(a);
 		this.world.linkEvent(link);
 		this.refreshCarrier();

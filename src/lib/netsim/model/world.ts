@@ -29,6 +29,8 @@ export class World {
 	 * network stack sends a frame so that bridges learn the device's MAC, as they do on Linux.
 	 */
 	onIpv6Start?: ((link: Link) => void) | undefined;
+	/** Hidden lab plumbing (set by the lab builder), so traces can name it. */
+	infra?: { wires?: Netns | undefined; upstream?: Netns | undefined; internet: Set<number> } | undefined;
 	private timers: Timer[] = [];
 	private timerSeq = 0;
 	private serial = 0;
@@ -112,7 +114,14 @@ export class World {
 
 	/** Re-derives carrier-dependent state everywhere (link-local addresses). */
 	refreshAll(): void {
-		for (const ns of this.namespaces) for (const link of ns.links) ns.ensureLinkLocal(link);
+		for (const ns of this.namespaces)
+			for (const link of ns.links) {
+				const carrier = link.carrier();
+				// Losing carrier flushes the device's neighbours (neigh_carrier_down).
+				if (link.hadCarrier && !carrier) ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
+				link.hadCarrier = carrier;
+				ns.ensureLinkLocal(link);
+			}
 	}
 
 	/** Schedules a callback on the virtual clock. */

@@ -23,7 +23,11 @@ const FS_MSG: Record<FsError, string> = {
 	ENOTEMPTY: 'Directory not empty',
 	EACCES: 'Permission denied',
 	EINVAL: 'Invalid argument',
+	ENOSPC: 'No space left on device',
 };
+
+/** Output kept per command: beyond it the rest is cut (a terminal would scroll it away). */
+const MAX_OUTPUT = 1 << 20;
 
 /** The message of a file error. */
 export function fsMessage(e: FsError): string {
@@ -50,6 +54,13 @@ export class Shell {
 
 	/** Runs a whole line (may contain several commands). */
 	runLine(ctx: Context, line: string): ExecResult {
+		const r = this.runLineUncapped(ctx, line);
+		if (r.stdout.length > MAX_OUTPUT) r.stdout = r.stdout.slice(0, MAX_OUTPUT);
+		if (r.stderr.length > MAX_OUTPUT) r.stderr = r.stderr.slice(0, MAX_OUTPUT);
+		return r;
+	}
+
+	private runLineUncapped(ctx: Context, line: string): ExecResult {
 		let items: ListItem[];
 		try {
 			items = parse(line);
@@ -65,6 +76,7 @@ export class Shell {
 		let stdout = '';
 		let stderr = '';
 		let status = 0;
+		let trace: ExecResult['trace'];
 		let skip: '&&' | '||' | undefined;
 		for (const item of items) {
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
@@ -82,12 +94,13 @@ export class Shell {
 					stdout += r.stdout;
 					stderr += r.stderr;
 					status = r.exit;
+					if (r.trace) trace = r.trace;
 				}
 				this.state.lastStatus = status;
 			}
 			skip = item.op === '&&' || item.op === '||' ? item.op : undefined;
 		}
-		return { stdout, stderr, exit: status };
+		return trace ? { stdout, stderr, exit: status, trace } : { stdout, stderr, exit: status };
 	}
 
 	private runPipeline(ctx: Context, cmds: (SimpleCommand | Compound)[], negate: boolean): ExecResult {
@@ -102,7 +115,7 @@ export class Shell {
 			last = r;
 		}
 		const exit = negate ? (last.exit === 0 ? 1 : 0) : last.exit;
-		return { stdout: last.stdout, stderr, exit };
+		return { stdout: last.stdout, stderr, exit, trace: last.trace };
 	}
 
 	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
@@ -250,14 +263,15 @@ export class Shell {
 			const o = outs.find((x) => x.fd === 1);
 			if (o) this.state.vfs.write(o.path, res.stderr, true, ctx.ns);
 		}
-		return { stdout, stderr, exit: res.exit };
+		return { stdout, stderr, exit: res.exit, trace: res.trace };
 	}
 
 	/** Finds and runs a tool; unknown names answer like bash. */
 	dispatch(ctx: Context, argv: string[]): ExecResult {
 		const raw = argv[0] as string;
 		const name = raw.includes('/') ? raw.split('/').pop() ?? raw : raw;
-		const tool = this.registry(name);
+		// A path names that program (/usr/lib/cni/bridge is not iproute2's bridge).
+		const tool = raw.includes('/') ? this.registry(raw) ?? (/^\/(usr\/)?s?bin\//.test(raw) ? this.registry(name) : undefined) : this.registry(name);
 		if (!tool) {
 			if (raw.includes('/')) {
 				const exists = this.state.vfs.exists(raw, ctx.ns);

@@ -171,7 +171,9 @@ class Parser {
 					this.skipBlanks();
 					const c = this.peek();
 					if (c === '' || c === ';' || c === '\n') break;
-					words.push(this.word());
+					const w = this.word();
+					if (w.length === 0) throw new ParseError(`syntax error near unexpected token \`${c}'`);
+					words.push(w);
 				}
 			}
 			this.expectWord('do');

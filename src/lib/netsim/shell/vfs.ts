@@ -4,9 +4,13 @@
  */
 import { formatMac } from '../addr/mac.ts';
 import type { Netns } from '../model/netns.ts';
+import { CNI_DIR, CNI_PLUGIN_NAMES } from '../cmd/cni/index.ts';
 
 /** Errors as the C library names them. */
-export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL';
+export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC';
+
+/** The pretend disk is small: a file may not grow past this (and the page must not run out of memory). */
+const MAX_FILE = 1 << 20;
 
 /** The in-memory file tree of one host. */
 export class Vfs {
@@ -17,6 +21,9 @@ export class Vfs {
 		this.files.set('/etc/hostname', `${hostname}\n`);
 		this.files.set('/etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
 		this.files.set('/dev/null', '');
+		for (const d of ['/var/lib', '/usr/lib/cni', '/etc/cni']) this.dirs.add(d);
+		this.dirs.delete('/etc/cni');
+		for (const p of CNI_PLUGIN_NAMES) this.files.set(`${CNI_DIR}/${p}`, '');
 	}
 
 	/** Reads a file; live files come from the namespace. */
@@ -48,7 +55,9 @@ export class Vfs {
 		if (p.startsWith('/sys/') || p.startsWith('/proc/')) return 'EACCES';
 		if (this.dirs.has(p)) return 'EISDIR';
 		if (!this.dirs.has(parent(p))) return 'ENOENT';
-		this.files.set(p, (append ? (this.files.get(p) ?? '') : '') + data);
+		const next = (append ? (this.files.get(p) ?? '') : '') + data;
+		if (next.length > MAX_FILE) return 'ENOSPC';
+		this.files.set(p, next);
 		return undefined;
 	}
 

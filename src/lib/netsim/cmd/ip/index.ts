@@ -135,5 +135,6 @@ function run(argv: string[], ctx: Context): ExecResult {
 			// leave as is
 		}
 	}
-	return { stdout, stderr: out.stderr ?? '', exit: out.exit ?? 0 };
+	const trace = 'trace' in out ? out.trace : undefined;
+	return trace ? { stdout, stderr: out.stderr ?? '', exit: out.exit ?? 0, trace } : { stdout, stderr: out.stderr ?? '', exit: out.exit ?? 0 };
 }

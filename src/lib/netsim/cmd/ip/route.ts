@@ -32,6 +32,13 @@ function parseTable(v: string): number {
 }
 
 /** Prints one route (print_route). */
+/** One route as `ip route` prints it, without the trailing space (for packet traces). */
+export function routeText(r: Route): string {
+	const p = new Printer(false);
+	printRoute(p, r, r.table !== TABLE_MAIN);
+	return p.result().trimEnd();
+}
+
 function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = false): void {
 	p.openObject();
 	if (r.type !== 'unicast') p.str('type', '%s ', r.type);
