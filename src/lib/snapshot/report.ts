@@ -27,5 +27,21 @@ export function formatSummary(r: VerifyReport): string {
 		...(r.failures ? [plural(r.failures, 'failure')] : []),
 		...(r.errors ? [plural(r.errors, 'error')] : []),
 	];
-	return `verify${r.mode === 'update' ? ' --update' : ''}: ${parts.join(', ')} (${r.engine}, ${(r.ms / 1000).toFixed(1)} s)`;
+	const summary = `verify${r.mode === 'update' ? ' --update' : ''}: ${parts.join(', ')} (${r.engine}, ${(r.ms / 1000).toFixed(1)} s)`;
+	if (r.mode !== 'check' || r.engine === 'kernel') return summary;
+	const { matching, verified } = fidelity(r);
+	return `${summary}\nfidelity: ${matching}/${verified} commands print what the kernel printed (${((100 * matching) / Math.max(verified, 1)).toFixed(1)}%)`;
+}
+
+/**
+ * Commands whose stdout, stderr and exit all match the snapshot after normalisation, over the
+ * commands verified: the simulator's fidelity figure. A command counts as missed once, however
+ * many of its streams differ; block-level problems (a captured state) miss no command.
+ */
+export function fidelity(r: VerifyReport): { matching: number; verified: number } {
+	const missed = new Set<string>();
+	for (const c of r.chapters)
+		for (const p of [...c.mismatches, ...c.failures]) if (p.cmd !== undefined) missed.add(`${c.chapter}:${p.line}`);
+	const unrun = r.chapters.filter((c) => c.error).reduce((n, c) => n + c.commands, 0);
+	return { matching: r.commands - missed.size - unrun, verified: r.commands };
 }
