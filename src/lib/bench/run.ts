@@ -5,6 +5,7 @@ import { labNames, loadLab } from '../lab/load.ts';
 import { createSimEngine } from '../lab/sim.ts';
 import { loadBook } from '../runbook/load.ts';
 import { launchChromium, CHROMIUM_PATH } from './browser.ts';
+import { browserBundleSize, type BundleSize } from './bundle.ts';
 import { timeBook, timeEmptyLab, type BookTiming } from './engines.ts';
 import { runLighthouse, type LighthouseFigures } from './lighthouse.ts';
 import { currentCommit, describeMachine, type MachineDescription } from './machine.ts';
@@ -41,7 +42,7 @@ export interface BenchResults {
 	};
 	lighthouse?: LighthouseFigures[];
 	verify?: BookTiming & { sandboxMs: number };
-	sim?: BookTiming & SimulatorCosts & { clickToPromptMs?: { runs: number[]; median: number } };
+	sim?: BookTiming & SimulatorCosts & { bundle: BundleSize; clickToPromptMs?: { runs: number[]; median: number } };
 	/** Per chapter: simulator time over kernel time. */
 	simOverKernel?: { chapter: string; ratio: number }[];
 }
@@ -119,7 +120,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 		log(`sim: replay the whole book × ${runs}`);
 		const timing = await timeBook(createSimEngine(), book, runs);
 		const costs = await measureSimulatorCosts(labNames(root).map((n) => loadLab(n, root)));
-		results.sim = { ...results.sim, ...timing, ...costs };
+		const bundle = await browserBundleSize(join(root, 'src/lib/netsim/index.ts'));
+		results.sim = { ...results.sim, ...timing, ...costs, bundle };
 	}
 
 	if (results.sim && results.verify) {

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { median, round } from './stats.ts';
 
-/**
- * Opens the chapter's "Try it" terminal the way a reader does (its button, found by accessible
- * name) and resolves when a root prompt is on screen.
- */
+/** The Try-it bar's button, found by its accessible name as a reader (or a screen reader) would. */
+const openButton = (page: Page) => page.getByRole('button', { name: /open the terminal/i }).first();
+
+/** Opens the chapter's "Try it" terminal by its button and resolves when a root prompt is on screen. */
 export async function openTerminal(page: Page): Promise<void> {
-	await page.getByRole('button', { name: /try it/i }).first().click();
+	await openButton(page).click();
 	await page.getByText(/root@[a-z0-9-]+:~#/).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
@@ -30,7 +30,7 @@ export async function hasTerminal(browser: Browser, url: string): Promise<boolea
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(url, { waitUntil: 'networkidle' });
-	const count = await page.getByRole('button', { name: /try it/i }).count();
+	const count = await openButton(page).count();
 	await context.close();
 	return count > 0;
 }
