@@ -33,6 +33,17 @@ export interface BlockResult {
 	state?: LabState;
 }
 
+/** The chapter's downloadable script, run by the engine after the chapter (kernel engine only). */
+export interface ScriptRun {
+	exit: number;
+	timedOut: boolean;
+	ms: number;
+	stdout: string;
+	stderr: string;
+	/** The lab's state after the script: it must equal the state after the chapter's cleanup. */
+	state?: LabState;
+}
+
 /** A chapter run by an engine on a fresh lab. */
 export interface ChapterResult {
 	chapter: string;
@@ -45,6 +56,8 @@ export interface ChapterResult {
 	blocks: BlockResult[];
 	/** Wall time of the run in milliseconds. */
 	ms: number;
+	/** The chapter script's run, when the engine ran it. */
+	script?: ScriptRun;
 }
 
 /** Options of {@link Engine.run}. */
@@ -53,6 +66,8 @@ export interface RunOptions {
 	timeoutSec?: number;
 	/** Aborting stops the run and tears its lab down. */
 	signal?: AbortSignal;
+	/** Also run the chapter's downloadable script after the chapter (kernel engine; default true). */
+	script?: boolean;
 	/** Called after each command with the number of commands done and in total. */
 	onProgress?: (done: number, total: number) => void;
 }

@@ -20,6 +20,29 @@ describe('sandbox job', () => {
 		]);
 	});
 
+	it('carries the chapter script, with its host on a one-machine lab', () => {
+		const job = buildJob(chapter, lab, 30, { script: true });
+		expect(job.script?.host).toBe('pi');
+		expect(job.script?.text).toMatch(/^#!\/usr\/bin\/env bash\n/);
+		expect(job.script?.text).toMatch(/\n\s*ip link\n\s*echo hi\n/);
+		expect(buildJob(chapter, lab, 30).script).toBeUndefined();
+	});
+
+	it('reads the script run back with the state it left', () => {
+		const result = readSandboxOutput(
+			chapter,
+			{
+				steps: '',
+				states: `${JSON.stringify({ after: 'end', state })}\n${JSON.stringify({ after: 'script', state })}\n`,
+				recorded: JSON.stringify({ kernel: 'k', iproute2: 'i', iptables: 't', arch: 'a', os: 'o', date: 'd' }),
+				output: () => '',
+				script: { json: JSON.stringify({ exit: 0, timedOut: false, ms: 12 }), stdout: 'out\n', stderr: 'err\n' },
+			},
+			7,
+		);
+		expect(result.script).toEqual({ exit: 0, timedOut: false, ms: 12, stdout: 'out\n', stderr: 'err\n', state });
+	});
+
 	it('reads results back onto blocks, lines and states', () => {
 		const outputs: Record<string, string> = { '0.0.out': 'links\n', '0.1.out': 'hi\n' };
 		const step = (b: number, s: number) => JSON.stringify({ b, s, exit: 0, timedOut: false, ms: 3 });

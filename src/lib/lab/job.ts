@@ -1,7 +1,8 @@
 import { builtStateBlock } from '../runbook/cleanup.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { labStateSchema, recordedSchema, type LabState, type Recorded } from '../snapshot/schema.ts';
-import { runnableBlocks, type BlockResult, type ChapterResult } from './engine.ts';
+import { chapterScript } from '../runbook/script.ts';
+import { runnableBlocks, type BlockResult, type ChapterResult, type ScriptRun } from './engine.ts';
 import type { Lab } from './schema.ts';
 
 /** The sandbox's input (`job.json`): the lab and the commands of every runnable block. */
@@ -12,11 +13,21 @@ export interface SandboxJob {
 	lab: Lab;
 	/** `capture`: record the lab's state after the block (diagram blocks, and the block before the cleanup). */
 	blocks: { index: number; line: number; host: string; capture: boolean; commands: string[] }[];
+	/**
+	 * The chapter's downloadable script, run once more after the chapter: `host` names the machine
+	 * of a one-machine lab (run there as a reader would); without it the script drives every host.
+	 */
+	script?: { text: string; host?: string };
 }
 
-/** Builds the sandbox job of a chapter: runnable blocks only, in chapter order. */
-export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number): SandboxJob {
+/** Builds the sandbox job of a chapter: runnable blocks only, in chapter order, and its script. */
+export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number, options: { script?: boolean } = {}): SandboxJob {
 	const built = builtStateBlock(chapter);
+	const hosts = lab.hosts.map((h) => h.name);
+	const used = hosts.filter((h) => chapter.blocks.some((b) => b.runnable && b.host === h));
+	const script = options.script
+		? { text: chapterScript(chapter, { lab: { name: lab.name, description: lab.description, hosts } }), ...(used.length === 1 ? { host: used[0]! } : {}) }
+		: undefined;
 	return {
 		chapter: chapter.id,
 		timeout: Math.max(1, Math.ceil(timeoutSec)),
@@ -28,6 +39,7 @@ export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number): Sandbo
 			capture: b.attributes.diagram || b === built,
 			commands: b.commands.map((c) => c.text),
 		})),
+		...(script ? { script } : {}),
 	};
 }
 
@@ -47,6 +59,8 @@ export interface SandboxOutput {
 	recorded: string;
 	/** Raw stdout ('out') or stderr ('err') of command `s` of block `b`. */
 	output(b: number, s: number, stream: 'out' | 'err'): string;
+	/** The chapter script's run: script.json, script.out, script.err (when the job had a script). */
+	script?: { json: string; stdout: string; stderr: string };
 }
 
 function jsonLines(text: string, what: string): unknown[] {
@@ -91,11 +105,22 @@ export function readSandboxOutput(chapter: Chapter, output: SandboxOutput, ms: n
 			ms: raw.ms,
 		});
 	}
-	for (const raw of jsonLines(output.states, 'state') as { after: number | 'end'; state: unknown }[]) {
+	let scriptState: LabState | undefined;
+	for (const raw of jsonLines(output.states, 'state') as { after: number | 'end' | 'script'; state: unknown }[]) {
 		const state: LabState = labStateSchema.parse(raw.state);
+		if (raw.after === 'script') {
+			scriptState = state;
+			continue;
+		}
 		const target = raw.after === 'end' ? results.at(-1) : results[raw.after];
 		if (target) target.state = state;
 	}
 	const recorded: Recorded = recordedSchema.parse(JSON.parse(output.recorded));
-	return { chapter: chapter.id, file: chapter.file, engine: 'kernel', recorded, blocks: results, ms };
+	const script = output.script && readScriptRun(output.script, scriptState);
+	return { chapter: chapter.id, file: chapter.file, engine: 'kernel', recorded, blocks: results, ms, ...(script ? { script } : {}) };
+}
+
+function readScriptRun(raw: NonNullable<SandboxOutput['script']>, state: LabState | undefined): ScriptRun {
+	const run = JSON.parse(raw.json) as { exit: number; timedOut: boolean; ms: number };
+	return { exit: run.exit, timedOut: run.timedOut, ms: run.ms, stdout: raw.stdout, stderr: raw.stderr, ...(state ? { state } : {}) };
 }

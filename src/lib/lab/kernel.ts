@@ -94,7 +94,7 @@ export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
 			try {
 				const jobFile = join(dir, 'job.json');
 				const out = join(dir, 'out');
-				writeFileSync(jobFile, JSON.stringify(buildJob(chapter, lab, runOptions.timeoutSec ?? 30)));
+				writeFileSync(jobFile, JSON.stringify(buildJob(chapter, lab, runOptions.timeoutSec ?? 30, { script: runOptions.script ?? true })));
 				mkdirSync(out);
 				// A private copy: bash reads scripts as it goes, so editing sandbox.sh must not reach a running sandbox.
 				const script = join(dir, 'sandbox.sh');
@@ -105,7 +105,14 @@ export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
 				if (!existsSync(join(out, 'done')))
 					throw new EngineRunError(chapter.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
 				const output = (b: number, s: number, stream: 'out' | 'err'): string => read(`${b}.${s}.${stream}`);
-				return readSandboxOutput(chapter, { steps: read('steps.jsonl'), states: read('states.jsonl'), recorded: read('recorded.json'), output }, Date.now() - started);
+				const scriptRun = existsSync(join(out, 'script.json'))
+					? { json: read('script.json'), stdout: read('script.out'), stderr: read('script.err') }
+					: undefined;
+				return readSandboxOutput(
+					chapter,
+					{ steps: read('steps.jsonl'), states: read('states.jsonl'), recorded: read('recorded.json'), output, ...(scriptRun ? { script: scriptRun } : {}) },
+					Date.now() - started,
+				);
 			} finally {
 				rmSync(dir, { recursive: true, force: true });
 			}

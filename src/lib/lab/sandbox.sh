@@ -10,11 +10,14 @@
 # JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>,
 #             "blocks": [ { "index", "line", "host", "capture", "commands": [ "…" ] } ] }
 #             capture: record the state after the block (diagram blocks, the block before the cleanup)
+#           "script"?: { "text", "host"? }: the chapter's downloadable script, run once more after the
+#             chapter (see section 6); "host" for a one-machine lab, absent when it drives several
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
 #   states.jsonl   one line per capture: {"after": <block index> | "end", "state": {host: {netns: …}}}
 #   recorded.json  {"kernel","iproute2","iptables","arch","os","date"}
+#   script.json    {"exit","timedOut","ms"} of the chapter script's run (script.out, script.err), when the job has one
 #   done           written last, when everything ran
 # Progress goes to stderr as "progress B S MS" lines (MS: the command and its settling); anything
 # else on stderr is a diagnostic.
@@ -103,10 +106,11 @@ rm -f /etc/resolv.conf && printf '# lab sandbox: no DNS\n' >/etc/resolv.conf
 declare -a H_NAME=() H_PID=() I_HOST=() I_NAME=() I_SW=() I_UP=() I_ADDR=() R_HOST=() R_TO=() R_VIA=()
 declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_CAPTURE=() B_N=()
 declare -A CMD=() HOST_IX=()
-UP_GW='' TIMEOUT=30
+UP_GW='' TIMEOUT=30 SCRIPT='' SCRIPT_HOST=''
 job_sh=$(jq -r '
 	def q: tostring | @sh;
 	"TIMEOUT=\(.timeout // 30 | q)",
+	"SCRIPT=\(if .script then "yes" else "" end | q); SCRIPT_HOST=\(.script.host // "" | q)",
 	(.lab.hosts | to_entries[] | .key as $h | .value |
 		"H_NAME[\($h)]=\(.name | q)",
 		(.interfaces[] | "I_HOST+=(\($h)); I_NAME+=(\(.name | q)); I_SW+=(\(.switch // "" | q)); I_UP+=(\(.uplink // false | q)); I_ADDR+=(\(.address // "" | q))"),
@@ -394,6 +398,43 @@ for b in "${!B_HOST[@]}"; do
 	[[ ${B_CAPTURE[$b]} == true ]] && capture "$b"
 done
 capture end
+
+# ---------------------------------------------------------------------------------------------
+# 6. The chapter's downloadable script, on the lab the chapter has just cleaned up: what readers
+#    download is run here too. A one-machine script runs on its host as a reader runs it there
+#    (`bash NN-slug.sh`: one shell, variables carry between steps); a several-machine script runs
+#    in the sandbox and reaches each host through NETBOOK_ENTER. It must exit 0 and leave the
+#    lab as the chapter left it (compared by the TypeScript side); running it after the chapter
+#    also proves it is safe to run twice.
+# ---------------------------------------------------------------------------------------------
+if [[ -n $SCRIPT ]]; then
+	jq -r '.script.text' /run/lab/job.json >"$W/chapter.sh" || die 5 'cannot read the chapter script from the job'
+	: >"$W/hosts"
+	for i in "${!H_NAME[@]}"; do printf '%s %s\n' "${H_NAME[$i]}" "${H_PID[$i]}" >>"$W/hosts"; done
+	printf '%s\n' '#!/bin/bash' "# enter HOST CMD…: runs CMD on lab host HOST, as the chapter's steps run there" \
+		"pid=\$(awk -v h=\"\$1\" '\$1 == h { print \$2 }' $W/hosts); shift" \
+		'[[ -n $pid ]] || { echo "enter: no such lab host" >&2; exit 127; }' \
+		'exec nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- "$@"' >"$W/enter"
+	chmod +x "$W/enter"
+	script_timeout=$((TIMEOUT * 10))
+	t0=${EPOCHREALTIME/./}
+	if [[ -n $SCRIPT_HOST ]]; then
+		pid=${H_PID[${HOST_IX[$SCRIPT_HOST]}]}
+		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root NETBOOK_STRICT=1 timeout -k 2 "$script_timeout" \
+			nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash /dev/fd/5 \
+			5<"$W/chapter.sh" </dev/null >"$O/script.out" 2>"$O/script.err"
+	else
+		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root NETBOOK_STRICT=1 NETBOOK_ENTER="$W/enter" \
+			timeout -k 2 "$script_timeout" /bin/bash "$W/chapter.sh" </dev/null >"$O/script.out" 2>"$O/script.err"
+	fi
+	rc=$?
+	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	timed=false
+	[[ ($rc == 124 || $rc == 137) && $ms -ge $((script_timeout * 1000 - 50)) ]] && timed=true
+	for pid in "${H_PID[@]}"; do settle "$pid"; done
+	printf '{"exit":%d,"timedOut":%s,"ms":%d}\n' "$rc" "$timed" "$ms" >"$O/script.json"
+	capture script
+fi
 
 os=$( (. /etc/os-release && printf '%s' "${PRETTY_NAME:-$ID}") 2>/dev/null)
 iproute2=$(ip -V 2>/dev/null | sed -n 's/.*iproute2-\([^ ,]*\).*/\1/p')

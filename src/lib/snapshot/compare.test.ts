@@ -71,4 +71,32 @@ describe('checkRules', () => {
 		expect(problems[0]?.diff).toContain('Address already assigned');
 		expect(problems[1]?.message).toContain('timed out after 5 s');
 	});
+
+	describe('the chapter script', () => {
+		const withScript = (script: Partial<NonNullable<ReturnType<typeof sampleRun>['script']>>) => {
+			const run = sampleRun();
+			const end = run.blocks.at(-1)!.state;
+			return Object.assign(run, { script: { exit: 0, timedOut: false, ms: 900, stdout: '', stderr: '', ...(end ? { state: end } : {}), ...script } });
+		};
+
+		it('passes when it exits 0 and leaves the lab as the chapter left it', () => {
+			expect(checkRules(withScript({}))).toEqual([]);
+		});
+
+		it('fails when it exits non-zero, naming the script and showing its last lines', () => {
+			const [problem, ...rest] = checkRules(withScript({ exit: 2, stderr: 'root@alice:~# ip addr add 10.0.0.1/24 dev eth0\nError: ipv4: Address already assigned.\n' }));
+			expect(rest).toEqual([]);
+			expect(problem?.kind).toBe('script');
+			expect(problem?.message).toMatch(/^the chapter script scripts\/.+\.sh failed \(exit 2\)$/);
+			expect(problem?.diff).toContain('    | Error: ipv4: Address already assigned.');
+		});
+
+		it('fails when it leaves something behind', () => {
+			const run = withScript({});
+			run.script.state = { bob: { '': { link: [{ ifname: 'eth0' }, { ifname: 'veth-left' }], addr: [], route: [], neigh: [] } } };
+			const [problem] = checkRules(run);
+			expect(problem?.message).toContain("left the lab different from the chapter's cleanup");
+			expect(problem?.diff).toContain('veth-left');
+		});
+	});
 });

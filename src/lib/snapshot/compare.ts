@@ -15,7 +15,8 @@ export type ProblemKind =
 	| 'state'
 	| 'failed'
 	| 'succeeded'
-	| 'timeout';
+	| 'timeout'
+	| 'script';
 
 /** Kinds that are differences from the snapshot (the rest are rule failures of the run itself). */
 export const MISMATCH_KINDS: ReadonlySet<ProblemKind> = new Set([
@@ -218,5 +219,32 @@ export function checkRules(result: ChapterResult): Problem[] {
 					diff: `${output ? `${output}\n` : ''}    hint: ${block.fails ? 'only the last command of a fails block may fail' : 'fix the command, or mark the block fails if the failure is the point'}`,
 				});
 		});
+	if (result.script) problems.push(...checkScript(result, result.script));
 	return problems;
+}
+
+/**
+ * The chapter's downloadable script, run after the chapter on the lab it cleaned up: it must
+ * finish (exit 0, within its time) and leave the lab as the chapter's own cleanup left it, so
+ * what readers download is what was verified and it is safe to run twice.
+ */
+function checkScript(result: ChapterResult, run: NonNullable<ChapterResult['script']>): Problem[] {
+	const at = { chapter: result.chapter, file: result.file, line: 1, host: 'script' };
+	const name = `scripts/${result.chapter}.sh`;
+	const tail = (run.stderr || run.stdout).trimEnd().split('\n').slice(-8).map((l) => `    | ${l}`).join('\n');
+	const hint = `    hint: run it by hand from dist/${name} in a lab; the chapter's cleanup blocks must undo everything by name`;
+	if (run.timedOut) return [{ kind: 'script', ...at, message: `the chapter script ${name} timed out after ${Math.round(run.ms / 1000)} s`, diff: `${tail}\n${hint}` }];
+	if (run.exit !== 0) return [{ kind: 'script', ...at, message: `the chapter script ${name} failed (exit ${run.exit})`, diff: `${tail}\n${hint}` }];
+	const before = normaliseState(result.blocks.at(-1)?.state);
+	const after = normaliseState(run.state);
+	if (before !== after)
+		return [
+			{
+				kind: 'script',
+				...at,
+				message: `the chapter script ${name} left the lab different from the chapter's cleanup (- after the chapter, + after the script)`,
+				diff: `${formatDiff(before, after, 1)}\n${hint}`,
+			},
+		];
+	return [];
 }
