@@ -1,5 +1,6 @@
 /** `bridge` (iproute2): `link` and `fdb` (show, add, append, del). */
 import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
+import { USAGE_BRIDGE, USAGE_BRIDGE_FDB, USAGE_BRIDGE_LINK } from './usage.ts';
 import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import { Printer } from '../print/printer.ts';
@@ -190,21 +191,24 @@ export function bridge(argv: string[], ctx: Context): ExecResult {
 	for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) {
 		const o = argv[i] as string;
 		if (matches(o, '-json') || o === '-j') json = true;
+		else if (matches(o, '-Version')) return { stdout: 'bridge utility, 6.1.0\n', stderr: '', exit: 0 };
 		else if (matches(o, '-details') || matches(o, '-statistics') || matches(o, '-pretty') || matches(o, '-color')) continue;
 		else return { stdout: '', stderr: `Option "${o}" is unknown, try "bridge help".\n`, exit: 255 };
 	}
 	const obj = argv[i];
 	const cmd = argv[i + 1];
 	const rest = argv.slice(i + 2);
-	if (obj === undefined) return { stdout: '', stderr: 'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n                    -o[neline] | -t[imestamp] | -n[etns] name |\n                    -com[pressvlans] -c[olor] -p[retty] -j[son] }\n', exit: 255 };
+	if (obj === undefined || matches(obj, 'help')) return { stdout: '', stderr: USAGE_BRIDGE, exit: 255 };
 	if (matches(obj, 'link')) {
 		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return linkShow(ctx, json, rest);
 		if (cmd === 'set') return linkSet(ctx, rest);
+		if (matches(cmd, 'help')) return { stdout: '', stderr: USAGE_BRIDGE_LINK, exit: 255 };
 		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge link help".\n`, exit: 255 };
 	}
 	if (matches(obj, 'fdb')) {
 		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return fdbShow(ctx, json, rest);
 		if (cmd === 'add' || cmd === 'append' || matches(cmd, 'delete') || cmd === 'replace') return fdbModify(ctx, rest, cmd === 'add' ? 'add' : cmd === 'append' ? 'append' : cmd === 'replace' ? 'replace' : 'del');
+		if (matches(cmd, 'help')) return { stdout: '', stderr: USAGE_BRIDGE_FDB, exit: 255 };
 		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge fdb help".\n`, exit: 255 };
 	}
 	return { stdout: '', stderr: `Object "${obj}" is unknown, try "bridge help".\n`, exit: 255 };

@@ -1,5 +1,6 @@
 /** `ip address`: show, add, del, flush. */
 import { formatIpv4, parseIpv4Loose, parsePrefix, type Ipv4, broadcastOf, networkOf } from '../../addr/ipv4.ts';
+import { USAGE_IP_ADDR } from '../usage.ts';
 import { canonicalIpv6 } from '../../addr/ipv6.ts';
 import type { Link } from '../../model/link.ts';
 import type { Addr } from '../../model/netns.ts';
@@ -7,7 +8,7 @@ import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-import { linkLabel, printFlags, printLink } from './link-print.ts';
+import { linkLabel, printFlags, printLink, printStats } from './link-print.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 
 function nextArg(a: Args): string {
@@ -87,7 +88,7 @@ function addrShow(ic: IpCtx, a: Args): IpOut {
 		}
 		p.openObject();
 		if (ic.opts.brief) {
-			printLink(p, link, ic.ctx.host, { brief: true, details: false, stats: false, oneline: false, forAddr: true, familyFilter: false });
+			printLink(p, link, ic.ctx.host, { brief: true, details: false, stats: false, oneline: false, forAddr: true, familyFilter: false, plainName: fam === 6 && f.dev === undefined });
 			p.openArray('addr_info');
 			for (const x of addrs) {
 				p.openObject();
@@ -116,6 +117,10 @@ function addrShow(ic: IpCtx, a: Args): IpOut {
 			if (i < addrs.length - 1 || true) p.out('\n');
 		});
 		p.close();
+		if (ic.opts.stats > 0 && fam !== 4 && fam !== 6) {
+			printStats(p, link, false, false);
+			p.out('\n');
+		}
 		p.close();
 	}
 	p.close();
@@ -295,7 +300,7 @@ export function ipAddr(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'delete')) return addrDel(ic, a);
 	if (matches(w, 'show') || matches(w, 'lst') || matches(w, 'list')) return addrShow(ic, a);
 	if (matches(w, 'flush')) return addrFlush(ic, a);
-	if (matches(w, 'help')) throw new ToolExit(255, 'Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]\n                                                      [ CONFFLAG-LIST ]\n');
+	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_ADDR);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip address help".\n`);
 }
 

@@ -11,6 +11,8 @@ export interface IpOpts {
 	details: boolean;
 	stats: number;
 	oneline: boolean;
+	/** `-N`: protocol and scope as numbers. */
+	numeric?: boolean | undefined;
 }
 
 /** The namespace an `ip` invocation works in plus its options. */

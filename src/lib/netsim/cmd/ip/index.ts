@@ -1,5 +1,6 @@
 /** The `ip` tool: global options, `-n NETNS`, and object dispatch with abbreviations (ip.c). */
 import { prettyJson } from '../../print/printer.ts';
+import { USAGE_IP } from '../usage.ts';
 import { matches, ToolExit } from '../args.ts';
 import type { Context, ExecResult } from '../types.ts';
 import { ipAddr } from './addr.ts';
@@ -49,22 +50,7 @@ const OBJECTS: [string, Handler | undefined][] = [
 	['help', undefined],
 ];
 
-const USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
-       ip [ -force ] -batch filename
-where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
-                   link | macsec | maddress | monitor | mptcp | mroute | mrule |
-                   neighbor | neighbour | netconf | netns | nexthop | ntable |
-                   ntbl | route | rule | sr | tap | tcpmetrics |
-                   token | tunnel | tuntap | vrf | xfrm }
-       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
-                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
-                    -f[amily] { inet | inet6 | mpls | bridge | link } |
-                    -4 | -6 | -M | -B | -0 |
-                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
-                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
-                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
-                    -c[olor]}
-`;
+const USAGE = USAGE_IP;
 
 /** Runs `ip ARGS…` in a context. */
 export function ip(argv: string[], ctx: Context): ExecResult {
@@ -102,13 +88,16 @@ function run(argv: string[], ctx: Context): ExecResult {
 		else if (opt === '-M' || opt === '-B') continue;
 		else if (matches(opt, '-stats') || matches(opt, '-statistics')) opts.stats++;
 		else if (matches(opt, '-details')) opts.details = true;
-		else if (matches(opt, '-resolve') || matches(opt, '-timestamp') || matches(opt, '-tshort') || matches(opt, '-force') || matches(opt, '-Numeric') || matches(opt, '-all') || matches(opt, '-iec') || matches(opt, '-human-readable') || matches(opt, '-human')) continue;
+		else if (matches(opt, '-resolve') || matches(opt, '-timestamp') || matches(opt, '-tshort') || matches(opt, '-force') || matches(opt, '-all') || matches(opt, '-iec') || matches(opt, '-human-readable') || matches(opt, '-human')) continue;
 		else if (matches(opt, '-oneline')) opts.oneline = true;
+		else if (matches(opt, '-Numeric')) opts.numeric = true;
+		else if (matches(opt, '-batch') && argv[i + 1] === undefined) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-batch')) throw new ToolExit(1, 'Cannot open file "-" for reading: Bad file descriptor\n');
 		else if (matches(opt, '-rcvbuf')) need();
-		else if (matches(opt, '-color')) continue;
-		else if (matches(opt, '-help')) throw new ToolExit(0, '', USAGE);
+		else if (matches(opt, '-color') || opt.startsWith('-color=')) continue;
+		else if (matches(opt, '-help')) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-netns')) {
+			if (argv[i + 1] === undefined) throw new ToolExit(255, 'Cannot open network namespace "(null)": No such file or directory\n');
 			const name = need();
 			const target = ctx.host.named.get(name);
 			if (!target) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
@@ -124,7 +113,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	const hit = OBJECTS.find(([name]) => matches(obj, name));
 	if (!hit) throw new ToolExit(1, `Object "${obj}" is unknown, try "ip help".\n`);
 	const [name, handler] = hit;
-	if (name === 'help') throw new ToolExit(0, '', USAGE);
+	if (name === 'help') throw new ToolExit(255, USAGE);
 	if (!handler) throw new ToolExit(255, `ip ${name}: not available in this simulator\n`);
 	const out = handler({ ctx: { ...ctx, ns }, ns, opts }, argv.slice(i + 1));
 	let stdout = out.stdout;

@@ -14,6 +14,8 @@ export interface LinkPrintOpts {
 	forAddr: boolean;
 	/** `ip -4 addr`: no link/ether line; link-netnsid moves onto the header line. */
 	familyFilter: boolean;
+	/** `ip -br -6 addr`: the IPv6 link dump carries no IFLA_LINK, so no `@peer`. */
+	plainName?: boolean | undefined;
 }
 
 /** The namespace id and, when the host named it, its name, of a peer in another namespace. */
@@ -52,7 +54,7 @@ export function printLink(p: Printer, link: Link, host: Host, o: LinkPrintOpts):
 		if (other && other.ns !== link.ns) p.num('link_index', '', other.ifindex, 'json');
 		else if (other) p.str('link', '', other.name, 'json');
 		p.str('ifname', '', link.name, 'json');
-		p.out(padEnd(linkLabel(link), 16) + ' ');
+		p.out(padEnd(o.plainName ? link.name : linkLabel(link), 16) + ' ');
 		p.str('operstate', '%s', link.operstate(), 'json');
 		p.out(padEnd(link.operstate(), 14) + ' ');
 		if (!o.forAddr) {
@@ -94,11 +96,11 @@ export function printLink(p: Printer, link: Link, host: Host, o: LinkPrintOpts):
 		p.num('link_netnsid', '', netns.id, 'json');
 		p.out(netns.name ? ` link-netns ${netns.name}` : ` link-netnsid ${netns.id}`);
 	}
-	if (o.details) printDetails(p, link);
-	if (o.stats) printStats(p, link, o.oneline);
+	if (o.details) printDetails(p, link, o.forAddr);
+	if (o.stats && !o.forAddr) printStats(p, link, o.oneline);
 }
 
-function printDetails(p: Printer, link: Link): void {
+function printDetails(p: Printer, link: Link, forAddr = false): void {
 	const loop = link.kind === 'loopback';
 	p.num('promiscuity', ' promiscuity %u ', link.master ? 1 : 0);
 	p.num('allmulti', ' allmulti %u ', link.master ? 1 : 0);
@@ -164,7 +166,7 @@ function printDetails(p: Printer, link: Link): void {
 		}
 		p.close();
 	}
-	p.str('inet6_addr_gen_mode', 'addrgenmode %s ', 'eui64');
+	if (!forAddr) p.str('inet6_addr_gen_mode', 'addrgenmode %s ', 'eui64');
 	const q = link.kind === 'veth' ? 2 : 1;
 	p.num('num_tx_queues', 'numtxqueues %u ', q);
 	p.num('num_rx_queues', 'numrxqueues %u ', q);
@@ -175,12 +177,12 @@ function printDetails(p: Printer, link: Link): void {
 	p.num('gro_max_size', 'gro_max_size %u ', 65536);
 }
 
-function printStats(p: Printer, link: Link, oneline: boolean): void {
+export function printStats(p: Printer, link: Link, oneline: boolean, lead = true): void {
 	const nl = oneline ? '\\' : '\n';
 	const s = link.stats;
 	p.openObject('stats64');
 	p.openObject('rx');
-	p.out(`${nl}    RX:  bytes packets errors dropped  missed   mcast           ${nl}`);
+	p.out(`${lead ? nl : ''}    RX:  bytes packets errors dropped  missed   mcast           ${nl}`);
 	p.num('bytes', `${' '.repeat(Math.max(0, 14 - String(s.rxBytes).length))}%u`, s.rxBytes);
 	p.num('packets', ` ${' '.repeat(Math.max(0, 7 - String(s.rxPackets).length))}%u`, s.rxPackets);
 	for (const k of ['errors', 'dropped', 'missed', 'multicast']) p.num(k, k === 'errors' ? '      %u' : '       %u', 0);

@@ -1,5 +1,6 @@
 /** `ip link`: show, add (veth, bridge, vxlan, macvlan), set, delete. */
 import { parseIpv4Strict } from '../../addr/ipv4.ts';
+import { USAGE_IP_ADDR, USAGE_IP_LINK } from '../usage.ts';
 import { parseMac, type Mac } from '../../addr/mac.ts';
 import type { Link, LinkKind } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
@@ -460,52 +461,7 @@ export function ipLink(ic: IpCtx, argv: string[]): IpOut {
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip link help".\n`);
 }
 
-const ADDR_USAGE_HINT = 'Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]\n                                                      [ CONFFLAG-LIST ]\n';
+const ADDR_USAGE_HINT = USAGE_IP_ADDR;
 
-/** The start of `ip link help` (enough for readers; the full text is long). */
-export const LINK_USAGE = `Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
-		    [ txqueuelen PACKETS ]
-		    [ address LLADDR ]
-		    [ broadcast LLADDR ]
-		    [ mtu MTU ] [index IDX ]
-		    [ numtxqueues QUEUE_COUNT ]
-		    [ numrxqueues QUEUE_COUNT ]
-		    type TYPE [ ARGS ]
-
-	ip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
-
-	ip link { set | change } { DEVICE | dev DEVICE | group DEVGROUP }
-			[ { up | down } ]
-			[ type TYPE ARGS ]
-		[ arp { on | off } ]
-		[ dynamic { on | off } ]
-		[ multicast { on | off } ]
-		[ allmulticast { on | off } ]
-		[ promisc { on | off } ]
-		[ trailers { on | off } ]
-		[ carrier { on | off } ]
-		[ txqueuelen PACKETS ]
-		[ name NEWNAME ]
-		[ address LLADDR ]
-		[ broadcast LLADDR ]
-		[ mtu MTU ]
-		[ netns { PID | NAME } ]
-		[ link-netns NAME | link-netnsid ID ]
-		[ alias NAME ]
-		[ master DEVICE ][ vrf NAME ]
-		[ nomaster ]
-
-	ip link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
-		[nomaster]
-
-	ip link help [ TYPE ]
-
-TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
-	  dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
-	  ip6erspan | ip6gre | ip6gretap | ip6tnl |
-	  ipip | ipoib | ipvlan | ipvtap |
-	  macsec | macvlan | macvtap |
-	  netdevsim | nlmon | rmnet | sit | team | team_slave |
-	  vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
-	  xfrm }
-`;
+/** `ip link help`, verbatim. */
+export const LINK_USAGE = USAGE_IP_LINK;

@@ -1,12 +1,13 @@
 /** `ip neighbour`: show, add/replace/change, del, flush. */
 import { formatIpv4, parsePrefix, inPrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
+import { USAGE_IP_NEIGH } from '../usage.ts';
 import { formatMac, parseMac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import { ageNeigh, type Neigh, type NudState } from '../../model/neigh.ts';
 import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
-import { badAddr, duparg, incomplete, nodev, rtnl } from './errors.ts';
+import { duparg, incomplete, nodev, rtnl } from './errors.ts';
 
 function nextArg(a: Args): string {
 	const v = a.next();
@@ -118,7 +119,7 @@ function neighModify(ic: IpCtx, a: Args, mode: 'add' | 'replace' | 'change' | 'd
 			if (matches(w, 'to')) v = nextArg(a);
 			if (dst !== undefined) duparg('to', v);
 			const pre = parsePrefix(v);
-			if (!pre) badAddr(v);
+			if (!pre) throw new ToolExit(1, `Error: any valid address is expected rather than "${v}".\n`);
 			dst = pre.addr;
 		}
 	}
@@ -165,6 +166,13 @@ export function ipNeigh(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'delete')) return neighModify(ic, a, 'del');
 	if (matches(w, 'show') || matches(w, 'list') || matches(w, 'lst')) return neighShow(ic, a);
 	if (matches(w, 'flush')) return neighFlush(ic, a);
-	if (matches(w, 'help')) throw new ToolExit(255, 'Usage: ip neigh { add | del | change | replace }\n                { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR }\n                [ dev DEV ] [ router ] [ use ] [ managed ] [ extern_learn ]\n                [ protocol PROTO ]\n\n       ip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\n                                 [ vrf NAME ] [ nomaster ]\n       ip neigh get { ADDR | proxy ADDR } dev DEV\n\nSTATE := { delay | failed | incomplete | noarp | none |\n           permanent | probe | reachable | stale }\n');
+	if (w === 'get') {
+		const rest = a.rest();
+		if (rest.length === 0) incomplete();
+		const out = neighShow(ic, new Args(rest));
+		if (out.stdout === '' || out.stdout === '[]\n') throw new ToolExit(2, 'Error: Neighbour entry not found.\n');
+		return out;
+	}
+	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_NEIGH);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip neigh help".\n`);
 }

@@ -1,5 +1,6 @@
 /** `ip netns`: list, add, delete, exec, identify, pids, set, list-id. */
 import { Printer } from '../../print/printer.ts';
+import { USAGE_IP_NETNS } from '../usage.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { ExecResult } from '../types.ts';
 import type { IpCtx, IpOut } from './common.ts';
@@ -107,15 +108,4 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip netns help".\n`);
 }
 
-const NETNS_USAGE = `Usage:	ip netns list
-	ip netns add NAME
-	ip netns attach NAME PID
-	ip netns set NAME NETNSID
-	ip [-all] netns delete [NAME]
-	ip netns identify [PID]
-	ip netns pids NAME
-	ip [-all] netns exec [NAME] cmd ...
-	ip netns monitor
-	ip netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
-NETNSID := auto | POSITIVE-INT
-`;
+const NETNS_USAGE = USAGE_IP_NETNS;

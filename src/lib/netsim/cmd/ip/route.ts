@@ -1,5 +1,6 @@
 /** `ip route`: show, add/append/replace/change, del, get, flush. */
 import { formatIpv4, formatRouteDst, inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
+import { USAGE_IP_ROUTE } from '../usage.ts';
 import { routeInput, routeOutput } from '../../engine/route.ts';
 import { sameKey, TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
@@ -15,20 +16,30 @@ function nextArg(a: Args): string {
 }
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
-const PROTOS: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, ra: 9, dhcp: 16, bird: 12, zebra: 11, bgp: 186, ospf: 188 };
+const PROTOS: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192 };
+const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+/** How `ip route` prints a route beyond the route itself (print_route's filter and option checks). */
+interface RoutePrintOpts {
+	details?: boolean | undefined;
+	numeric?: boolean | undefined;
+	hideProto?: boolean | undefined;
+	hideScope?: boolean | undefined;
+	hideVia?: boolean | undefined;
+}
 
 /** Table names as iproute2 prints them. */
 export function tableName(id: number): string {
 	return id === TABLE_MAIN ? 'main' : id === TABLE_LOCAL ? 'local' : id === TABLE_DEFAULT ? 'default' : String(id);
 }
 
-function parseTable(v: string): number {
+function parseTable(v: string, what = '"table"'): number {
 	if (v === 'main') return TABLE_MAIN;
 	if (v === 'local') return TABLE_LOCAL;
 	if (v === 'default') return TABLE_DEFAULT;
 	if (v === 'all') return -1;
 	if (/^\d+$/.test(v) && Number(v) < 2 ** 32) return Number(v);
-	invarg('"table" value is invalid\n', v);
+	invarg(`${what} value is invalid\n`, v);
 }
 
 /** Prints one route (print_route). */
@@ -39,15 +50,15 @@ export function routeText(r: Route): string {
 	return p.result().trimEnd();
 }
 
-function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = false): void {
+function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = false, o: RoutePrintOpts = {}): void {
 	p.openObject();
-	if (r.type !== 'unicast') p.str('type', '%s ', r.type);
+	if (r.type !== 'unicast' || o.details) p.str('type', '%s ', r.type);
 	p.str('dst', '%s ', formatRouteDst(r.dst));
-	if (r.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(r.gateway));
+	if (r.gateway !== undefined && !o.hideVia) p.str('gateway', 'via %s ', formatIpv4(r.gateway));
 	if (r.dev && !hideDev) p.str('dev', 'dev %s ', r.dev.name);
 	if (showTable && r.table !== TABLE_MAIN) p.str('table', 'table %s ', tableName(r.table));
-	if (r.proto !== 'boot') p.str('protocol', 'proto %s ', r.proto);
-	if (r.scope !== 'global') p.str('scope', 'scope %s ', r.scope);
+	if ((r.proto !== 'boot' || o.details) && !o.hideProto) p.str('protocol', 'proto %s ', o.numeric ? String(PROTOS[r.proto] ?? r.proto) : r.proto);
+	if ((r.scope !== 'global' || o.details) && !o.hideScope) p.str('scope', 'scope %s ', o.numeric ? String(SCOPES[r.scope] ?? r.scope) : r.scope);
 	if (r.prefsrc !== undefined) p.str('prefsrc', 'src %s ', formatIpv4(r.prefsrc));
 	if (r.metric) p.num('metric', 'metric %u ', r.metric);
 	p.openArray('flags');
@@ -74,7 +85,7 @@ interface RouteFilter {
 function parseFilter(ic: IpCtx, a: Args): RouteFilter {
 	const f: RouteFilter = { table: TABLE_MAIN, mode: 'exact' };
 	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (matches(w, 'table')) f.table = parseTable(nextArg(a));
+		if (matches(w, 'table')) f.table = parseTable(nextArg(a), 'table id');
 		else if (matches(w, 'cache')) continue;
 		else if (w === 'dev' || w === 'oif') {
 			const v = nextArg(a);
@@ -143,7 +154,8 @@ function routeShow(ic: IpCtx, a: Args): IpOut {
 	if (f.table !== TABLE_MAIN && f.table !== -1 && !ic.ns.tables.has(f.table)) {
 		throw new ToolExit(2, 'Error: ipv4: FIB table does not exist.\nDump terminated\n');
 	}
-	for (const r of filterRoutes(ic, f)) printRoute(p, r, f.table === -1, f.dev !== undefined);
+	const po: RoutePrintOpts = { details: ic.opts.details, numeric: ic.opts.numeric, hideProto: f.proto !== undefined, hideScope: f.scope !== undefined, hideVia: f.via !== undefined };
+	for (const r of filterRoutes(ic, f)) printRoute(p, r, f.table === -1, f.dev !== undefined, po);
 	if (f.table === -1 && !ic.opts.family) ipv6Rows(ic, p, true);
 	p.close();
 	return { stdout: p.result() };
@@ -235,7 +247,7 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 		} else if (matches(w, 'protocol')) {
 			const v = nextArg(a);
 			if (!(v in PROTOS) && !/^\d+$/.test(v)) invarg('"protocol" value is invalid\n', v);
-			r.proto = v;
+			r.proto = Object.keys(PROTOS).find((k) => String(PROTOS[k]) === v) ?? v;
 		} else if (matches(w, 'scope')) {
 			const v = nextArg(a);
 			if (!['global', 'link', 'host', 'universe', 'site', 'nowhere'].includes(v)) invarg('invalid "scope" value\n', v);
@@ -274,6 +286,7 @@ function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'c
 	const req = parseModify(ic, a);
 	const r = req.route;
 	const ns = ic.ns;
+	if (!req.hasDst && r.gateway !== undefined) throw new ToolExit(255, USAGE_IP_ROUTE);
 	if (!req.hasDst) incomplete();
 	if (req.devName !== undefined) {
 		const d = ns.link(req.devName);
@@ -281,13 +294,14 @@ function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'c
 		r.dev = d;
 	}
 	if (r.type === 'unicast') {
+		if (r.gateway !== undefined && !r.onlink && r.scope === 'link') kerr('Nexthop has invalid gateway.');
 		if (r.gateway !== undefined && !r.onlink) {
 			const via = ns.table(TABLE_MAIN).filter((x) => x.type === 'unicast' && (!r.dev || x.dev === r.dev) && inPrefix(r.gateway as number, x.dst) && x.scope === 'link' && x.dev?.adminUp);
 			const best = via.sort((x, y) => y.dst.len - x.dst.len)[0];
 			if (!best) kerr('Nexthop has invalid gateway.');
 			r.dev = best.dev;
 		} else if (r.gateway !== undefined && r.onlink && !r.dev) kerr('Nexthop device required for onlink.');
-		if (!r.dev && r.gateway === undefined) kerr('Device for nexthop is not up.');
+		if (!r.dev && r.gateway === undefined) rtnl('No such device');
 		if (r.dev && !r.dev.adminUp) kerr('Nexthop device is not up.');
 		if (r.prefsrc !== undefined && !ns.isLocal(r.prefsrc)) kerr('Invalid prefsrc address.');
 	}
@@ -434,15 +448,4 @@ export function ipRoute(ic: IpCtx, argv: string[]): IpOut {
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip route help".\n`);
 }
 
-const ROUTE_USAGE = `Usage: ip route { list | flush } SELECTOR
-       ip route save SELECTOR
-       ip route restore
-       ip route showdump
-       ip route get [ ROUTE_GET_FLAGS ] ADDRESS
-                            [ from ADDRESS iif STRING ]
-                            [ oif STRING ] [ tos TOS ]
-                            [ mark NUMBER ] [ vrf NAME ]
-                            [ uid NUMBER ] [ ipproto PROTOCOL ]
-                            [ sport NUMBER ] [ dport NUMBER ]
-       ip route { add | del | change | append | replace } ROUTE
-`;
+const ROUTE_USAGE = USAGE_IP_ROUTE;

@@ -1,5 +1,6 @@
 /** `ip rule`: list, add, del (policy routing). */
 import { formatIpv4, parsePrefix } from '../../addr/ipv4.ts';
+import { USAGE_IP_RULE } from '../usage.ts';
 import type { PolicyRule } from '../../model/netns.ts';
 import { Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
@@ -85,5 +86,6 @@ export function ipRule(ic: IpCtx, argv: string[]): IpOut {
 		ic.ns.rules = ic.ns.rules.filter((x) => x !== hit);
 		return { stdout: '' };
 	}
+	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_RULE);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip rule help".\n`);
 }
