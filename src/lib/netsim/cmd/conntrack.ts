@@ -12,6 +12,7 @@ export function conntrack(argv: string[], ctx: Context): ExecResult {
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
 		const val = (): string | undefined => argv[++i];
+		if (a === '-V' || a === '--version') return { stdout: `${V}\n`, stderr: '', exit: 0 };
 		if (a === '-L' || a === '--dump') op = 'L';
 		else if (a === '-F' || a === '--flush') op = 'F';
 		else if (a === '-C' || a === '--count') op = 'C';
@@ -19,11 +20,11 @@ export function conntrack(argv: string[], ctx: Context): ExecResult {
 			const v = (val() ?? '').toLowerCase();
 			const map: Record<string, number> = { icmp: 1, tcp: 6, udp: 17 };
 			proto = map[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
-			if (proto === undefined) return { stdout: '', stderr: `${V}: proto \`${v}' not found\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+			if (proto === undefined) return { stdout: '', stderr: `${V}: \`${v}' unsupported protocol\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
 		} else if (['-s', '--src', '--orig-src', '-d', '--dst', '--orig-dst', '-r', '--reply-src', '-q', '--reply-dst'].includes(a)) {
 			const v = val() ?? '';
 			const ip = parseIpv4Strict(v);
-			if (ip === null) return { stdout: '', stderr: `${V}: Bad parameter \`${v}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
+			if (ip === null) return { stdout: '', stderr: `${V}: Invalid IP address \`${v}'\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, exit: 2 };
 			const key = a === '-s' || a === '--src' || a === '--orig-src' ? 'os' : a === '-d' || a === '--dst' || a === '--orig-dst' ? 'od' : a === '-r' || a === '--reply-src' ? 'rs' : 'rd';
 			f[key] = ip;
 		} else if (['--orig-port-dst', '--orig-port-src', '--dport', '--sport', '--reply-port-src', '--reply-port-dst'].includes(a)) {

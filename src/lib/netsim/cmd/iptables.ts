@@ -409,6 +409,8 @@ function run(argv: string[], ctx: Context): ExecResult {
 					else cmd.newName = v;
 					i++;
 				}
+			} else if (op === 'N' && next !== undefined) {
+				die(2, `${V}: chain name not allowed to start with \`-'\n${TRY}`);
 			} else if (op === 'A' || op === 'I' || op === 'D' || op === 'N' || op === 'P' || op === 'C' || op === 'R' || op === 'E') {
 				die(2, `${V}: option "${a}" requires an argument\n${TRY}`);
 			}
@@ -447,6 +449,13 @@ function run(argv: string[], ctx: Context): ExecResult {
 		return c;
 	};
 	const rule = parsed.rule;
+	if (cmd.num === 0 && (cmd.op === 'I' || cmd.op === 'D' || cmd.op === 'R')) die(2, `${V}: Invalid rule number \`0'\n${TRY}`);
+	if (cmd.op === 'R' && cmd.num === undefined) die(2, `${V}: -R requires a rule number\n${TRY}`);
+	if (cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'R' || cmd.op === 'D' || cmd.op === 'C') {
+		if (rule.outIf !== undefined && (cmd.chain === 'INPUT' || cmd.chain === 'PREROUTING')) die(2, `${V}: Can't use -o with ${cmd.chain}\n\n${TRY}`);
+		if (rule.inIf !== undefined && (cmd.chain === 'OUTPUT' || cmd.chain === 'POSTROUTING')) die(2, `${V}: Can't use -i with ${cmd.chain}\n\n${TRY}`);
+	}
+	if (cmd.op === 'P' && table === 'nat' && cmd.policy === 'DROP') die(2, `${V}: \nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\n${TRY}`);
 	const checkTarget = (): void => {
 		if (!rule.target) return;
 		if (BUILTIN_TARGETS.includes(rule.target)) {
@@ -482,6 +491,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 		}
 		case 'D':
 		case 'C': {
+			if (cmd.op === 'C' && !t.chains.some((x) => x.name === cmd.chain)) die(1, 'iptables: Bad rule (does a matching rule exist in that chain?).\n');
 			const c = chainOf(cmd.chain);
 			if (cmd.num !== undefined && cmd.op === 'D') {
 				if (cmd.num < 1 || cmd.num > c.rules.length) die(1, 'iptables: Index of deletion too big.\n');
@@ -496,6 +506,9 @@ function run(argv: string[], ctx: Context): ExecResult {
 			return { stdout: '', stderr: '', exit: 0 };
 		}
 		case 'N': {
+			const name = cmd.chain as string;
+			if (name.length >= 29) die(2, `${V}: chain name \`${name}' too long (must be under 29 chars)\n${TRY}`);
+			if (/\s/.test(name) || name === '') die(2, `${V}: Invalid chain name \`${name}'\n${TRY}`);
 			if (t.chains.some((c) => c.name === cmd.chain)) die(1, 'iptables: Chain already exists.\n');
 			t.chains.push({ name: cmd.chain as string, rules: [] });
 			return { stdout: '', stderr: '', exit: 0 };

@@ -75,6 +75,31 @@ interface PingOpts {
 	quiet: boolean;
 	broadcast: boolean;
 	pmtu?: string | undefined;
+	timestamps: boolean;
+	pattern?: string | undefined;
+	v6: boolean;
+}
+
+/** inet_aton: a, a.b, a.b.c or a.b.c.d, each part decimal, octal (0…) or hex (0x…). */
+function inetAton(text: string): number | null {
+	const parts = text.split('.');
+	if (parts.length > 4) return null;
+	const nums: number[] = [];
+	for (const p of parts) {
+		let v: number;
+		if (/^0[xX][0-9a-fA-F]*$/.test(p)) v = p.length > 2 ? parseInt(p.slice(2), 16) : 0;
+		else if (/^0[0-7]*$/.test(p)) v = parseInt(p, 8);
+		else if (/^[1-9][0-9]*$/.test(p)) v = Number(p);
+		else return null;
+		nums.push(v);
+	}
+	const last = nums.pop() as number;
+	if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return null;
+	let v = 0;
+	nums.forEach((n, i) => {
+		v += n * 2 ** (8 * (3 - i));
+	});
+	return (v + last) >>> 0;
 }
 
 function bad(msg: string, exit = 1): ExecResult {
@@ -101,7 +126,7 @@ function pct(v: number): string {
 
 /** Runs ping. */
 export function ping(argv: string[], ctx: Context): ExecResult {
-	const o: PingOpts = { interval: 1, size: 56, quiet: false, broadcast: false };
+	const o: PingOpts = { interval: 1, size: 56, quiet: false, broadcast: false, timestamps: false, v6: false };
 	let stderr = '';
 	const positional: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
@@ -141,14 +166,17 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 					if (typeof n === 'string') return bad(n);
 					o.deadline = n;
 				} else if (c === 's') {
-					const n = num(v, 0, 65507, false);
+					const n = num(v, 0, 2147483647, false);
 					if (typeof n === 'string') return bad(n);
 					o.size = n;
 				} else if (c === 't') {
 					const n = num(v, 0, 255, false);
 					if (typeof n === 'string') return bad(n);
-					if (n === 0) return bad(`ping: invalid argument: '${v}': out of range: 1 <= value <= 255\n`);
+					if (n === 0) return bad('ping: cannot set unicast time-to-live: Invalid argument\n', 2);
 					o.ttl = n;
+				} else if (c === 'p') {
+					if (!/^[0-9a-fA-F]+$/.test(v)) return bad(`ping: patterns must be specified as hex digits: ${v}\n`, 2);
+					o.pattern = v.slice(0, 32);
 				} else if (c === 'I') o.iface = v;
 				else if (c === 'M') {
 					if (!['do', 'dont', 'want', 'probe'].includes(v)) return bad(`ping: invalid -M argument: ${v}\n`, 2);
@@ -159,15 +187,25 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 			if (!FLAGS.has(c)) return bad(`ping: invalid option -- '${c}'\n${USAGE}`, 2);
 			if (c === 'q') o.quiet = true;
 			else if (c === 'b') o.broadcast = true;
-			else if (c === 'V') return { stdout: 'ping from iputils 20221126\n', stderr: '', exit: 0 };
+			else if (c === 'V') return { stdout: 'ping from iputils 20221126\nlibcap: yes, IDN: yes, NLS: no, error.h: yes, getrandom(): yes, __fpending(): yes\n', stderr: '', exit: 0 };
+			else if (c === 'D') o.timestamps = true;
 			else if (c === 'h') return bad(USAGE.slice(1), 2);
-			else if (c === '6') return bad('ping: connect: Network is unreachable\n', 2);
+			else if (c === '6') o.v6 = true;
 		}
 	}
 	if (positional.length === 0) return bad('ping: usage error: Destination address required\n', 1);
 	const host = positional[positional.length - 1] as string;
-	let dst = parseIpv4Strict(host);
+	let dst = parseIpv4Strict(host) ?? inetAton(host);
+	if (o.v6) return bad(dst !== null ? `ping: ${host}: Address family for hostname not supported\n` : 'ping: connect: Network is unreachable\n', 2);
+	// More than one destination: iputils asks for IPv4 source routing, which needs privileges the socket lacks.
+	if (positional.length > 1 && dst !== null) return bad('ping: record route: Operation not permitted\n', 2);
+	let label = '';
 	if (dst === null && host === 'localhost') dst = 0x7f000001;
+	// /etc/hosts of a lab machine names it 127.0.1.1.
+	if (dst === null && host === ctx.host.name) {
+		dst = 0x7f000101;
+		label = host;
+	}
 	// connect() to 0.0.0.0 means this host: the kernel talks to 127.0.0.1 instead.
 	if (dst === 0) dst = 0x7f000001;
 	if (dst === null) return bad(`ping: ${host}: Name or service not known\n`, 2);
@@ -201,7 +239,9 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	if (isBroadcast) stderr += 'WARNING: pinging broadcast address\n';
 	const src = rt.src;
 	const dstText = formatIpv4(dst);
-	let out = oif || bindAddr !== undefined ? `PING ${host} (${dstText}) from ${formatIpv4(src)} ${oif?.name ?? ''}: ${o.size}(${o.size + 28}) bytes of data.\n` : `PING ${host} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.\n`;
+	let out = o.pattern !== undefined ? `PATTERN: 0x${o.pattern.toLowerCase()}\n` : '';
+	out += oif || bindAddr !== undefined ? `PING ${host} (${dstText}) from ${formatIpv4(src)} ${oif?.name ?? ''}: ${o.size}(${o.size + 28}) bytes of data.\n` : `PING ${host} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.\n`;
+	if (o.size > 65507) return { stdout: '', stderr: `${stderr}ping: invalid argument: '${o.size}': out of range: 0 <= value <= 65507\n`, exit: 1 };
 
 	const id = (world.rng.next() % 65000) + 100;
 	const sock = ctx.stack.open(ns, id);
@@ -265,8 +305,11 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 			seen.add(e.seq);
 			rx++;
 			const rtt = 40 + ((e.seq * 37) % 60);
-			rtts.push(rtt);
-			if (!o.quiet) out += `${e.len - 20} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl} time=${ms(rtt)} ms\n`;
+			// Under 16 data bytes there is no room for the send time: no rtt.
+			if (o.size >= 16) rtts.push(rtt);
+			const from = label !== '' ? `${label} (${formatIpv4(e.from)})` : formatIpv4(e.from);
+			const stamp = o.timestamps ? `[${(1_700_000_000 + e.at / 1000).toFixed(6)}] ` : '';
+			if (!o.quiet) out += `${stamp}${e.len - 20} bytes from ${from}: icmp_seq=${e.seq} ttl=${e.ttl}${o.size >= 16 ? ` time=${ms(rtt)} ms` : ''}\n`;
 		} else if (e.kind === 'local') errors++;
 		else {
 			errors++;
@@ -280,7 +323,7 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	if (errors) out += `, +${errors} errors`;
 	out += `, ${pct(loss)}% packet loss, time ${elapsed}ms\n`;
 	let comma = '';
-	if (rx > 0) {
+	if (rtts.length > 0) {
 		const min = Math.min(...rtts);
 		const max = Math.max(...rtts);
 		const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;

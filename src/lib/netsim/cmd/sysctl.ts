@@ -8,32 +8,68 @@ export function sysctl(argv: string[], ctx: Context): ExecResult {
 	let ignore = false;
 	let write = false;
 	let all = false;
+	let onlyNames = false;
+	let pattern: RegExp | undefined;
+	let load: string | undefined;
 	const keys: string[] = [];
-	for (const a of argv) {
+	const setPattern = (v: string | undefined): ExecResult | undefined => {
+		if (v === undefined) return { stdout: '', stderr: `sysctl: option requires an argument -- 'r'\n${USAGE}`, exit: 1 };
+		try {
+			pattern = new RegExp(v);
+		} catch {
+			return { stdout: '', stderr: `sysctl: unable to parse pattern\n`, exit: 1 };
+		}
+		return undefined;
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] ?? '';
 		if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
-			for (const c of a.slice(1)) {
+			const flags = a.slice(1);
+			for (let j = 0; j < flags.length; j++) {
+				const c = flags[j];
 				if (c === 'n') names = true;
 				else if (c === 'q') quiet = true;
 				else if (c === 'e') ignore = true;
 				else if (c === 'w') write = true;
 				else if (c === 'a' || c === 'A' || c === 'X') all = true;
-				else if (c === 'N' || c === 'b') continue;
-				else return { stdout: '', stderr: `sysctl: invalid option -- '${c}'\n`, exit: 1 };
+				else if (c === 'N') onlyNames = true;
+				else if (c === 'b' || c === 'o' || c === 'x') continue;
+				else if (c === 'r') {
+					const rest = flags.slice(j + 1);
+					const bad = setPattern(rest !== '' ? rest : argv[++i]);
+					if (bad) return bad;
+					break;
+				} else if (c === 'p' || c === 'f') {
+					const rest = flags.slice(j + 1);
+					load = rest !== '' ? rest : (argv[i + 1] !== undefined && !(argv[i + 1] ?? '').startsWith('-') ? argv[++i] : '/etc/sysctl.conf');
+					break;
+				} else return { stdout: '', stderr: `sysctl: invalid option -- '${c}'\n`, exit: 1 };
 			}
 		} else if (a === '--all') all = true;
 		else if (a === '--values') names = true;
+		else if (a === '--names') onlyNames = true;
 		else if (a === '--quiet') quiet = true;
 		else if (a === '--write') write = true;
+		else if (a === '--pattern' || a.startsWith('--pattern=')) {
+			const bad = setPattern(a === '--pattern' ? argv[++i] : a.slice('--pattern='.length));
+			if (bad) return bad;
+		} else if (a === '--load' || a.startsWith('--load=')) load = a === '--load' ? '/etc/sysctl.conf' : a.slice('--load='.length);
 		else keys.push(a);
+	}
+	if (load !== undefined) {
+		// The simulated machines have no sysctl.conf files.
+		return { stdout: '', stderr: `sysctl: cannot open "${load}": No such file or directory\n`, exit: 1 };
 	}
 	const ns = ctx.ns;
 	let stdout = '';
 	let stderr = '';
 	let exit = 0;
 	const show = (key: string, value: string): void => {
-		stdout += names ? `${value}\n` : `${key} = ${value}\n`;
+		if (pattern && !pattern.test(key)) return;
+		stdout += onlyNames ? `${key}\n` : names ? `${value}\n` : `${key} = ${value}\n`;
 	};
 	if (all || keys.length === 0) {
+		if (!all && argv.length > 0) return { stdout: '', stderr: "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", exit: 1 };
 		if (!all) return { stdout: '', stderr: USAGE, exit: 1 };
 		for (const k of allKeys(ctx)) show(k, ns.get(k) ?? '');
 		return { stdout, stderr, exit };
@@ -67,7 +103,7 @@ export function sysctl(argv: string[], ctx: Context): ExecResult {
 			if (!quiet) show(key, ns.get(key) ?? value);
 			continue;
 		}
-		const v = ns.get(key);
+		const v = key === 'kernel.hostname' ? ctx.host.hostname : ns.get(key);
 		if (v === undefined) {
 			const under = allKeys(ctx).filter((k) => k.startsWith(`${key}.`));
 			if (under.length > 0) {
