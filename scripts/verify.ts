@@ -25,6 +25,7 @@ try {
 			chapter: { type: 'string', multiple: true },
 			engine: { type: 'string', default: 'kernel' },
 			timeout: { type: 'string', default: '30' },
+			'no-scripts': { type: 'boolean' },
 			concurrency: { type: 'string', default: '2' },
 			root: { type: 'string' },
 			help: { type: 'boolean', short: 'h' },
@@ -36,10 +37,11 @@ try {
 }
 if (args?.help) {
 	process.stdout.write(
-		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC] [--concurrency N]\n' +
+		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC] [--concurrency N] [--no-scripts]\n' +
 			'  --check     (default) re-run every chapter and compare with content/snapshots/\n' +
 			'  --update    re-run and rewrite the snapshots (kernel engine only)\n' +
-			'  --chapter   only chapters whose id starts with NAME (repeatable)\n',
+			'  --chapter   only chapters whose id starts with NAME (repeatable)\n' +
+			"  --no-scripts  don't run the chapters' downloadable scripts after them (faster while writing)\n",
 	);
 	process.exit(0);
 }
@@ -108,6 +110,7 @@ try {
 		only: args.chapter ?? [],
 		concurrency,
 		timeoutSec,
+		scripts: !args['no-scripts'],
 		signal: controller.signal,
 		onEvent,
 	});

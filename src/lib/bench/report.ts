@@ -30,6 +30,8 @@ export function formatResults(r: BenchResults): string {
 	if (r.sim) {
 		out.push('', `Simulator: whole book ${r.sim.totalMs} ms (median of ${r.sim.runs}), ${r.sim.commandsPerSecond} commands/s; heap per lab ${kb(r.sim.heapPerLabBytes)} KB; browser bundle ${kb(r.sim.bundle.raw)} KB, ${kb(r.sim.bundle.gzip)} KB gzip; createLab ${Object.entries(r.sim.createLabMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 		if (r.sim.clickToPromptMs) out.push(`terminal click → prompt in Chromium: ${r.sim.clickToPromptMs.median} ms (median of 5: ${r.sim.clickToPromptMs.runs.join(', ')})`);
+		if (r.sim.browserCommandMs)
+			out.push(`time per command in the page (${r.sim.browserCommandMs.commands} commands, Enter → prompt, pings skipped): median ${r.sim.browserCommandMs.median} ms, 90th percentile ${r.sim.browserCommandMs.p90} ms, max ${r.sim.browserCommandMs.max} ms`);
 		out.push(engineRows(r.sim, 'sim'));
 	}
 	if (r.simOverKernel) {

@@ -14,8 +14,9 @@ import { startPreview } from './preview.ts';
 import { dirSize, timeBuild } from './site.ts';
 import { measureSimulatorCosts, type SimulatorCosts } from './simulator.ts';
 import { buildStarlightStarter } from './starter.ts';
-import { hasTerminal, openTerminal, timeClickToPrompt } from './terminal.ts';
-import { round } from './stats.ts';
+import { hasTerminal, openTerminal, timeClickToPrompt, timeCommands } from './terminal.ts';
+import { median, round } from './stats.ts';
+import { oneLine } from '../runbook/commands.ts';
 
 /** Which parts to run; all by default. */
 export interface BenchOptions {
@@ -42,7 +43,13 @@ export interface BenchResults {
 	};
 	lighthouse?: LighthouseFigures[];
 	verify?: BookTiming & { sandboxMs: number };
-	sim?: BookTiming & SimulatorCosts & { bundle: BundleSize; clickToPromptMs?: { runs: number[]; median: number } };
+	sim?: BookTiming &
+		SimulatorCosts & {
+			bundle: BundleSize;
+			clickToPromptMs?: { runs: number[]; median: number };
+			/** Every command of the book typed into the page's terminal: Enter to prompt, ms. */
+			browserCommandMs?: { commands: number; median: number; p90: number; max: number };
+		};
 	/** Per chapter: simulator time over kernel time. */
 	simOverKernel?: { chapter: string; ratio: number }[];
 }
@@ -99,7 +106,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 			}
 			if (want('sim') && sampled[0] && (await hasTerminal(browser, `${preview.url}${sampled[0]}/`))) {
 				log('sim: click to prompt in Chromium × 5');
-				results.sim = { ...(results.sim as NonNullable<BenchResults['sim']>), clickToPromptMs: await timeClickToPrompt(browser, `${preview.url}${sampled[0]}/`, 5) };
+				const clickToPromptMs = await timeClickToPrompt(browser, `${preview.url}${sampled[0]}/`, 5);
+				log('sim: every command of the book typed into the terminal');
+				const times: number[] = [];
+				for (const { chapter } of book) {
+					const context = await browser.newContext();
+					const page = await context.newPage();
+					await page.goto(`${preview.url}${chapter.id}/`, { waitUntil: 'networkidle' });
+					await openTerminal(page);
+					const lines = chapter.blocks.filter((b) => b.runnable).flatMap((b) => b.commands.map((c) => `@${b.host} ${oneLine(c.text)}`));
+					times.push(...(await timeCommands(page, lines)));
+					await context.close();
+				}
+				const sorted = [...times].sort((a, b) => a - b);
+				const browserCommandMs = { commands: times.length, median: round(median(times), 1), p90: round(sorted[Math.floor(sorted.length * 0.9)]!, 1), max: round(sorted.at(-1)!, 1) };
+				results.sim = { ...(results.sim as NonNullable<BenchResults['sim']>), clickToPromptMs, browserCommandMs };
 			}
 		} finally {
 			await browser.close();

@@ -34,3 +34,48 @@ export async function hasTerminal(browser: Browser, url: string): Promise<boolea
 	await context.close();
 	return count > 0;
 }
+
+/**
+ * Runs in the page (kept as source text: tsx would wrap inner functions with a `__name` helper
+ * that does not exist there). Types one line and presses Enter; presses Esc whenever the terminal
+ * is busy (skipping a ping's virtual seconds); resolves with the ms until the line's echo is in
+ * the transcript and the terminal is idle again.
+ */
+const TYPE_AND_TIME = `(line) => new Promise((resolve) => {
+	const input = document.querySelector('.nb-tl-input');
+	const term = document.querySelector('.nb-tl');
+	const echoes = () => term.querySelectorAll('.nb-tl-echo').length;
+	const key = (k) => input.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+	const before = echoes();
+	const started = performance.now();
+	const check = () => {
+		if (term.dataset.busy === 'true') return void key('Escape');
+		if (echoes() > before) {
+			observer.disconnect();
+			resolve(performance.now() - started);
+		}
+	};
+	const observer = new MutationObserver(check);
+	observer.observe(term, { attributes: true, attributeFilter: ['data-busy'], childList: true, subtree: true });
+	input.value = line;
+	key('Enter');
+	check();
+})`;
+
+/** Resolves when the terminal takes input: not busy, its input enabled. */
+const IDLE = `(() => { const t = document.querySelector('.nb-tl'); const i = document.querySelector('.nb-tl-input'); return !!t && !!i && t.dataset.busy !== 'true' && !i.disabled; })()`;
+
+/**
+ * Types `lines` into an open terminal one at a time, the way a one-line paste arrives, and times
+ * each from Enter to the prompt coming back (the command ran, its output is on screen, the diagram
+ * and checks are updated). Pings are skipped with Esc, as a reader can, so virtual seconds do not
+ * count. Uses the terminal's own markers: its input, and `data-busy` on the transcript.
+ */
+export async function timeCommands(page: Page, lines: readonly string[]): Promise<number[]> {
+	const times: number[] = [];
+	for (const line of lines) {
+		await page.waitForFunction(IDLE, undefined, { timeout: 30_000 });
+		times.push(await page.evaluate(`(${TYPE_AND_TIME})(${JSON.stringify(line)})`));
+	}
+	return times;
+}

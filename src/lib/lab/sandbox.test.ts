@@ -33,7 +33,8 @@ async function finished(child: ReturnType<typeof verifyCli>): Promise<{ code: nu
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const book = {
-	// Everything here would damage the real machine if it escaped the sandbox.
+	// Everything here would damage the real machine if it escaped the sandbox. These chapters have
+	// no cleanup on purpose, so the tests run them with --no-scripts (a script would fail its rerun).
 	'01-everything': chapterSource('machine', [
 		{ commands: ['ip addr', 'ping -c 2 -i 0.2 8.8.8.8', 'ip netns add red', 'ip link add veth0 type veth peer name veth1 netns red', 'ip addr add 10.9.0.1/24 dev veth0', 'ip link set veth0 up'] },
 		{ meta: 'diagram', commands: ['ip -n red addr add 10.9.0.2/24 dev veth1', 'ip -n red link set veth1 up', 'ip -n red link set lo up', 'ip -n red route add default via 10.9.0.1', 'ping -c 1 10.9.0.2'] },
@@ -103,7 +104,7 @@ describe('refusals', () => {
 describe('the real machine', () => {
 	it('is identical before and after a verify run that changes everything it can', async () => {
 		const before = machineNetwork();
-		const { code, stdout, stderr } = await finished(verifyCli(['--root', root, '--chapter', '01', '--update']));
+		const { code, stdout, stderr } = await finished(verifyCli(['--root', root, '--chapter', '01', '--update', '--no-scripts']));
 		expect(stderr).toBe('');
 		expect(stdout).toMatch(/✓ 01-everything \(26 commands/);
 		expect(code).toBe(0);
@@ -151,7 +152,7 @@ describe('the real machine', () => {
 describe('timeouts', () => {
 	it('stops a command that hangs and reports it with chapter, line and host', async () => {
 		const started = Date.now();
-		const { code, stdout } = await finished(verifyCli(['--root', root, '--chapter', '03', '--update', '--timeout', '2']));
+		const { code, stdout } = await finished(verifyCli(['--root', root, '--chapter', '03', '--update', '--timeout', '2', '--no-scripts']));
 		expect(code).toBe(1);
 		expect(stdout).toContain('✗ content/chapters/03-hang.mdx:11 [bob] $ sleep 100\n  timed out after 2 s and was stopped');
 		expect(stdout).toMatch(/1 failure/);

@@ -8,7 +8,6 @@ import { coreutils } from './cmd/coreutils.ts';
 import { ip } from './cmd/ip/index.ts';
 import { netTools } from './cmd/net-tools.ts';
 import { cniTools } from './cmd/cni/index.ts';
-import { jq } from './cmd/jq.ts';
 import { iptables } from './cmd/iptables.ts';
 import { ping } from './cmd/ping.ts';
 import { sysctl } from './cmd/sysctl.ts';
@@ -52,6 +51,21 @@ export interface LabOptions {
 	seed?: number | undefined;
 }
 
+/** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
+let jqFactory: typeof import('./cmd/jq.ts').jq | undefined;
+
+/**
+ * Loads the modules of the tools `line` runs that load on demand (today: jq). The page calls it
+ * before `exec` (so opening the terminal does not download jq); outside a page it has already
+ * happened when this module loaded, so `exec` stays synchronous for the CLI, verify and tests.
+ */
+export async function prepare(line: string): Promise<void> {
+	if (!jqFactory && /(^|[^\w./-])jq\b/.test(line)) jqFactory = (await import('./cmd/jq.ts')).jq;
+}
+
+// Outside a page nothing waits for a download: load the on-demand tools at once.
+if (typeof document === 'undefined') jqFactory = (await import('./cmd/jq.ts')).jq;
+
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
 
@@ -59,6 +73,36 @@ function hash(text: string): number {
 	let h = 2166136261;
 	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
 	return h;
+}
+
+type VfsOf = (ctx: Context) => Vfs;
+type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
+
+/** The tools of a lab, by the name (or path) a command line calls them with. */
+function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
+	let jqTool: Tool | undefined;
+	return {
+		...coreutils(vfsOf, runLine),
+		...netTools(vfsOf),
+		...cniTools(vfsOf),
+		jq: (argv, ctx) => {
+			jqTool ??= jqFactory?.(vfsOf);
+			return jqTool ? jqTool(argv, ctx) : { stdout: '', stderr: 'netsim: jq is still loading; run the command again\n', exit: 1 };
+		},
+		ip,
+		ping,
+		bridge,
+		iptables,
+		'iptables-nft': iptables,
+		sysctl,
+		conntrack,
+	};
+}
+
+/** Names (and, for the CNI plugins, paths) of the commands the simulator runs, sorted. */
+export function toolNames(): string[] {
+	const none = (): ExecResult => ({ stdout: '', stderr: '', exit: 0 });
+	return Object.keys(toolTable(() => new Vfs(''), none)).sort();
 }
 
 /** Builds a lab and returns its handle. */
@@ -74,19 +118,7 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		return sub.runLine(ctx, line);
 	};
 	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs;
-	const tools: Record<string, Tool> = {
-		...coreutils(vfsOf, runLine),
-		...netTools(vfsOf),
-		...cniTools(vfsOf),
-		jq: jq(vfsOf),
-		ip,
-		ping,
-		bridge,
-		iptables,
-		'iptables-nft': iptables,
-		sysctl,
-		conntrack,
-	};
+	const tools = toolTable(vfsOf, runLine);
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {

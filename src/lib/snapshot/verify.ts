@@ -19,6 +19,8 @@ export interface VerifyOptions {
 	concurrency?: number;
 	/** Per-command timeout, seconds. */
 	timeoutSec?: number;
+	/** Also run each chapter's downloadable script after it (the kernel engine's default: true). */
+	scripts?: boolean;
 	signal?: AbortSignal;
 	/** Progress: a chapter started, a command finished, a chapter finished. */
 	onEvent?: (event: VerifyEvent) => void;
@@ -133,6 +135,7 @@ export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> 
 			const result = await options.engine.run(chapter, lab, {
 				signal: inner.signal,
 				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
+				...(options.scripts === undefined ? {} : { script: options.scripts }),
 				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
 			});
 			judge(options, result, outcome);

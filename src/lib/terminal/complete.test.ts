@@ -12,6 +12,18 @@ const ctx: CompletionContext = {
 const at = (line: string) => complete(line, line.length, ctx).candidates;
 
 describe('complete', () => {
+	it('completes the simulator\'s other tools, their options, and the CNI plugins by path', () => {
+		const tools = { ...ctx, commands: ['conntrack', 'curl', 'ip', 'jq', 'python3', 'ss', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local'] };
+		const on = (line: string) => complete(line, line.length, tools).candidates;
+		expect(on('c')).toEqual(['conntrack', 'curl']);
+		expect(on('')).not.toContain('/usr/lib/cni/bridge');
+		expect(on('/usr/lib/cni/b')).toEqual(['/usr/lib/cni/bridge']);
+		expect(on('conntrack -')).toContain('-L');
+		expect(on('python3 -m h')).toEqual(['http.server']);
+		expect(on('jq --s')).toEqual(['--slurpfile']);
+		expect(on('ip netns exec alice cu')).toEqual(['curl']);
+	});
+
 	it('completes commands, ip objects and subcommands, with iproute2 abbreviations', () => {
 		expect(at('i')).toEqual(['ip', 'iptables']);
 		expect(at('ip n')).toEqual(['neigh', 'netns']);

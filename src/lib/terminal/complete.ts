@@ -59,6 +59,14 @@ const IPT_CHAINS = ['FORWARD', 'INPUT', 'OUTPUT', 'POSTROUTING', 'PREROUTING'];
 const IPT_TARGETS = ['ACCEPT', 'DNAT', 'DROP', 'LOG', 'MASQUERADE', 'REJECT', 'RETURN', 'SNAT'];
 const IPT_OPTIONS = ['-A', '-C', '-D', '-F', '-I', '-L', '-N', '-P', '-S', '-X', '-Z', '-d', '-i', '-j', '-n', '-o', '-p', '-s', '-t', '-v', '--dport', '--to-destination', '--to-source'];
 const PING_OPTIONS = ['-I', '-W', '-c', '-i', '-q', '-w', '--trace'];
+/** Options of the other tools the simulator runs, as the book uses them. */
+const TOOL_OPTIONS: Record<string, string[]> = {
+	conntrack: ['-C', '-F', '-L', '-d', '-n', '-p', '-s', '--dport', '--dst', '--reply-src', '--sport', '--src'],
+	curl: ['-f', '-m', '-o', '-s', '-S', '--connect-timeout', '--max-time', '--retry', '--show-error', '--silent'],
+	jq: ['-c', '-e', '-n', '-r', '-s', '--arg', '--rawfile', '--slurpfile'],
+	ss: ['-l', '-n', '-t', '-u', '-ltn'],
+	python3: ['-m'],
+};
 const SYSCTLS = [
 	'net.bridge.bridge-nf-call-iptables',
 	'net.ipv4.conf.all.forwarding',
@@ -95,6 +103,8 @@ function candidates(words: string[], ctx: CompletionContext, netns: string): str
 	const prev = words.at(-1);
 	if (words.length === 0) return ctx.commands;
 	const [cmd, ...args] = words;
+	if (cmd === 'python3' || cmd === 'python') return prev === '-m' ? ['http.server'] : prev === 'http.server' ? ['--bind', '--directory'] : TOOL_OPTIONS['python3']!;
+	if (cmd && TOOL_OPTIONS[cmd]) return TOOL_OPTIONS[cmd];
 	if (cmd === 'ssh') return args.length === 0 ? ctx.hosts : [];
 	if (cmd === 'sudo') return candidates(args, ctx, netns);
 	if (cmd === 'ping') return prev === '-I' ? devices() : PING_OPTIONS;
@@ -171,7 +181,8 @@ export function complete(line: string, cursor: number, ctx: CompletionContext): 
 		context = { ...ctx, host: words[0].slice(1) };
 		words = words.slice(1);
 	}
-	const all = candidates(words, context, '');
+	// Commands run by path (the CNI plugins, /usr/lib/cni/bridge) are offered once a path is begun.
+	const all = candidates(words, context, '').filter((c) => word.startsWith('/') || !c.startsWith('/'));
 	return { start, candidates: [...new Set(all)].filter((c) => c.startsWith(word)) };
 }
 

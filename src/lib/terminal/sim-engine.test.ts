@@ -80,7 +80,23 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 		expect(result.exit).toBe(0);
 		expect(out).toMatch(/^eth0@if\d+\s+UP/);
 		expect(Object.keys(await engine.state())).toEqual(['alice', 'bob']);
-		expect(typeof (await loadNetsim())).toBe('function');
+		expect(typeof (await loadNetsim()).createLab).toBe('function');
+	});
+
+	it('completes every command the simulator runs, from its own list', async () => {
+		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		expect(engine.commands?.()).toEqual([]);
+		await engine.state();
+		const commands = engine.commands?.() ?? [];
+		for (const name of ['ip', 'ping', 'curl', 'conntrack', 'jq', 'ss', 'python3', 'echo', 'grep', 'sysctl', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local'])
+			expect(commands, name).toContain(name);
+	});
+
+	it('loads jq when a line runs it', async () => {
+		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		let out = '';
+		const result = await engine.run('alice', `echo '{"a":[1,2]}' | jq -c .a`, { onOutput: (c) => (out += c.text) });
+		expect([result.exit, out]).toEqual([0, '[1,2]\n']);
 	});
 
 	it('prints what the kernel printed, for the chapters it simulates', async () => {

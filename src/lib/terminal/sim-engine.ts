@@ -27,25 +27,31 @@ export interface SimLab {
 /** src/lib/netsim's `createLab`. */
 export type CreateLab = (definition: Lab) => SimLab;
 
-/** Options of {@link createSimEngine}. */
-export interface SimEngineOptions extends Pick<PlayOptions, 'msPerSecond' | 'sleep'> {
-	/** Loads `createLab` (default: a lazy import of src/lib/netsim). */
-	load?: () => Promise<CreateLab>;
+/** What the terminal uses of the simulator's module (src/lib/netsim/index.ts). */
+export interface Netsim {
+	createLab: CreateLab;
+	/** Names of the commands it runs (the CNI plugins by path), for Tab completion. */
+	toolNames?: () => string[];
+	/** Loads the on-demand tool modules a line needs (jq) before it runs. */
+	prepare?: (line: string) => Promise<void>;
 }
 
-/** Loads the simulator's `createLab`, with a clear error when it is not there yet. */
-export async function loadNetsim(): Promise<CreateLab> {
+/** Options of {@link createSimEngine}. */
+export interface SimEngineOptions extends Pick<PlayOptions, 'msPerSecond' | 'sleep'> {
+	/** Loads the simulator (default: a lazy import of src/lib/netsim): its module, or just `createLab`. */
+	load?: () => Promise<CreateLab | Netsim>;
+}
+
+/** Loads the simulator's module, with a clear error when it is not there yet. */
+export async function loadNetsim(): Promise<Netsim> {
 	// Vite resolves the glob at build time into a lazy import (its own chunk): an empty record
 	// while src/lib/netsim has no index.ts, so the site keeps building while it is written.
-	const netsim = import.meta.glob<{ createLab?: CreateLab }>('../netsim/index.ts');
+	const netsim = import.meta.glob<Partial<Netsim>>('../netsim/index.ts');
 	const load = netsim['../netsim/index.ts'];
 	const mod = load ? await load() : undefined;
 	if (typeof mod?.createLab !== 'function') throw new Error('the simulator (src/lib/netsim) does not export createLab yet');
-	return mod.createLab;
+	return mod as Netsim;
 }
-
-/** Commands the simulator answers (DESIGN.md, "Simulator contract"). */
-export const SIMULATOR_COMMANDS = ['ip', 'ping', 'bridge', 'iptables', 'sysctl', 'hostname'];
 
 /**
  * A {@link TerminalEngine} over the simulator: each command runs at once in the model, then its
@@ -53,10 +59,15 @@ export const SIMULATOR_COMMANDS = ['ip', 'ping', 'bridge', 'iptables', 'sysctl',
  */
 export function createSimEngine(definition: Lab, options: SimEngineOptions = {}): TerminalEngine {
 	const load = options.load ?? loadNetsim;
-	let createLab: CreateLab | undefined;
+	let netsim: Netsim | undefined;
 	let lab: SimLab | undefined;
+	const loaded = async (): Promise<Netsim> => {
+		if (netsim) return netsim;
+		const got = await load();
+		return (netsim = typeof got === 'function' ? { createLab: got } : got);
+	};
 	const current = async (): Promise<SimLab> => {
-		createLab ??= await load();
+		const { createLab } = await loaded();
 		return (lab ??= createLab(clone(definition)));
 	};
 	const clone = (d: Lab): Lab => JSON.parse(JSON.stringify(d)) as Lab;
@@ -64,11 +75,13 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 	return {
 		name: 'simulator',
 		hosts: () => definition.hosts.map((h) => h.name),
-		commands: () => SIMULATOR_COMMANDS,
+		// The simulator's own list once it has loaded (the prompt waits for it anyway).
+		commands: () => netsim?.toolNames?.() ?? [],
 		async run(host: string, line: string, run: RunOptions = {}): Promise<RunResult> {
 			const sim = await current();
 			let result: SimResult;
 			try {
+				await netsim?.prepare?.(line);
 				result = await sim.exec(host, line);
 			} catch (e) {
 				// The simulator promises never to throw on user input; if it does, the terminal lives on.
@@ -82,8 +95,7 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 			return (await current()).state();
 		},
 		async reset(): Promise<void> {
-			createLab ??= await load();
-			lab = createLab(clone(definition));
+			lab = (await loaded()).createLab(clone(definition));
 		},
 	};
 }

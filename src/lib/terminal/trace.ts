@@ -61,9 +61,9 @@ export interface TraceRoute {
 	/** Routing table consulted, e.g. `main` or `local`. */
 	table: string;
 	/** The route that won, as `ip route` prints it; absent when nothing matched. */
-	matched?: string;
+	matched?: string | undefined;
 	/** Other routes that also covered the destination, with shorter prefixes (longest-prefix match). */
-	alsoMatched?: string[];
+	alsoMatched?: string[] | undefined;
 }
 
 /** One step of the walk. */
@@ -74,15 +74,15 @@ export interface TraceStep {
 	/** Where the step happens. */
 	at: TracePlace;
 	/** For `wire` and `bridge` steps: where the frame goes (for a flood, the first of several). */
-	to?: TracePlace;
+	to?: TracePlace | undefined;
 	/** The step in words, one or two sentences for the reader. */
 	text: string;
-	packet?: TracePacket;
-	route?: TraceRoute;
+	packet?: TracePacket | undefined;
+	route?: TraceRoute | undefined;
 	/** For `drop` steps. */
-	reason?: DropReason;
+	reason?: DropReason | undefined;
 	/** Diagram data-ids to highlight instead of the ones derived from `at` and `to`. */
-	ids?: string[];
+	ids?: string[] | undefined;
 }
 
 /** The walk of one packet and its answer. */

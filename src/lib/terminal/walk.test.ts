@@ -43,6 +43,9 @@ describe('the packet walk', () => {
 		expect(placeIds({ host: 'pi', netns: 'alice', dev: 'veth-alice' })).toEqual(['pi/alice/veth-alice']);
 		expect(placeIds({ switch: 'switch1' })).toEqual(['switch:switch1']);
 		expect(placeIds({ node: 'internet' })).toEqual(['internet']);
+		// lo is a line of its namespace's box, not an element of its own.
+		expect(placeIds({ host: 'alice', netns: '', dev: 'lo' }, topology)).toEqual(['host:alice']);
+		expect(placeIds({ host: 'alice', netns: '', dev: 'eth0' }, topology)).toEqual(['alice//eth0']);
 	});
 
 	it('highlights each step where it happens, wires included, and says it in words', () => {

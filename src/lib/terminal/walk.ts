@@ -30,12 +30,30 @@ const LABELS: Record<TraceStep['kind'], string> = {
 	drop: 'drop',
 };
 
-/** Diagram ids of a place: its interface (if any) or its box. */
-export function placeIds(place: TracePlace): string[] {
+/**
+ * Diagram ids of a place: its interface (if any) or its box. Given the topology, a device the
+ * diagram does not draw (`lo`, which is a line of its namespace's box) maps to that box.
+ */
+export function placeIds(place: TracePlace, topology?: Topology): string[] {
 	if ('switch' in place) return [`switch:${place.switch}`];
 	if ('node' in place) return [place.node];
 	const box = place.netns === '' ? `host:${place.host}` : `${place.host}/${place.netns}`;
-	return place.dev ? [`${place.host}/${place.netns}/${place.dev}`] : [box];
+	if (!place.dev) return [box];
+	const id = `${place.host}/${place.netns}/${place.dev}`;
+	if (topology && !drawnInterfaces(topology).has(id)) return [box];
+	return [id];
+}
+
+const drawn = new WeakMap<Topology, Set<string>>();
+
+/** Ids of the interfaces the diagram draws (memoised per topology). */
+function drawnInterfaces(topology: Topology): Set<string> {
+	let ids = drawn.get(topology);
+	if (!ids) {
+		ids = new Set(topology.hosts.flatMap((h) => h.namespaces.flatMap((n) => n.interfaces.map((i) => i.id))));
+		drawn.set(topology, ids);
+	}
+	return ids;
 }
 
 /** The wire between two places, if the topology has one (a veth pair, a cable, the uplink). */
@@ -48,11 +66,11 @@ function wireBetween(topology: Topology, from: TracePlace, to: TracePlace): stri
 /** Data-ids to highlight for one step. */
 export function stepIds(step: TraceStep, topology: Topology): string[] {
 	if (step.ids?.length) return step.ids;
-	const ids = placeIds(step.at);
+	const ids = placeIds(step.at, topology);
 	if (step.to) {
 		const wire = wireBetween(topology, step.at, step.to);
 		if (wire) ids.push(wire);
-		ids.push(...placeIds(step.to));
+		ids.push(...placeIds(step.to, topology));
 	}
 	return [...new Set(ids)];
 }

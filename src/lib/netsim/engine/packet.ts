@@ -67,6 +67,11 @@ export interface Frame {
 /** ICMP types used by the simulator. */
 export const ICMP = { ECHO_REPLY: 0, DEST_UNREACH: 3, ECHO_REQUEST: 8, TIME_EXCEEDED: 11 } as const;
 
+/** Bytes a frame takes on the wire (an Ethernet header on the packet; an ARP frame is 42). */
+export function frameLen(f: Frame): number {
+	return f.ip ? f.ip.len + 14 : 42;
+}
+
 /** Copies a packet (NAT and TTL changes must not leak into the sender's view). */
 export function clonePacket(p: Ip4): Ip4 {
 	return { ...p, icmp: p.icmp ? { ...p.icmp } : undefined, udp: p.udp ? { ...p.udp } : undefined, tcp: p.tcp ? { ...p.tcp } : undefined };

@@ -6,6 +6,7 @@
 import type { Ipv4 } from '../addr/ipv4.ts';
 import type { Netns } from '../model/netns.ts';
 import type { Ip4 } from './packet.ts';
+import type { Stack } from './stack.ts';
 
 /** A listening socket and what it answers. */
 export interface Listener {
@@ -45,4 +46,35 @@ export function segmentLen(flags: string, payload = ''): number {
 /** Builds a segment. */
 export function segment(src: Ipv4, dst: Ipv4, sport: number, dport: number, flags: string, payload?: string): Ip4 {
 	return { src, dst, ttl: 64, proto: 6, len: segmentLen(flags, payload), df: true, tcp: { sport, dport, flags, payload } };
+}
+
+/**
+ * A TCP segment delivered to this namespace: to the client socket of its four-tuple, else to a
+ * listener on its port (SYN → SYN-ACK, a request → the response then FIN, FIN → ACK), else
+ * answered with RST.
+ */
+export function tcpDeliver(stack: Stack, ns: Netns, pkt: Ip4): void {
+	const t = pkt.tcp;
+	if (!t) return;
+	const now = stack.world.now;
+	const sock = stack.tcpSockets.find((s) => s.ns === ns && s.lport === t.dport && s.local === pkt.dst && s.remote === pkt.src && s.rport === t.sport);
+	if (sock) {
+		sock.events.push({ flags: t.flags, payload: t.payload, at: now });
+		return;
+	}
+	const reply = (flags: string, payload?: string): void => {
+		stack.sendLocal(ns, segment(pkt.dst, pkt.src, t.dport, t.sport, flags, payload));
+	};
+	const l = stack.listeners.find((x) => x.ns === ns && x.port === t.dport && (x.addr === undefined || x.addr === pkt.dst));
+	if (!l) {
+		if (!t.flags.includes('R')) reply('RA');
+		return;
+	}
+	if (t.flags.includes('S')) reply('SA');
+	else if (t.payload) {
+		const path = /^[A-Z]+ (\S+)/.exec(t.payload)?.[1] ?? '/';
+		reply('PA', l.respond(path));
+		// HTTP/1.0: the server closes after the response.
+		reply('FA');
+	} else if (t.flags.includes('F')) reply('A');
 }

@@ -3,10 +3,14 @@
  * format the in-page terminal's packet walk reads (docs/terminal.md, src/lib/terminal/trace.ts).
  * Lab plumbing is reported as `{ switch }` and `{ node }` places, never as hidden namespaces.
  */
-import { formatIpv4 } from '../addr/ipv4.ts';
+import { formatIpv4, inPrefix, type Ipv4 } from '../addr/ipv4.ts';
+import { formatMac } from '../addr/mac.ts';
+import { routeText } from '../cmd/ip/route.ts';
+import { TABLE_LOCAL, type Route } from '../model/fib.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import type { World } from '../model/world.ts';
+import { ICMP, type Frame, type Ip4 } from './packet.ts';
 
 /** A place in the lab. */
 export type TracePlace = { host: string; netns: string; dev?: string } | { switch: string } | { node: 'upstream' | 'internet' };
@@ -84,6 +88,7 @@ export class Tracer {
 		return p.node === 'internet' ? 'the internet' : 'the home router';
 	}
 
+	/** Adds a step (on the current leg unless told), its text capitalised; ignored once full. */
 	add(step: Omit<TraceStep, 'leg'> & { leg?: TraceStep['leg'] | undefined }): void {
 		if (this.steps.length >= MAX_STEPS) return;
 		const text = step.text.charAt(0).toUpperCase() + step.text.slice(1);
@@ -102,4 +107,39 @@ export class Tracer {
 					: `The echo request for ${dst} was dropped on the way.`;
 		return { command, host, summary, outcome, steps: this.steps };
 	}
+}
+
+// ---- helpers the packet walk uses to describe what it does -----------------------------------
+
+/**
+ * The tracer, when this packet belongs to the traced exchange (an echo, its error, or an ARP on
+ * its way, called without a packet); undefined once the reply is home or the walk is full.
+ */
+export function tracing(tr: Tracer | undefined, pkt?: Ip4): Tracer | undefined {
+	if (!tr || tr.replied || tr.steps.length >= MAX_STEPS) return undefined;
+	if (pkt && !(pkt.icmp && (pkt.icmp.type === ICMP.ECHO_REQUEST || pkt.icmp.type === ICMP.ECHO_REPLY || pkt.icmp.type === ICMP.DEST_UNREACH || pkt.icmp.type === ICMP.TIME_EXCEEDED))) return undefined;
+	return tr;
+}
+
+/** Which leg of the traced exchange a packet is on. */
+export function legOf(pkt: Ip4 | undefined): 'request' | 'reply' {
+	return pkt?.icmp?.type === ICMP.ECHO_REPLY ? 'reply' : 'request';
+}
+
+/** The packet as a trace shows it (with the frame's MACs when it is on a wire). */
+export function tracePacket(pkt: Ip4, frame?: Frame): { what: string; src: string; dst: string; ttl: number; srcMac?: string; dstMac?: string } {
+	const what = pkt.icmp ? (pkt.icmp.type === ICMP.ECHO_REQUEST ? 'icmp echo-request' : pkt.icmp.type === ICMP.ECHO_REPLY ? 'icmp echo-reply' : 'icmp error') : pkt.tcp ? 'tcp' : pkt.udp ? 'udp' : 'ip';
+	const out: { what: string; src: string; dst: string; ttl: number; srcMac?: string; dstMac?: string } = { what, src: formatIpv4(pkt.src), dst: formatIpv4(pkt.dst), ttl: pkt.ttl };
+	if (frame) {
+		out.srcMac = formatMac(frame.src);
+		out.dstMac = formatMac(frame.dst);
+	}
+	return out;
+}
+
+/** A route step: the route that matched and the shorter ones that also matched (the reader's "why this one"). */
+export function traceRoute(tr: Tracer, ns: Netns, r: Route, dev: Link, dst: Ipv4): void {
+	const also = ns.routes.filter((x) => x.table === r.table && x !== r && x.dst.len < r.dst.len && inPrefix(dst, x.dst)).map(routeText);
+	const how = r.type === 'local' ? 'it is one of this host’s own addresses' : r.gateway !== undefined ? `send it to the gateway ${formatIpv4(r.gateway)} out of ${dev.name}` : `it is on the link, out of ${dev.name}`;
+	tr.add({ kind: 'route', leg: tr.delivered ? 'reply' : 'request', at: tr.place(ns, dev), text: `Route lookup for ${formatIpv4(dst)}: ${how}.`, route: { table: r.table === TABLE_LOCAL ? 'local' : 'main', matched: routeText(r), alsoMatched: also.length ? also : undefined } });
 }

@@ -255,10 +255,8 @@ export class Netns {
 	/** Brings a device up: qdisc, kernel routes, IPv6 link-local, lo's addresses. */
 	linkUp(link: Link): void {
 		if (link.adminUp) return;
-		link.adminUp = true;
+		this.setAdmin(link, true);
 		link.qdisc = 'noqueue';
-		link.operOverride = undefined;
-		if (link.peer) link.peer.operOverride = undefined;
 		if (link.kind === 'bridge') link.bridgeIdSet = true;
 		if (link.kind === 'loopback') {
 			if (!this.v4(link).some((a) => a.local === 0x7f000001))
@@ -266,20 +264,28 @@ export class Netns {
 			if (!this.addrs.some((a) => a.family === 6 && a.link === link))
 				this.addrs.push({ family: 6, link, local: '::1', prefixlen: 128, scope: 'host', secondary: false, label: link.name, auto: false });
 		}
-		for (const a of this.v4(link)) this.addAddrRoutes(a);
-		this.world.linkEvent(link);
-		this.refreshCarrier();
+		this.adminChanged(link);
 	}
 
 	/** Brings a device down: its routes go, IPv6 autoconf addresses go, neighbours flush. */
 	linkDown(link: Link): void {
 		if (!link.adminUp) return;
-		link.adminUp = false;
-		link.operOverride = undefined;
-		if (link.peer) link.peer.operOverride = undefined;
+		this.setAdmin(link, false);
 		this.flushLinkState(link);
 		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
 		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));
+		this.adminChanged(link);
+	}
+
+	/** Flips the admin flag; operstate (the device's and its peer's) is derived afresh from now on. */
+	private setAdmin(link: Link, up: boolean): void {
+		link.adminUp = up;
+		link.operOverride = undefined;
+		if (link.peer) link.peer.operOverride = undefined;
+	}
+
+	/** After an admin change: the kernel routes of the device's addresses, the event, carrier. */
+	private adminChanged(link: Link): void {
 		for (const a of this.v4(link)) this.addAddrRoutes(a);
 		this.world.linkEvent(link);
 		this.refreshCarrier();

@@ -1,0 +1,67 @@
+/**
+ * br_netfilter: bridged IPv4 goes through conntrack and the FORWARD chain of the bridge's
+ * namespace, and a frame for the bridge itself whose DNAT points back into the bridge is
+ * bridged there rather than routed (kube-proxy's hairpin case).
+ */
+import { sameMac, type Mac } from '../addr/mac.ts';
+import type { Link } from '../model/link.ts';
+import type { Netns } from '../model/netns.ts';
+import { solicit } from './arp.ts';
+import { filterPasses, nfConfirm, nfPost, nfPre, unNatSource, type NfCtx } from './netfilter-hooks.ts';
+import { clonePacket, type Frame, type Ip4 } from './packet.ts';
+import { routeInput } from './route.ts';
+import type { Stack } from './stack.ts';
+
+/** Whether bridged IPv4 is seen by iptables in this namespace (net.bridge.bridge-nf-call-iptables). */
+export function brNfOn(ns: Netns): boolean {
+	return ns.get('net.bridge.bridge-nf-call-iptables') !== '0';
+}
+
+/**
+ * A frame for the bridge itself: PREROUTING runs first; when DNAT sends the packet to a host on
+ * the same bridge, it is bridged there (not routed), so going back out of the port it came in
+ * needs that port's hairpin mode.
+ */
+export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame): void {
+	const ns = br.ns;
+	const pkt = clonePacket(frame.ip as Ip4);
+	const ctx: NfCtx = {};
+	const before = pkt.dst;
+	if (!nfPre(stack, ns, pkt, ctx, 'PREROUTING', br.name)) return;
+	const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br) : undefined;
+	if (!rt || typeof rt === 'string' || rt.type !== 'unicast' || rt.dev !== br) {
+		stack.ipReceive(ns, br, pkt, ctx);
+		return;
+	}
+	const nh = rt.gateway ?? pkt.dst;
+	let n = ns.neigh.find((x) => x.link === br && x.ip === nh && x.mac);
+	if (!n) {
+		solicit(stack, ns, br, nh);
+		n = ns.neigh.find((x) => x.link === br && x.ip === nh && x.mac);
+		if (!n?.mac) return;
+	}
+	const mac = n.mac as Mac;
+	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, br.name, br.name)) return;
+	if (!nfPost(stack, ns, pkt, ctx, br)) return;
+	const e = br.fdb.find((x) => sameMac(x.mac, mac) && !x.permanent);
+	const out = e?.port;
+	if (!out) {
+		for (const p of br.ports()) if (p !== inPort && p.running()) stack.xmit(p, { src: frame.src, dst: mac, ip: pkt });
+		return;
+	}
+	if (out === inPort && !out.hairpin) return;
+	stack.xmit(out, { src: frame.src, dst: mac, ip: pkt });
+}
+
+/** A bridged frame between ports: conntrack and the FORWARD chain. False to drop it. */
+export function bridgeFilter(stack: Stack, br: Link, frame: Frame): boolean {
+	const ns = br.ns;
+	if (!brNfOn(ns) || !frame.ip) return true;
+	const pkt = frame.ip;
+	const ctx: NfCtx = {};
+	if (!nfPre(stack, ns, pkt, ctx, 'PREROUTING', br.name)) return false;
+	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, br.name, br.name)) return false;
+	if (ctx.ct && ctx.isNew) nfConfirm(ns, ctx);
+	else unNatSource(pkt, ctx);
+	return true;
+}

@@ -1,0 +1,120 @@
+/**
+ * Layer 2: frames on veth pairs, bridges (FDB learning, forwarding, flooding, delivery up to
+ * the bridge itself) and macvlan devices, and the hand-off of a frame for this host to ARP or
+ * IPv4. VXLAN encapsulation is in vxlan.ts; br_netfilter in br-netfilter.ts.
+ */
+import { formatMac, isGroupMac, sameMac } from '../addr/mac.ts';
+import type { Link } from '../model/link.ts';
+import { arpReceive } from './arp.ts';
+import { bridgedDnat, bridgeFilter, brNfOn } from './br-netfilter.ts';
+import { clonePacket, frameLen, ICMP, type Frame } from './packet.ts';
+import type { Stack } from './stack.ts';
+import { legOf, tracePacket, tracing } from './trace.ts';
+import { vxlanXmit } from './vxlan.ts';
+
+/** Puts a frame on a running device's wire, by the device's kind (dev_queue_xmit). */
+export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
+	dev.stats.txPackets++;
+	dev.stats.txBytes += frameLen(frame);
+	if (dev.kind === 'veth' && dev.peer) {
+		const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+		// ARP replies are only worth a step while the walk is on its ARP leg.
+		if (tr && !tr.hidden(dev.ns) && (!frame.arp || tr.leg === 'arp' || frame.arp.op === 'request')) {
+			const to = tr.place(dev.peer.ns, dev.peer, frame.ip?.dst);
+			const what = frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : frame.ip?.icmp?.type === ICMP.ECHO_REQUEST ? 'The echo request' : 'The packet';
+			const where = 'switch' in to ? `into ${to.switch}` : 'node' in to ? 'up the uplink to the home router' : `across the veth pair to ${to.dev} in ${tr.who(dev.peer.ns)}`;
+			tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to, text: `${what} leaves ${dev.name} ${where}.`, packet: frame.ip ? tracePacket(frame.ip, frame) : undefined });
+		}
+		stack.receive(dev.peer, frame);
+	} else if (dev.kind === 'bridge') bridgeForward(stack, dev, undefined, frame);
+	else if (dev.kind === 'loopback') stack.receive(dev, frame);
+	else if (dev.kind === 'macvlan' && dev.lower) macvlanXmit(stack, dev, frame);
+	else if (dev.kind === 'vxlan') vxlanXmit(stack, dev, frame);
+}
+
+/** macvlan in bridge mode reaches its siblings directly; everything else goes out of the lower device. */
+function macvlanXmit(stack: Stack, dev: Link, frame: Frame): void {
+	const lower = dev.lower as Link;
+	const siblings = lower.ns.links.filter((l) => l.kind === 'macvlan' && l.lower === lower && l !== dev);
+	if (dev.macvlanMode === 'bridge') {
+		for (const s of siblings) if (isGroupMac(frame.dst) || sameMac(s.mac, frame.dst)) stack.receive(s, frame);
+		if (!isGroupMac(frame.dst) && siblings.some((s) => sameMac(s.mac, frame.dst))) return;
+	}
+	stack.xmit(lower, frame);
+}
+
+/** A frame arrives on a running device: to its bridge, to macvlans above it, or up the stack. */
+export function devReceive(stack: Stack, dev: Link, frame: Frame): void {
+	dev.stats.rxPackets++;
+	dev.stats.rxBytes += frameLen(frame);
+	if (dev.master && dev.master.kind === 'bridge') {
+		bridgeForward(stack, dev.master, dev, frame);
+		return;
+	}
+	const macvlans = dev.ns.world.namespaces.flatMap((n) => n.links.filter((l) => l.kind === 'macvlan' && l.lower === dev));
+	for (const m of macvlans) if (isGroupMac(frame.dst) || sameMac(m.mac, frame.dst)) netifReceive(stack, m, frame);
+	if (macvlans.some((m) => sameMac(m.mac, frame.dst))) return;
+	if (isGroupMac(frame.dst) || sameMac(frame.dst, dev.mac)) netifReceive(stack, dev, frame);
+}
+
+/** Bridge input: learn, then deliver up, forward to one port, or flood. */
+function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: Frame): void {
+	if (!br.adminUp) return;
+	const now = stack.world.now;
+	if (inPort && !isGroupMac(frame.src) && !br.fdb.some((e) => e.permanent && sameMac(e.mac, frame.src))) {
+		const e = br.fdb.find((x) => sameMac(x.mac, frame.src));
+		if (e && !e.static) {
+			e.port = inPort;
+			e.updated = now;
+		} else if (!e) br.fdb.push({ mac: frame.src, port: inPort, permanent: false, static: false, updated: now });
+	}
+	const ports = br.ports().filter((p) => p.running());
+	const local = sameMac(frame.dst, br.mac) || br.ports().some((p) => sameMac(p.mac, frame.dst));
+	if (inPort && local) {
+		if (frame.ip && brNfOn(br.ns) && br.ns.netfilter.conntrackOn) {
+			bridgedDnat(stack, br, inPort, frame);
+			return;
+		}
+		netifReceive(stack, br, frame);
+		return;
+	}
+	if (inPort && frame.ip && !bridgeFilter(stack, br, frame)) return;
+	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+	const traceTo = (out: Link, flood: boolean): void => {
+		if (!tr) return;
+		const dest = tr.hidden(br.ns) && out.peer ? tr.place(out.peer.ns, out.peer) : tr.place(br.ns, out);
+		const here = tr.place(br.ns, br);
+		if ('node' in here) {
+			// The home router's side of the uplink: only the way back down is worth a step.
+			if ('host' in dest) tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: here, to: dest, text: `${frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : 'The packet'} comes back down the uplink to ${dest.dev ?? 'the host'}.` });
+			return;
+		}
+		const name = 'switch' in here ? here.switch : 'node' in here ? 'The home router’s switch' : br.name;
+		tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), to: dest, text: flood ? `${name} floods the ${isGroupMac(frame.dst) ? 'broadcast' : 'frame for an unknown MAC'} to every other port.` : `${name} knows ${formatMac(frame.dst)} from its forwarding table: it sends the frame out of that port only.` });
+	};
+	if (isGroupMac(frame.dst)) {
+		const outs = ports.filter((p) => p !== inPort);
+		if (outs[0]) traceTo(outs[0], true);
+		for (const p of ports) if (p !== inPort) stack.xmit(p, frame);
+		if (inPort) netifReceive(stack, br, frame);
+		return;
+	}
+	const e = br.fdb.find((x) => sameMac(x.mac, frame.dst) && !x.permanent);
+	if (e) {
+		if (e.port !== inPort && ports.includes(e.port)) {
+			traceTo(e.port, false);
+			stack.xmit(e.port, frame);
+		}
+		return;
+	}
+	const outs = ports.filter((p) => p !== inPort);
+	if (outs[0]) traceTo(outs[0], true);
+	for (const p of outs) stack.xmit(p, frame);
+}
+
+/** A frame for this host: ARP or IPv4 (a copy, so rewrites do not reach other receivers). */
+function netifReceive(stack: Stack, dev: Link, frame: Frame): void {
+	const ns = dev.ns;
+	if (frame.arp) arpReceive(stack, ns, dev, frame.arp);
+	else if (frame.ip) stack.ipReceive(ns, dev, clonePacket(frame.ip));
+}

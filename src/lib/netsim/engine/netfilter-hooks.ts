@@ -1,0 +1,187 @@
+/**
+ * The netfilter hooks a packet meets on its walk: conntrack lookup and destination NAT at
+ * PREROUTING/OUTPUT, the filter table's chains, source NAT and confirmation at POSTROUTING.
+ * Rule matching itself lives in model/netfilter.ts; flows in model/conntrack.ts.
+ */
+import { formatIpv4 } from '../addr/ipv4.ts';
+import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.ts';
+import type { Link } from '../model/link.ts';
+import type { Netns } from '../model/netns.ts';
+import type { PacketView } from '../model/netfilter.ts';
+import { ICMP, portsOf, setDst, setSrc, type Ip4 } from './packet.ts';
+import { selectSrc } from './route.ts';
+import type { Stack } from './stack.ts';
+import { tracePacket, tracing } from './trace.ts';
+
+/** Per-packet netfilter context through one namespace (the skb's conntrack reference). */
+export interface NfCtx {
+	ct?: Conntrack | undefined;
+	dir?: 'orig' | 'reply' | undefined;
+	isNew?: boolean | undefined;
+}
+
+/** The packet as rules see it, with its conntrack state. */
+function view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string, ns?: Netns): PacketView {
+	let ctstate = 'UNTRACKED';
+	if (ctx.ct) ctstate = ctx.isNew ? 'NEW' : ctx.dir === 'reply' || ctx.ct.replied ? 'ESTABLISHED' : 'NEW';
+	if (pkt.icmp && (pkt.icmp.type === ICMP.DEST_UNREACH || pkt.icmp.type === ICMP.TIME_EXCEEDED)) ctstate = 'RELATED';
+	const ports = pkt.tcp ?? pkt.udp;
+	return { src: pkt.src, dst: pkt.dst, proto: pkt.proto, inIf, outIf, len: pkt.len, icmpType: pkt.icmp?.type, sport: ports?.sport, dport: ports?.dport, ctstate, mark: pkt.mark ?? 0, dstLocal: ns ? ns.isLocal(pkt.dst) : false };
+}
+
+/** Runs a chain of the filter table; returns its verdict (ACCEPT, DROP or REJECT). */
+export function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
+	if (!ns.netfilter.active('filter')) return 'ACCEPT';
+	const v = view(pkt, ctx, inIf, outIf, ns);
+	const res = ns.netfilter.run('filter', chain, v);
+	pkt.mark = v.mark;
+	const tr = tracing(stack.tracer, pkt);
+	if (tr && res.verdict !== 'ACCEPT') {
+		tr.add({ kind: 'netfilter', at: tr.place(ns), text: `iptables: the ${chain} chain of the filter table says ${res.verdict}${res.rule ? '' : ' (its policy)'}.` });
+		tr.add({ kind: 'drop', at: tr.place(ns), reason: 'netfilter', text: `The firewall of ${tr.who(ns)} ${res.verdict === 'REJECT' ? 'rejects' : 'drops'} the packet.` });
+		tr.dropped = true;
+	}
+	return res.verdict;
+}
+
+/**
+ * Runs a filter chain and acts on a refusal: REJECT answers the sender with port-unreachable
+ * (iptables' default reject-with), DROP is silent. True when the packet may go on.
+ */
+export function filterPasses(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): boolean {
+	const v = filter(stack, ns, chain, pkt, ctx, inIf, outIf);
+	if (v === 'REJECT') stack.icmpError(ns, pkt, ICMP.DEST_UNREACH, 3);
+	return v === 'ACCEPT';
+}
+
+/** Conntrack lookup and destination NAT at PREROUTING/OUTPUT. Returns false to drop. */
+export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PREROUTING' | 'OUTPUT', inIf: string | undefined): boolean {
+	const nf = ns.netfilter;
+	if (!nf.conntrackOn) return true;
+	const now = stack.world.now;
+	ns.conntrack = ns.conntrack.filter((c) => c.expires > now);
+	const ic = pkt.icmp;
+	if (ic && ic.type !== ICMP.ECHO_REQUEST && ic.type !== ICMP.ECHO_REPLY) {
+		// RELATED errors: the embedded packet is translated back, as NAT does for ICMP errors.
+		const inner = ic.inner;
+		const ports = inner ? portsOf(inner) : undefined;
+		if (inner && ports) {
+			const hit = findConn(ns.conntrack, inner.proto, inner.dst, inner.src, ports[1], ports[0], now);
+			if (hit && hit.dir === 'reply') {
+				pkt.dst = hit.ct.orig.src;
+				setSrc(inner, hit.ct.orig.src, hit.ct.orig.sport);
+			}
+		}
+		return true;
+	}
+	const ports = portsOf(pkt);
+	if (!ports) return true;
+	const hit = findConn(ns.conntrack, pkt.proto, pkt.src, pkt.dst, ports[0], ports[1], now);
+	if (hit) {
+		const ct = hit.ct;
+		ctx.ct = ct;
+		ctx.dir = hit.dir;
+		track(ct, hit.dir, pkt, now);
+		if (hit.dir === 'reply') {
+			if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) {
+				const was = pkt.dst;
+				setDst(pkt, ct.orig.src, ct.orig.sport);
+				const tr = tracing(stack.tracer, pkt);
+				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(was)} → ${formatIpv4(pkt.dst)}.`, packet: tracePacket(pkt) });
+			}
+		} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
+		return true;
+	}
+	// Only an echo request or a bare SYN opens a flow; anything else stays untracked.
+	if (ic && ic.type !== ICMP.ECHO_REQUEST) return true;
+	if (pkt.tcp && !(pkt.tcp.flags.includes('S') && !pkt.tcp.flags.includes('A'))) return true;
+	const ct: Conntrack = {
+		proto: pkt.proto,
+		orig: { src: pkt.src, dst: pkt.dst, sport: ports[0], dport: ports[1] },
+		reply: { src: pkt.dst, dst: pkt.src, sport: ports[1], dport: ports[0] },
+		replied: false,
+		expires: now,
+		assured: false,
+	};
+	track(ct, 'orig', pkt, now);
+	ctx.ct = ct;
+	ctx.dir = 'orig';
+	ctx.isNew = true;
+	if (nf.tables.has('nat')) {
+		const v = view(pkt, ctx, inIf, undefined, ns);
+		const res = nf.run('nat', hook, v);
+		pkt.mark = v.mark;
+		if (res.verdict === 'DROP') return false;
+		const to = res.rule?.target === 'DNAT' ? res.rule.toDestination : undefined;
+		if (to) {
+			const [ip, port] = parseTo(to);
+			if (ip !== undefined) {
+				const was = pkt.dst;
+				setDst(pkt, ip, port ?? ports[1]);
+				ct.reply.src = ip;
+				ct.reply.sport = port ?? ports[1];
+				const tr = tracing(stack.tracer, pkt);
+				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `DNAT: destination ${formatIpv4(was)} → ${formatIpv4(ip)}.`, packet: tracePacket(pkt) });
+			}
+		}
+	}
+	return true;
+}
+
+/** Updates timeouts and TCP state of an entry for one packet. */
+function track(ct: Conntrack, dir: 'orig' | 'reply', pkt: Ip4, now: number): void {
+	if (dir === 'reply') ct.replied = true;
+	if (pkt.tcp) trackTcp(ct, dir, pkt.tcp.flags, now);
+	else if (pkt.proto === 17) ct.expires = now + (ct.replied ? TIMEOUT.udpReplied : TIMEOUT.udp);
+	else ct.expires = now + TIMEOUT.icmp;
+}
+
+/** Source NAT at POSTROUTING, then the conntrack entry is confirmed. Returns false to drop. */
+export function nfPost(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, out: Link): boolean {
+	const ct = ctx.ct;
+	if (!ct) return true;
+	if (ctx.isNew) {
+		const nf = ns.netfilter;
+		if (nf.tables.has('nat')) {
+			const v = view(pkt, ctx, undefined, out.name, ns);
+			const res = nf.run('nat', 'POSTROUTING', v);
+			if (res.verdict === 'DROP') return false;
+			const rule = res.rule;
+			let to: number | undefined;
+			if (rule?.target === 'MASQUERADE') to = selectSrc(ns, out, pkt.dst);
+			if (rule?.target === 'SNAT' && rule.toSource) to = parseTo(rule.toSource)[0];
+			if (to !== undefined) {
+				const was = pkt.src;
+				pkt.src = to;
+				ct.reply.dst = to;
+				const tr = tracing(stack.tracer, pkt);
+				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}, remembered by conntrack.`, packet: tracePacket(pkt) });
+			}
+		}
+		nfConfirm(ns, ctx);
+	} else unNatSource(pkt, ctx);
+	return true;
+}
+
+/** Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies. */
+export function unNatSource(pkt: Ip4, ctx: NfCtx): void {
+	const ct = ctx.ct;
+	if (!ct) return;
+	if (ctx.dir === 'orig' && (ct.reply.dst !== ct.orig.src || ct.reply.dport !== ct.orig.sport)) setSrc(pkt, ct.reply.dst, ct.reply.dport);
+	else if (ctx.dir === 'reply' && (ct.orig.dst !== ct.reply.src || ct.orig.dport !== ct.reply.sport)) setSrc(pkt, ct.orig.dst, ct.orig.dport);
+}
+
+/** Confirms a new flow: it enters the conntrack table only once its first packet got through. */
+export function nfConfirm(ns: Netns, ctx: NfCtx): void {
+	if (ctx.ct && ctx.isNew && !ns.conntrack.includes(ctx.ct)) ns.conntrack.push(ctx.ct);
+}
+
+/** Parses `--to-source`/`--to-destination` (`A.B.C.D[-E.F.G.H][:port[-port]]`): first address, port. */
+function parseTo(text: string): [number | undefined, number | undefined] {
+	const [host, port] = text.split(':');
+	const first = (host ?? '').split('-')[0] ?? '';
+	const parts = first.split('.').map(Number);
+	const p = port === undefined ? undefined : Number(port.split('-')[0]);
+	if (parts.length !== 4 || parts.some((x) => !(x >= 0 && x <= 255))) return [undefined, p];
+	return [((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0, p];
+}
