@@ -94,19 +94,28 @@ describe('the packet walk on real simulator traces', () => {
 		const page = await terminalOn('07-', 177);
 		const typed = await typeLine(page, '@pi ip netns exec alice ping --trace -c 1 8.8.8.8', { skip: true });
 		expect(typed.stdout).toContain('1 received');
+		// The reply comes back to the namespace ping ran in, not to pi.
+		expect(await page.locator('.nb-tw-summary').textContent()).toBe('The echo request reached 8.8.8.8 and the reply came back to the namespace alice on pi.');
 		const steps = await walkSteps(page);
 		expect(steps[0]).toMatchObject({ kind: 'send', ids: ['pi/alice'] });
 		expect(find(steps, 'route', /Matched in table main: default via 192\.168\.25\.5 dev veth-alice/).ids).toEqual(['pi/alice/veth-alice']);
 		const veth = 'veth:pi//veth-alice-br|pi/alice/veth-alice';
 		expect(find(steps, 'wire', /across the veth pair to veth-alice-br in pi/, 'request').ids).toEqual(['pi//veth-alice-br', 'pi/alice/veth-alice', veth]);
+		// The frame for the gateway is addressed to v-br-0 itself: up to pi's own IP stack, not out of a port.
+		const up = find(steps, 'bridge', /v-br-0’s own address .* delivered up to the bridge’s own IP stack in pi.*Ethernet: from [0-9a-f:]{17} to [0-9a-f:]{17}\./, 'request');
+		expect(up.ids).toEqual(['pi//v-br-0']);
+		expect(steps.indexOf(up)).toBe(steps.indexOf(find(steps, 'wire', /across the veth pair to veth-alice-br in pi/, 'request')) + 1);
 		expect(find(steps, 'forward', /ip_forward = 1.*TTL 64 → 63/, 'request').ids).toEqual(['pi//eth0']);
-		expect(find(steps, 'nat', /MASQUERADE: source 192\.168\.25\.1 → 192\.168\.0\.10/, 'request').ids).toEqual(['host:pi']);
+		// The rewrite with the rule that did it, as iptables -t nat -S prints it.
+		expect(
+			find(steps, 'nat', /MASQUERADE: source 192\.168\.25\.1 → 192\.168\.0\.10 \(the address of eth0\), remembered by conntrack\. Rule \(iptables -t nat -S\): -A POSTROUTING -s 192\.168\.25\.0\/24 -o eth0 -j MASQUERADE\. Packet: icmp echo-request from 192\.168\.0\.10 to 8\.8\.8\.8, ttl 63\.$/, 'request').ids,
+		).toEqual(['host:pi']);
 		expect(find(steps, 'wire', /up the uplink to the home router.*from 192\.168\.0\.10 to 8\.8\.8\.8/, 'request').ids).toEqual(['pi//eth0', 'uplink:pi//eth0', 'upstream']);
 		expect(find(steps, 'deliver', /8\.8\.8\.8/, 'request').ids).toEqual(['internet']);
 		expect(find(steps, 'nat', /undoes the NAT: destination 192\.168\.0\.10 → 192\.168\.25\.1/, 'reply').ids).toEqual(['host:pi']);
 		// Longest-prefix match: the /24 of the bridge wins over the default route, which is shown too.
 		expect(find(steps, 'route', /Matched in table main: 192\.168\.25\.0\/24 dev v-br-0.*shorter prefix: default via 192\.168\.0\.1 dev eth0/, 'reply').ids).toEqual(['pi//v-br-0']);
-		expect(find(steps, 'bridge', /V-br-0 knows .* from its forwarding table/, 'reply').ids).toEqual(['pi//v-br-0', 'pi//veth-alice-br']);
+		expect(find(steps, 'bridge', /The bridge v-br-0 knows .* from its forwarding table/, 'reply').ids).toEqual(['pi//v-br-0', 'pi//veth-alice-br']);
 		expect(find(steps, 'wire', /across the veth pair to veth-alice in alice/, 'reply').ids).toEqual(['pi//veth-alice-br', 'pi/alice/veth-alice', veth]);
 		expect(steps.at(-1)).toMatchObject({ kind: 'deliver', leg: 'reply', ids: ['pi/alice/veth-alice'] });
 	});
@@ -121,6 +130,9 @@ describe('the packet walk on real simulator traces', () => {
 		expect(find(steps, 'bridge', /floods the broadcast/).ids).toContain('eve//eth0');
 		const drop = steps.at(-1)!;
 		expect(drop.kind).toBe('drop');
+		// The echo request is what eve drops (the ARP exchange before it went fine).
+		expect(drop.leg).toBe('request');
+		expect(steps.slice(-3).map((s) => `${s.kind}/${s.leg}`)).toEqual(['wire/request', 'bridge/request', 'drop/request']);
 		expect(drop.text).toMatch(/Eve is not the destination and does not forward \(net\.ipv4\.ip_forward = 0\)/);
 		expect(drop.ids).toEqual(['eve//eth0']);
 		expect(await page.locator('.nb-tw-now').textContent()).toMatch(/^Step \d+ of \d+ \(drop\): Eve is not the destination/);

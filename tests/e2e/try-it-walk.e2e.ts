@@ -38,6 +38,10 @@ describe('the packet walk', () => {
 		await walk.locator('button', { hasText: 'Next step' }).click();
 		await walk.locator('button', { hasText: 'Next step' }).click();
 		expect(await highlighted()).toEqual(['alice//eth0', 'cable:alice//eth0', 'switch:switch1']);
+		// The frame's ARP message and MACs are spelled out.
+		expect(await walk.locator('.nb-tw-now').textContent()).toBe(
+			'Step 4 of 12 (wire): The broadcast goes down alice’s cable into switch1. Packet: arp request, sender 192.168.1.1, target 192.168.1.2. Ethernet: from 02:00:00:00:00:01 to ff:ff:ff:ff:ff:ff.',
+		);
 		await page.keyboard.press('ArrowRight');
 		expect(await highlighted()).toEqual(['bob//eth0', 'cable:bob//eth0', 'switch:switch1']);
 		expect(await walk.locator('li[aria-current="step"]').count()).toBe(1);

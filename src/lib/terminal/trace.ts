@@ -66,6 +66,25 @@ export interface TraceRoute {
 	alsoMatched?: string[] | undefined;
 }
 
+/** The netfilter chain that decided, for `netfilter` and `nat` steps. */
+export interface TraceRule {
+	/** `filter`, `nat`… */
+	table: string;
+	/** The chain the deciding rule is in (a user chain when reached by a jump). */
+	chain: string;
+	/** The rule as `iptables -S` prints it (`-A POSTROUTING -s 192.168.25.0/24 -o eth0 -j MASQUERADE`), or the policy (`-P FORWARD DROP`). */
+	rule: string;
+	/** `ACCEPT`, `DROP`, `REJECT`, `MASQUERADE`, `SNAT`, `DNAT`. */
+	verdict: string;
+}
+
+/** An address rewritten by NAT, for `nat` steps. */
+export interface TraceRewrite {
+	field: 'src' | 'dst';
+	from: string;
+	to: string;
+}
+
 /** One step of the walk. */
 export interface TraceStep {
 	kind: TraceStepKind;
@@ -81,6 +100,10 @@ export interface TraceStep {
 	route?: TraceRoute | undefined;
 	/** For `drop` steps. */
 	reason?: DropReason | undefined;
+	/** For `netfilter` and `nat` steps: the rule (or policy) that decided. */
+	netfilter?: TraceRule | undefined;
+	/** For `nat` steps: the rewrite, before → after. */
+	rewrite?: TraceRewrite | undefined;
 	/** Diagram data-ids to highlight instead of the ones derived from `at` and `to`. */
 	ids?: string[] | undefined;
 }

@@ -4,7 +4,7 @@ import { toTopology } from '../topology/index.ts';
 import { TWO_HOSTS } from './fake-engine.test-helper.ts';
 import type { PacketTrace } from './trace.ts';
 import { isPacketTrace } from './trace.ts';
-import { placeIds, walkOf } from './walk.ts';
+import { placeIds, stepText, walkOf } from './walk.ts';
 
 const snapshot = JSON.parse(readFileSync(new URL('../../../content/snapshots/01-two-machines-and-a-switch.json', import.meta.url), 'utf8')) as {
 	blocks: { state?: unknown }[];
@@ -64,6 +64,18 @@ describe('the packet walk', () => {
 		);
 		expect(walk[0]!.text).toBe('ping hands an ICMP echo request for 192.168.1.2 to the kernel. Packet: icmp echo-request from 192.168.1.1 to 192.168.1.2, ttl 64.');
 		expect(walk.map((s) => s.label)).toEqual(['send', 'route', 'ARP', 'wire', 'bridge', 'deliver', 'drop']);
+	});
+
+	it('spells out the netfilter rule as iptables -S prints it, the NAT rewrite, ARP messages and MACs', () => {
+		const at = { host: 'pi', netns: '' };
+		const nat = stepText({ kind: 'nat', leg: 'request', at, text: 'MASQUERADE rewrites the source.', netfilter: { table: 'nat', chain: 'POSTROUTING', rule: '-A POSTROUTING -s 192.168.25.0/24 -o eth0 -j MASQUERADE', verdict: 'MASQUERADE' }, rewrite: { field: 'src', from: '192.168.25.1', to: '192.168.0.10' }, packet: { what: 'icmp echo-request', src: '192.168.0.10', dst: '8.8.8.8', ttl: 63 } });
+		expect(nat).toBe('MASQUERADE rewrites the source. Rule (iptables -t nat -S): -A POSTROUTING -s 192.168.25.0/24 -o eth0 -j MASQUERADE. Rewritten: source 192.168.25.1 → 192.168.0.10. Packet: icmp echo-request from 192.168.0.10 to 8.8.8.8, ttl 63.');
+		// The rewrite is not said twice when the words already have it.
+		expect(stepText({ kind: 'nat', leg: 'reply', at, text: 'Conntrack undoes the NAT: destination 192.168.0.10 → 192.168.25.1.', rewrite: { field: 'dst', from: '192.168.0.10', to: '192.168.25.1' } })).toBe('Conntrack undoes the NAT: destination 192.168.0.10 → 192.168.25.1.');
+		expect(stepText({ kind: 'netfilter', leg: 'request', at, text: 'The FORWARD chain says DROP (its policy).', netfilter: { table: 'filter', chain: 'FORWARD', rule: '-P FORWARD DROP', verdict: 'DROP' } })).toBe('The FORWARD chain says DROP (its policy). No rule matched; the chain’s policy (iptables -S): -P FORWARD DROP.');
+		expect(stepText({ kind: 'wire', leg: 'arp', at, text: 'The ARP request leaves eth0.', packet: { what: 'arp request', src: '192.168.1.1', dst: '192.168.1.2', srcMac: '02:00:00:00:00:01', dstMac: 'ff:ff:ff:ff:ff:ff' } })).toBe(
+			'The ARP request leaves eth0. Packet: arp request, sender 192.168.1.1, target 192.168.1.2. Ethernet: from 02:00:00:00:00:01 to ff:ff:ff:ff:ff:ff.',
+		);
 	});
 
 	it('uses ids the diagram really has', () => {

@@ -75,7 +75,10 @@ export function stepIds(step: TraceStep, topology: Topology): string[] {
 	return [...new Set(ids)];
 }
 
-/** The step's words, with route details appended (longest-prefix match made visible). */
+/**
+ * The step's words, with the details of its fields appended: the route (longest-prefix match made
+ * visible), the netfilter rule as `iptables -S` prints it, a NAT rewrite, the packet and its MACs.
+ */
 export function stepText(step: TraceStep): string {
 	const parts = [step.text];
 	if (step.route) {
@@ -84,8 +87,17 @@ export function stepText(step: TraceStep): string {
 		else parts.push(`No route in table ${table} matches.`);
 		if (alsoMatched?.length) parts.push(`Also covering the address, but with a shorter prefix: ${alsoMatched.map((r) => r.trim()).join('; ')}.`);
 	}
+	const nf = step.netfilter;
+	if (nf) {
+		const cmd = `iptables${nf.table === 'filter' ? '' : ` -t ${nf.table}`} -S`;
+		parts.push(nf.rule.startsWith('-P ') ? `No rule matched; the chain’s policy (${cmd}): ${nf.rule}.` : `Rule (${cmd}): ${nf.rule}.`);
+	}
+	const rw = step.rewrite;
+	if (rw && !step.text.includes(`${rw.from} → ${rw.to}`)) parts.push(`Rewritten: ${rw.field === 'src' ? 'source' : 'destination'} ${rw.from} → ${rw.to}.`);
 	const p = step.packet;
-	if (p && (p.src || p.dst)) parts.push(`Packet: ${p.what}${p.src ? ` from ${p.src}` : ''}${p.dst ? ` to ${p.dst}` : ''}${p.ttl !== undefined ? `, ttl ${p.ttl}` : ''}.`);
+	if (p && p.what.startsWith('arp')) parts.push(`Packet: ${p.what}${p.src ? `, sender ${p.src}` : ''}${p.dst ? `, target ${p.dst}` : ''}.`);
+	else if (p && (p.src || p.dst)) parts.push(`Packet: ${p.what}${p.src ? ` from ${p.src}` : ''}${p.dst ? ` to ${p.dst}` : ''}${p.ttl !== undefined ? `, ttl ${p.ttl}` : ''}.`);
+	if (p && (p.srcMac || p.dstMac)) parts.push(`Ethernet: ${p.srcMac ? `from ${p.srcMac}` : ''}${p.srcMac && p.dstMac ? ' ' : ''}${p.dstMac ? `to ${p.dstMac}` : ''}.`);
 	return parts.join(' ');
 }
 

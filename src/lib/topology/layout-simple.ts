@@ -1,6 +1,7 @@
 import { monoWidth, TEXT } from './measure.ts';
 import { fitLayout, portAnchor, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
 import type { Scene, SceneEdge, SceneNode, ScenePort, Side } from './scene.ts';
+import { HOST_GAP, planRows, type RowPlan } from './rows.ts';
 
 /**
  * The cheap layout: a deterministic, hand-written layered layout that knows the shape of these
@@ -15,7 +16,6 @@ const ROW_GAP = 44; // between rows inside a host (room for cables)
 const NSP = 12; // namespace padding
 const CHIP_GAP = 12; // between a title chip and the first port
 const PORT_GAP = 12; // between ports on one edge
-const HOST_GAP = 48;
 const INFRA_GAP = 56; // between the host row and the nearest infrastructure row
 const INFRA_ROW = 74;
 const LINE = TEXT.addr.line;
@@ -37,8 +37,18 @@ interface Port {
 	side: Side;
 }
 
+/**
+ * The row plan of a scene (see rows.ts), with hosts measured by this layout. The elkjs layout
+ * uses it too, so both wrap a wide lab the same way.
+ */
+export function planSceneRows(scene: Scene): RowPlan | undefined {
+	return layoutSimple(scene, true).plan;
+}
+
 /** Lays a scene out without elkjs. Same scene → same layout, to the tenth of a pixel. */
-export function layoutSimple(scene: Scene): Layout {
+export function layoutSimple(scene: Scene): Layout;
+export function layoutSimple(scene: Scene, planOnly: true): { plan: RowPlan | undefined };
+export function layoutSimple(scene: Scene, planOnly = false): Layout | { plan: RowPlan | undefined } {
 	const ports = new Map<string, Port>();
 	const boxes = new Map<string, Box>();
 	const nodeOf = new Map<string, SceneNode>();
@@ -68,10 +78,22 @@ export function layoutSimple(scene: Scene): Layout {
 		while (n && n.kind !== 'host') n = n.parent ? nodeOf.get(n.parent) : undefined;
 		return n?.id;
 	};
+	const ctx: Ctx = { ports, boxes, nodeOf, owner, edgesOf, other, route, hostOf, hostIndex, bottom: new Map() };
+	// dry runs size every host alone, to decide whether the lab wraps onto several rows
+	const plan = planRows(scene, (id, bottom) => {
+		const dry: Ctx = { ...ctx, ports: new Map([...ports].map(([k, v]) => [k, { ...v }])), boxes: new Map(), route: () => {}, bottom };
+		layoutHost(nodeOf.get(id)!, scene, dry);
+		return dry.boxes.get(id)!.w;
+	});
+	if (planOnly) return { plan };
+	if (plan) ctx.bottom = plan.side;
 	let hx = 0;
+	const placedHosts = new Map<string, { ids: string[]; wires: PlacedWire[] }>();
 	for (const host of hosts) {
 		const before = wires.length;
-		const local = layoutHost(host, scene, { ports, boxes, nodeOf, owner, edgesOf, other, route, hostOf, hostIndex });
+		const local = layoutHost(host, scene, ctx);
+		placedHosts.set(host.id, { ids: local, wires: wires.slice(before) });
+		if (plan) continue;
 		shift(local, hx, 0, ports, boxes);
 		for (const w of wires.slice(before)) w.points = w.points.map((p) => ({ x: p.x + hx, y: p.y }));
 		hx += boxes.get(host.id)!.w + HOST_GAP;
@@ -79,6 +101,8 @@ export function layoutSimple(scene: Scene): Layout {
 
 	// 2. infrastructure above: router and switches as bars over the ports they serve, cloud on top
 	const infra = scene.nodes.filter((n) => n.kind === 'router' || n.kind === 'switch');
+	if (plan) placeRows(plan, ctx, placedHosts, attachX);
+	else {
 	const rows: { left: number; right: number }[][] = [];
 	let freeX = 0;
 	for (const n of infra) {
@@ -109,6 +133,7 @@ export function layoutSimple(scene: Scene): Layout {
 			p.y = bottom;
 		}
 	}
+	}
 	const router = boxes.get('upstream');
 	const cloud = scene.nodes.find((n) => n.kind === 'cloud');
 	if (router && cloud) {
@@ -127,8 +152,8 @@ export function layoutSimple(scene: Scene): Layout {
 		const b = ports.get(e.target);
 		if (!a || !b) continue;
 		if (e.kind === 'cable' || e.kind === 'uplink' || e.kind === 'internet') {
-			const from = a.side === 'N' && a.port.w > 8 ? portAnchor({ ...a, w: a.port.w, h: a.port.h }, 'N') : { x: a.x, y: a.y };
-			const to = b.side === 'N' && b.port.w > 8 ? portAnchor({ ...b, w: b.port.w, h: b.port.h }, 'N') : { x: b.x, y: b.y };
+			const from = a.port.w > 8 ? portAnchor({ ...a, w: a.port.w, h: a.port.h }, a.side) : { x: a.x, y: a.y };
+			const to = b.port.w > 8 ? portAnchor({ ...b, w: b.port.w, h: b.port.h }, b.side) : { x: b.x, y: b.y };
 			route(e, from.x === to.x ? [from, to] : [from, { x: from.x, y: (from.y + to.y) / 2 }, { x: to.x, y: (from.y + to.y) / 2 }, to]);
 		}
 	}
@@ -172,6 +197,8 @@ interface Ctx {
 	/** Host of a node id, and each host's place in the row: overlay tunnels face their partner. */
 	hostOf: (id: string) => string | undefined;
 	hostIndex: Map<string, number>;
+	/** Host ports drawn on the bottom edge (wrapped labs: a cable to a switch band below). */
+	bottom: Map<string, Side>;
 }
 
 /** Lays one host out with its top-left corner at (0, 0); returns the ids of everything placed. */
@@ -185,7 +212,8 @@ function layoutHost(host: SceneNode, scene: Scene, c: Ctx): string[] {
 	// top band: title chip, then the host's own ports straddling the top edge
 	let x = HP + host.w + CHIP_GAP;
 	let half = host.h / 2;
-	for (const p of host.ports) {
+	const downward = host.ports.filter((p) => c.bottom.get(p.id) === 'S');
+	for (const p of host.ports.filter((q) => !downward.includes(q))) {
 		const pp = c.ports.get(p.id)!;
 		pp.x = x + p.w / 2;
 		pp.y = 0;
@@ -466,9 +494,84 @@ function layoutHost(host: SceneNode, scene: Scene, c: Ctx): string[] {
 			}
 	}
 	if (uLane) bottom += 10 + uLane * 8;
+	// ports to a switch band below: along the bottom edge, after the chip's column
+	if (downward.length) {
+		bottom += Math.max(...downward.map((p) => p.h / 2)) + 4;
+		let bx = HP + host.w + CHIP_GAP;
+		for (const p of downward) {
+			const pp = c.ports.get(p.id)!;
+			pp.x = bx + p.w / 2;
+			pp.y = bottom + HP;
+			pp.side = 'S';
+			bx += p.w + PORT_GAP;
+		}
+		right = Math.max(right, bx - PORT_GAP);
+	}
 	const hostBox: Box = { node: host, x: 0, y: 0, w: right + HP, h: bottom + HP, band: half };
 	c.boxes.set(host.id, hostBox);
 	return placed;
+}
+
+/**
+ * Wrapped labs (see rows.ts): stacks the host rows and switch bands of the plan top to bottom,
+ * each row centred, each switch a bar spanning the ports it serves, with sockets on the side of
+ * the host they lead to.
+ */
+function placeRows(
+	plan: RowPlan,
+	c: Ctx,
+	placedHosts: Map<string, { ids: string[]; wires: PlacedWire[] }>,
+	attachX: (socket: string) => number | undefined,
+): void {
+	const rowW = (ids: string[]) => ids.reduce((s, id) => s + c.boxes.get(id)!.w, 0) + HOST_GAP * (ids.length - 1);
+	const widest = Math.max(...plan.layers.map((l) => (l.kind === 'hosts' ? rowW(l.hosts) : 0)));
+	let y = 0;
+	let prev: RowPlan['layers'][number]['kind'] | undefined;
+	const bandTop = new Map<number, number>();
+	for (const [i, layer] of plan.layers.entries()) {
+		if (layer.kind === 'hosts') {
+			if (prev) y += prev === 'band' ? INFRA_GAP : INFRA_GAP + 8;
+			let x = (widest - rowW(layer.hosts)) / 2;
+			let h = 0;
+			for (const id of layer.hosts) {
+				const b = c.boxes.get(id)!;
+				const { ids, wires } = placedHosts.get(id)!;
+				shift(ids, x, y, c.ports, c.boxes);
+				for (const w of wires) w.points = w.points.map((p) => ({ x: p.x + x, y: p.y + y }));
+				x += b.w + HOST_GAP;
+				h = Math.max(h, b.h);
+			}
+			y += h;
+		} else {
+			if (prev) y += INFRA_GAP;
+			bandTop.set(i, y);
+			y += Math.max(...layer.infra.map((id) => c.nodeOf.get(id)!.h));
+		}
+		prev = layer.kind;
+	}
+	for (const [i, layer] of plan.layers.entries()) {
+		if (layer.kind !== 'band') continue;
+		let free = -Infinity;
+		for (const id of layer.infra) {
+			const n = c.nodeOf.get(id)!;
+			const sockets = n.ports.filter((p) => p.side === 'S');
+			const xs = sockets.map((s) => attachX(s.id)).filter((x): x is number => x !== undefined);
+			const w = xs.length ? Math.max(n.w, Math.max(...xs) - Math.min(...xs) + 40) : n.w;
+			const left = Math.max(free, xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 - w / 2 : 0);
+			free = left + w + GAP;
+			const top = bandTop.get(i)!;
+			c.boxes.set(n.id, { node: n, x: left, y: top, w, h: n.h });
+			for (const s of sockets) {
+				const p = c.ports.get(s.id)!;
+				const e = c.edgesOf.get(s.id)?.[0];
+				const to = e ? c.ports.get(c.other(e, s.id))?.port.node : undefined;
+				const above = to !== undefined && (plan.layerOf.get(to) ?? Infinity) < i;
+				p.x = attachX(s.id) ?? left + w / 2;
+				p.y = above ? top : top + n.h;
+				p.side = above ? 'N' : 'S';
+			}
+		}
+	}
 }
 
 /** Where a wire leaves `end` when heading for `toward`. */

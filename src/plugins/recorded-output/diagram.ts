@@ -55,6 +55,9 @@ export interface DiagramOptions {
  * text under an expander (searchable, and readable without the picture). Throws naming the
  * chapter and line if the state cannot be drawn.
  */
+/** Diagrams wider than this (viewBox px) scroll on small screens rather than shrink. */
+const WIDE_DIAGRAM = 560;
+
 export async function diagramHtml(state: LabState, options: DiagramOptions): Promise<string> {
 	let svg: string;
 	let text: string;
@@ -69,8 +72,12 @@ export async function diagramHtml(state: LabState, options: DiagramOptions): Pro
 	}
 	const classes = ['nb-diagram', ...(options.className ? [options.className] : [])].join(' ');
 	const lines = textHtml(text);
+	// A wide lab would shrink to unreadable text on a phone: there it keeps a minimum width and
+	// scrolls sideways instead (see book.css), focusable so keyboard users can scroll it too.
+	const width = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+)/.exec(svg)?.[1] ?? 0);
+	const wide = width > WIDE_DIAGRAM ? ` data-wide style="--nb-diagram-width: ${width}px" tabindex="0" role="region" aria-label="${escape(options.title)} (scrolls sideways on small screens)"` : '';
 	return (
-		`<figure class="${classes}" data-nb-diagram="svg"><div class="nb-diagram-svg">${svg}</div>` +
+		`<figure class="${classes}" data-nb-diagram="svg"><div class="nb-diagram-svg"${wide}>${svg}</div>` +
 		`<figcaption>${escape(options.caption)}</figcaption>` +
 		`<details class="nb-diagram-text"><summary>The diagram as text</summary>${lines}</details></figure>`
 	);

@@ -1,6 +1,6 @@
 /** `iptables` 1.8.9 (nf_tables backend): rule management, `-L` tables and `-S` rules, worded as it is. */
 import { formatIpv4, networkOf, parsePrefix, type Prefix } from '../addr/ipv4.ts';
-import { protoName, PROTOCOLS, TABLE_NAMES, type Chain, type Neg, type Rule } from '../model/netfilter.ts';
+import { policySpec, protoName, PROTOCOLS, ruleSpec, ruleSpecLine, TABLE_NAMES, type Chain, type Neg, type Rule } from '../model/netfilter.ts';
 import { padEnd, padStart } from '../print/printer.ts';
 import { ICMP_TYPES, serviceName } from '../model/services.ts';
 import type { Context, ExecResult } from './types.ts';
@@ -244,56 +244,6 @@ function parseRule(args: string[], start: number, table: string): { rule: Rule; 
 		}
 	}
 	return { rule, table, numeric, verbose, lineNumbers, exact };
-}
-
-/** The canonical `-S` text of a rule. */
-function ruleSpec(r: Rule): string {
-	const parts: string[] = [];
-	const n = (x: Neg<unknown> | undefined): string => (x?.neg ? '! ' : '');
-	const pfx = (p: Prefix): string => `${formatIpv4(p.addr)}/${p.len}`;
-	if (r.src) parts.push(`${n(r.src)}-s ${pfx(r.src.value)}`);
-	if (r.dst) parts.push(`${n(r.dst)}-d ${pfx(r.dst.value)}`);
-	if (r.inIf) parts.push(`${n(r.inIf)}-i ${r.inIf.value}`);
-	if (r.outIf) parts.push(`${n(r.outIf)}-o ${r.outIf.value}`);
-	if (r.proto && (r.proto.value !== 0 || r.proto.neg)) parts.push(`${n(r.proto)}-p ${protoName(r.proto.value) ?? r.proto.value}`);
-	const mods = [...r.modules];
-	for (const m of mods) {
-		if (m === 'tcp' || m === 'udp') {
-			let s = `-m ${m}`;
-			if (r.sport) s += ` ${n(r.sport)}--sport ${portText(r.sport.value)}`;
-			if (r.dport) s += ` ${n(r.dport)}--dport ${portText(r.dport.value)}`;
-			parts.push(s);
-		} else if (m === 'icmp') parts.push(`-m icmp ${n(r.icmpType)}--icmp-type ${r.icmpType?.value ?? 'any'}`);
-		else if (m === 'conntrack' && r.ctstate) parts.push(`-m conntrack ${n(r.ctstate)}--ctstate ${r.ctstate.value.join(',')}`);
-		else if (m === 'state' && r.ctstate) parts.push(`-m state ${n(r.ctstate)}--state ${r.ctstate.value.join(',')}`);
-		else if (m === 'comment' && r.comment !== undefined) parts.push(`-m comment --comment ${quote(r.comment)}`);
-		else if (m === 'addrtype' && r.addrtype) parts.push(`-m addrtype --${r.addrtype.replace(' ', ' ')}`);
-		else if (m === 'mark' && r.markMatch) parts.push(`-m mark ${r.markMatchNeg ? '! ' : ''}--mark ${r.markMatch}`);
-		else if (m === 'multiport' && r.dports) parts.push(`-m multiport ${n(r.dports)}--dports ${r.dports.value.join(',')}`);
-		else if (m === 'statistic' && r.statistic) {
-			const st = r.statistic;
-			parts.push(st.mode === 'nth' ? `-m statistic --mode nth --every ${st.every ?? 1} --packet ${st.packet ?? 0}` : `-m statistic --mode random --probability ${st.probability ?? '0.50000000000'}`);
-		}
-	}
-	if (r.target) {
-		let t = `${r.goto ? '-g' : '-j'} ${r.target}`;
-		if (r.target === 'SNAT' && r.toSource) t += ` --to-source ${r.toSource}`;
-		if (r.target === 'DNAT' && r.toDestination) t += ` --to-destination ${r.toDestination}`;
-		if ((r.target === 'MASQUERADE' || r.target === 'REDIRECT') && r.toPorts) t += ` --to-ports ${r.toPorts}`;
-		if (r.target === 'REJECT') t += ` --reject-with ${r.rejectWith ?? 'icmp-port-unreachable'}`;
-		if (r.target === 'LOG' && r.logPrefix !== undefined) t += ` --log-prefix ${quote(r.logPrefix)}`;
-		if (r.target === 'MARK' && r.mark) t += ` ${r.mark.startsWith('--set-mark') ? r.mark.replace('--set-mark', '--set-xmark') + (r.mark.includes('/') ? '' : '/0xffffffff') : r.mark}`;
-		parts.push(t);
-	}
-	return parts.join(' ');
-}
-
-function quote(s: string): string {
-	return /^[A-Za-z0-9_.:/-]+$/.test(s) ? s : `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-function portText(p: [number, number]): string {
-	return p[0] === p[1] ? String(p[0]) : `${p[0]}:${p[1]}`;
 }
 
 /** Counter formatting of `-L -v` (xtables_print_num with K/M/G units). */
@@ -549,12 +499,11 @@ function run(argv: string[], ctx: Context): ExecResult {
 		case 'S': {
 			const chains = cmd.chain ? [chainOf(cmd.chain, true)] : ordered(t.chains);
 			let out = '';
-			for (const c of chains) out += c.policy !== undefined ? `-P ${c.name} ${c.policy}\n` : `-N ${c.name}\n`;
+			for (const c of chains) out += c.policy !== undefined ? `${policySpec(c.name, c.policy)}\n` : `-N ${c.name}\n`;
 			for (const c of chains) {
 				c.rules.forEach((r, i) => {
 					if (cmd.num !== undefined && i !== cmd.num - 1) return;
-					const spec = ruleSpec(r);
-					out += `-A ${c.name}${spec ? ` ${spec}` : ''}\n`;
+					out += `${ruleSpecLine(c.name, r)}\n`;
 				});
 			}
 			if (cmd.num !== undefined) out = out.split('\n').filter((l) => l.startsWith('-A')).join('\n') + '\n';

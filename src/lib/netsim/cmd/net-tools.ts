@@ -75,7 +75,7 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 			else if (a === '--retry') retries = Number(val()) || 0;
 			else if (a === '--retry-connrefused') retryRefused = true;
 			// `--local-port 40002` or a range `40002-40009`: curl binds the first free port of it.
-			else if (a === '--local-port') localPort = Number(val().split('-')[0]);
+			else if (a === '--local-port') localPort = Number((val() ?? '').split('-')[0] ?? '');
 			else if (a === '-f' || a === '--fail') failHttp = true;
 			else if (a === '-sf' || a === '-fs') silent = failHttp = true;
 			else if (a.startsWith('-')) return { stdout: '', stderr: `curl: option ${a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`, exit: 2 };

@@ -78,7 +78,7 @@ export function neighOutput(stack: Stack, ns: Netns, dev: Link, nexthop: Ipv4, p
 	if (tr && leg) tr.leg = leg;
 	if ((entry.state as string) !== 'INCOMPLETE') return;
 	if (tr && !tr.hidden(ns)) {
-		tr.add({ kind: 'drop', at: tr.place(ns, dev), reason: 'no-neighbour', text: `Nobody answers the ARP request for ${formatIpv4(nexthop)}: after three tries the packet is dropped.` });
+		tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns, dev), reason: 'no-neighbour', text: `Nobody answers the ARP request for ${formatIpv4(nexthop)}: after three tries the packet is dropped.` });
 		tr.dropped = true;
 	}
 	// Three solicitations one second apart, then FAILED. Which comes first at the 3 s mark,

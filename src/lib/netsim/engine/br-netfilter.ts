@@ -62,6 +62,6 @@ export function bridgeFilter(stack: Stack, br: Link, frame: Frame): boolean {
 	if (!nfPre(stack, ns, pkt, ctx, 'PREROUTING', br.name)) return false;
 	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, br.name, br.name)) return false;
 	if (ctx.ct && ctx.isNew) nfConfirm(ns, ctx);
-	else unNatSource(pkt, ctx);
+	else unNatSource(pkt, ctx, stack, ns);
 	return true;
 }

@@ -26,14 +26,14 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 	const tr = tracing(stack.tracer, pkt);
 	if (tr && !tr.hidden(ns)) {
 		if (typeof rt === 'string') {
-			tr.add({ kind: 'route', at: tr.place(ns), text: `Route lookup for ${formatIpv4(pkt.dst)}: no route matches, so the kernel refuses to send it.`, route: { table: 'main' } });
-			tr.add({ kind: 'drop', at: tr.place(ns), reason: 'no-route', text: `${tr.who(ns)} has no route to ${formatIpv4(pkt.dst)}: the packet never leaves.` });
+			tr.add({ kind: 'route', leg: legOf(pkt), at: tr.place(ns), text: `Route lookup for ${formatIpv4(pkt.dst)}: no route matches, so the kernel refuses to send it.`, route: { table: 'main' } });
+			tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns), reason: 'no-route', text: `${tr.who(ns)} has no route to ${formatIpv4(pkt.dst)}: the packet never leaves.` });
 			tr.dropped = true;
 		} else traceRoute(tr, ns, rt.route, rt.dev, pkt.dst);
 	} else if (tr && typeof rt === 'string' && pkt.icmp?.type === ICMP.ECHO_REPLY) {
 		// The upstream answers only what was NATed to it: say so when its reply has nowhere to go.
 		const upstream = ns === stack.world.infra?.upstream;
-		tr.add({ kind: 'drop', at: tr.place(ns, undefined, pkt.src), reason: upstream ? 'no-nat' : 'no-route', text: `${tr.who(ns)} has no route back to ${formatIpv4(pkt.dst)}${upstream ? ', a private address: only traffic NATed to its own network gets an answer' : ''}.` });
+		tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns, undefined, pkt.src), reason: upstream ? 'no-nat' : 'no-route', text: `${tr.who(ns)} has no route back to ${formatIpv4(pkt.dst)}${upstream ? ', a private address: only traffic NATed to its own network gets an answer' : ''}.` });
 		tr.dropped = true;
 	}
 	if (typeof rt === 'string') return rt;
@@ -85,7 +85,7 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 				: why === 'no-route'
 					? `${tr.who(ns)} would forward the packet but has no route to ${formatIpv4(pkt.dst)}.`
 					: `${tr.who(ns)} drops the packet.`;
-		tr.add({ kind: 'drop', at: tr.place(ns, dev, pkt.dst), reason: why, text });
+		tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns, dev, pkt.dst), reason: why, text });
 		tr.dropped = true;
 	}
 	if (typeof rt === 'string') {
@@ -97,14 +97,14 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 		if (rt.type === 'broadcast' && ns.get('net.ipv4.icmp_echo_ignore_broadcasts') !== '0') return;
 		if (!filterPasses(stack, ns, 'INPUT', pkt, ctx, dev.name, undefined)) return;
 		nfConfirm(ns, ctx);
-		if (ctx.dir === 'reply') unNatSource(pkt, ctx);
+		if (ctx.dir === 'reply') unNatSource(pkt, ctx, stack, ns);
 		localDeliver(stack, ns, pkt, dev);
 		return;
 	}
 	// forward
 	if (pkt.ttl <= 1) {
 		if (tr) {
-			tr.add({ kind: 'drop', at: tr.place(ns, dev), reason: 'ttl', text: `The TTL has run out at ${tr.who(ns)}: it drops the packet and tells the sender (Time to live exceeded).` });
+			tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns, dev), reason: 'ttl', text: `The TTL has run out at ${tr.who(ns)}: it drops the packet and tells the sender (Time to live exceeded).` });
 			tr.dropped = true;
 		}
 		stack.icmpError(ns, pkt, ICMP.TIME_EXCEEDED, 0);

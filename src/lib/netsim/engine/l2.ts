@@ -9,7 +9,7 @@ import { arpReceive } from './arp.ts';
 import { bridgedDnat, bridgeFilter, brNfOn } from './br-netfilter.ts';
 import { clonePacket, frameLen, ICMP, type Frame } from './packet.ts';
 import type { Stack } from './stack.ts';
-import { legOf, tracePacket, tracing } from './trace.ts';
+import { legOf, traceFrame, tracing } from './trace.ts';
 import { vxlanXmit } from './vxlan.ts';
 
 /** Puts a frame on a running device's wire, by the device's kind (dev_queue_xmit). */
@@ -23,7 +23,7 @@ export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
 			const to = tr.place(dev.peer.ns, dev.peer, frame.ip?.dst);
 			const what = frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : frame.ip?.icmp?.type === ICMP.ECHO_REQUEST ? 'The echo request' : 'The packet';
 			const where = 'switch' in to ? `into ${to.switch}` : 'node' in to ? 'up the uplink to the home router' : `across the veth pair to ${to.dev} in ${tr.who(dev.peer.ns)}`;
-			tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to, text: `${what} leaves ${dev.name} ${where}.`, packet: frame.ip ? tracePacket(frame.ip, frame) : undefined });
+			tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to, text: `${what} leaves ${dev.name} ${where}.`, packet: traceFrame(frame) });
 		}
 		stack.receive(dev.peer, frame);
 	} else if (dev.kind === 'bridge') bridgeForward(stack, dev, undefined, frame);
@@ -70,7 +70,11 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 	}
 	const ports = br.ports().filter((p) => p.running());
 	const local = sameMac(frame.dst, br.mac) || br.ports().some((p) => sameMac(p.mac, frame.dst));
+	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
 	if (inPort && local) {
+		// A local FDB entry (the bridge's own MAC or a port's): br_pass_frame_up, not forwarded.
+		if (tr && !tr.hidden(br.ns) && (!frame.arp || tr.leg === 'arp' || frame.arp.op === 'request'))
+			tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), text: `The frame is addressed to ${formatMac(frame.dst)}, ${br.name}’s own address (a local entry of its forwarding table): it is not sent out of a port but delivered up to the bridge’s own ${frame.arp ? 'stack (ARP)' : 'IP stack'} in ${tr.who(br.ns)}.`, packet: traceFrame(frame) });
 		if (frame.ip && brNfOn(br.ns) && br.ns.netfilter.conntrackOn) {
 			bridgedDnat(stack, br, inPort, frame);
 			return;
@@ -79,22 +83,24 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		return;
 	}
 	if (inPort && frame.ip && !bridgeFilter(stack, br, frame)) return;
-	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+	// A broadcast arriving on a port also goes up to the bridge's own stack (br_pass_frame_up).
+	const upToo = !!tr && !!inPort && isGroupMac(frame.dst) && !tr.hidden(br.ns);
 	const traceTo = (out: Link, flood: boolean): void => {
 		if (!tr) return;
 		const dest = tr.hidden(br.ns) && out.peer ? tr.place(out.peer.ns, out.peer) : tr.place(br.ns, out);
 		const here = tr.place(br.ns, br);
 		if ('node' in here) {
 			// The home router's side of the uplink: only the way back down is worth a step.
-			if ('host' in dest) tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: here, to: dest, text: `${frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : 'The packet'} comes back down the uplink to ${dest.dev ?? 'the host'}.` });
+			if ('host' in dest) tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: here, to: dest, text: `${frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : 'The packet'} comes back down the uplink to ${dest.dev ?? 'the host'}.`, packet: traceFrame(frame) });
 			return;
 		}
-		const name = 'switch' in here ? here.switch : 'node' in here ? 'The home router’s switch' : br.name;
-		tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), to: dest, text: flood ? `${name} floods the ${isGroupMac(frame.dst) ? 'broadcast' : 'frame for an unknown MAC'} to every other port.` : `${name} knows ${formatMac(frame.dst)} from its forwarding table: it sends the frame out of that port only.` });
+		const name = 'switch' in here ? here.switch : `the bridge ${br.name}`;
+		tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), to: dest, text: flood ? `${name} floods the ${isGroupMac(frame.dst) ? 'broadcast' : 'frame for an unknown MAC'} to every other port${upToo ? `, and delivers a copy up to its own stack in ${tr.who(br.ns)}` : ''}.` : `${name} knows ${formatMac(frame.dst)} from its forwarding table: it sends the frame out of that port only.`, packet: traceFrame(frame) });
 	};
 	if (isGroupMac(frame.dst)) {
 		const outs = ports.filter((p) => p !== inPort);
 		if (outs[0]) traceTo(outs[0], true);
+		else if (tr && upToo) tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), text: `the bridge ${br.name} has no other port to flood the broadcast to: it delivers it up to its own stack in ${tr.who(br.ns)}.`, packet: traceFrame(frame) });
 		for (const p of ports) if (p !== inPort) stack.xmit(p, frame);
 		if (inPort) netifReceive(stack, br, frame);
 		return;

@@ -11,7 +11,7 @@ import type { PacketView } from '../model/netfilter.ts';
 import { ICMP, portsOf, setDst, setSrc, type Ip4 } from './packet.ts';
 import { selectSrc } from './route.ts';
 import type { Stack } from './stack.ts';
-import { tracePacket, tracing } from './trace.ts';
+import { legOf, tracePacket, traceRule, tracing } from './trace.ts';
 
 /** Per-packet netfilter context through one namespace (the skb's conntrack reference). */
 export interface NfCtx {
@@ -37,9 +37,13 @@ export function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: Nf
 	pkt.mark = v.mark;
 	const tr = tracing(stack.tracer, pkt);
 	if (tr && res.verdict !== 'ACCEPT') {
-		tr.add({ kind: 'netfilter', at: tr.place(ns), text: `iptables: the ${chain} chain of the filter table says ${res.verdict}${res.rule ? '' : ' (its policy)'}.` });
-		tr.add({ kind: 'drop', at: tr.place(ns), reason: 'netfilter', text: `The firewall of ${tr.who(ns)} ${res.verdict === 'REJECT' ? 'rejects' : 'drops'} the packet.` });
+		const leg = legOf(pkt);
+		tr.add({ kind: 'netfilter', leg, at: tr.place(ns), text: `The ${chain} chain of ${tr.who(ns)}’s filter table${res.chain && res.chain !== chain ? ` jumps to ${res.chain}, whose rule` : ''} says ${res.verdict}${res.rule ? '' : ' (its policy)'}.`, netfilter: traceRule(ns, 'filter', chain, res, res.verdict) });
+		tr.add({ kind: 'drop', leg, at: tr.place(ns), reason: 'netfilter', text: `The firewall of ${tr.who(ns)} ${res.verdict === 'REJECT' ? 'rejects' : 'drops'} the packet.` });
 		tr.dropped = true;
+	} else if (tr && res.rule && !tr.hidden(ns)) {
+		// A rule let it through (a policy ACCEPT with no rule matching is not worth a step).
+		tr.add({ kind: 'netfilter', leg: legOf(pkt), at: tr.place(ns), text: `A rule of the ${chain} chain of ${tr.who(ns)}’s filter table${res.chain && res.chain !== chain ? ` (in ${res.chain}, reached by a jump)` : ''} accepts the packet.`, netfilter: traceRule(ns, 'filter', chain, res, 'ACCEPT') });
 	}
 	return res.verdict;
 }
@@ -87,7 +91,7 @@ export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PRER
 				const was = pkt.dst;
 				setDst(pkt, ct.orig.src, ct.orig.sport);
 				const tr = tracing(stack.tracer, pkt);
-				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(was)} → ${formatIpv4(pkt.dst)}.`, packet: tracePacket(pkt) });
+				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(was)} → ${formatIpv4(pkt.dst)}.`, packet: tracePacket(pkt), rewrite: { field: 'dst', from: formatIpv4(was), to: formatIpv4(pkt.dst) } });
 			}
 		} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
 		return true;
@@ -121,7 +125,7 @@ export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PRER
 				ct.reply.src = ip;
 				ct.reply.sport = port ?? ports[1];
 				const tr = tracing(stack.tracer, pkt);
-				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `DNAT: destination ${formatIpv4(was)} → ${formatIpv4(ip)}.`, packet: tracePacket(pkt) });
+				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `DNAT: destination ${formatIpv4(was)} → ${formatIpv4(ip)}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', hook, res), rewrite: { field: 'dst', from: formatIpv4(was), to: formatIpv4(ip) } });
 			}
 		}
 	}
@@ -155,20 +159,31 @@ export function nfPost(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, out: Link)
 				pkt.src = to;
 				ct.reply.dst = to;
 				const tr = tracing(stack.tracer, pkt);
-				if (tr) tr.add({ kind: 'nat', at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}, remembered by conntrack.`, packet: tracePacket(pkt) });
+				const how = rule?.target === 'MASQUERADE' ? ` (the address of ${out.name})` : '';
+				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}${how}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', 'POSTROUTING', res), rewrite: { field: 'src', from: formatIpv4(was), to: formatIpv4(to) } });
 			}
 		}
 		nfConfirm(ns, ctx);
-	} else unNatSource(pkt, ctx);
+	} else unNatSource(pkt, ctx, stack, ns);
 	return true;
 }
 
-/** Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies. */
-export function unNatSource(pkt: Ip4, ctx: NfCtx): void {
+/**
+ * Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies
+ * (a traced step when `stack` and `ns` are given and the address changes).
+ */
+export function unNatSource(pkt: Ip4, ctx: NfCtx, stack?: Stack, ns?: Netns): void {
 	const ct = ctx.ct;
 	if (!ct) return;
+	const was = pkt.src;
 	if (ctx.dir === 'orig' && (ct.reply.dst !== ct.orig.src || ct.reply.dport !== ct.orig.sport)) setSrc(pkt, ct.reply.dst, ct.reply.dport);
 	else if (ctx.dir === 'reply' && (ct.orig.dst !== ct.reply.src || ct.orig.dport !== ct.reply.sport)) setSrc(pkt, ct.orig.dst, ct.orig.dport);
+	else return;
+	const tr = stack && ns && pkt.src !== was ? tracing(stack.tracer, pkt) : undefined;
+	if (tr && ns) {
+		const what = ctx.dir === 'reply' ? 'undoes the DNAT' : 'applies the flow’s source NAT';
+		tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `conntrack knows the flow and ${what}: source ${formatIpv4(was)} → ${formatIpv4(pkt.src)}.`, packet: tracePacket(pkt), rewrite: { field: 'src', from: formatIpv4(was), to: formatIpv4(pkt.src) } });
+	}
 }
 
 /** Confirms a new flow: it enters the conntrack table only once its first packet got through. */

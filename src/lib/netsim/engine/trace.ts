@@ -8,33 +8,15 @@ import { formatMac } from '../addr/mac.ts';
 import { routeText } from '../cmd/ip/route.ts';
 import { TABLE_LOCAL, type Route } from '../model/fib.ts';
 import type { Link } from '../model/link.ts';
+import { policySpec, ruleSpecLine, type Verdict } from '../model/netfilter.ts';
 import type { Netns } from '../model/netns.ts';
 import type { World } from '../model/world.ts';
 import { ICMP, type Frame, type Ip4 } from './packet.ts';
+// The trace format is the terminal's engine contract (any engine behind the terminal records
+// it); the simulator implements it, so its types come from there (types only, nothing bundled).
+import type { PacketTrace, TracePlace, TraceStep } from '../../terminal/trace.ts';
 
-/** A place in the lab. */
-export type TracePlace = { host: string; netns: string; dev?: string } | { switch: string } | { node: 'upstream' | 'internet' };
-
-/** One step of a walk. */
-export interface TraceStep {
-	kind: 'send' | 'route' | 'arp' | 'netfilter' | 'nat' | 'wire' | 'bridge' | 'forward' | 'deliver' | 'drop';
-	leg: 'request' | 'reply' | 'arp';
-	at: TracePlace;
-	to?: TracePlace | undefined;
-	text: string;
-	packet?: { what: string; src?: string; dst?: string; srcMac?: string; dstMac?: string; ttl?: number } | undefined;
-	route?: { table: string; matched?: string | undefined; alsoMatched?: string[] | undefined } | undefined;
-	reason?: 'no-route' | 'forwarding-off' | 'no-nat' | 'link-down' | 'no-neighbour' | 'netfilter' | 'ttl' | 'no-listener' | 'other' | undefined;
-}
-
-/** The walk of one packet and its answer. */
-export interface PacketTrace {
-	command: string;
-	host: string;
-	summary: string;
-	outcome: 'replied' | 'delivered' | 'dropped';
-	steps: TraceStep[];
-}
+export type { PacketTrace, TracePlace, TraceStep };
 
 /** Where lab plumbing lives, to name it as the diagram does. */
 export interface InfraMap {
@@ -95,15 +77,20 @@ export class Tracer {
 		this.steps.push({ ...step, text, leg: step.leg ?? this.leg });
 	}
 
-	/** The finished trace. */
+	/**
+	 * The finished trace. The reply comes back to the namespace ping ran in (its `send` step):
+	 * `ip netns exec alice ping …` on pi is answered in alice, not in pi's root namespace.
+	 */
 	result(command: string, host: string, target: number): PacketTrace {
 		const dst = formatIpv4(target);
+		const from = this.steps.find((s) => s.kind === 'send')?.at;
+		const back = from && 'host' in from && from.netns ? `the namespace ${from.netns} on ${from.host}` : host;
 		const outcome = this.replied ? 'replied' : this.delivered ? 'delivered' : 'dropped';
 		const summary =
 			outcome === 'replied'
-				? `The echo request reached ${dst} and the reply came back to ${host}.`
+				? `The echo request reached ${dst} and the reply came back to ${back}.`
 				: outcome === 'delivered'
-					? `The echo request reached ${dst}, but no reply came back to ${host}.`
+					? `The echo request reached ${dst}, but no reply came back to ${back}.`
 					: `The echo request for ${dst} was dropped on the way.`;
 		return { command, host, summary, outcome, steps: this.steps };
 	}
@@ -124,6 +111,19 @@ export function tracing(tr: Tracer | undefined, pkt?: Ip4): Tracer | undefined {
 /** Which leg of the traced exchange a packet is on. */
 export function legOf(pkt: Ip4 | undefined): 'request' | 'reply' {
 	return pkt?.icmp?.type === ICMP.ECHO_REPLY ? 'reply' : 'request';
+}
+
+/** The frame as a trace shows it: its packet (or ARP message) and its MACs. */
+export function traceFrame(frame: Frame): TraceStep['packet'] {
+	if (frame.ip) return tracePacket(frame.ip, frame);
+	if (frame.arp) return { what: `arp ${frame.arp.op}`, src: formatIpv4(frame.arp.senderIp), dst: formatIpv4(frame.arp.targetIp), srcMac: formatMac(frame.src), dstMac: formatMac(frame.dst) };
+	return undefined;
+}
+
+/** The netfilter field of a step: the deciding rule as `iptables -S` prints it, or the chain's policy. */
+export function traceRule(ns: Netns, table: string, chain: string, res: Verdict, verdict?: string): NonNullable<TraceStep['netfilter']> {
+	const rule = res.rule ? ruleSpecLine(res.chain ?? chain, res.rule) : policySpec(chain, ns.netfilter.chain(table, chain)?.policy ?? 'ACCEPT');
+	return { table, chain: res.chain ?? chain, rule, verdict: verdict ?? res.rule?.target ?? res.verdict };
 }
 
 /** The packet as a trace shows it (with the frame's MACs when it is on a wire). */

@@ -1,5 +1,5 @@
 /** iptables state (tables, chains, rules with counters) and rule evaluation. */
-import { inPrefix, type Ipv4, type Prefix } from '../addr/ipv4.ts';
+import { formatIpv4, inPrefix, type Ipv4, type Prefix } from '../addr/ipv4.ts';
 
 /** A negatable match value. */
 export interface Neg<T> {
@@ -100,6 +100,8 @@ export interface PacketView {
 export interface Verdict {
 	verdict: 'ACCEPT' | 'DROP' | 'REJECT';
 	rule?: Rule | undefined;
+	/** The chain the deciding rule is in (a user chain when reached by a jump). */
+	chain?: string | undefined;
 }
 
 /** All iptables tables of one namespace. Tables come into being when first used, as with iptables-nft. */
@@ -140,7 +142,7 @@ export class Netfilter {
 		return { verdict: c?.policy === 'DROP' ? 'DROP' : 'ACCEPT' };
 	}
 
-	private walk(t: Table, chain: string, p: PacketView, depth: number): { verdict: string; rule?: Rule } | undefined {
+	private walk(t: Table, chain: string, p: PacketView, depth: number): { verdict: string; rule?: Rule; chain?: string } | undefined {
 		if (depth > 32) return undefined;
 		const c = t.chains.find((x) => x.name === chain);
 		if (!c) return undefined;
@@ -151,9 +153,9 @@ export class Netfilter {
 			const target = rule.target;
 			if (!target) continue;
 			if (target === 'RETURN') return { verdict: 'RETURN' };
-			if (target === 'ACCEPT' || target === 'DROP') return { verdict: target, rule };
-			if (target === 'REJECT') return { verdict: 'REJECT', rule };
-			if (target === 'MASQUERADE' || target === 'SNAT' || target === 'DNAT' || target === 'REDIRECT') return { verdict: 'ACCEPT', rule };
+			if (target === 'ACCEPT' || target === 'DROP') return { verdict: target, rule, chain: c.name };
+			if (target === 'REJECT') return { verdict: 'REJECT', rule, chain: c.name };
+			if (target === 'MASQUERADE' || target === 'SNAT' || target === 'DNAT' || target === 'REDIRECT') return { verdict: 'ACCEPT', rule, chain: c.name };
 			if (target === 'MARK' && rule.mark) {
 				const [value, mask] = parseMark(rule.mark.split(' ')[1] ?? '0');
 				p.mark = rule.mark.startsWith('--set-mark') ? ((p.mark & ~mask) | value) >>> 0 : ((p.mark & ~mask) ^ value) >>> 0;
@@ -222,4 +224,65 @@ function basic(r: Rule, p: PacketView): boolean {
 		neg(r.dports, (v) => p.dport !== undefined && v.includes(p.dport)) &&
 		neg(r.ctstate, (v) => v.includes(p.ctstate))
 	);
+}
+
+/** The canonical `-S` text of a rule (its matches and target, without `-A CHAIN`). */
+export function ruleSpec(r: Rule): string {
+	const parts: string[] = [];
+	const n = (x: Neg<unknown> | undefined): string => (x?.neg ? '! ' : '');
+	const pfx = (p: Prefix): string => `${formatIpv4(p.addr)}/${p.len}`;
+	if (r.src) parts.push(`${n(r.src)}-s ${pfx(r.src.value)}`);
+	if (r.dst) parts.push(`${n(r.dst)}-d ${pfx(r.dst.value)}`);
+	if (r.inIf) parts.push(`${n(r.inIf)}-i ${r.inIf.value}`);
+	if (r.outIf) parts.push(`${n(r.outIf)}-o ${r.outIf.value}`);
+	if (r.proto && (r.proto.value !== 0 || r.proto.neg)) parts.push(`${n(r.proto)}-p ${protoName(r.proto.value) ?? r.proto.value}`);
+	const mods = [...r.modules];
+	for (const m of mods) {
+		if (m === 'tcp' || m === 'udp') {
+			let s = `-m ${m}`;
+			if (r.sport) s += ` ${n(r.sport)}--sport ${portText(r.sport.value)}`;
+			if (r.dport) s += ` ${n(r.dport)}--dport ${portText(r.dport.value)}`;
+			parts.push(s);
+		} else if (m === 'icmp') parts.push(`-m icmp ${n(r.icmpType)}--icmp-type ${r.icmpType?.value ?? 'any'}`);
+		else if (m === 'conntrack' && r.ctstate) parts.push(`-m conntrack ${n(r.ctstate)}--ctstate ${r.ctstate.value.join(',')}`);
+		else if (m === 'state' && r.ctstate) parts.push(`-m state ${n(r.ctstate)}--state ${r.ctstate.value.join(',')}`);
+		else if (m === 'comment' && r.comment !== undefined) parts.push(`-m comment --comment ${quote(r.comment)}`);
+		else if (m === 'addrtype' && r.addrtype) parts.push(`-m addrtype --${r.addrtype.replace(' ', ' ')}`);
+		else if (m === 'mark' && r.markMatch) parts.push(`-m mark ${r.markMatchNeg ? '! ' : ''}--mark ${r.markMatch}`);
+		else if (m === 'multiport' && r.dports) parts.push(`-m multiport ${n(r.dports)}--dports ${r.dports.value.join(',')}`);
+		else if (m === 'statistic' && r.statistic) {
+			const st = r.statistic;
+			parts.push(st.mode === 'nth' ? `-m statistic --mode nth --every ${st.every ?? 1} --packet ${st.packet ?? 0}` : `-m statistic --mode random --probability ${st.probability ?? '0.50000000000'}`);
+		}
+	}
+	if (r.target) {
+		let t = `${r.goto ? '-g' : '-j'} ${r.target}`;
+		if (r.target === 'SNAT' && r.toSource) t += ` --to-source ${r.toSource}`;
+		if (r.target === 'DNAT' && r.toDestination) t += ` --to-destination ${r.toDestination}`;
+		if ((r.target === 'MASQUERADE' || r.target === 'REDIRECT') && r.toPorts) t += ` --to-ports ${r.toPorts}`;
+		if (r.target === 'REJECT') t += ` --reject-with ${r.rejectWith ?? 'icmp-port-unreachable'}`;
+		if (r.target === 'LOG' && r.logPrefix !== undefined) t += ` --log-prefix ${quote(r.logPrefix)}`;
+		if (r.target === 'MARK' && r.mark) t += ` ${r.mark.startsWith('--set-mark') ? r.mark.replace('--set-mark', '--set-xmark') + (r.mark.includes('/') ? '' : '/0xffffffff') : r.mark}`;
+		parts.push(t);
+	}
+	return parts.join(' ');
+}
+
+function quote(s: string): string {
+	return /^[A-Za-z0-9_.:/-]+$/.test(s) ? s : `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function portText(p: [number, number]): string {
+	return p[0] === p[1] ? String(p[0]) : `${p[0]}:${p[1]}`;
+}
+
+/** A rule as `iptables -S` prints it: `-A POSTROUTING -s 192.168.25.0/24 -o eth0 -j MASQUERADE`. */
+export function ruleSpecLine(chain: string, r: Rule): string {
+	const spec = ruleSpec(r);
+	return `-A ${chain}${spec ? ` ${spec}` : ''}`;
+}
+
+/** A built-in chain's policy as `iptables -S` prints it: `-P FORWARD DROP`. */
+export function policySpec(chain: string, policy: string): string {
+	return `-P ${chain} ${policy}`;
 }
