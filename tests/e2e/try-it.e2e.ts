@@ -200,6 +200,18 @@ describe.skipIf(!haveNetsim)('Try it on the simulator: the shell', () => {
 	});
 });
 
+describe('Try it: offline after reading starts', () => {
+	it('opens and runs with the network gone, once the reader has scrolled', async () => {
+		const { page, context } = await open(one.path);
+		await page.mouse.wheel(0, 600);
+		await page.locator('[data-nb-tryit][data-warm]').waitFor({ state: 'attached', timeout: 15_000 });
+		await context.setOffline(true);
+		await openTerminal(page);
+		expect((await typeLine(page, '@alice ip -br link show dev eth0')).stdout).toMatch(/^eth0@if2\s+UP\s/);
+		await context.close();
+	});
+});
+
 describe('Try it: accessibility and small screens', () => {
 	it.each(['light', 'dark'] as const)('has no axe violations with the terminal open (%s)', async (theme) => {
 		const { page, context } = await open(one.path, { theme });

@@ -54,6 +54,16 @@ if (root && data) {
 	const prefetch = () => void load();
 	toggle.addEventListener('pointerenter', prefetch, { once: true });
 	toggle.addEventListener('focus', prefetch, { once: true });
+	// Once the reader starts reading (the first scroll, an interaction), fetch the panel and the
+	// simulator when the browser is idle: the terminal then opens at once, and offline too. Nothing
+	// of it loads before the reader does anything, so the page's own weight is unchanged.
+	const idle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
+	const warm = () =>
+		load()
+			.then((m) => m.warmUp())
+			.then(() => void (root.dataset['warm'] = ''))
+			.catch(() => undefined); // offline already: the click will say so
+	window.addEventListener('scroll', () => idle(() => void warm()), { once: true, passive: true });
 
 	const byLine = new Map(data.blocks.map((b) => [b.line, b]));
 	for (const figure of document.querySelectorAll<HTMLElement>('figure.nb-terminal.nb-runnable[data-nb-line]')) {

@@ -5,7 +5,7 @@
 import type { TerminalEngine } from '../../lib/terminal/engine.ts';
 import { initialState } from '../../lib/terminal/initial-state.ts';
 import { Shell } from '../../lib/terminal/shell.ts';
-import { createSimEngine } from '../../lib/terminal/sim-engine.ts';
+import { createSimEngine, loadNetsim } from '../../lib/terminal/sim-engine.ts';
 import { checksOf } from './checks.ts';
 import { ChecksView } from './checks-view.ts';
 import type { TryItData } from './data.ts';
@@ -13,6 +13,14 @@ import { DiagramView } from './diagram-view.ts';
 import { h } from './dom.ts';
 import { TerminalView } from './terminal-view.ts';
 import { WalkView } from './walk-view.ts';
+
+/**
+ * Loads the simulator without starting anything, so that the terminal opens (also offline) once
+ * the reader has started reading; see loader.ts.
+ */
+export async function warmUp(): Promise<void> {
+	await loadNetsim();
+}
 
 /** What loader.ts can ask of a mounted panel. */
 export interface TryItPanel {

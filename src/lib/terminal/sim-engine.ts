@@ -42,15 +42,9 @@ export interface SimEngineOptions extends Pick<PlayOptions, 'msPerSecond' | 'sle
 	load?: () => Promise<CreateLab | Netsim>;
 }
 
-/** Loads the simulator's module, with a clear error when it is not there yet. */
+/** Loads the simulator's module (its own chunk in the page: a lazy import). */
 export async function loadNetsim(): Promise<Netsim> {
-	// Vite resolves the glob at build time into a lazy import (its own chunk): an empty record
-	// while src/lib/netsim has no index.ts, so the site keeps building while it is written.
-	const netsim = import.meta.glob<Partial<Netsim>>('../netsim/index.ts');
-	const load = netsim['../netsim/index.ts'];
-	const mod = load ? await load() : undefined;
-	if (typeof mod?.createLab !== 'function') throw new Error('the simulator (src/lib/netsim) does not export createLab yet');
-	return mod as Netsim;
+	return (await import('../netsim/index.ts')) as Netsim;
 }
 
 /**
