@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { createKernelEngine } from '../lab/kernel.ts';
 import { labNames, loadLab } from '../lab/load.ts';
 import { createSimEngine } from '../lab/sim.ts';
@@ -80,7 +81,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 					log(`site: page weight /${page}`);
 					const url = `${preview.url}${page ? `${page}/` : ''}`;
 					const terminal = page !== '' && (await hasTerminal(browser, url));
-					const measured = await measurePage(browser, url, terminal ? openTerminal : undefined);
+					// After: the terminal open and one command run, so the simulator is surely loaded.
+					const openAndRun = async (p: Page) => {
+						await openTerminal(p);
+						await timeCommands(p, ['hostname']);
+					};
+					const measured = await measurePage(browser, url, terminal ? openAndRun : undefined);
 					pages.push({ page: `/${page}`, before: measured.before, ...(measured.after ? { afterTerminal: measured.after } : {}) });
 				}
 				log('site: Starlight starter page');
