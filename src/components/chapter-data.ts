@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import type { CollectionEntry } from 'astro:content';
 import { loadLab } from '../lib/lab/load.ts';
 import type { Lab } from '../lib/lab/schema.ts';
-import { loadChapter } from '../lib/runbook/load.ts';
 import type { Chapter } from '../lib/runbook/types.ts';
-import { snapshotFileOf } from '../plugins/recorded-output/book.ts';
+import { chapterOf, snapshotFileOf } from '../plugins/recorded-output/book.ts';
 import { readSnapshot, type Snapshot } from '../plugins/recorded-output/snapshot.ts';
 
 /**
@@ -30,7 +29,7 @@ export function isChapter(entry: CollectionEntry<'docs'> | { filePath?: string; 
 /** Loads a chapter entry's data; `base` is the site's base path (import.meta.env.BASE_URL). */
 export function chapterData(entry: { id: string; filePath?: string }, base = '/'): ChapterData {
 	const file = resolve(SITE_ROOT, entry.filePath ?? '');
-	const chapter = loadChapter(file, SITE_ROOT);
+	const chapter = chapterOf(file, SITE_ROOT);
 	return {
 		chapter,
 		lab: loadLab(chapter.lab, SITE_ROOT),

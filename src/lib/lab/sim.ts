@@ -2,7 +2,7 @@ import { oneLine } from '../runbook/commands.ts';
 import { builtStateBlock } from '../runbook/cleanup.ts';
 import type { Chapter } from '../runbook/types.ts';
 import type { LabState } from '../snapshot/schema.ts';
-import { EngineRefusedError, runnableBlocks, type BlockResult, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
+import { runnableBlocks, type BlockResult, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
 import type { Lab } from './schema.ts';
 
 /** What the engine needs of a simulated lab (src/lib/netsim's `createLab`). */
@@ -21,17 +21,9 @@ export interface SimOutput {
 /** Loads the simulator's `createLab`. */
 export type SimLoader = () => Promise<(lab: Lab) => SimLab>;
 
-const NETSIM = '../netsim/index.ts';
-
+/** Loads the simulator only when this engine runs, so kernel runs never pay for it. */
 async function loadNetsim(): Promise<(lab: Lab) => SimLab> {
-	let mod: { createLab?: unknown };
-	try {
-		mod = (await import(/* @vite-ignore */ NETSIM)) as { createLab?: unknown };
-	} catch (e) {
-		throw new EngineRefusedError(`the simulator is not available (src/lib/netsim/index.ts: ${(e as Error).message.split('\n')[0]})`);
-	}
-	if (typeof mod.createLab !== 'function') throw new EngineRefusedError('src/lib/netsim/index.ts does not export createLab(lab)');
-	return mod.createLab as (lab: Lab) => SimLab;
+	return (await import('../netsim/index.ts')).createLab as (lab: Lab) => SimLab;
 }
 
 /**

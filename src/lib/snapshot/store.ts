@@ -18,7 +18,11 @@ export type ReadSnapshot = { status: 'missing' } | { status: 'ok'; snapshot: Sna
 
 /** Reads and validates a chapter's snapshot. */
 export function readSnapshot(root: string, chapter: string): ReadSnapshot {
-	const path = snapshotPath(root, chapter);
+	return readSnapshotFile(snapshotPath(root, chapter));
+}
+
+/** Reads and validates a snapshot file by path (the site's plugin reads them this way too). */
+export function readSnapshotFile(path: string): ReadSnapshot {
 	if (!existsSync(path)) return { status: 'missing' };
 	const text = readFileSync(path, 'utf8');
 	let raw: unknown;

@@ -32,12 +32,15 @@ export function snapshotFileOf(chapterFile: string): string {
 
 const chapters = new Map<string, { mtimeMs: number; chapter: Chapter }>();
 
-/** Parses a chapter file (absolute path), cached until the file changes. */
-export function chapterOf(path: string): Chapter {
+/**
+ * Parses a chapter file (absolute path), cached until the file changes: the plugin asks once per
+ * block, and a chapter page's components once each.
+ */
+export function chapterOf(path: string, root = ROOT): Chapter {
 	const { mtimeMs } = statSync(path);
 	const hit = chapters.get(path);
 	if (hit && hit.mtimeMs === mtimeMs) return hit.chapter;
-	const chapter = loadChapter(path, ROOT);
+	const chapter = loadChapter(path, root);
 	chapters.set(path, { mtimeMs, chapter });
 	return chapter;
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { snapshotSchema, type Recorded, type Snapshot } from '../../lib/snapshot/schema.ts';
+import { existsSync, statSync } from 'node:fs';
+import type { Recorded, Snapshot } from '../../lib/snapshot/schema.ts';
+import { readSnapshotFile } from '../../lib/snapshot/store.ts';
 
 export { snapshotSchema, type Recorded, type Snapshot, type SnapshotBlock, type Step } from '../../lib/snapshot/schema.ts';
 
@@ -14,19 +15,11 @@ export function readSnapshot(path: string): Snapshot | undefined {
 	const { mtimeMs } = statSync(path);
 	const hit = cache.get(path);
 	if (hit && hit.mtimeMs === mtimeMs) return hit.snapshot;
-	let raw: unknown;
-	try {
-		raw = JSON.parse(readFileSync(path, 'utf8'));
-	} catch (e) {
-		throw new Error(`${path}: not valid JSON: ${(e as Error).message}\n  hint: re-record it with npm run verify -- --update`);
-	}
-	const parsed = snapshotSchema.safeParse(raw);
-	if (!parsed.success) {
-		const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n');
-		throw new Error(`${path}: not a valid snapshot:\n${problems}\n  hint: re-record it with npm run verify -- --update`);
-	}
-	cache.set(path, { mtimeMs, snapshot: parsed.data });
-	return parsed.data;
+	const read = readSnapshotFile(path);
+	if (read.status === 'missing') return undefined;
+	if (read.status === 'invalid') throw new Error(`${read.error}\n  hint: re-record it with npm run verify -- --update`);
+	cache.set(path, { mtimeMs, snapshot: read.snapshot });
+	return read.snapshot;
 }
 
 /** Short versions for the badge: `6.18.44` → `6.18`, `iproute2-6.1.0` → `6.1`. */
