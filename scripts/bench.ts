@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { formatResults } from '../src/lib/bench/report.ts';
 import { runBench, type BenchOptions } from '../src/lib/bench/run.ts';
 import { ROOT } from '../src/lib/lab/load.ts';
+import { prepareMachine } from '../src/lib/setup/prepare.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -19,6 +20,8 @@ for (const p of only)
 		process.stderr.write(`bench: unknown part "${p}" (${parts.join(', ')})\n`);
 		process.exit(2);
 	}
+const setup = prepareMachine('bench');
+if (setup) process.exit(setup);
 const options: BenchOptions = { root: ROOT, runs, only: only as NonNullable<BenchOptions['only']>, log: (line) => void process.stderr.write(`${line}\n`) };
 const results = await runBench(options);
 process.stdout.write(`${formatResults(results)}\n\nwritten: bench/results.json\n`);

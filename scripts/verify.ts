@@ -8,6 +8,7 @@ import { createKernelEngine, kernelHostWarnings } from '../src/lib/lab/kernel.ts
 import { ROOT } from '../src/lib/lab/load.ts';
 import { createSimEngine } from '../src/lib/lab/sim.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
+import { prepareMachine } from '../src/lib/setup/prepare.ts';
 import { formatOutcome, formatSummary } from '../src/lib/snapshot/report.ts';
 import { verifyBook, type VerifyEvent } from '../src/lib/snapshot/verify.ts';
 
@@ -55,6 +56,10 @@ const concurrency = Number(args.concurrency);
 if (!(timeoutSec > 0)) fail(`--timeout needs a number of seconds, not "${args.timeout}"`);
 if (!(concurrency >= 1)) fail(`--concurrency needs a positive number, not "${args.concurrency}"`);
 
+if (args.engine === 'kernel' && !args.root) {
+	const code = prepareMachine('verify');
+	if (code) process.exit(code);
+}
 const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelEngine();
 if (engine.name === 'kernel') for (const warning of kernelHostWarnings()) process.stderr.write(`verify: warning: ${warning}\n`);
 const tty = process.stderr.isTTY === true;

@@ -48,9 +48,16 @@ JOB=$1 OUT=$2 CALLER_NET=$3 CALLER_MNT=$4
 # 1. Refuse unless sealed. Nothing above this block changes anything.
 # ---------------------------------------------------------------------------------------------
 [[ $(id -u) == 0 ]] || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
-for tool in ip jq nsenter unshare timeout mount stat mkfifo sysctl; do
-	command -v "$tool" >/dev/null 2>&1 || die 3 "refused: \"$tool\" is missing (Debian: apt-get install iproute2 jq util-linux procps)"
+# Every program this script calls (src/lib/setup/ maps them to Debian packages; a test keeps the
+# list complete). Bash builtins are not programs.
+NEEDS=(awk chmod cp cut date env hostname id ip iptables jq mkdir mkfifo mount mv nsenter rm sed sleep sort stat sysctl timeout uname unshare)
+missing=()
+for tool in "${NEEDS[@]}"; do
+	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+(( ${#missing[@]} == 0 )) ||
+	die 3 "refused: missing programs: ${missing[*]} (their Debian packages: src/lib/setup/packages.ts)"
+
 read -r proc_pid _ </proc/self/stat
 [[ $$ == 1 && $proc_pid == 1 ]] ||
 	die 3 'refused: not sealed: not PID 1 of a fresh PID namespace with its own /proc (use unshare --pid --fork --mount-proc)'

@@ -1,4 +1,6 @@
+import { packageOf } from '../setup/packages.ts';
 import { oneLine } from './commands.ts';
+import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';
 import type { Chapter, ShellBlock } from './types.ts';
 
@@ -37,121 +39,20 @@ export interface Tool {
 	package?: string;
 }
 
-/** Debian packages of the tools the book uses. */
-const PACKAGES: Record<string, string> = {
-	ip: 'iproute2', bridge: 'iproute2', tc: 'iproute2', ss: 'iproute2',
-	ping: 'iputils-ping', arping: 'iputils-arping', tracepath: 'iputils-tracepath',
-	iptables: 'iptables', 'iptables-save': 'iptables', 'iptables-restore': 'iptables', ip6tables: 'iptables',
-	nft: 'nftables', conntrack: 'conntrack', curl: 'curl', jq: 'jq', tcpdump: 'tcpdump',
-	nc: 'netcat-openbsd', socat: 'socat', python3: 'python3', sysctl: 'procps', pgrep: 'procps',
-	pkill: 'procps', ps: 'procps', brctl: 'bridge-utils', ethtool: 'ethtool', dig: 'dnsutils',
-	nsenter: 'util-linux', unshare: 'util-linux', traceroute: 'traceroute', timeout: 'coreutils',
-};
-
-/** Commands every Linux system has (bash builtins and essential packages): never checked. */
-const ALWAYS_THERE = new Set(
-	('echo printf cd read export test [ [[ true false kill wait sleep cat ls mkdir rm rmdir cp mv ln touch ' +
-		'tee head tail sort uniq wc cut tr seq env date id uname basename dirname readlink stat chmod chown ' +
-		'mktemp grep sed awk hostname sh bash set unset source . exit trap until while for do done if then ' +
-		'else fi case esac { } ( ) ! time nohup exec command type local declare shift yes xargs find mount umount').split(' '),
-);
-
-/** Words after which the real command follows: keywords and simple wrappers. */
-const PREFIXES = new Set(['sudo', 'exec', 'nohup', 'time', '!', 'command', 'env', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', '{']);
-
-/** Wrappers whose real command comes later: `ip netns exec NS cmd`, `timeout 5 cmd`, `env X=1 cmd`. */
-function unwrap(words: string[]): string[] {
-	let w = words;
-	for (;;) {
-		while (w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0]!)) w = w.slice(1);
-		const [first, ...rest] = w;
-		if (first !== undefined && PREFIXES.has(first)) w = rest;
-		else if (first === 'timeout') {
-			let i = 0;
-			while (rest[i]?.startsWith('-')) i++;
-			w = rest.slice(i + 1);
-		} else return w;
-	}
-}
-
-/** Splits a command line into simple commands on unquoted `| & ; ( ) $(` and backticks, keeping quoted text. */
-function simpleCommands(line: string): string[][] {
-	const commands: string[][] = [];
-	let words: string[] = [];
-	let word = '';
-	let quote: string | undefined;
-	let quoted = false;
-	const endWord = () => {
-		if (word !== '' || quoted) words.push(word);
-		word = '';
-		quoted = false;
-	};
-	const endCommand = () => {
-		endWord();
-		if (words.length) commands.push(words);
-		words = [];
-	};
-	for (let i = 0; i < line.length; i++) {
-		const c = line[i]!;
-		if (quote) {
-			if (c === quote) quote = undefined;
-			else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-			else word += c;
-			continue;
-		}
-		if (c === "'" || c === '"') {
-			quote = c;
-			quoted = true;
-		} else if (c === '\\' && i + 1 < line.length) word += line[++i];
-		else if (c === '#' && word === '' && !quoted) break;
-		else if (/\s/.test(c)) endWord();
-		else if ('|&;()`'.includes(c)) endCommand();
-		else if (c === '$' && line[i + 1] === '(') {
-			endCommand();
-			i++;
-		} else if (c === '>' || c === '<') {
-			// a redirection: drop it and its target
-			endWord();
-			while (line[i + 1] === '>' || line[i + 1] === '&') i++;
-			while (/\s/.test(line[i + 1] ?? '')) i++;
-			while (i + 1 < line.length && !/[\s|&;()<>]/.test(line[i + 1]!)) i++;
-		} else word += c;
-	}
-	endCommand();
-	return commands;
-}
-
 /**
- * The tools a command calls: the first word of each simple command, looking through
- * `ip netns exec NS`, `timeout`, `env` and `sh -c '…'`; shell builtins and essentials left out.
+ * The tools a chapter script checks for before it runs: every program the chapter's runnable
+ * blocks call, in first-use order, with its Debian package; programs that every Debian system has
+ * (coreutils, util-linux…) are left out.
  */
-export function toolsOf(command: string): string[] {
-	const found: string[] = [];
-	for (const raw of simpleCommands(oneLine(command))) {
-		let words = unwrap(raw);
-		while (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec' && words.length > 4) {
-			found.push('ip');
-			words = unwrap(words.slice(4));
-		}
-		const [first, ...rest] = words;
-		if (!first) continue;
-		if ((first === 'sh' || first === 'bash') && rest[0] === '-c' && rest[1]) {
-			found.push(...toolsOf(rest[1]));
-			continue;
-		}
-		if (!ALWAYS_THERE.has(first) && !/^\$/.test(first)) found.push(first);
-	}
-	return [...new Set(found)];
-}
-
-/** Every tool the chapter's runnable blocks call, in first-use order, with their Debian package. */
 export function chapterTools(chapter: Chapter): Tool[] {
 	const names = new Set<string>();
-	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) toolsOf(c.text).forEach((t) => names.add(t));
-	return [...names].map((name) => {
-		const pkg = name.startsWith('/usr/lib/cni/') ? 'containernetworking-plugins' : PACKAGES[name];
-		return pkg ? { name, package: pkg } : { name };
-	});
+	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) programsOf(c.text).forEach((t) => names.add(t));
+	return [...names]
+		.filter((name) => !packageOf(name)?.essential)
+		.map((name) => {
+			const pkg = packageOf(name)?.package;
+			return pkg ? { name, package: pkg } : { name };
+		});
 }
 
 /** A one-line summary of what a command changes, or undefined for one that only looks. */

@@ -1,0 +1,92 @@
+/**
+ * The one list of system packages: every program that the book's commands, the lab sandbox, the
+ * tests and the benchmark call, and the Debian package that provides it. Everything that needs a
+ * package name reads it from here: `npm test`'s preflight (which installs what is missing), the
+ * chapter scripts' prerequisite check, the README's install line (checked by a test) and `.ci/run`
+ * (through `npm test`).
+ *
+ * The chapters' own programs are derived from the runbook; this table only says which package
+ * provides each. A test fails when a chapter, `sandbox.sh` or the tests call a program that is not
+ * here, and (on Debian) when `dpkg -S` says the listed package does not provide it.
+ */
+
+/** Who calls a program, besides the chapters (whose calls are derived, not declared). */
+export type Caller =
+	/** The real-kernel engine outside the sandbox (`src/lib/lab/kernel.ts`). */
+	| 'engine'
+	/** Unit tests (the sandbox safety tests read the machine's firewall). */
+	| 'tests'
+	/** Browser tests and the benchmark's page measurements. */
+	| 'browser'
+	/** The benchmark's machine description. */
+	| 'bench';
+
+/** Where a program comes from. */
+export interface ProgramSource {
+	/** Debian (and Raspberry Pi OS, Ubuntu) package that provides it. */
+	package: string;
+	/** On every Debian system (a package of priority "required"): chapter scripts don't check it. */
+	essential?: true;
+	/** Callers other than the chapters and the sandbox, which are derived from their sources. */
+	calledBy?: readonly Caller[];
+}
+
+const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
+	programs.split(' ').map((p) => [p, { package: pkg, essential: true }]);
+
+/** Program name (or absolute path) → its package. Sorted by package. */
+export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
+	...essential('apt', 'apt-get'),
+	...essential('bash', 'bash'),
+	...essential('dash', 'sh'),
+	...essential(
+		'coreutils',
+		'cat chmod cp cut date env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
+	),
+	...essential('dpkg', 'dpkg-query'),
+	...essential('findutils', 'find xargs'),
+	...essential('grep', 'grep'),
+	...essential('hostname', 'hostname'),
+	...essential('mawk', 'awk'),
+	...essential('mount', 'mount umount'),
+	...essential('sed', 'sed'),
+	...essential('util-linux', 'nsenter'),
+	['setpriv', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
+	['unshare', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
+	['chromium', { package: 'chromium', calledBy: ['browser'] }],
+	['conntrack', { package: 'conntrack' }],
+	['/usr/lib/cni/bridge', { package: 'containernetworking-plugins' }],
+	['/usr/lib/cni/host-local', { package: 'containernetworking-plugins' }],
+	['/usr/lib/cni/loopback', { package: 'containernetworking-plugins' }],
+	['/usr/lib/cni/portmap', { package: 'containernetworking-plugins' }],
+	['curl', { package: 'curl' }],
+	['git', { package: 'git', calledBy: ['bench'] }],
+	['ip', { package: 'iproute2' }],
+	['bridge', { package: 'iproute2' }],
+	['ss', { package: 'iproute2' }],
+	['iptables', { package: 'iptables' }],
+	['iptables-save', { package: 'iptables', calledBy: ['tests'] }],
+	['ip6tables-save', { package: 'iptables', calledBy: ['tests'] }],
+	['ping', { package: 'iputils-ping' }],
+	['jq', { package: 'jq' }],
+	['nft', { package: 'nftables', calledBy: ['tests'] }],
+	['sysctl', { package: 'procps' }],
+	['python3', { package: 'python3' }],
+]);
+
+/** The package of a program, or undefined when the table does not list it. */
+export function packageOf(program: string): ProgramSource | undefined {
+	return Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
+}
+
+/** Programs that a caller other than the chapters and the sandbox needs. */
+export function programsCalledBy(callers: readonly Caller[]): string[] {
+	return Object.entries(PROGRAMS)
+		.filter(([, s]) => s.calledBy?.some((c) => callers.includes(c)))
+		.map(([p]) => p);
+}
+
+/** Distinct packages of some programs, sorted; programs not in the table are left out. */
+export function packagesOf(programs: Iterable<string>): string[] {
+	return [...new Set([...programs].map((p) => packageOf(p)?.package).filter((p): p is string => !!p))].sort();
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lab/load.ts';
+import { loadBook } from '../runbook/load.ts';
+import { programsOf } from '../runbook/programs.ts';
+import type { Chapter } from '../runbook/types.ts';
+import { packageOf, programsCalledBy, type Caller } from './packages.ts';
+
+/** What a command of the project needs the machine to have. */
+export type Purpose = 'test' | 'verify' | 'bench';
+
+/** Where a program is first called: a chapter line and host, or a part of the project. */
+export interface CallSite {
+	/** e.g. "content/chapters/07-nat.mdx:88 (host pi)" or "the lab sandbox (src/lib/lab/sandbox.sh)". */
+	where: string;
+}
+
+/** A program a purpose needs, with its package (undefined when the table lacks it) and first caller. */
+export interface Requirement {
+	program: string;
+	package: string | undefined;
+	calledFrom: CallSite;
+}
+
+/** Path of the lab sandbox script, relative to the repository root. */
+export const SANDBOX_SH = 'src/lib/lab/sandbox.sh';
+
+/** The programs `sandbox.sh` declares in its `NEEDS=(…)` line (it checks them itself before anything else). */
+export function sandboxPrograms(root = ROOT): string[] {
+	const text = readFileSync(join(root, SANDBOX_SH), 'utf8');
+	const m = /^NEEDS=\(([^)]*)\)/m.exec(text);
+	if (!m) throw new Error(`${SANDBOX_SH} has no NEEDS=(…) line listing the programs it calls`);
+	return m[1]!.trim().split(/\s+/);
+}
+
+/** Every program the chapters' runnable commands call, with the first line that calls it. */
+export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite> {
+	const found = new Map<string, CallSite>();
+	for (const chapter of book)
+		for (const block of chapter.blocks.filter((b) => b.runnable))
+			for (const command of block.commands)
+				for (const program of programsOf(command.text))
+					if (!found.has(program)) found.set(program, { where: `${chapter.file}:${command.line} (host ${block.host})` });
+	return found;
+}
+
+const CALLERS: Record<Purpose, { sandbox: boolean; chapters: boolean; callers: Caller[] }> = {
+	verify: { sandbox: true, chapters: true, callers: ['engine'] },
+	test: { sandbox: true, chapters: true, callers: ['engine', 'tests', 'browser'] },
+	bench: { sandbox: true, chapters: true, callers: ['engine', 'browser', 'bench'] },
+};
+
+/** Every program a purpose needs, first caller first; those missing from the table have no package. */
+export function requirementsOf(purpose: Purpose, root = ROOT, book: readonly Chapter[] = loadBook(root)): Requirement[] {
+	const wanted = CALLERS[purpose];
+	const sites = new Map<string, CallSite>();
+	const add = (program: string, site: CallSite) => void (sites.has(program) || sites.set(program, site));
+	if (wanted.chapters) for (const [program, site] of chapterPrograms(book)) add(program, site);
+	if (wanted.sandbox) for (const program of sandboxPrograms(root)) add(program, { where: `the lab sandbox (${SANDBOX_SH})` });
+	for (const program of programsCalledBy(wanted.callers))
+		add(program, { where: `the ${wanted.callers.filter((c) => packageOf(program)?.calledBy?.includes(c)).join(' and ')} (src/lib/setup/packages.ts)` });
+	return [...sites].map(([program, calledFrom]) => ({ program, package: packageOf(program)?.package, calledFrom }));
+}
