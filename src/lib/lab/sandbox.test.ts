@@ -15,9 +15,18 @@ import { chapterSource, descendants, fixtureBook, machineNetwork, namespacesInUs
 const IS_ROOT_LINUX = process.platform === 'linux' && process.getuid?.() === 0;
 
 /** Runs scripts/verify.ts in a child Node (no tsx wrapper, so a SIGKILL reaches the real process). */
+/**
+ * Runs a command as a non-root user that may still read every file: a clone under /root (mode
+ * 0700, as on a fresh machine) stays readable, so the test sees the refusal, not "permission denied".
+ */
+const asUser = (uid: number): string[] => [
+	'setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups',
+	'--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--',
+];
+
 function verifyCli(args: string[], options: { uid?: number } = {}) {
 	const node = [process.execPath, '--import', 'tsx', join(ROOT, 'scripts/verify.ts'), ...args];
-	const [cmd, ...rest] = options.uid === undefined ? node : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--', ...node];
+	const [cmd, ...rest] = options.uid === undefined ? node : [...asUser(options.uid), ...node];
 	return spawn(cmd as string, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
 }
 
@@ -68,7 +77,7 @@ describe('refusals', () => {
 	});
 
 	it('the sandbox script itself refuses when not root', () => {
-		const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'bash', SANDBOX_SCRIPT, '/nonexistent', '/nonexistent', '1', '2'], { encoding: 'utf8' });
+		const r = spawnSync('setpriv', [...asUser(65534).slice(1), 'bash', SANDBOX_SCRIPT, '/nonexistent', '/nonexistent', '1', '2'], { encoding: 'utf8' });
 		expect(r.status).toBe(3);
 		expect(r.stderr).toBe('sandbox: refused: the lab sandbox needs root (uid 0) on Linux\n');
 	});
