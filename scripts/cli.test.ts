@@ -31,6 +31,42 @@ describe('scripts/check-node.mjs', () => {
 				'  hint: run it through npm (npm start, npm test, npm run …) after `npm ci`, which installs the pinned Node 24.\n',
 		);
 	});
+
+	it('stops with one line when npm left out the native binding (node_modules installed by a Node too old)', () => {
+		// Hide rolldown's platform packages from require(), as an install by npm on Node 18 does.
+		const hide = `import M from 'node:module'; const r = M._resolveFilename; M._resolveFilename = function (q, ...a) { if (/^@rolldown\\/binding-/.test(q)) throw Object.assign(new Error('Cannot find module ' + q), { code: 'MODULE_NOT_FOUND' }); return r.call(this, q, ...a); };`;
+		const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hide)}`, join(ROOT, 'scripts/check-node.mjs')], { encoding: 'utf8' });
+		expect(result.status).toBe(1);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(/^error: node_modules is incomplete \(Cannot find native binding[^\n]*\)\. It was probably installed by npm on a Node older than 20\.19; install a newer Node\.js and npm \(see README\.md\), then run npm ci again\.\n$/);
+	});
+});
+
+describe('scripts/check-installer.mjs (preinstall)', () => {
+	const run = (agent: string) =>
+		spawnSync(process.execPath, [join(ROOT, 'scripts/check-installer.mjs')], { encoding: 'utf8', env: { ...process.env, npm_config_user_agent: agent } });
+
+	it.each(['npm/9.2.0 node/v20.19.2 linux x64 workspaces/false', 'npm/11.6.2 node/v22.12.0 linux arm64 workspaces/false', 'npm/11.6.2 node/v24.21.0 linux x64'])(
+		'lets npm on a Node that can install the project through silently: %s',
+		(agent) => {
+			const result = run(agent);
+			expect([result.status, result.stdout, result.stderr]).toEqual([0, '', '']);
+		},
+	);
+
+	it.each([
+		['npm/9.2.0 node/v18.20.4 linux x64 workspaces/false', '18.20.4'],
+		['npm/10.8.2 node/v20.18.1 linux x64 workspaces/false', '20.18.1'],
+		['npm/10.9.0 node/v22.11.0 linux x64 workspaces/false', '22.11.0'],
+	])('stops npm on a Node too old with one line saying what to install: %s', (agent, version) => {
+		const result = run(agent);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toBe(
+			`error: npm runs on Node ${version}, too old to install this project (it needs Node ^20.19.0 || >=22.12.0 to run npm; ` +
+				'the book itself then runs on the Node 24 it installs). Install a newer Node.js and npm (Debian 13: apt-get install nodejs npm; ' +
+				'or Node 22 LTS from nodejs.org), then run npm ci again.\n',
+		);
+	});
 });
 
 describe('the transcript CLI (npm run -s netsim -- --lab LAB)', () => {
