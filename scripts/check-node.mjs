@@ -19,7 +19,7 @@ try {
 
 function fail(e) {
 	console.error(
-		`error: node_modules is incomplete (${String(e.message).split('\n')[0]}). It was probably installed by npm on a Node ` +
+		`error: node_modules is incomplete (${String(e.message).split(/\.\s|\n/)[0]}). It was probably installed by npm on a Node ` +
 			'older than 20.19; install a newer Node.js and npm (see README.md), then run npm ci again.',
 	);
 	process.exit(1);
