@@ -14,14 +14,25 @@ export interface Typed {
 	ms: number;
 }
 
-/** Opens a page in a fresh context (its own storage). */
-export async function openPage(browser: Browser, url: string, options: { width?: number; theme?: 'light' | 'dark' } = {}): Promise<{ page: Page; context: BrowserContext }> {
+/** How a test's page is set up: the window's width (its height follows) and the theme. */
+export interface PageOptions {
+	width?: number;
+	theme?: 'light' | 'dark';
+}
+
+/** A page in a fresh context (its own storage), not navigated yet. */
+export async function newPage(browser: Browser, options: PageOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
 	const width = options.width ?? 1280;
 	const context = await browser.newContext({ viewport: { width, height: width < 500 ? 740 : 900 } });
 	if (options.theme) await context.addInitScript((theme) => localStorage.setItem('starlight-theme', theme), options.theme);
-	const page = await context.newPage();
-	await page.goto(url);
-	return { page, context };
+	return { page: await context.newPage(), context };
+}
+
+/** Opens a page in a fresh context (its own storage). */
+export async function openPage(browser: Browser, url: string, options: PageOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
+	const opened = await newPage(browser, options);
+	await opened.page.goto(url);
+	return opened;
 }
 
 /** Clicks "Open the terminal" and waits for the prompt; returns the milliseconds it took, in the page. */
