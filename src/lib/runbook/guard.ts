@@ -159,6 +159,35 @@ function keepCall(s: Setting): string {
 	return `nb_keep dir ${shellWord(s.path)}`;
 }
 
+function goneCall(o: Owned): string[] {
+	switch (o.kind) {
+		case 'chain':
+			return [`nb_gone chain ${o.tool} ${shellWord(o.table)} ${shellWord(o.chain)}`];
+		case 'rule':
+			return [absentCall(o).replace(/^nb_absent/, 'nb_gone')];
+		default:
+			return [absentCall(o).replace(/^nb_absent/, 'nb_gone')];
+	}
+}
+
+/**
+ * The sweep function of one machine, run after the chapter's cleanup: it removes whatever the
+ * survey found absent and is there now, so made by this run (after a failure, the cleanup of a
+ * half-built lab can miss things). Rules go first, then chains (all flushed, then deleted), then
+ * namespaces (their processes stopped), links, addresses, routes and files.
+ */
+export function sweepFunction(effects: HostEffects): string[] {
+	const of = (kind: Owned['kind']) => effects.owned.filter((o) => o.kind === kind);
+	const chains = of('chain').filter((o): o is Extract<Owned, { kind: 'chain' }> => o.kind === 'chain');
+	const body = [
+		...of('rule').flatMap(goneCall),
+		...chains.map((o) => `nb_gone flush ${o.tool} ${shellWord(o.table)} ${shellWord(o.chain)}`),
+		...chains.flatMap(goneCall),
+		...(['netns', 'link', 'address', 'route', 'path'] as const).flatMap((k) => of(k).flatMap(goneCall)),
+	];
+	return [`${surveyName(effects.host).replace('nb_survey_', 'nb_sweep_')}() {`, ...(body.length ? body : [':']).map((l) => `\t${l}`), '}'];
+}
+
 /**
  * Settings worth saving: top-level directories (`/etc`, `/tmp`…) are always there and left out;
  * directories come parents first, so they are put back in that order and removed in the reverse.
@@ -196,6 +225,36 @@ export const GUARD_HELPERS: readonly string[] = [
 	'\tpath) [[ -e $1 || -L $1 ]] && found="$1" ;;',
 	'\tesac',
 	"\t[[ -z $found ]] || printf 'NB_CLASH+=(%q)\\n' \"$found\"",
+	'}',
+	'',
+	'# nb_gone KIND NAME…: after the cleanup, removes what nb_absent found absent and is there now (so',
+	'# made by this run), and says so on stdout.',
+	'nb_gone() {',
+	"\tlocal kind=$1 gone='' c i n=0",
+	'\tshift',
+	'\tcase $kind in',
+	'\tlink) ip link show dev "$1" >/dev/null 2>&1 && ip link del dev "$1" && gone="link $1" ;;',
+	'\tnetns)',
+	'\t\tif [[ -e /run/netns/$1 ]]; then',
+	'\t\t\tip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null',
+	'\t\t\tip netns del "$1" && gone="network namespace $1 (and its processes)"',
+	'\t\tfi ;;',
+	'\tflush) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -F "$3" ;;',
+	'\tchain) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -X "$3" && gone="$1 chain $3 (table $2)" ;;',
+	'\trule)',
+	'\t\tc=("${@:2}")',
+	'\t\tfor i in "${!c[@]}"; do [[ ${c[$i]} != -C ]] || { c[$i]=-D; break; }; done',
+	'\t\twhile (( n++ < 20 )) && command -v "$2" >/dev/null && "${@:2}" >/dev/null 2>&1 && "${c[@]}"; do gone="$2 rule $1"; done ;;',
+	'\taddress)',
+	'\t\tc=$(ip -o addr show to "$1" 2>/dev/null | head -n 1)',
+	'\t\tread -r _ i _ c _ <<<"$c"',
+	'\t\t[[ -n $c ]] && ip addr del "$c" dev "$i" && gone="address $c on $i" ;;',
+	'\troute)',
+	'\t\twhile (( n++ < 20 )) && [[ -n $(ip ${3:-} route show table "$2" exact "$1" 2>/dev/null) ]] && ip ${3:-} route del "$1" table "$2"; do gone="route $1"; done ;;',
+	'\tpath) [[ -e $1 || -L $1 ]] && rm -rf -- "$1" && gone="$1" ;;',
+	'\tesac',
+	'\t[[ -z $gone ]] || echo "$gone"',
+	'\treturn 0',
 	'}',
 	'',
 	'# nb_keep KIND NAME…: notes a setting\'s value on this machine, to put it back at the end ("" = absent;',

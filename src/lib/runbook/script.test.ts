@@ -111,6 +111,9 @@ describe('chapterScript', () => {
 				'alice: ip link set eth0 down',
 				'bob: ip addr flush dev eth0',
 				'bob: ip link set eth0 down',
+				// the sweep: anything of this run the cleanup left behind?
+				'alice: ip -o addr show to 192.168.1.1',
+				'bob: ip -o addr show to 192.168.1.2',
 			]);
 			expect(r.stderr).toContain('step 3 on bob: Bob joins the network');
 		});
@@ -118,12 +121,14 @@ describe('chapterScript', () => {
 		it('runs the cleanup when a step fails, and exits with its status', () => {
 			const r = run({ FAIL_NEIGH: '1' });
 			expect(r.status).toBe(1);
-			expect(r.log.slice(-5)).toEqual([
+			expect(r.log.slice(-7)).toEqual([
 				'alice: ip neigh show 192.168.1.2',
 				'alice: ip addr flush dev eth0',
 				'alice: ip link set eth0 down',
 				'bob: ip addr flush dev eth0',
 				'bob: ip link set eth0 down',
+				'alice: ip -o addr show to 192.168.1.1',
+				'bob: ip -o addr show to 192.168.1.2',
 			]);
 			expect(r.stderr).toContain('stopped with exit status 1: running the cleanup');
 		});
@@ -140,7 +145,7 @@ describe('chapterScript', () => {
 		it('runs every cleanup command after a failure, even those that fail', () => {
 			const r = run({ FAIL_NEIGH: '1', FAIL_FLUSH: '1' });
 			expect(r.status).toBe(1);
-			expect(r.log.slice(-4)).toEqual(['alice: ip addr flush dev eth0', 'alice: ip link set eth0 down', 'bob: ip addr flush dev eth0', 'bob: ip link set eth0 down']);
+			expect(r.log.slice(-6, -2)).toEqual(['alice: ip addr flush dev eth0', 'alice: ip link set eth0 down', 'bob: ip addr flush dev eth0', 'bob: ip link set eth0 down']);
 			expect(r.stderr).toContain('netbook: this command failed (exit status 1): ip neigh show 192.168.1.2\n');
 		});
 

@@ -3,7 +3,7 @@ import { oneLine } from './commands.ts';
 import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';
 import { chapterEffects, sysctlOnly } from './effects.ts';
-import { GUARD_HELPERS, guardHeader, surveyFunction } from './guard.ts';
+import { GUARD_HELPERS, guardHeader, surveyFunction, sweepFunction } from './guard.ts';
 import type { Chapter, ShellBlock } from './types.ts';
 
 /**
@@ -235,7 +235,7 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		return `\tstep ${i + 1} ${b.host} ${quote(titleOf(b))}`;
 	});
 
-	const surveys = effects.flatMap((e) => [...surveyFunction(e), '']);
+	const surveys = effects.flatMap((e) => [...surveyFunction(e), '', ...sweepFunction(e), '']);
 	const guard = [
 		'# ──── Keeping the machine as it was: the survey before the first step, the settings put back after',
 		...GUARD_HELPERS,
@@ -279,6 +279,17 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'\tfi',
 		`\t(( \${#drops[@]} == 0 )) || why+=("${multi ? 'on ${drops[*]} ' : ''}the iptables FORWARD policy is DROP (Docker and some firewalls set it), so the packets this chapter forwards would be dropped: use a machine whose FORWARD policy is ACCEPT, or a VM")`,
 		'\t(( ${#why[@]} == 0 )) || die "refused, nothing changed: ${why[0]}$hint${why[1]:+; ${why[1]}}"',
+		'}',
+		'',
+		'# sweep: on every machine it surveyed, removes what this run made and the cleanup left behind.',
+		'SWEPT=0',
+		'sweep() {',
+		'\tlocal host line',
+		'\tfor host in "${SURVEYED[@]}"; do',
+		'\t\twhile IFS= read -r line; do',
+		`\t\t\t[[ -z $line ]] || { echo "netbook: removed $line${multi ? ' on $host' : ''}, which the cleanup left behind" >&2; SWEPT=1; }`,
+		'\t\tdone <<<"$(on_host "$host" "nb_sweep_${host//[^A-Za-z0-9_]/_}")"',
+		'\tdone',
 		'}',
 		'',
 		'# restore: on every machine it surveyed, puts back the settings the survey saved.',
@@ -335,8 +346,8 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'\tcleaned=1',
 		'}',
 		'',
-		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, put the settings back, and',
-		'# keep the exit status.',
+		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, remove what it left of this',
+		'# run, put the settings back, and keep the exit status.',
 		'on_exit() {',
 		'\tlocal status=$?',
 		'\t{ set +x; } 2>/dev/null',
@@ -346,6 +357,7 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'\t\tset +e',
 		'\t\tcleaned=1',
 		'\t\tcleanup',
+		'\t\tsweep',
 		'\t\trestore',
 		'\tfi',
 		'\texit "$status"',
@@ -373,7 +385,9 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		...calls,
 		'\tcleanup',
 		'\ttrap - ERR',
+		'\tsweep',
 		'\trestore',
+		'\t(( SWEPT == 0 )) || [[ -z ${NETBOOK_STRICT:-} ]] || die "the chapter\'s cleanup left things behind (removed above)"',
 		'\tsay "done: every step ran, the cleanup removed what they made, and the settings are as they were"',
 		'}',
 		'',

@@ -78,6 +78,36 @@ nb_absent() {
 	[[ -z $found ]] || printf 'NB_CLASH+=(%q)\n' "$found"
 }
 
+# nb_gone KIND NAME…: after the cleanup, removes what nb_absent found absent and is there now (so
+# made by this run), and says so on stdout.
+nb_gone() {
+	local kind=$1 gone='' c i n=0
+	shift
+	case $kind in
+	link) ip link show dev "$1" >/dev/null 2>&1 && ip link del dev "$1" && gone="link $1" ;;
+	netns)
+		if [[ -e /run/netns/$1 ]]; then
+			ip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null
+			ip netns del "$1" && gone="network namespace $1 (and its processes)"
+		fi ;;
+	flush) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -F "$3" ;;
+	chain) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -X "$3" && gone="$1 chain $3 (table $2)" ;;
+	rule)
+		c=("${@:2}")
+		for i in "${!c[@]}"; do [[ ${c[$i]} != -C ]] || { c[$i]=-D; break; }; done
+		while (( n++ < 20 )) && command -v "$2" >/dev/null && "${@:2}" >/dev/null 2>&1 && "${c[@]}"; do gone="$2 rule $1"; done ;;
+	address)
+		c=$(ip -o addr show to "$1" 2>/dev/null | head -n 1)
+		read -r _ i _ c _ <<<"$c"
+		[[ -n $c ]] && ip addr del "$c" dev "$i" && gone="address $c on $i" ;;
+	route)
+		while (( n++ < 20 )) && [[ -n $(ip ${3:-} route show table "$2" exact "$1" 2>/dev/null) ]] && ip ${3:-} route del "$1" table "$2"; do gone="route $1"; done ;;
+	path) [[ -e $1 || -L $1 ]] && rm -rf -- "$1" && gone="$1" ;;
+	esac
+	[[ -z $gone ]] || echo "$gone"
+	return 0
+}
+
 # nb_keep KIND NAME…: notes a setting's value on this machine, to put it back at the end ("" = absent;
 # for a mount point, how many mounts are stacked there).
 nb_keep() {
@@ -184,8 +214,16 @@ nb_survey_alice() {
 	nb_absent address 192.168.1.1
 }
 
+nb_sweep_alice() {
+	nb_gone address 192.168.1.1
+}
+
 nb_survey_bob() {
 	nb_absent address 192.168.1.2
+}
+
+nb_sweep_bob() {
+	nb_gone address 192.168.1.2
 }
 
 # on_host HOST FUNCTION ARGS…: runs one of this script's functions on HOST: here, or through NETBOOK_ENTER.
@@ -225,6 +263,17 @@ survey() {
 	fi
 	(( ${#drops[@]} == 0 )) || why+=("on ${drops[*]} the iptables FORWARD policy is DROP (Docker and some firewalls set it), so the packets this chapter forwards would be dropped: use a machine whose FORWARD policy is ACCEPT, or a VM")
 	(( ${#why[@]} == 0 )) || die "refused, nothing changed: ${why[0]}$hint${why[1]:+; ${why[1]}}"
+}
+
+# sweep: on every machine it surveyed, removes what this run made and the cleanup left behind.
+SWEPT=0
+sweep() {
+	local host line
+	for host in "${SURVEYED[@]}"; do
+		while IFS= read -r line; do
+			[[ -z $line ]] || { echo "netbook: removed $line on $host, which the cleanup left behind" >&2; SWEPT=1; }
+		done <<<"$(on_host "$host" "nb_sweep_${host//[^A-Za-z0-9_]/_}")"
+	done
 }
 
 # restore: on every machine it surveyed, puts back the settings the survey saved.
@@ -347,8 +396,8 @@ cleanup() {
 	cleaned=1
 }
 
-# On failure or Ctrl-C: run the cleanup once, ignoring its errors, put the settings back, and
-# keep the exit status.
+# On failure or Ctrl-C: run the cleanup once, ignoring its errors, remove what it left of this
+# run, put the settings back, and keep the exit status.
 on_exit() {
 	local status=$?
 	{ set +x; } 2>/dev/null
@@ -358,6 +407,7 @@ on_exit() {
 		set +e
 		cleaned=1
 		cleanup
+		sweep
 		restore
 	fi
 	exit "$status"
@@ -390,7 +440,9 @@ main() {
 	step 6 alice 'ip route show table local'
 	cleanup
 	trap - ERR
+	sweep
 	restore
+	(( SWEPT == 0 )) || [[ -z ${NETBOOK_STRICT:-} ]] || die "the chapter's cleanup left things behind (removed above)"
 	say "done: every step ran, the cleanup removed what they made, and the settings are as they were"
 }
 
