@@ -81,7 +81,8 @@ export function changeOf(command: string): string | undefined {
 	if ((m = /^bridge (fdb|vlan) (add|del) (.*)$/.exec(rest))) return `bridge ${m[1]} ${m[2]} ${m[3]}${inNs}`;
 	if ((m = /^sysctl (?:-\S+ )*(\S+=\S+)/.exec(rest))) return `sets sysctl ${m[1]}${inNs}`;
 	if ((m = /^iptables (.*-[AIDNXFPR] .*)$/.exec(rest))) return `iptables ${m[1]}${inNs}`;
-	if ((m = />\s*(\/(?:proc|sys|etc|run|var|tmp)\/\S+)/.exec(rest))) return `writes ${m[1]}${inNs}`;
+	// a redirection writes the machine's file, whatever namespace the command runs in (but /proc/sys/net is per namespace)
+	if ((m = />\s*(\/(?:proc|sys|etc|run|var|tmp)\/\S+)/.exec(rest))) return `writes ${m[1]}${m[1]!.startsWith('/proc/sys/') ? inNs : ''}`;
 	if ((m = /^mkdir (?:-\S+ )*(\S+)/.exec(rest))) return `creates directory ${m[1]}`;
 	if ((m = /^hostname (\S+)$/.exec(rest))) return `sets the hostname to ${m[1]}${inNs}`;
 	if (/\bCNI_COMMAND=ADD\b/.test(line)) return 'calls a CNI plugin (ADD)';
