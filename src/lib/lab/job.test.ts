@@ -23,8 +23,8 @@ describe('sandbox job', () => {
 	it('carries the chapter script, with its host on a one-machine lab', () => {
 		const job = buildJob(chapter, lab, 30, { script: true });
 		expect(job.script?.host).toBe('pi');
-		expect(job.script?.text).toMatch(/^#!\/usr\/bin\/env bash\n/);
-		expect(job.script?.text).toMatch(/\n\s*ip link\n\s*echo hi\n/);
+		expect(job.script?.runs[0]).toMatch(/^#!\/usr\/bin\/env bash\n/);
+		expect(job.script?.runs[0]).toMatch(/\n\s*ip link\n\s*echo hi\n/);
 		expect(buildJob(chapter, lab, 30).script).toBeUndefined();
 	});
 

@@ -14,10 +14,24 @@ export interface SandboxJob {
 	/** `capture`: record the lab's state after the block (diagram blocks, and the block before the cleanup). */
 	blocks: { index: number; line: number; host: string; capture: boolean; commands: string[] }[];
 	/**
-	 * The chapter's downloadable script, run once more after the chapter: `host` names the machine
-	 * of a one-machine lab (run there as a reader would); without it the script drives every host.
+	 * The chapter's downloadable script, run after the chapter: `host` names the machine of a
+	 * one-machine lab (run there as a reader would); without it the script drives every host.
 	 */
-	script?: { text: string; host?: string };
+	script?: SandboxScript;
+}
+
+/** How the sandbox runs a chapter's script after the chapter (see sandbox.sh, section 6). */
+export interface SandboxScript {
+	/** Script texts, each run once in order: verify runs the chapter's script once. */
+	runs: string[];
+	/** The machine of a one-machine lab; absent: the script drives every host through NETBOOK_ENTER. */
+	host?: string;
+	/** Bash run as root on every host before the first run (tests give the lab a machine's state). */
+	prepare?: string;
+	/** Bash run as root on every host before the first run and after each; its output is kept (`dump-K-HOST`). */
+	dump?: string;
+	/** Run with NETBOOK_STRICT=1 (default true); false runs it as a reader would. */
+	strict?: boolean;
 }
 
 /** Builds the sandbox job of a chapter: runnable blocks only, in chapter order, and its script. */
@@ -26,7 +40,7 @@ export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number, options
 	const hosts = lab.hosts.map((h) => h.name);
 	const used = hosts.filter((h) => chapter.blocks.some((b) => b.runnable && b.host === h));
 	const script = options.script
-		? { text: chapterScript(chapter, { lab: { name: lab.name, description: lab.description, hosts } }), ...(used.length === 1 ? { host: used[0]! } : {}) }
+		? { runs: [chapterScript(chapter, { lab: { name: lab.name, description: lab.description, hosts } })], ...(used.length === 1 ? { host: used[0]! } : {}) }
 		: undefined;
 	return {
 		chapter: chapter.id,
@@ -59,7 +73,7 @@ export interface SandboxOutput {
 	recorded: string;
 	/** Raw stdout ('out') or stderr ('err') of command `s` of block `b`. */
 	output(b: number, s: number, stream: 'out' | 'err'): string;
-	/** The chapter script's run: script.json, script.out, script.err (when the job had a script). */
+	/** The chapter script's (first) run: script-0.json, script-0.out, script-0.err (when the job had a script). */
 	script?: { json: string; stdout: string; stderr: string };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Chapter } from '../runbook/types.ts';
 import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
-import { buildJob, readSandboxOutput } from './job.ts';
+import { buildJob, readSandboxOutput, type SandboxJob } from './job.ts';
 import type { Lab } from './schema.ts';
 
 /** The bash script that builds the lab and runs the commands inside the sandbox. */
@@ -78,57 +78,85 @@ function nsInode(kind: 'net' | 'mnt'): string {
 	return String(statSync(`/proc/self/ns/${kind}`).ino);
 }
 
+/** What a sandbox wrote to its output folder: file name → text. */
+export type SandboxFiles = ReadonlyMap<string, string>;
+
+/** Options of {@link runSandbox}. */
+export interface SandboxRunOptions extends RunOptions {
+	/** Names the run in errors, e.g. the chapter id. */
+	id: string;
+	/** The lab's name, for the hint when it cannot be built. */
+	lab: string;
+	/** Commands in the job, for progress. */
+	total: number;
+	sealFlags?: string[];
+}
+
+/**
+ * Runs one job in a fresh sealed sandbox (see sandbox.sh) and returns every file it wrote. Throws
+ * {@link EngineRefusedError} when the sandbox refuses, {@link EngineRunError} when it fails or
+ * stops before the end. The engine runs chapters with it; tests run jobs of their own (e.g. a
+ * chapter script several times on a lab given some state first).
+ */
+export async function runSandbox(job: SandboxJob, options: SandboxRunOptions): Promise<SandboxFiles> {
+	assertKernelHost();
+	sweepStaleRuns();
+	const dir = mkdtempSync(join(tmpdir(), `netbook-run-${process.pid}-${options.id}-`));
+	try {
+		const jobFile = join(dir, 'job.json');
+		const out = join(dir, 'out');
+		writeFileSync(jobFile, JSON.stringify(job));
+		mkdirSync(out);
+		// A private copy: bash reads scripts as it goes, so editing sandbox.sh must not reach a running sandbox.
+		const script = join(dir, 'sandbox.sh');
+		copyFileSync(SANDBOX_SCRIPT, script);
+		await launch(options, [script, jobFile, out], options.sealFlags ?? SEAL_FLAGS);
+		if (!existsSync(join(out, 'done'))) throw new EngineRunError(options.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
+		return new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 /**
  * The real-kernel engine: each chapter runs in its own sealed sandbox (see sandbox.sh), torn
  * down by the kernel when the sandbox's PID 1 exits, also when this process is killed
  * (`setpriv --pdeathsig KILL` + `unshare --kill-child`).
  */
 export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
-	const sealFlags = options.sealFlags ?? SEAL_FLAGS;
 	return {
 		name: 'kernel',
 		async run(chapter: Chapter, lab: Lab, runOptions: RunOptions = {}): Promise<ChapterResult> {
-			assertKernelHost();
-			sweepStaleRuns();
-			const dir = mkdtempSync(join(tmpdir(), `netbook-run-${process.pid}-${chapter.id}-`));
-			try {
-				const jobFile = join(dir, 'job.json');
-				const out = join(dir, 'out');
-				writeFileSync(jobFile, JSON.stringify(buildJob(chapter, lab, runOptions.timeoutSec ?? 30, { script: runOptions.script ?? true })));
-				mkdirSync(out);
-				// A private copy: bash reads scripts as it goes, so editing sandbox.sh must not reach a running sandbox.
-				const script = join(dir, 'sandbox.sh');
-				copyFileSync(SANDBOX_SCRIPT, script);
-				const started = Date.now();
-				await launch(chapter, [script, jobFile, out], sealFlags, runOptions);
-				const read = (f: string): string => readFileSync(join(out, f), 'utf8');
-				if (!existsSync(join(out, 'done')))
-					throw new EngineRunError(chapter.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
-				const output = (b: number, s: number, stream: 'out' | 'err'): string => read(`${b}.${s}.${stream}`);
-				const scriptRun = existsSync(join(out, 'script.json'))
-					? { json: read('script.json'), stdout: read('script.out'), stderr: read('script.err') }
-					: undefined;
-				return readSandboxOutput(
-					chapter,
-					{ steps: read('steps.jsonl'), states: read('states.jsonl'), recorded: read('recorded.json'), output, ...(scriptRun ? { script: scriptRun } : {}) },
-					Date.now() - started,
-				);
-			} finally {
-				rmSync(dir, { recursive: true, force: true });
-			}
+			const job = buildJob(chapter, lab, runOptions.timeoutSec ?? 30, { script: runOptions.script ?? true });
+			const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
+			const started = Date.now();
+			const files = await runSandbox(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total, ...(options.sealFlags ? { sealFlags: options.sealFlags } : {}) });
+			const read = (f: string): string => files.get(f) ?? '';
+			const scriptRun = files.has('script-0.json') ? { json: read('script-0.json'), stdout: read('script-0.out'), stderr: read('script-0.err') } : undefined;
+			return readSandboxOutput(
+				chapter,
+				{
+					steps: read('steps.jsonl'),
+					states: read('states.jsonl'),
+					recorded: read('recorded.json'),
+					output: (b, s, stream) => read(`${b}.${s}.${stream}`),
+					...(scriptRun ? { script: scriptRun } : {}),
+				},
+				Date.now() - started,
+			);
 		},
 	};
 }
 
-function launch(chapter: Chapter, args: string[], sealFlags: string[], options: RunOptions): Promise<void> {
-	const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
+function launch(options: SandboxRunOptions, args: string[], sealFlags: string[]): Promise<void> {
+	const { id, total } = options;
 	const command = [
 		'--pdeathsig', 'KILL', '--',
 		'unshare', '--kill-child=KILL', ...sealFlags,
 		'bash', ...args, nsInode('net'), nsInode('mnt'),
 	];
 	return new Promise((resolvePromise, reject) => {
-		if (options.signal?.aborted) return reject(new EngineRunError(chapter.id, 'aborted'));
+		if (options.signal?.aborted) return reject(new EngineRunError(id, 'aborted'));
 		const child = spawn('setpriv', command, { stdio: ['ignore', 'ignore', 'pipe'] });
 		let done = 0;
 		let diagnostics = '';
@@ -152,7 +180,7 @@ function launch(chapter: Chapter, args: string[], sealFlags: string[], options: 
 			reject(
 				e.code === 'ENOENT'
 					? new EngineRefusedError('the kernel engine needs setpriv and unshare (Debian: apt-get install util-linux)')
-					: new EngineRunError(chapter.id, `cannot start the sandbox: ${e.message}`),
+					: new EngineRunError(id, `cannot start the sandbox: ${e.message}`),
 			);
 		});
 		child.on('close', (code, signal) => {
@@ -160,12 +188,12 @@ function launch(chapter: Chapter, args: string[], sealFlags: string[], options: 
 			diagnostics += pending;
 			const said = diagnostics.trim().split('\n').filter(Boolean);
 			const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
-			if (options.signal?.aborted) return reject(new EngineRunError(chapter.id, 'aborted'));
+			if (options.signal?.aborted) return reject(new EngineRunError(id, 'aborted'));
 			if (code === 0) return resolvePromise();
 			if (code === 3) return reject(new EngineRefusedError(first || 'the sandbox refused to run'));
-			if (code === 4) return reject(new EngineRunError(chapter.id, `${first}\n  hint: check the lab "${chapter.lab}" in examples/labs/`));
+			if (code === 4) return reject(new EngineRunError(id, `${first}\n  hint: check the lab "${options.lab}" in examples/labs/`));
 			const tail = said.slice(-5).join('\n  ');
-			reject(new EngineRunError(chapter.id, `the sandbox failed (${signal ?? `exit ${code}`})${tail ? `:\n  ${tail}` : ''}`));
+			reject(new EngineRunError(id, `the sandbox failed (${signal ?? `exit ${code}`})${tail ? `:\n  ${tail}` : ''}`));
 		});
 	});
 }

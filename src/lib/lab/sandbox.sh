@@ -10,14 +10,20 @@
 # JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>,
 #             "blocks": [ { "index", "line", "host", "capture", "commands": [ "…" ] } ] }
 #             capture: record the state after the block (diagram blocks, the block before the cleanup)
-#           "script"?: { "text", "host"? }: the chapter's downloadable script, run once more after the
-#             chapter (see section 6); "host" for a one-machine lab, absent when it drives several
+#           "script"?: { "runs": [ "…" ], "host"?, "prepare"?, "dump"?, "strict"? }: the chapter's
+#             downloadable script, run after the chapter (see section 6): each text of "runs" once, in
+#             order; "host" for a one-machine lab, absent when it drives several. Tests add "prepare"
+#             (bash run as root on every host before the first run, e.g. to give it Docker's state),
+#             "dump" (bash run as root on every host before the first run and after each one, its
+#             output kept: the machine's state) and "strict": false (run without NETBOOK_STRICT)
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
 #   states.jsonl   one line per capture: {"after": <block index> | "end", "state": {host: {netns: …}}}
 #   recorded.json  {"kernel","iproute2","iptables","arch","os","date"}
-#   script.json    {"exit","timedOut","ms"} of the chapter script's run (script.out, script.err), when the job has one
+#   script-K.json  {"exit","timedOut","ms"} of the chapter script's run K (script-K.out, script-K.err), from 0
+#   dump-K-HOST    what "dump" printed on HOST before run K (K from 0; the last one after the last run)
+#   prepare-HOST   what "prepare" printed on HOST (if it fails the sandbox stops, exit 4)
 #   done           written last, when everything ran
 # Progress goes to stderr as "progress B S MS" lines (MS: the command and its settling); anything
 # else on stderr is a diagnostic.
@@ -113,11 +119,12 @@ rm -f /etc/resolv.conf && printf '# lab sandbox: no DNS\n' >/etc/resolv.conf
 declare -a H_NAME=() H_PID=() I_HOST=() I_NAME=() I_SW=() I_UP=() I_ADDR=() R_HOST=() R_TO=() R_VIA=()
 declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_CAPTURE=() B_N=()
 declare -A CMD=() HOST_IX=()
-UP_GW='' TIMEOUT=30 SCRIPT='' SCRIPT_HOST=''
+UP_GW='' TIMEOUT=30 SCRIPT_RUNS=0 SCRIPT_HOST='' SCRIPT_DUMP='' SCRIPT_STRICT=1
 job_sh=$(jq -r '
 	def q: tostring | @sh;
 	"TIMEOUT=\(.timeout // 30 | q)",
-	"SCRIPT=\(if .script then "yes" else "" end | q); SCRIPT_HOST=\(.script.host // "" | q)",
+	"SCRIPT_RUNS=\(.script.runs // [] | length); SCRIPT_HOST=\(.script.host // "" | q)",
+	"SCRIPT_DUMP=\(if .script.dump then "yes" else "" end | q); SCRIPT_STRICT=\(if .script.strict == false then "" else "1" end | q)",
 	(.lab.hosts | to_entries[] | .key as $h | .value |
 		"H_NAME[\($h)]=\(.name | q)",
 		(.interfaces[] | "I_HOST+=(\($h)); I_NAME+=(\(.name | q)); I_SW+=(\(.switch // "" | q)); I_UP+=(\(.uplink // false | q)); I_ADDR+=(\(.address // "" | q))"),
@@ -412,10 +419,21 @@ capture end
 #    (`bash NN-slug.sh`: one shell, variables carry between steps); a several-machine script runs
 #    in the sandbox and reaches each host through NETBOOK_ENTER. It must exit 0 and leave the
 #    lab as the chapter left it (compared by the TypeScript side); running it after the chapter
-#    also proves it is safe to run twice.
+#    also proves it is safe to run twice. Tests run it several times, after a "prepare", with dumps.
 # ---------------------------------------------------------------------------------------------
-if [[ -n $SCRIPT ]]; then
-	jq -r '.script.text' /run/lab/job.json >"$W/chapter.sh" || die 5 'cannot read the chapter script from the job'
+on_each_host() { # SCRIPT OUT-PREFIX: runs SCRIPT (a file) as root on every host; output to OUT-PREFIX-HOST
+	local i
+	for i in "${!H_NAME[@]}"; do
+		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 nsenter -t "${H_PID[$i]}" -n -m -u -i "--pid=/proc/${H_PID[$i]}/ns/pid_for_children" -- \
+			/bin/bash /dev/fd/5 5<"$1" </dev/null >"$2-${H_NAME[$i]}" 2>&1 || return $((i + 1))
+	done
+}
+dump_hosts() { # K
+	[[ -n $SCRIPT_DUMP ]] && on_each_host "$W/dump.sh" "$O/dump-$1"
+	return 0
+}
+
+if (( SCRIPT_RUNS > 0 )); then
 	: >"$W/hosts"
 	for i in "${!H_NAME[@]}"; do printf '%s %s\n' "${H_NAME[$i]}" "${H_PID[$i]}" >>"$W/hosts"; done
 	printf '%s\n' '#!/bin/bash' "# enter HOST CMD…: runs CMD on lab host HOST, as the chapter's steps run there" \
@@ -423,23 +441,36 @@ if [[ -n $SCRIPT ]]; then
 		'[[ -n $pid ]] || { echo "enter: no such lab host" >&2; exit 127; }' \
 		'exec nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- "$@"' >"$W/enter"
 	chmod +x "$W/enter"
-	script_timeout=$((TIMEOUT * 10))
-	t0=${EPOCHREALTIME/./}
-	if [[ -n $SCRIPT_HOST ]]; then
-		pid=${H_PID[${HOST_IX[$SCRIPT_HOST]}]}
-		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root NETBOOK_STRICT=1 timeout -k 2 "$script_timeout" \
-			nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash /dev/fd/5 \
-			5<"$W/chapter.sh" </dev/null >"$O/script.out" 2>"$O/script.err"
-	else
-		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root NETBOOK_STRICT=1 NETBOOK_ENTER="$W/enter" \
-			timeout -k 2 "$script_timeout" /bin/bash "$W/chapter.sh" </dev/null >"$O/script.out" 2>"$O/script.err"
+	[[ -z $SCRIPT_DUMP ]] || jq -r '.script.dump' /run/lab/job.json >"$W/dump.sh"
+	if jq -e '.script.prepare' /run/lab/job.json >/dev/null; then
+		jq -r '.script.prepare' /run/lab/job.json >"$W/prepare.sh"
+		on_each_host "$W/prepare.sh" "$O/prepare"
+		rc=$?
+		(( rc == 0 )) || die 4 "the script's prepare failed on ${H_NAME[$((rc - 1))]}: $(tail -n 3 "$O/prepare-${H_NAME[$((rc - 1))]}")"
+		for pid in "${H_PID[@]}"; do settle "$pid"; done
 	fi
-	rc=$?
-	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
-	timed=false
-	[[ ($rc == 124 || $rc == 137) && $ms -ge $((script_timeout * 1000 - 50)) ]] && timed=true
-	for pid in "${H_PID[@]}"; do settle "$pid"; done
-	printf '{"exit":%d,"timedOut":%s,"ms":%d}\n' "$rc" "$timed" "$ms" >"$O/script.json"
+	dump_hosts 0
+	script_timeout=$((TIMEOUT * 10))
+	for ((k = 0; k < SCRIPT_RUNS; k++)); do
+		jq -r --argjson k "$k" '.script.runs[$k]' /run/lab/job.json >"$W/chapter.sh" || die 5 'cannot read the chapter script from the job'
+		t0=${EPOCHREALTIME/./}
+		if [[ -n $SCRIPT_HOST ]]; then
+			pid=${H_PID[${HOST_IX[$SCRIPT_HOST]}]}
+			env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root ${SCRIPT_STRICT:+NETBOOK_STRICT=1} timeout -k 2 "$script_timeout" \
+				nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash /dev/fd/5 \
+				5<"$W/chapter.sh" </dev/null >"$O/script-$k.out" 2>"$O/script-$k.err"
+		else
+			env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 TERM=dumb USER=root ${SCRIPT_STRICT:+NETBOOK_STRICT=1} NETBOOK_ENTER="$W/enter" \
+				timeout -k 2 "$script_timeout" /bin/bash "$W/chapter.sh" </dev/null >"$O/script-$k.out" 2>"$O/script-$k.err"
+		fi
+		rc=$?
+		ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+		timed=false
+		[[ ($rc == 124 || $rc == 137) && $ms -ge $((script_timeout * 1000 - 50)) ]] && timed=true
+		for pid in "${H_PID[@]}"; do settle "$pid"; done
+		printf '{"exit":%d,"timedOut":%s,"ms":%d}\n' "$rc" "$timed" "$ms" >"$O/script-$k.json"
+		dump_hosts $((k + 1))
+	done
 	capture script
 fi
 

@@ -52,10 +52,21 @@ function closingParen(line: string, from: number): number {
 	return line.length;
 }
 
-/** Splits a command line into simple commands on unquoted `| & ; ( ) $(`, backticks and newlines, keeping quoted text. */
-export function simpleCommands(line: string): string[][] {
-	const commands: string[][] = [];
+/** A simple command: its words (quotes removed) and where its output is redirected. */
+export interface SimpleCommand {
+	words: string[];
+	/** Targets of `>` and `>>` redirections (not `>&N`), in order. */
+	writes: string[];
+}
+
+/**
+ * Splits a command line into simple commands on unquoted `| & ; ( ) $(`, backticks and newlines,
+ * keeping quoted text; redirections are taken out of the words (their `>` targets kept apart).
+ */
+export function shellCommands(line: string): SimpleCommand[] {
+	const commands: SimpleCommand[] = [];
 	let words: string[] = [];
+	let writes: string[] = [];
 	let word = '';
 	let quote: string | undefined;
 	let quoted = false;
@@ -66,15 +77,16 @@ export function simpleCommands(line: string): string[][] {
 	};
 	const endCommand = () => {
 		endWord();
-		if (words.length) commands.push(words);
+		if (words.length) commands.push({ words, writes });
 		words = [];
+		writes = [];
 	};
 	for (let i = 0; i < line.length; i++) {
 		const c = line[i]!;
 		if (quote === '"' && c === '$' && line[i + 1] === '(') {
 			// a command substitution inside double quotes: its commands count too
 			const end = closingParen(line, i + 2);
-			commands.push(...simpleCommands(line.slice(i + 2, end)));
+			commands.push(...shellCommands(line.slice(i + 2, end)));
 			word += '$(…)';
 			i = end;
 			continue;
@@ -98,15 +110,25 @@ export function simpleCommands(line: string): string[][] {
 			endCommand();
 			i++;
 		} else if (c === '>' || c === '<') {
-			// a redirection: drop it and its target
+			// a redirection: take it and its target out of the words (`2>` drops its fd number)
+			if (/^\d+$/.test(word) && !quoted) word = '';
 			endWord();
-			while (line[i + 1] === '>' || line[i + 1] === '&' || line[i + 1] === '<') i++;
+			const output = c === '>';
+			let dup = false;
+			while (line[i + 1] === '>' || line[i + 1] === '&' || line[i + 1] === '<') if (line[++i] === '&') dup = true;
 			while (/[ \t]/.test(line[i + 1] ?? '')) i++;
-			while (i + 1 < line.length && !/[\s|&;()<>]/.test(line[i + 1]!)) i++;
+			let target = '';
+			while (i + 1 < line.length && !/[\s|&;()<>]/.test(line[i + 1]!)) target += line[++i];
+			if (output && !dup && target) writes.push(target);
 		} else word += c;
 	}
 	endCommand();
 	return commands;
+}
+
+/** Splits a command line into simple commands' words (see {@link shellCommands}). */
+export function simpleCommands(line: string): string[][] {
+	return shellCommands(line).map((c) => c.words);
 }
 
 /**

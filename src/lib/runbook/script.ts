@@ -2,13 +2,18 @@ import { packageOf } from '../setup/packages.ts';
 import { oneLine } from './commands.ts';
 import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';
+import { chapterEffects, sysctlOnly } from './effects.ts';
+import { GUARD_HELPERS, guardDriver } from './guard-bash.ts';
+import { guardHeader, surveyFunction, sweepFunction } from './guard.ts';
 import type { Chapter, ShellBlock } from './types.ts';
 
 /**
  * One downloadable bash script per chapter: every command in the book's order, one step per
  * `sh` block, each step naming the lab machine it runs on; a header saying what the script does
- * and changes; a check for root, Linux and the tools it calls; the chapter's cleanup at the end,
- * also run when a step fails or the reader presses Ctrl-C.
+ * and changes; a check for root, Linux and the tools it calls; a survey of each machine before
+ * anything changes (./guard.ts: it refuses with one line when something it would create or remove
+ * by name is already there, and saves the settings it will change); the chapter's cleanup at the
+ * end, also run when a step fails or the reader presses Ctrl-C, then the saved settings put back.
  *
  * Running it (see the header of any generated script):
  * - one-machine labs: `sudo bash NN-slug.sh`;
@@ -77,7 +82,8 @@ export function changeOf(command: string): string | undefined {
 	if ((m = /^bridge (fdb|vlan) (add|del) (.*)$/.exec(rest))) return `bridge ${m[1]} ${m[2]} ${m[3]}${inNs}`;
 	if ((m = /^sysctl (?:-\S+ )*(\S+=\S+)/.exec(rest))) return `sets sysctl ${m[1]}${inNs}`;
 	if ((m = /^iptables (.*-[AIDNXFPR] .*)$/.exec(rest))) return `iptables ${m[1]}${inNs}`;
-	if ((m = />\s*(\/(?:proc|sys|etc|run|var|tmp)\/\S+)/.exec(rest))) return `writes ${m[1]}${inNs}`;
+	// a redirection writes the machine's file, whatever namespace the command runs in (but /proc/sys/net is per namespace)
+	if ((m = />\s*(\/(?:proc|sys|etc|run|var|tmp)\/\S+)/.exec(rest))) return `writes ${m[1]}${m[1]!.startsWith('/proc/sys/') ? inNs : ''}`;
 	if ((m = /^mkdir (?:-\S+ )*(\S+)/.exec(rest))) return `creates directory ${m[1]}`;
 	if ((m = /^hostname (\S+)$/.exec(rest))) return `sets the hostname to ${m[1]}${inNs}`;
 	if (/\bCNI_COMMAND=ADD\b/.test(line)) return 'calls a CNI plugin (ADD)';
@@ -110,12 +116,20 @@ function titleOf(block: ShellBlock): string {
 	return block.attributes.title ?? (first.length > 60 ? `${first.slice(0, 57)}…` : first);
 }
 
-/** The body of a step function: commands as written; a `fails` block checks its last command fails. */
-function stepBody(block: ShellBlock): string[] {
+/**
+ * The body of a step function: commands as written; a `fails` block checks its last command fails.
+ * In the cleanup, a command that only sets sysctls puts back the values the script found instead
+ * (the book sets the lab's value, which need not be the reader's).
+ */
+function stepBody(block: ShellBlock, isCleanup: boolean): string[] {
 	const out: string[] = [];
 	block.commands.forEach((c, i) => {
 		const text = c.text.split('\n');
-		if (block.attributes.fails && i === block.commands.length - 1) {
+		const keys = isCleanup ? sysctlOnly(c.text) : undefined;
+		if (keys) {
+			out.push(`\t# The book: ${oneLine(c.text)}. The script puts back the value${keys.length > 1 ? 's' : ''} it found instead.`);
+			out.push(...keys.map((k) => `\tsysctl_as_found ${k}`));
+		} else if (block.attributes.fails && i === block.commands.length - 1) {
 			out.push('\t# The book shows this command failing; the script checks that it still does.');
 			out.push('\tif', ...text.map((l, j) => (j === 0 ? `\t\t${l}` : l)), `\tthen unexpected_success ${block.index + 1}; fi`);
 		} else out.push(...text.map((l, j) => (j === 0 ? `\t${l}` : l)));
@@ -139,6 +153,7 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		),
 	];
 	const file = `${chapter.id}.sh`;
+	const effects = chapterEffects(chapter).filter((e) => hosts.includes(e.host));
 	const h: string[] = [
 		'#!/usr/bin/env bash',
 		`# ${options.book ?? 'Networking from First Principles'}, chapter ${chapter.id}: ${chapter.title}`,
@@ -153,6 +168,8 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'#',
 		'# What it changes while it runs (the cleanup at the end undoes it):',
 		...(changes.length ? changes.map((c) => `#   - ${c}`) : ['#   - nothing: every command only looks']),
+		'#',
+		...guardHeader(effects, multi),
 		'#',
 		`# Lab "${lab.name}": ${lab.description}`,
 		...(multi
@@ -179,10 +196,12 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		`PACKAGES=(${[...new Set(tools.map((t) => t.package).filter(Boolean))].map((p) => quote(p!)).join(' ')})`,
 		'',
 		'say() { printf \'\\n\\033[1m%s\\033[0m\\n\' "$*" >&2; }',
-		'die() { printf \'%s: %s\\n\' "$(basename "$0")" "$*" >&2; exit 2; }',
+		`die() { printf '%s: %s\\n' ${quote(file)} "$*" >&2; exit 2; }`,
 		'unexpected_success() {',
+		'\t{ set +x; } 2>/dev/null',
 		'\techo "netbook: step $1: the book shows the last command failing, but here it succeeded" >&2',
 		'\t[[ -z ${NETBOOK_STRICT:-} ]] || exit 1',
+		'\tset -x',
 		'}',
 		'',
 		'preflight() {',
@@ -209,7 +228,7 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 			steps.push(...block.commands.map((c) => comment(`  ${c.text}`)), '');
 			continue;
 		}
-		steps.push(`# ${'─'.repeat(4)} ${where}${cleanup.has(block.index) ? ' [cleanup]' : ''}`, `step_${n}() {`, ...stepBody(block), '}', '');
+		steps.push(`# ${'─'.repeat(4)} ${where}${cleanup.has(block.index) ? ' [cleanup]' : ''}`, `step_${n}() {`, '\tnb_trace', ...stepBody(block, cleanup.has(block.index)), '}', '');
 		if (!cleanup.has(block.index)) calls.push(`\tstep ${n} ${block.host} ${quote(title)}`);
 		listing.push(`\techo ${quote(`${String(n).padStart(2)}  ${block.host.padEnd(8)} ${title}${cleanup.has(block.index) ? ' [cleanup]' : ''}`)}`);
 	}
@@ -218,17 +237,37 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		return `\tstep ${i + 1} ${b.host} ${quote(titleOf(b))}`;
 	});
 
+	const surveys = effects.flatMap((e) => [...surveyFunction(e), '', ...sweepFunction(e), '']);
+	const guard = [
+		'# ──── Keeping the machine as it was: the survey before the first step, the settings put back after',
+		...GUARD_HELPERS,
+		'',
+		'# What each machine must not have yet, and the settings to save (derived from the chapter\'s commands).',
+		...surveys,
+		...guardDriver(multi),
+	];
+
 	const runner = [
+		'# Each step starts with nb_trace: from there on every command is shown after a root prompt, and',
+		"# commands run inside $(…) or in the background with bash's usual +, one per level of nesting.",
+		'nb_trace() { NB_PS4=("root@$NB_HOST:~# " \'+ \'); PS4=\'${NB_PS4[BASH_SUBSHELL>0]}\'; set -x; }',
+		'# The first command of a step that fails is named (the trap fires where `set -e` stops).',
+		'nb_on_error() { trap \'{ nb_rc=$? nb_cmd=$BASH_COMMAND; set +x; } 2>/dev/null; nb_failed "$nb_rc" "$nb_cmd"\' ERR; }',
+		'',
 		'# Runs step N on HOST: here if this is HOST, through NETBOOK_ENTER if set, else waits for you.',
+		'# Through NETBOOK_ENTER the step stops at its first failure, as here, except in the cleanup after',
+		'# a failure (`set +e`), which runs every command.',
 		'step() {',
 		'\tlocal n=$1 host=$2 title=$3',
 		'\tif [[ -n ${NETBOOK_ENTER:-} ]]; then',
 		'\t\tsay "step $n on $host: $title"',
-		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success); set -e; PS4=\'root@$host:~# \'; set -x; step_$n"',
+		'\t\tlocal mode=\'set -eE; nb_on_error\'',
+		'\t\t[[ $- == *e* ]] || mode=\'set +e\'',
+		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||',
+		'\t\t\t{ local status=$?; NB_REPORTED=1; return "$status"; }',
 		'\telif [[ $host == "$THIS_HOST" ]]; then',
 		'\t\tsay "step $n on $host: $title"',
-		'\t\tPS4="root@$host:~# "',
-		'\t\tset -x',
+		'\t\tNB_HOST=$host',
 		'\t\t"step_$n"',
 		'\t\t{ set +x; } 2>/dev/null',
 		'\telif [[ $in_cleanup == 1 || ! -t 0 ]]; then',
@@ -250,15 +289,19 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'\tcleaned=1',
 		'}',
 		'',
-		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, and keep the exit status.',
+		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, remove what it left of this',
+		'# run, put the settings back, and keep the exit status.',
 		'on_exit() {',
 		'\tlocal status=$?',
 		'\t{ set +x; } 2>/dev/null',
+		'\ttrap - ERR',
 		'\tif (( status != 0 && cleaned == 0 && ran == 1 )); then',
 		'\t\tsay "stopped with exit status $status: running the cleanup"',
 		'\t\tset +e',
 		'\t\tcleaned=1',
 		'\t\tcleanup',
+		'\t\tsweep',
+		'\t\trestore',
 		'\tfi',
 		'\texit "$status"',
 		'}',
@@ -276,19 +319,28 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		`\t\t[[ -n $THIS_HOST ]] || die "which machine is this? run it with --host NAME, one of: ${hosts.join(' ')}"`,
 		`\t\t[[ " ${hosts.join(' ')} " == *" $THIS_HOST "* ]] || die "unknown host $THIS_HOST: this chapter runs on ${hosts.join(' ')}"`,
 		'\t\tpreflight',
+		'\t\tsurvey "$THIS_HOST"',
+		'\telse',
+		`\t\tsurvey ${hosts.join(' ')}`,
 		'\tfi',
 		'\tran=1',
+		'\tnb_on_error',
 		...calls,
 		'\tcleanup',
-		'\tsay "done: every step ran, and the cleanup left the lab as it found it"',
+		'\ttrap - ERR',
+		'\tsweep',
+		'\trestore',
+		'\t(( SWEPT == 0 )) || [[ -z ${NETBOOK_STRICT:-} ]] || die "the chapter\'s cleanup left things behind (removed above)"',
+		'\tsay "done: every step ran, the cleanup removed what they made, and the settings are as they were"',
 		'}',
 		'',
 		'ran=0',
+		'set -E',
 		'trap on_exit EXIT',
 		"trap 'exit 130' INT",
 		"trap 'exit 143' TERM",
 		'main "$@"',
 		'',
 	];
-	return [...h, ...steps, ...runner].join('\n');
+	return [...h, ...guard, ...steps, ...runner].join('\n');
 }

@@ -3,26 +3,63 @@
  *
  * - A simple command gets `sudo ` in front: `ip link` → `sudo ip link`.
  * - A command whose shell syntax would escape sudo (a pipe, a redirection, `&&`, `;`, `&`,
- *   `$(…)` or a leading `VAR=value`) runs whole in a root shell: `echo 1 > /proc/…` →
- *   `sudo sh -c 'echo 1 > /proc/…'`, where a plain `sudo echo 1 > /proc/…` would fail.
+ *   `$(…)` or a leading `VAR=value`), or a compound command (`for`, `while`, `until`, `if`,
+ *   `case`, `{ …; }`, `( … )`), runs whole in a root shell: `echo 1 > /proc/…` →
+ *   `sudo sh -c 'echo 1 > /proc/…'`, where a plain `sudo echo 1 > /proc/…` would fail, and
+ *   `for c in A B; do iptables -F $c; done` → `sudo sh -c 'for c in A B; do iptables -F $c; done'`.
  * - Shell builtins that change the reader's own shell (`cd`, `export`, a bare `X=1`…) stay as
- *   they are: sudo cannot run them.
+ *   they are: sudo cannot run them. A command substitution in an assignment runs as root:
+ *   `PID=$(cat /run/x.pid)` → `PID=$(sudo cat /run/x.pid)`.
  */
 export function withSudo(command: string): string {
 	const lead = /^\s*/.exec(command)![0];
 	const body = command.slice(lead.length);
 	if (body === '' || body.startsWith('sudo ')) return command;
-	const first = /^[^\s;|&<>()]+/.exec(body)?.[0] ?? '';
-	if (OWN_SHELL.has(first) || isAssignmentOnly(body)) return command;
-	if (needsShell(body) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(body)) return `${lead}sudo sh -c ${shellQuote(body)}`;
+	const first = /^[^\s;|&<>()]+|^[({]/.exec(body)?.[0] ?? '';
+	if (isAssignmentOnly(body)) return `${lead}${sudoSubstitutions(body)}`;
+	if (OWN_SHELL.has(first)) return command;
+	if (COMPOUND.has(first) || needsShell(body) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(body)) return `${lead}sudo sh -c ${shellQuote(body)}`;
 	return `${lead}sudo ${body}`;
 }
 
-/** Builtins and keywords that act on the reader's shell or structure it: left untouched. */
+/** Builtins that act on the reader's own shell: left untouched. */
 const OWN_SHELL = new Set([
 	'cd', 'export', 'unset', 'set', 'source', '.', 'alias', 'exit', 'wait', 'read', 'trap', 'ulimit',
-	'umask', 'if', 'for', 'while', 'until', 'case', 'function', '{', '(', 'declare', 'local', 'eval',
+	'umask', 'function', 'declare', 'local', 'eval',
 ]);
+
+/** Keywords that start a compound command: the whole command runs in a root shell. */
+const COMPOUND = new Set(['if', 'for', 'while', 'until', 'case', 'select', '{', '(', '!', 'time']);
+
+/** `X=$(cmd)` → `X=$(sudo cmd)`: each command substitution of an assignment runs as root. */
+function sudoSubstitutions(body: string): string {
+	let out = '';
+	let quote: string | undefined;
+	for (let i = 0; i < body.length; i++) {
+		const c = body[i]!;
+		if (quote !== "'" && c === '$' && body[i + 1] === '(' && body[i + 2] !== '(') {
+			let depth = 1;
+			let j = i + 2;
+			let q: string | undefined;
+			for (; j < body.length && depth > 0; j++) {
+				const d = body[j]!;
+				if (q) {
+					if (d === q) q = undefined;
+				} else if (d === "'" || d === '"') q = d;
+				else if (d === '(') depth++;
+				else if (d === ')') depth--;
+			}
+			out += `$(${withSudo(body.slice(i + 2, j - 1))})`;
+			i = j - 1;
+			continue;
+		}
+		if (quote) {
+			if (c === quote) quote = undefined;
+		} else if (c === "'" || c === '"') quote = c;
+		out += c;
+	}
+	return out;
+}
 
 /** `PID=$(pidof x)`: only assignments, no command. */
 function isAssignmentOnly(body: string): boolean {

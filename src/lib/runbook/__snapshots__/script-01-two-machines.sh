@@ -13,6 +13,14 @@
 #   - bob: adds address 192.168.1.2/24 dev eth0
 #   - bob: sets link eth0 up
 #
+# Before it changes anything it checks the machine, and stops with one line, changing nothing,
+# if any of these is already there: it creates or removes them by name, and its cleanup must
+# remove only what this run made.
+#   on alice:
+#     addresses: 192.168.1.1 (eth0)
+#   on bob:
+#     addresses: 192.168.1.2 (eth0)
+#
 # Lab "two-hosts": Alice and Bob, each with one Ethernet port, plugged into the same switch; no addresses yet.
 #
 # This lab has several machines, and each step runs on one of them. Run the script on every
@@ -34,10 +42,12 @@ TOOLS=('ip' 'ping')
 PACKAGES=('iproute2' 'iputils-ping')
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*" >&2; }
-die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 2; }
+die() { printf '%s: %s\n' '01-two-machines.sh' "$*" >&2; exit 2; }
 unexpected_success() {
+	{ set +x; } 2>/dev/null
 	echo "netbook: step $1: the book shows the last command failing, but here it succeeded" >&2
 	[[ -z ${NETBOOK_STRICT:-} ]] || exit 1
+	set -x
 }
 
 preflight() {
@@ -50,19 +60,248 @@ preflight() {
 	(( ${#missing[@]} == 0 )) || die "missing: ${missing[*]} (on Debian or Raspberry Pi OS: apt install ${PACKAGES[*]})"
 }
 
+# ──── Keeping the machine as it was: the survey before the first step, the settings put back after
+# nb_absent KIND NAME…: on this machine, notes a clash when something the script creates or
+# removes by name is already there (it would then be changing what it did not make).
+nb_absent() {
+	local kind=$1 found=''
+	shift
+	case $kind in
+	link) ip link show dev "$1" >/dev/null 2>&1 && found="link $1" ;;
+	netns) [[ -e /run/netns/$1 ]] && found="network namespace $1" ;;
+	chain) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && found="$1 chain $3 (table $2)" ;;
+	rule) command -v "$2" >/dev/null && "${@:2}" >/dev/null 2>&1 && found="${2} rule $1" ;;
+	address) [[ -n $(ip -o addr show to "$1" 2>/dev/null) ]] && found="address $1" ;;
+	route) [[ -n $(ip ${3:-} route show table "$2" exact "$1" 2>/dev/null) ]] && found="route $1" ;;
+	path) [[ -e $1 || -L $1 ]] && found="$1" ;;
+	esac
+	[[ -z $found ]] || printf 'NB_CLASH+=(%q)\n' "$found"
+}
+
+# nb_gone KIND NAME…: after the cleanup, removes what nb_absent found absent and is there now (so
+# made by this run), and says so on stdout.
+nb_gone() {
+	local kind=$1 gone='' c i n=0
+	shift
+	case $kind in
+	link) ip link show dev "$1" >/dev/null 2>&1 && ip link del dev "$1" && gone="link $1" ;;
+	netns)
+		if [[ -e /run/netns/$1 ]]; then
+			ip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null
+			ip netns del "$1" && gone="network namespace $1 (and its processes)"
+		fi ;;
+	flush) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -F "$3" ;;
+	chain) command -v "$1" >/dev/null && "$1" -t "$2" -S "$3" >/dev/null 2>&1 && "$1" -t "$2" -X "$3" && gone="$1 chain $3 (table $2)" ;;
+	rule)
+		c=("${@:2}")
+		for i in "${!c[@]}"; do [[ ${c[$i]} != -C ]] || { c[$i]=-D; break; }; done
+		while (( n++ < 20 )) && command -v "$2" >/dev/null && "${@:2}" >/dev/null 2>&1 && "${c[@]}"; do gone="$2 rule $1"; done ;;
+	address)
+		c=$(ip -o addr show to "$1" 2>/dev/null | head -n 1)
+		read -r _ i _ c _ <<<"$c"
+		[[ -n $c ]] && ip addr del "$c" dev "$i" && gone="address $c on $i" ;;
+	route)
+		while (( n++ < 20 )) && [[ -n $(ip ${3:-} route show table "$2" exact "$1" 2>/dev/null) ]] && ip ${3:-} route del "$1" table "$2"; do gone="route $1"; done ;;
+	path) [[ -e $1 || -L $1 ]] && rm -rf -- "$1" && gone="$1" ;;
+	esac
+	[[ -z $gone ]] || echo "$gone"
+	return 0
+}
+
+# nb_keep KIND NAME…: notes a setting's value on this machine, to put it back at the end ("" = absent;
+# for a mount point, how many mounts are stacked there).
+nb_keep() {
+	local value=''
+	case $1 in
+	sysctl) value=$(sysctl -n "$2" 2>/dev/null) || value='' ;;
+	policy) command -v "$2" >/dev/null && value=$("$2" -t "$3" -S "$4" 2>/dev/null | sed -n '1s/^-P [^ ]* //p') ;;
+	dir) value=$(stat -c %a "$2" 2>/dev/null) || value='' ;;
+	mount) value=$(awk -v p="$2" '$5 == p' /proc/self/mountinfo | wc -l) ;;
+	nftables) value=$(nb_hooks | tr '\n' ,) ;;
+	esac
+	printf 'NB_KEPT+=(%q)\nNB_SAVED[%q]=%q\n' "$NB_HOST $*" "$NB_HOST $*" "$value"
+}
+
+# nb_forwards routes|bridges: notes when the iptables FORWARD policy would drop the packets this
+# chapter forwards (routed ones; or bridged ones, where br_netfilter passes them through iptables).
+nb_forwards() {
+	command -v iptables >/dev/null || return 0
+	[[ $(iptables -S FORWARD 2>/dev/null) == '-P FORWARD DROP'* ]] || return 0
+	[[ $1 == routes || $(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null) == 1 ]] || return 0
+	printf 'NB_DROPS=%q\n' "$1"
+}
+
+# nb_hooks: the nf_tables tables and base chains, one "table FAMILY NAME" or "chain FAMILY TABLE NAME" a line.
+nb_hooks() {
+	command -v nft >/dev/null || return 0
+	{
+		nft list tables
+		nft list chains | awk '$1 == "table" { t = $2 " " $3 } $1 == "chain" { c = $2 } /hook/ { print "chain", t, c }'
+	} 2>/dev/null | sort
+}
+
+# nb_restore "KIND NAME…" VALUE …: puts settings back as the survey found them: sysctls and chain
+# policies; directories it found are made again if gone, new ones removed when left empty; a
+# mount point that was not one (/run/netns after `ip netns add`) is unmounted when left empty; new
+# nf_tables base chains and tables that iptables-nft made on first use are removed when empty.
+nb_restore() {
+	local -a what=() value=()
+	local -a w
+	local i now
+	while (( $# >= 2 )); do
+		read -r -a w <<<"$1"
+		what+=("${w[*]:1}") value+=("$2")
+		shift 2
+	done
+	for i in "${!what[@]}"; do
+		read -r -a w <<<"${what[$i]}"
+		case ${w[0]} in
+		sysctl)
+			now=$(sysctl -n "${w[1]}" 2>/dev/null) || continue
+			if [[ -n ${value[$i]} && $now != "${value[$i]}" ]]; then
+				sysctl -qw "${w[1]}=${value[$i]}" && echo "netbook: put back ${w[1]} = ${value[$i]}, as found" >&2
+			fi ;;
+		policy)
+			now=$("${w[1]}" -t "${w[2]}" -S "${w[3]}" 2>/dev/null | sed -n '1s/^-P [^ ]* //p')
+			if [[ -n ${value[$i]} && $now != "${value[$i]}" ]]; then
+				"${w[1]}" -t "${w[2]}" -P "${w[3]}" "${value[$i]}" && echo "netbook: put back the ${w[3]} policy ${value[$i]}, as found" >&2
+			fi ;;
+		nftables)
+			local kind family table chain
+			while read -r kind family table chain; do
+				[[ -n $kind && ,${value[$i]}, != *",$kind $family $table${chain:+ $chain},"* ]] || continue
+				if [[ $kind == chain ]]; then
+					(( $(nft list chain "$family" "$table" "$chain" 2>/dev/null | grep -cvE '^\s*(table |chain |type .* policy accept;$|\})') == 0 )) &&
+						nft delete chain "$family" "$table" "$chain" && echo "netbook: removed the empty $family $table chain $chain that iptables made" >&2
+				else
+					(( $(nft list table "$family" "$table" 2>/dev/null | grep -c '^\s*chain ') == 0 )) &&
+						nft delete table "$family" "$table" && echo "netbook: removed the empty $family table $table that iptables made" >&2
+				fi
+			done < <(nb_hooks) ;;
+		dir)
+			if [[ -n ${value[$i]} && ! -d ${w[1]} ]]; then
+				mkdir -m "${value[$i]}" "${w[1]}" && echo "netbook: put back directory ${w[1]}, as found" >&2
+			fi ;;
+		esac
+	done
+	for ((i = ${#what[@]} - 1; i >= 0; i--)); do
+		read -r -a w <<<"${what[$i]}"
+		[[ -d ${w[1]} && -z $(ls -A "${w[1]}" 2>/dev/null) ]] || continue
+		if [[ ${w[0]} == dir && -z ${value[$i]} ]]; then rmdir "${w[1]}"
+		elif [[ ${w[0]} == mount ]] && (( $(awk -v p="${w[1]}" '$5 == p' /proc/self/mountinfo | wc -l) > value[i] )); then umount "${w[1]}"
+		fi
+	done
+	return 0
+}
+
+# sysctl_as_found KEY: in a cleanup, sets KEY back to the value the survey found (the book sets the
+# lab's value, which need not be this machine's).
+sysctl_as_found() { ${NB_SAVED["$NB_HOST sysctl $1"]:+sysctl -w "$1=${NB_SAVED["$NB_HOST sysctl $1"]}"}; }
+
+# When a step's command fails: one line saying which, and what a `timeout`'s status 124 means.
+nb_failed() {
+	[[ -z ${NB_REPORTED:-} ]] || return 0
+	NB_REPORTED=1
+	if (( $1 == 124 )) && [[ $2 == *timeout* ]]; then
+		printf 'netbook: gave up waiting: this command ran out of time (exit status 124): %s\n' "$2" >&2
+	else
+		printf 'netbook: this command failed (exit status %d): %s\n' "$1" "$2" >&2
+	fi
+}
+
+# What each machine must not have yet, and the settings to save (derived from the chapter's commands).
+nb_survey_alice() {
+	nb_absent address 192.168.1.1
+}
+
+nb_sweep_alice() {
+	nb_gone address 192.168.1.1
+}
+
+nb_survey_bob() {
+	nb_absent address 192.168.1.2
+}
+
+nb_sweep_bob() {
+	nb_gone address 192.168.1.2
+}
+
+# on_host HOST FUNCTION ARGS…: runs one of this script's functions on HOST: here, or through NETBOOK_ENTER.
+on_host() {
+	local host=$1
+	shift
+	if [[ -n ${NETBOOK_ENTER:-} ]]; then
+		$NETBOOK_ENTER "$host" bash -c "$(declare -f $(compgen -A function nb_)); NB_HOST=\$1; shift; \"\$@\"" netbook "$host" "$@"
+	else
+		NB_HOST=$host "$@"
+	fi
+}
+
+declare -A NB_SAVED=()
+NB_KEPT=() NB_CLASH=() NB_DROPS='' SURVEYED=()
+
+# survey HOST…: checks every machine before anything changes; refuses with one line if it must.
+survey() {
+	local host out c clash=() drops=() why=() hint=''
+	for host in "$@"; do
+		NB_CLASH=() NB_DROPS=''
+		out=$(on_host "$host" "nb_survey_${host//[^A-Za-z0-9_]/_}") || die "cannot check $host before starting"
+		eval "$out"
+		SURVEYED+=("$host")
+		for c in "${NB_CLASH[@]}"; do clash+=("$c on $host"); done
+		[[ -z $NB_DROPS ]] || drops+=("$host")
+	done
+	if (( ${#clash[@]} )); then
+		local list
+		list=$(printf '%s, ' "${clash[@]}")
+		why+=("found ${list%, }, which this script creates or removes by name")
+		case ${clash[*]} in
+		*docker*|*DOCKER*) hint=' (is Docker running here? this chapter builds its own: use a machine without Docker, or a VM)' ;;
+		*KUBE-*|*CNI-*|*cni0*|*flannel*) hint=' (is this a Kubernetes node? use a machine without one, or a VM)' ;;
+		*) hint=' (left over from an interrupted run? the Clean up block of the chapter removes them)' ;;
+		esac
+	fi
+	(( ${#drops[@]} == 0 )) || why+=("on ${drops[*]} the iptables FORWARD policy is DROP (Docker and some firewalls set it), so the packets this chapter forwards would be dropped: use a machine whose FORWARD policy is ACCEPT, or a VM")
+	(( ${#why[@]} == 0 )) || die "refused, nothing changed: ${why[0]}$hint${why[1]:+; ${why[1]}}"
+}
+
+# sweep: on every machine it surveyed, removes what this run made and the cleanup left behind.
+SWEPT=0
+sweep() {
+	local host line
+	for host in "${SURVEYED[@]}"; do
+		while IFS= read -r line; do
+			[[ -z $line ]] || { echo "netbook: removed $line on $host, which the cleanup left behind" >&2; SWEPT=1; }
+		done <<<"$(on_host "$host" "nb_sweep_${host//[^A-Za-z0-9_]/_}")"
+	done
+}
+
+# restore: on every machine it surveyed, puts back the settings the survey saved.
+restore() {
+	local host key args
+	for host in "${SURVEYED[@]}"; do
+		args=()
+		for key in "${NB_KEPT[@]}"; do [[ $key != "$host "* ]] || args+=("$key" "${NB_SAVED[$key]}"); done
+		(( ${#args[@]} == 0 )) || on_host "$host" nb_restore "${args[@]}"
+	done
+}
+
 # ──── step 1, on alice: Alice's interfaces (tests/fixtures/book/chapters/01-two-machines.mdx:13)
 step_1() {
+	nb_trace
 	ip link show dev eth0
 }
 
 # ──── step 2, on alice: ip addr add 192.168.1.1/24 dev eth0 (tests/fixtures/book/chapters/01-two-machines.mdx:19)
 step_2() {
+	nb_trace
 	ip addr add 192.168.1.1/24 dev eth0
 	ip link set eth0 up
 }
 
 # ──── step 3, on bob: Bob joins the network (tests/fixtures/book/chapters/01-two-machines.mdx:25)
 step_3() {
+	nb_trace
 	ip addr add 192.168.1.2/24 \
   dev eth0
 	ip link set eth0 up
@@ -70,12 +309,14 @@ step_3() {
 
 # ──── step 4, on alice: ping -c 1 192.168.1.2 (tests/fixtures/book/chapters/01-two-machines.mdx:33)
 step_4() {
+	nb_trace
 	ping -c 1 192.168.1.2
 	ip neigh show 192.168.1.2
 }
 
 # ──── step 5, on alice: ping -c 1 -W 1 192.168.2.9 (tests/fixtures/book/chapters/01-two-machines.mdx:38)
 step_5() {
+	nb_trace
 	# The book shows this command failing; the script checks that it still does.
 	if
 		ping -c 1 -W 1 192.168.2.9
@@ -84,6 +325,7 @@ step_5() {
 
 # ──── step 6, on alice: ip route show table local (tests/fixtures/book/chapters/01-two-machines.mdx:44)
 step_6() {
+	nb_trace
 	ip route show table local
 }
 
@@ -93,26 +335,38 @@ step_6() {
 
 # ──── step 8, on alice: Clean up Alice (tests/fixtures/book/chapters/01-two-machines.mdx:60) [cleanup]
 step_8() {
+	nb_trace
 	ip addr flush dev eth0
 	ip link set eth0 down
 }
 
 # ──── step 9, on bob: Clean up Bob (tests/fixtures/book/chapters/01-two-machines.mdx:65) [cleanup]
 step_9() {
+	nb_trace
 	ip addr flush dev eth0
 	ip link set eth0 down
 }
 
+# Each step starts with nb_trace: from there on every command is shown after a root prompt, and
+# commands run inside $(…) or in the background with bash's usual +, one per level of nesting.
+nb_trace() { NB_PS4=("root@$NB_HOST:~# " '+ '); PS4='${NB_PS4[BASH_SUBSHELL>0]}'; set -x; }
+# The first command of a step that fails is named (the trap fires where `set -e` stops).
+nb_on_error() { trap '{ nb_rc=$? nb_cmd=$BASH_COMMAND; set +x; } 2>/dev/null; nb_failed "$nb_rc" "$nb_cmd"' ERR; }
+
 # Runs step N on HOST: here if this is HOST, through NETBOOK_ENTER if set, else waits for you.
+# Through NETBOOK_ENTER the step stops at its first failure, as here, except in the cleanup after
+# a failure (`set +e`), which runs every command.
 step() {
 	local n=$1 host=$2 title=$3
 	if [[ -n ${NETBOOK_ENTER:-} ]]; then
 		say "step $n on $host: $title"
-		$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success); set -e; PS4='root@$host:~# '; set -x; step_$n"
+		local mode='set -eE; nb_on_error'
+		[[ $- == *e* ]] || mode='set +e'
+		$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||
+			{ local status=$?; NB_REPORTED=1; return "$status"; }
 	elif [[ $host == "$THIS_HOST" ]]; then
 		say "step $n on $host: $title"
-		PS4="root@$host:~# "
-		set -x
+		NB_HOST=$host
 		"step_$n"
 		{ set +x; } 2>/dev/null
 	elif [[ $in_cleanup == 1 || ! -t 0 ]]; then
@@ -142,15 +396,19 @@ cleanup() {
 	cleaned=1
 }
 
-# On failure or Ctrl-C: run the cleanup once, ignoring its errors, and keep the exit status.
+# On failure or Ctrl-C: run the cleanup once, ignoring its errors, remove what it left of this
+# run, put the settings back, and keep the exit status.
 on_exit() {
 	local status=$?
 	{ set +x; } 2>/dev/null
+	trap - ERR
 	if (( status != 0 && cleaned == 0 && ran == 1 )); then
 		say "stopped with exit status $status: running the cleanup"
 		set +e
 		cleaned=1
 		cleanup
+		sweep
+		restore
 	fi
 	exit "$status"
 }
@@ -168,8 +426,12 @@ main() {
 		[[ -n $THIS_HOST ]] || die "which machine is this? run it with --host NAME, one of: alice bob"
 		[[ " alice bob " == *" $THIS_HOST "* ]] || die "unknown host $THIS_HOST: this chapter runs on alice bob"
 		preflight
+		survey "$THIS_HOST"
+	else
+		survey alice bob
 	fi
 	ran=1
+	nb_on_error
 	step 1 alice 'Alice'\''s interfaces'
 	step 2 alice 'ip addr add 192.168.1.1/24 dev eth0'
 	step 3 bob 'Bob joins the network'
@@ -177,10 +439,15 @@ main() {
 	step 5 alice 'ping -c 1 -W 1 192.168.2.9'
 	step 6 alice 'ip route show table local'
 	cleanup
-	say "done: every step ran, and the cleanup left the lab as it found it"
+	trap - ERR
+	sweep
+	restore
+	(( SWEPT == 0 )) || [[ -z ${NETBOOK_STRICT:-} ]] || die "the chapter's cleanup left things behind (removed above)"
+	say "done: every step ran, the cleanup removed what they made, and the settings are as they were"
 }
 
 ran=0
+set -E
 trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
