@@ -37,11 +37,11 @@ const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
 /** Program name (or absolute path) → its package. Sorted by package. */
 export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
 	...essential('apt', 'apt-get'),
-	...essential('bash', 'bash'),
+	...essential('bash', 'bash /bin/bash'),
 	...essential('dash', 'sh'),
 	...essential(
 		'coreutils',
-		'cat chmod cp cut date env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
+		'basename cat chmod cp cut date dirname env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
 	),
 	...essential('dpkg', 'dpkg-query'),
 	...essential('findutils', 'find xargs'),
