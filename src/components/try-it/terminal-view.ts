@@ -240,8 +240,10 @@ export class TerminalView implements ShellView {
 		}
 		const last = this.out.lastElementChild as HTMLElement | null;
 		const cls = `nb-tl-${chunk.stream}`;
-		if (last?.className === cls) last.append(chunk.text);
-		else this.out.append(h('span', { class: cls }, chunk.text));
+		// A carriage return before a newline (HTTP headers from curl -I) moves a terminal's cursor, nothing more.
+		const text = chunk.text.replace(/\r+(?=\n|$)/g, '');
+		if (last?.className === cls) last.append(text);
+		else this.out.append(h('span', { class: cls }, text));
 		if (this.follow) this.pin();
 	}
 

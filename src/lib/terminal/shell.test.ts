@@ -241,6 +241,29 @@ describe('Shell', () => {
 		expect(r.log.at(-1)).toBe('# The simulator recorded no packet walk for this command.');
 	});
 
+	it('runs sudo’s command as root, and starts no other shell for sudo -i', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('sudo -E hostname');
+		await shell.submit('sudo -i');
+		await shell.submit('sudo su -');
+		expect(calls).toEqual([{ host: 'alice', line: 'hostname' }]);
+		expect(r.log.slice(2)).toEqual([
+			'root@alice:~# sudo -i',
+			'# You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.',
+			'root@alice:~# sudo su -',
+			'# You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.',
+		]);
+	});
+
+	it('shows the engine’s own note after a command’s output', async () => {
+		const { engine } = fakeEngine({ answer: () => ({ stdout: 'out\n', stderr: '', exit: 0, note: 'The simulator stopped it.' }) });
+		const r = recorder();
+		await new Shell(engine, r.view).submit('ping 127.0.0.1');
+		expect(r.log).toEqual(['root@alice:~# ping 127.0.0.1', 'out', '# The simulator stopped it.']);
+	});
+
 	it('completes from the current host and state', async () => {
 		const { engine } = fakeEngine();
 		const shell = new Shell(engine, recorder().view);

@@ -63,6 +63,33 @@ export interface ShellOptions {
 	onSettle?: (state: EngineState) => void;
 }
 
+/** sudo's options that take a value (`-u root`). */
+const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-R', '-t', '-T', '-U']);
+
+/**
+ * A `sudo …` line as root would run it: its options dropped, the command that is left, and
+ * whether it asks for a shell (`sudo -i`, `sudo -s`, `sudo su`, `sudo bash`).
+ */
+export function unsudo(line: string): { line: string; shell: boolean } {
+	// Words with where they start, so that the command keeps its own spacing and quotes.
+	const words = [...line.matchAll(/\S+/g)].slice(1);
+	let shell = false;
+	let i = 0;
+	for (; i < words.length && words[i]![0].startsWith('-'); i++) {
+		const w = words[i]![0];
+		if (w === '--') {
+			i++;
+			break;
+		}
+		if (SUDO_VALUE.has(w)) i++;
+		else if (/^-[A-Za-z]*[is][A-Za-z]*$/.test(w)) shell = true;
+	}
+	const rest = words.slice(i).map((m) => m[0]);
+	const asksShell = rest.length > 0 && /^(su|bash|sh)$/.test(rest[0]!) && rest.slice(1).every((w) => ['-', '-l', '-i', 'root'].includes(w));
+	if ((shell && rest.length === 0) || asksShell) return { line: '', shell: true };
+	return { line: i < words.length ? line.slice(words[i]!.index) : '', shell: false };
+}
+
 /** The shell behind the in-page terminal. */
 export class Shell {
 	readonly history = new History();
@@ -190,7 +217,10 @@ export class Shell {
 			if (line === '') return this.switchTo(host);
 		}
 		// The page copies commands with sudo when asked to; here everyone is root already.
-		line = line.replace(/^sudo\s+/, '');
+		const sudo = /^sudo(?=\s|$)/.test(line) ? unsudo(line) : undefined;
+		if (sudo?.shell) return this.view.notice('You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.');
+		if (sudo && sudo.line === '') return this.view.notice('sudo needs a command to run; here everyone is root already, so type the command itself.');
+		if (sudo) line = sudo.line;
 		const [word, ...args] = line.split(/\s+/);
 		switch (word) {
 			case 'help':
@@ -247,6 +277,7 @@ export class Shell {
 		});
 		if (!show) return result.exit;
 		if (result.exit !== 0) this.view.exit(result.exit);
+		if (result.note) this.view.notice(result.note);
 		// A walk is offered only for a packet that left: a ping refused before sending has none.
 		if (result.trace && packetLeft(result.trace)) this.view.trace(result.trace, wantTrace);
 		else if (wantTrace && result.trace) this.view.notice('No packet left, so there is no walk to show.');

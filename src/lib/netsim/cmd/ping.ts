@@ -3,6 +3,7 @@ import { formatIpv4, parseIpv4Strict, broadcastOf } from '../addr/ipv4.ts';
 import { routeOutput } from '../engine/route.ts';
 import type { SocketEvent } from '../engine/stack.ts';
 import { Tracer } from '../engine/trace.ts';
+import { WALL_START } from '../model/world.ts';
 import type { Context, ExecResult } from './types.ts';
 
 const USAGE = `
@@ -308,7 +309,7 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 			// Under 16 data bytes there is no room for the send time: no rtt.
 			if (o.size >= 16) rtts.push(rtt);
 			const from = label !== '' ? `${label} (${formatIpv4(e.from)})` : formatIpv4(e.from);
-			const stamp = o.timestamps ? `[${(1_700_000_000 + e.at / 1000).toFixed(6)}] ` : '';
+			const stamp = o.timestamps ? `[${(WALL_START + e.at / 1000).toFixed(6)}] ` : '';
 			if (!o.quiet) out += `${stamp}${e.len - 20} bytes from ${from}: icmp_seq=${e.seq} ttl=${e.ttl}${o.size >= 16 ? ` time=${ms(rtt)} ms` : ''}\n`;
 		} else if (e.kind === 'local') errors++;
 		else {
@@ -335,6 +336,17 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	out += '\n';
 	const exit = rx === 0 || (o.deadline !== undefined && o.count !== undefined && rx < o.count) ? 1 : 0;
 	const trace = tracer?.result(`ping ${argv.join(' ')}`, ctx.host.name, dst);
+	// At a reader's prompt a ping with no end is stopped as Ctrl-C would stop it: the terminal
+	// echoes ^C where the blank line before the statistics would be, and the simulator says so.
+	if (ctx.interactive && o.count === undefined && o.deadline === undefined) {
+		return {
+			stdout: out.replace(/\n--- (?![\s\S]*\n--- )/, '^C\n--- '),
+			stderr: stderr + localErrors,
+			exit,
+			trace,
+			note: `Without -c, ping runs until Ctrl-C: the simulator stopped it after ${sent} packets, as Ctrl-C would. Add -c N to send N.`,
+		};
+	}
 	return { stdout: out, stderr: stderr + localErrors, exit, trace };
 }
 

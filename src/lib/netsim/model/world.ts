@@ -18,6 +18,9 @@ interface Timer {
 	run: () => void;
 }
 
+/** The wall clock's reading (Unix seconds) when a lab starts: clock-reading tools show time from it. */
+export const WALL_START = 1_700_000_000;
+
 /** All simulated kernel state plus the virtual clock (milliseconds). */
 export class World {
 	now = 0;
