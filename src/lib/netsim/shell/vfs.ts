@@ -172,7 +172,7 @@ function readSysNet(rest: string, ns: Netns): string | FsError {
 	};
 	if (file === 'carrier') return link.adminUp ? `${link.carrier() ? 1 : 0}\n` : 'EINVAL';
 	if (link.kind === 'bridge' && file.startsWith('bridge/')) {
-		const b: Record<string, string> = { stp_state: '0', forward_delay: '1500', hello_time: '200', max_age: '2000', ageing_time: '30000', priority: '32768', vlan_filtering: '0', multicast_snooping: '1' };
+		const b: Record<string, string> = { stp_state: link.stp ? '1' : '0', forward_delay: String(link.forwardDelay), hello_time: '200', max_age: '2000', ageing_time: '30000', priority: '32768', vlan_filtering: '0', multicast_snooping: '1' };
 		const v = b[file.slice('bridge/'.length)];
 		return v === undefined ? 'ENOENT' : `${v}\n`;
 	}
