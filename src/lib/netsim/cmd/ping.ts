@@ -234,7 +234,9 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 		tr.add({ kind: 'route', at: tr.place(ns), text: `Route lookup for ${target}: no route matches (${ns.lo.adminUp ? 'no connected or default route covers it' : 'lo is down too'}).`, route: { table: 'main' } });
 		tr.add({ kind: 'drop', at: tr.place(ns), reason: 'no-route', text: `ping: connect: ${msg}. The packet is never sent.` });
 		tr.dropped = true;
-		return { ...bad(`${stderr}ping: connect: ${msg}\n`, 2), trace: tr.result(`ping ${argv.join(' ')}`, ctx.host.name, dst) };
+		// Nothing left: the summary must not speak of a packet dropped on its way.
+		const trace = { ...tr.result(`ping ${argv.join(' ')}`, ctx.host.name, dst), summary: `No echo request was sent: connect() failed (${msg}) before ping built one.` };
+		return { ...bad(`${stderr}ping: connect: ${msg}\n`, 2), trace };
 	}
 	if (isBroadcast && !o.broadcast) return bad('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
 	if (isBroadcast) stderr += 'WARNING: pinging broadcast address\n';

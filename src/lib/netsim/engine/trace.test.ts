@@ -34,6 +34,7 @@ describe('packet traces of ping', () => {
 		const none = lab.exec('alice', 'ping -c 1 -W 1 10.9.9.9');
 		expect(none.exit).toBe(2);
 		expect(none.trace?.steps.at(-1)).toMatchObject({ kind: 'drop', reason: 'no-route' });
+		expect(none.trace?.summary).toBe('No echo request was sent: connect() failed (Network is unreachable) before ping built one.');
 		lab.exec('bob', 'ip addr add 192.168.1.2/24 dev eth0');
 		lab.exec('alice', 'ip route add 10.0.0.0/8 via 192.168.1.2');
 		const fwd = lab.exec('alice', 'ping -c 1 -W 1 10.9.9.9');
