@@ -117,6 +117,23 @@ describe('Try it: lists in columns, Tab as in bash', () => {
 	});
 });
 
+describe('Try it: answers a real shell would give, or says why not', () => {
+	it('stops an endless ping as Ctrl-C would, and says so; names tools it does not model', async () => {
+		const page = await terminalOn('01-');
+		const ping = await typeLine(page, 'ping 127.0.0.1', { skip: true });
+		expect(ping.stdout).toMatch(/icmp_seq=4 ttl=64 time=\S+ ms\n\^C\n--- 127\.0\.0\.1 ping statistics ---\n4 packets transmitted, 4 received/);
+		// The note follows the output (the walk's button comes after it).
+		const note = page.locator('.nb-tl-note', { hasText: 'Without -c' });
+		expect(await note.textContent()).toBe('Without -c, ping runs until Ctrl-C: the simulator stopped it after 4 packets, as Ctrl-C would. Add -c N to send N.');
+		expect(await note.isVisible()).toBe(true);
+		expect(await typeLine(page, 'tcpdump -ni eth0')).toMatchObject({ stderr: 'tcpdump: not available in this simulator (use ping --trace ADDR to walk a packet on the diagram, ip -s link for packet counters)\n', exit: 127 });
+		expect(await typeLine(page, 'nosuch')).toMatchObject({ stderr: 'bash: nosuch: command not found\n', exit: 127 });
+		await typeLine(page, 'sudo -i');
+		expect(await page.locator('.nb-tl-note').last().textContent()).toBe('You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.');
+		expect(await lastLine(page)).toMatchObject({ inLog: true, inWindow: true });
+	});
+});
+
 describe('Try it: the packet walk', () => {
 	it('is not offered for a ping that sent nothing', async () => {
 		const page = await terminalOn('01-');
