@@ -80,7 +80,7 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		return;
 	}
 	// Frames leave only by forwarding ports (should_deliver).
-	const ports = br.ports().filter((p) => p.running() && p.portState() === 'forwarding');
+	const ports = br.ports().filter((p) => p.portState() === 'forwarding');
 	const local = sameMac(frame.dst, br.mac) || br.ports().some((p) => sameMac(p.mac, frame.dst));
 	if (inPort && local) {
 		// A local FDB entry (the bridge's own MAC or a port's): br_pass_frame_up, not forwarded.

@@ -53,17 +53,15 @@ export class Shell {
 	 * interactive bash names no line in its errors (`bash: foo: command not found`).
 	 */
 	private readonly interactive: boolean;
+	/** How this shell's errors begin: `bash: line 1: ` under `bash -c`, `bash: ` interactively. */
+	readonly where: string;
 
 	constructor(state: ShellState, registry: Registry, argv0 = 'bash', interactive = false) {
 		this.state = state;
 		this.registry = registry;
 		this.argv0 = argv0;
 		this.interactive = interactive;
-	}
-
-	/** How this shell's errors begin: `bash: line 1: ` under `bash -c`, `bash: ` interactively. */
-	get where(): string {
-		return this.interactive ? `${this.argv0}: ` : `${this.argv0}: line 1: `;
+		this.where = interactive ? `${argv0}: ` : `${argv0}: line 1: `;
 	}
 
 	/** Runs a whole line (may contain several commands). */
@@ -94,7 +92,7 @@ export class Shell {
 		let stderr = '';
 		let status = 0;
 		let trace: ExecResult['trace'];
-		const notes: string[] = [];
+		let note = '';
 		let skip: '&&' | '||' | undefined;
 		for (const item of items) {
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
@@ -106,7 +104,7 @@ export class Shell {
 					const r = this.runPipeline({ ...ctx, pid }, item.pipeline.commands, item.pipeline.negate);
 					stdout += r.stdout;
 					stderr += r.stderr;
-					if (r.note) notes.push(r.note);
+					if (r.note) note += note ? `\n${r.note}` : r.note;
 					status = 0;
 				} else {
 					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
@@ -114,14 +112,14 @@ export class Shell {
 					stderr += r.stderr;
 					status = r.exit;
 					if (r.trace) trace = r.trace;
-					if (r.note) notes.push(r.note);
+					if (r.note) note += note ? `\n${r.note}` : r.note;
 				}
 				this.state.lastStatus = status;
 			}
 			skip = item.op === '&&' || item.op === '||' ? item.op : undefined;
 		}
 		const result: ExecResult = trace ? { stdout, stderr, exit: status, trace } : { stdout, stderr, exit: status };
-		if (notes.length) result.note = notes.join('\n');
+		if (note) result.note = note;
 		return result;
 	}
 
@@ -129,17 +127,19 @@ export class Shell {
 		let input = ctx.stdin;
 		let stderr = '';
 		let last: ExecResult = { stdout: '', stderr: '', exit: 0 };
-		const notes: string[] = [];
+		let note = '';
 		for (let i = 0; i < cmds.length; i++) {
 			const c = cmds[i] as SimpleCommand | Compound;
 			const r = 'kind' in c ? this.runCompound({ ...ctx, stdin: input }, c) : this.runSimple({ ...ctx, stdin: input }, c);
 			stderr += r.stderr;
 			input = r.stdout;
-			if (r.note) notes.push(r.note);
+			if (r.note) note += note ? `\n${r.note}` : r.note;
 			last = r;
 		}
 		const exit = negate ? (last.exit === 0 ? 1 : 0) : last.exit;
-		return { stdout: last.stdout, stderr, exit, trace: last.trace, ...(notes.length ? { note: notes.join('\n') } : {}) };
+		const result: ExecResult = { stdout: last.stdout, stderr, exit, trace: last.trace };
+		if (note) result.note = note;
+		return result;
 	}
 
 	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
@@ -262,7 +262,8 @@ export class Shell {
 				outs.push({ fd: 2, path: target, append: false });
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
-		const res = this.dispatch({ ...ctx, env, stdin }, argv);
+		// Builtins word their errors as this shell does (`where`).
+		const res = this.dispatch({ ...ctx, env, stdin, where: this.where }, argv);
 		let stdout = res.stdout;
 		let stderr = res.stderr;
 		if (errToOut && !outs.some((o) => o.fd === 2)) {
@@ -287,7 +288,9 @@ export class Shell {
 			const o = outs.find((x) => x.fd === 1);
 			if (o) this.state.vfs.write(o.path, res.stderr, true, ctx.ns);
 		}
-		return { stdout, stderr, exit: res.exit, trace: res.trace, ...(res.note ? { note: res.note } : {}) };
+		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
+		if (res.note) result.note = res.note;
+		return result;
 	}
 
 	/** Finds and runs a tool; unknown names answer like bash, tools known not to be modelled say so. */
@@ -304,7 +307,7 @@ export class Shell {
 			return notModelled(raw) ?? { stdout: '', stderr: `${this.where}${raw}: command not found\n`, exit: 127 };
 		}
 		try {
-			return tool(argv.slice(1), { ...ctx, where: this.where });
+			return tool(argv.slice(1), ctx);
 		} catch (e) {
 			if (e instanceof RangeError) return { stdout: '', stderr: `${raw}: internal error\n`, exit: 1 };
 			throw e;
