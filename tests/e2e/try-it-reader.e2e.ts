@@ -68,6 +68,16 @@ describe('Try it: the log follows its output', () => {
 		expect(last).toEqual({ inLog: true, inWindow: true, text: expect.stringContaining('pi') });
 	});
 
+	it('keeps the last line in view as Run buttons run one block after another', async () => {
+		const page = await terminalOn('01-');
+		const blocks = chapter('01-').chapter.blocks.filter((b) => b.runnable).slice(0, 9);
+		for (const block of blocks) {
+			await page.locator(`figure[data-nb-line="${block.line}"] .nb-run button`, { hasText: /^Run$/ }).click();
+			await page.waitForFunction((cmd) => [...document.querySelectorAll('.nb-tl-echo')].some((e) => e.textContent?.endsWith(cmd)) && document.querySelector<HTMLElement>('.nb-tl')!.dataset['busy'] === 'false', block.commands.at(-1)!.text);
+		}
+		expect(await lastLine(page)).toMatchObject({ inLog: true, inWindow: true });
+	});
+
 	it('stays where the reader scrolled up to while output streams, and follows again on the next command', async () => {
 		const page = await terminalOn('01-');
 		await typeLine(page, 'help');
