@@ -3,7 +3,7 @@
  * the sidebar shows the same progress (sidebar-progress.ts).
  */
 import type { EngineState } from '../../lib/terminal/engine.ts';
-import { evaluate, type Check } from '../../lib/terminal/progress.ts';
+import { ProgressTracker, type Check } from '../../lib/terminal/progress.ts';
 import { loadProgress, recordProgress } from '../../lib/terminal/progress-store.ts';
 import type { CommandRecord } from '../../lib/terminal/shell.ts';
 import { h } from './dom.ts';
@@ -22,13 +22,14 @@ export class ChecksView {
 	readonly element: HTMLElement;
 	private readonly count: HTMLElement;
 	private readonly items: Map<string, HTMLElement>;
-	private readonly commands: CommandRecord[] = [];
+	private readonly progress: ProgressTracker;
 	private passed: Set<string>;
 
 	constructor(
 		private readonly chapter: string,
 		private readonly checks: Check[],
 	) {
+		this.progress = new ProgressTracker(checks);
 		this.passed = new Set(loadProgress(storage())[chapter]?.passed ?? []);
 		this.count = h('p', { class: 'nb-tc-count', 'aria-live': 'polite' });
 		this.items = new Map(checks.map((c) => [c.id, h('li', {}, h('span', { class: 'nb-tc-mark', 'aria-hidden': 'true' }), h('span', { class: 'nb-tc-sr nb-sr' }), c.label)]));
@@ -36,16 +37,16 @@ export class ChecksView {
 		this.paint();
 	}
 
-	/** A command ran. */
-	command(record: CommandRecord): void {
-		this.commands.push(record);
+	/** The lab was built or replayed for the reader (start, reset, Run up to here): nothing earned. */
+	settle(state: EngineState): void {
+		this.progress.settle(state);
 	}
 
-	/** Evaluates the checks against the latest state and records new passes. */
-	update(state: EngineState): void {
-		const now = evaluate(this.checks, { state, commands: this.commands });
-		if (now.every((id) => this.passed.has(id))) return;
-		const progress = recordProgress(storage(), this.chapter, now, this.checks.length);
+	/** The reader ran a command that left the lab in `state`: records the checks it earned. */
+	command(record: CommandRecord, state: EngineState): void {
+		const earned = this.progress.command(record, state);
+		if (earned.every((id) => this.passed.has(id))) return;
+		const progress = recordProgress(storage(), this.chapter, earned, this.checks.length);
 		this.passed = new Set(progress.passed);
 		this.paint();
 		document.dispatchEvent(new CustomEvent(PROGRESS_EVENT, { detail: { chapter: this.chapter } }));

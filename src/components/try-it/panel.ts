@@ -57,13 +57,11 @@ export function mountPanel(container: HTMLElement, data: TryItData, engine: Term
 	});
 	const shell = new Shell(engine, terminal, {
 		blocks: data.blocks,
-		onState: (state) => {
-			diagram.render(state);
-			checks.update(state);
-		},
+		onState: (state) => diagram.render(state),
+		// Progress counts the reader's own commands only, not what "Run up to here" replayed.
+		onSettle: (state) => checks.settle(state),
 		onCommand: (record) => {
-			checks.command(record);
-			if (shell.state) checks.update(shell.state);
+			if (shell.state) checks.command(record, shell.state);
 		},
 	});
 	terminal.connect(shell);

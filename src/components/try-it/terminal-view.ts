@@ -3,6 +3,7 @@
  * text input for the line being typed (so selection, copy and paste, IME and phone keyboards all
  * work as usual), with readline keys mapped onto it by src/lib/terminal/editor.ts.
  */
+import { columns } from '../../lib/terminal/columns.ts';
 import { applyCompletion } from '../../lib/terminal/complete.ts';
 import { editKey, type KeyPress } from '../../lib/terminal/editor.ts';
 import type { OutputChunk } from '../../lib/terminal/engine.ts';
@@ -27,6 +28,14 @@ export class TerminalView implements ShellView {
 	private killRing = '';
 	/** After Esc, the next Tab leaves the terminal instead of completing. */
 	private tabLeaves = false;
+	/** The last key was a Tab that changed nothing: the next one lists the candidates (bash's second Tab). */
+	private tabAgain = false;
+	/** The log keeps its last line in view, until the reader scrolls up to read. */
+	private follow = true;
+	/** Measures characters in the log's font. */
+	private ruler: CanvasRenderingContext2D | null | undefined;
+	/** The scrollTop this view set last: a scroll event that finds it there was ours, not the reader's. */
+	private pinnedTop = -1;
 
 	/** @param onTrace Shows a packet walk (the diagram side of the panel). */
 	constructor(private readonly onTrace: (trace: PacketTrace) => void) {
@@ -84,6 +93,15 @@ export class TerminalView implements ShellView {
 			void this.shell.paste(before + text + after);
 		});
 		this.skip.addEventListener('click', () => this.shell.interrupt());
+		// Only the reader moves the log off its last line: content growing under a pinned log fires
+		// no scroll event, and our own pinning is recognised by the position it left.
+		this.log.addEventListener('scroll', () => {
+			const log = this.log;
+			if (log.scrollHeight - log.scrollTop - log.clientHeight < 8) this.follow = true;
+			else if (log.scrollTop !== this.pinnedTop) this.follow = false;
+		});
+		// A pane shown again, or a panel resized, must not leave a following log off its last line.
+		if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.follow && this.pin()).observe(this.log);
 		// A click in the transcript (not a selection) puts the cursor back on the line.
 		this.log.addEventListener('click', () => {
 			if (!window.getSelection()?.toString()) this.input.focus({ preventScroll: true });
@@ -114,6 +132,8 @@ export class TerminalView implements ShellView {
 		}
 		const leaving = this.tabLeaves && press.key === 'Tab';
 		this.tabLeaves = false;
+		const again = this.tabAgain;
+		this.tabAgain = false;
 		if (leaving) return false;
 		// Ctrl-C with text selected in the line is copy, as everywhere else.
 		if (press.ctrl && press.key.toLowerCase() === 'c' && this.hasSelection()) return false;
@@ -148,11 +168,13 @@ export class TerminalView implements ShellView {
 			}
 			case 'complete': {
 				const cursor = result.state.cursor;
-				const done = applyCompletion(text, cursor, shell.complete(text, cursor));
+				const done = applyCompletion(text, cursor, shell.complete(text, cursor), again);
 				this.set(done.text, done.cursor);
+				this.tabAgain = done.text === text;
+				if (done.bell) this.bell();
 				if (done.list) {
 					this.echo(shell.prompt, text);
-					this.note(done.list.join('  '), 'nb-tl-list');
+					this.note(columns(done.list, this.columns()).join('\n'), 'nb-tl-list');
 				}
 				break;
 			}
@@ -160,17 +182,43 @@ export class TerminalView implements ShellView {
 		return true;
 	}
 
+	/** The terminal bell, seen rather than heard: the command line flashes once. */
+	private bell(): void {
+		const line = this.input.parentElement!;
+		line.classList.remove('nb-tl-bell');
+		// Restart the animation when Tab is pressed again before it ended.
+		void line.offsetWidth;
+		line.classList.add('nb-tl-bell');
+	}
+
+	/** Characters that fit on one line of the log (bash's `$COLUMNS`), measured in its font. */
+	columns(): number {
+		const style = getComputedStyle(this.log);
+		const width = this.log.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+		const canvas = (this.ruler ??= document.createElement('canvas').getContext('2d'));
+		if (!canvas) return 80;
+		canvas.font = style.font;
+		const ch = canvas.measureText('0'.repeat(100)).width / 100;
+		// A hidden pane has no width: lay out for a classic terminal.
+		return width > 0 && ch > 0 ? Math.max(20, Math.floor(width / ch)) : 80;
+	}
+
 	private hasSelection(): boolean {
 		return (this.input.selectionStart ?? 0) !== (this.input.selectionEnd ?? 0);
 	}
 
-	/** Appends to the transcript, keeping the view at the bottom when it was there. */
+	/** Scrolls the log to its last line. */
+	private pin(): void {
+		this.log.scrollTop = this.log.scrollHeight;
+		this.pinnedTop = this.log.scrollTop;
+	}
+
+	/** Appends to the transcript, following it unless the reader scrolled up. */
 	private append(el: HTMLElement): void {
 		const log = this.log;
-		const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
 		log.append(el);
 		while (log.childElementCount > MAX_ENTRIES) log.firstElementChild?.remove();
-		if (atBottom) log.scrollTop = log.scrollHeight;
+		if (this.follow) this.pin();
 	}
 
 	private note(text: string, className: string): void {
@@ -179,6 +227,8 @@ export class TerminalView implements ShellView {
 	}
 
 	echo(prompt: string, line: string): void {
+		// A new command line (typed, pasted or from a Run button) is the reader's: show what it does.
+		this.follow = true;
 		this.out = undefined;
 		this.append(h('div', { class: 'nb-tl-echo' }, h('span', { class: 'nb-tl-ps' }, prompt), line));
 	}
@@ -190,10 +240,11 @@ export class TerminalView implements ShellView {
 		}
 		const last = this.out.lastElementChild as HTMLElement | null;
 		const cls = `nb-tl-${chunk.stream}`;
-		if (last?.className === cls) last.append(chunk.text);
-		else this.out.append(h('span', { class: cls }, chunk.text));
-		const log = this.log;
-		if (log.scrollHeight - log.scrollTop - log.clientHeight < 80) log.scrollTop = log.scrollHeight;
+		// A carriage return before a newline (HTTP headers from curl -I) moves a terminal's cursor, nothing more.
+		const text = chunk.text.replace(/\r+(?=\n|$)/g, '');
+		if (last?.className === cls) last.append(text);
+		else this.out.append(h('span', { class: cls }, text));
+		if (this.follow) this.pin();
 	}
 
 	notice(text: string, tone: 'info' | 'error' = 'info'): void {
@@ -202,10 +253,12 @@ export class TerminalView implements ShellView {
 
 	exit(code: number): void {
 		(this.out ?? this.log.lastElementChild ?? this.log).append(h('span', { class: 'nb-tl-exit' }, `exit ${code}`));
+		if (this.follow) this.pin();
 	}
 
 	clear(): void {
 		this.out = undefined;
+		this.follow = true;
 		this.log.replaceChildren();
 	}
 

@@ -3,7 +3,7 @@
  * highlighted on the diagram, with Previous/Next (and the arrow keys) to move along.
  */
 import type { PacketTrace } from '../../lib/terminal/trace.ts';
-import { walkOf, type WalkStep } from '../../lib/terminal/walk.ts';
+import { walkOf, walkTitle, type WalkStep } from '../../lib/terminal/walk.ts';
 import type { DiagramView } from './diagram-view.ts';
 import { h } from './dom.ts';
 
@@ -51,7 +51,7 @@ export class WalkView {
 	show(trace: PacketTrace): void {
 		if (!this.diagram.topology) return;
 		this.steps = walkOf(trace, this.diagram.topology);
-		this.heading.textContent = `Packet walk: ${trace.command} on ${trace.host}`;
+		this.heading.textContent = walkTitle(trace);
 		this.summary.textContent = trace.summary;
 		this.list.replaceChildren(
 			...this.steps.map((s, i) => {

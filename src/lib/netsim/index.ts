@@ -10,6 +10,7 @@ import { netTools } from './cmd/net-tools.ts';
 import { cniTools } from './cmd/cni/index.ts';
 import { iptables } from './cmd/iptables.ts';
 import { ping } from './cmd/ping.ts';
+import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
 import type { Context, ExecResult, Tool } from './cmd/types.ts';
 import { Stack } from './engine/stack.ts';
@@ -49,6 +50,12 @@ export interface SimLab {
 export interface LabOptions {
 	/** Seed of the MAC generator (default: derived from the lab name). */
 	seed?: number | undefined;
+	/**
+	 * Lines come from a reader at an interactive shell (the in-page terminal) rather than from
+	 * `bash -c` as in the book's recordings (default): errors name no line (`bash: foo: command not
+	 * found`), a shell or `ping` that would wait for input or Ctrl-C says what it did instead.
+	 */
+	interactive?: boolean | undefined;
 }
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
@@ -85,6 +92,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
 		...cniTools(vfsOf),
+		...sessionTools(vfsOf),
 		jq: (argv, ctx) => {
 			jqTool ??= jqFactory?.(vfsOf);
 			return jqTool ? jqTool(argv, ctx) : { stdout: '', stderr: 'netsim: jq is still loading; run the command again\n', exit: 1 };
@@ -123,7 +131,7 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 
 	for (const host of world.hosts.values()) {
 		const state: ShellState = { vfs: new Vfs(host.hostname), vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
-		shells.set(host.name, new Shell(state, registry));
+		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}
 
 	const context = (host: Host): Context => ({
@@ -134,6 +142,7 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		stdin: '',
 		env: {},
 		run: (ctx, argv) => (shells.get(ctx.host.name) as Shell).dispatch(ctx, argv),
+		interactive: options.interactive ?? false,
 	});
 
 	const exec = (hostName: string, line: string): ExecResult => {

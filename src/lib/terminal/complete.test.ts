@@ -63,11 +63,17 @@ describe('complete', () => {
 });
 
 describe('applyCompletion', () => {
-	it('completes a single candidate with a space, several to their common prefix, else lists them', () => {
+	it('completes a single candidate with a space, several to their common prefix with a bell', () => {
 		expect(applyCompletion('ip li', 5, { start: 3, candidates: ['link'] })).toEqual({ text: 'ip link ', cursor: 8 });
-		expect(applyCompletion('ip link set v', 13, { start: 12, candidates: ['veth-a', 'veth-b'] })).toEqual({ text: 'ip link set veth-', cursor: 17 });
-		expect(applyCompletion('ip ne', 5, { start: 3, candidates: ['neigh', 'netns'] })).toEqual({ text: 'ip ne', cursor: 5, list: ['neigh', 'netns'] });
-		expect(applyCompletion('ip x', 4, { start: 3, candidates: [] })).toEqual({ text: 'ip x', cursor: 4 });
+		expect(applyCompletion('ip link set v', 13, { start: 12, candidates: ['veth-a', 'veth-b'] })).toEqual({ text: 'ip link set veth-', cursor: 17, bell: true });
+		expect(applyCompletion('ip x', 4, { start: 3, candidates: [] })).toEqual({ text: 'ip x', cursor: 4, bell: true });
+	});
+
+	it('rings on the first Tab that can add nothing, and lists on the second, as bash does', () => {
+		const ambiguous = { start: 3, candidates: ['neigh', 'netns'] };
+		expect(applyCompletion('ip ne', 5, ambiguous)).toEqual({ text: 'ip ne', cursor: 5, bell: true });
+		expect(applyCompletion('ip ne', 5, ambiguous, true)).toEqual({ text: 'ip ne', cursor: 5, list: ['neigh', 'netns'] });
+		expect(applyCompletion('ip x', 4, { start: 3, candidates: [] }, true)).toEqual({ text: 'ip x', cursor: 4, bell: true });
 	});
 
 	it('keeps what follows the cursor', () => {

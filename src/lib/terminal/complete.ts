@@ -194,17 +194,28 @@ function commonPrefix(words: string[]): string {
 	return prefix;
 }
 
+/** What Tab did to the line: the new line, and whether to list the candidates or ring the bell. */
+export interface Applied {
+	text: string;
+	cursor: number;
+	/** The candidates, for the reader to see (a second Tab that could add nothing). */
+	list?: string[];
+	/** Nothing (more) to add: bash rings the terminal's bell. */
+	bell?: boolean;
+}
+
 /**
- * Applies a completion the way bash does: one candidate replaces the word (and adds a space);
- * several extend it to their common prefix; `list` is set when the reader should see them
- * (nothing could be added).
+ * Applies a completion the way bash (readline) does: one candidate replaces the word and adds a
+ * space; several extend it to their common prefix and ring the bell, since more remain; nothing
+ * to complete rings the bell. `again` says the previous key was a Tab that left the line as it
+ * was: only then are the candidates listed (bash's second Tab).
  */
-export function applyCompletion(line: string, cursor: number, completion: Completion): { text: string; cursor: number; list?: string[] } {
+export function applyCompletion(line: string, cursor: number, completion: Completion, again = false): Applied {
 	const { start, candidates: found } = completion;
 	const word = line.slice(start, cursor);
-	if (found.length === 0) return { text: line, cursor };
+	if (found.length === 0) return { text: line, cursor, bell: true };
 	const insert = found.length === 1 ? `${found[0]} ` : commonPrefix(found);
-	if (insert.length <= word.length && found.length > 1) return { text: line, cursor, list: found };
+	if (insert.length <= word.length && found.length > 1) return again ? { text: line, cursor, list: found } : { text: line, cursor, bell: true };
 	const text = line.slice(0, start) + insert + line.slice(cursor);
-	return { text, cursor: start + insert.length };
+	return found.length === 1 ? { text, cursor: start + insert.length } : { text, cursor: start + insert.length, bell: true };
 }

@@ -42,6 +42,11 @@ export interface RunResult {
 	exit: number;
 	/** The walk of one packet, when the engine recorded one (pings in the simulator). */
 	trace?: PacketTrace;
+	/**
+	 * The engine's own words about the command, apart from its output: what it did that the real
+	 * tool would not have (the simulator stopped a ping that runs until Ctrl-C). Shown as a note.
+	 */
+	note?: string;
 }
 
 /**

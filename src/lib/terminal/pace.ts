@@ -62,7 +62,7 @@ function pingTimeline(args: string[], stdout: string, stderr: string): TimedChun
 			// Unanswered ARP: the kernel reports the host unreachable after about three seconds.
 			const late = /Host Unreachable/.test(text) ? 3 : 0;
 			t = Math.max(t, (seq - 1) * interval + late);
-		} else if (/^---|packets transmitted|^rtt|^\s*$/.test(text) && !/^PING/.test(text)) {
+		} else if (/^---|packets transmitted|^rtt|^\s*$|^\^C$/.test(text) && !/^PING/.test(text)) {
 			const sent = Math.max(count, lastSeq);
 			t = Math.max(t, (sent - 1) * interval + (received >= sent ? 0 : wait));
 		}

@@ -10,6 +10,7 @@ import {
 	hasRoute,
 	knowsNeighbour,
 	linkUp,
+	ProgressTracker,
 	ran,
 	type Check,
 	type CheckContext,
@@ -89,5 +90,30 @@ describe('progress storage', () => {
 		const blocked = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('SecurityError'); } };
 		expect(loadProgress(blocked)).toEqual({});
 		expect(recordProgress(blocked, 'c', ['a'], 1)).toEqual({ passed: ['a'], total: 1 });
+	});
+});
+
+describe('ProgressTracker', () => {
+	const checks: Check[] = [
+		{ id: 'bridge', label: 'br0 has two ports', passes: bridgeHasMembers('pi', '', 'br0', 2) },
+		{ id: 'ping', label: 'pinged', passes: ran('pi', /^ping /) },
+	];
+	const empty: EngineState = { pi: { '': { link: [], addr: [], route: [], neigh: [] } } };
+	const cmd = (line: string) => ({ host: 'pi', line, exit: 0, stdout: '' });
+
+	it('credits the reader’s command that makes a check pass', () => {
+		const progress = new ProgressTracker(checks);
+		progress.settle(empty);
+		expect(progress.command(cmd('ip link set veth-b-br master br0'), state)).toEqual(['bridge']);
+		expect(progress.command(cmd('ping -c 1 10.0.0.2'), state)).toEqual(['ping']);
+		expect(progress.command(cmd('ip link'), state)).toEqual([]);
+	});
+
+	it('gives nothing for what a replay built, until the reader makes it hold again', () => {
+		const progress = new ProgressTracker(checks);
+		progress.settle(state);
+		expect(progress.command(cmd('ip -br link'), state)).toEqual([]);
+		expect(progress.command(cmd('ip link del br0'), empty)).toEqual([]);
+		expect(progress.command(cmd('ip link set veth-b-br master br0'), state)).toEqual(['bridge']);
 	});
 });

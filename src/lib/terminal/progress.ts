@@ -102,3 +102,31 @@ export function evaluate(checks: readonly Check[], ctx: CheckContext): string[] 
 		})
 		.map((c) => c.id);
 }
+
+/**
+ * Progress the reader earns: a check counts when one of the reader's own commands makes it pass.
+ * What already holds when the lab is built for them (as the chapter starts it, or as "Run up to
+ * here" left it) is given, not earned, until it stops holding and the reader makes it hold again.
+ */
+export class ProgressTracker {
+	/** The reader's commands since the terminal opened, oldest first. */
+	private readonly commands: CommandRecord[] = [];
+	/** Checks that held after the last command or settle. */
+	private holding = new Set<string>();
+
+	constructor(private readonly checks: readonly Check[]) {}
+
+	/** The lab was built or replayed for the reader: what holds now earns nothing. */
+	settle(state: EngineState): void {
+		this.holding = new Set(evaluate(this.checks, { state, commands: this.commands }));
+	}
+
+	/** The reader ran a command that left the lab in `state`: the ids of the checks it earned. */
+	command(record: CommandRecord, state: EngineState): string[] {
+		this.commands.push(record);
+		const now = evaluate(this.checks, { state, commands: this.commands });
+		const earned = now.filter((id) => !this.holding.has(id));
+		this.holding = new Set(now);
+		return earned;
+	}
+}

@@ -119,6 +119,25 @@ describe('Shell', () => {
 		expect(records).toEqual([{ host: 'alice', line: 'ping -c 3 -i 0.2 192.168.1.2', exit: 0, stdout: PING_OK }]);
 	});
 
+	it('counts for progress only what the reader ran: Run up to here settles the lab instead', async () => {
+		const { engine } = fakeEngine();
+		const records: string[] = [];
+		const settled: number[] = [];
+		const shell = new Shell(engine, recorder().view, {
+			blocks: BLOCKS,
+			onCommand: (c) => records.push(`${c.host}: ${c.line}`),
+			// The state is known by then: progress takes what holds as given.
+			onSettle: (state) => settled.push(state['alice']!['']!.addr.length),
+		});
+		await shell.start();
+		await shell.runUpTo(4);
+		expect(records).toEqual([]);
+		await shell.runBlock(4);
+		await shell.submit('reset');
+		expect(records).toEqual(['alice: ping -c 3 -i 0.2 192.168.1.2']);
+		expect(settled).toEqual([0, 1, 0]);
+	});
+
 	it('runs a block on its host, as if typed', async () => {
 		const { engine, calls } = fakeEngine();
 		const r = recorder();
@@ -175,7 +194,16 @@ describe('Shell', () => {
 	});
 
 	it('strips --trace from ping, and opens the walk the engine recorded', async () => {
-		const trace: PacketTrace = { command: 'ping -c 1 192.168.1.2', host: 'alice', summary: 'ok', outcome: 'replied', steps: [{ kind: 'send', leg: 'request', at: { host: 'alice', netns: '' }, text: 'Alice sends.' }] };
+		const trace: PacketTrace = {
+			command: 'ping -c 1 192.168.1.2',
+			host: 'alice',
+			summary: 'ok',
+			outcome: 'replied',
+			steps: [
+				{ kind: 'send', leg: 'request', at: { host: 'alice', netns: '' }, text: 'Alice sends.' },
+				{ kind: 'deliver', leg: 'request', at: { host: 'bob', netns: '' }, text: 'Bob gets it.' },
+			],
+		};
 		const { engine, calls } = fakeEngine({ answer: () => ({ stdout: '', stderr: '', exit: 0, trace }) });
 		const r = recorder();
 		const shell = new Shell(engine, r.view);
@@ -185,10 +213,55 @@ describe('Shell', () => {
 		expect(r.traces.map((t) => t.open)).toEqual([true, false]);
 	});
 
+	it('offers no walk for a ping that sent nothing, and says why when asked for one', async () => {
+		const at = { host: 'alice', netns: '' };
+		const trace: PacketTrace = {
+			command: 'ping -c 1 192.168.1.2',
+			host: 'alice',
+			summary: 'The echo request for 192.168.1.2 was never sent.',
+			outcome: 'dropped',
+			steps: [
+				{ kind: 'send', leg: 'request', at, text: 'ping asks for a route.' },
+				{ kind: 'route', leg: 'request', at, text: 'No route.' },
+				{ kind: 'drop', leg: 'request', at, text: 'Never sent.', reason: 'no-route' },
+			],
+		};
+		const { engine } = fakeEngine({ answer: () => ({ stdout: '', stderr: 'ping: connect: Network is unreachable\n', exit: 2, trace }) });
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('ping -c 1 192.168.1.2');
+		await shell.submit('ping --trace -c 1 192.168.1.2');
+		expect(r.traces).toEqual([]);
+		expect(r.log.at(-1)).toBe('# No packet left, so there is no walk to show.');
+	});
+
 	it('says so when --trace gets no walk from the engine', async () => {
 		const r = recorder();
 		await new Shell(fakeEngine().engine, r.view).submit('ping -c 1 -W 1 192.168.1.9 --trace');
 		expect(r.log.at(-1)).toBe('# The simulator recorded no packet walk for this command.');
+	});
+
+	it('runs sudo’s command as root, and starts no other shell for sudo -i', async () => {
+		const { engine, calls } = fakeEngine();
+		const r = recorder();
+		const shell = new Shell(engine, r.view);
+		await shell.submit('sudo -E hostname');
+		await shell.submit('sudo -i');
+		await shell.submit('sudo su -');
+		expect(calls).toEqual([{ host: 'alice', line: 'hostname' }]);
+		expect(r.log.slice(2)).toEqual([
+			'root@alice:~# sudo -i',
+			'# You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.',
+			'root@alice:~# sudo su -',
+			'# You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.',
+		]);
+	});
+
+	it('shows the engine’s own note after a command’s output', async () => {
+		const { engine } = fakeEngine({ answer: () => ({ stdout: 'out\n', stderr: '', exit: 0, note: 'The simulator stopped it.' }) });
+		const r = recorder();
+		await new Shell(engine, r.view).submit('ping 127.0.0.1');
+		expect(r.log).toEqual(['root@alice:~# ping 127.0.0.1', 'out', '# The simulator stopped it.']);
 	});
 
 	it('completes from the current host and state', async () => {

@@ -7,9 +7,11 @@
 import { oneLine } from '../runbook/commands.ts';
 import { complete, type Completion } from './complete.ts';
 import { History } from './editor.ts';
+import { helpText } from './help.ts';
 import type { EngineState, OutputChunk, TerminalEngine } from './engine.ts';
 import { exitExpected, type ScriptBlock } from './script.ts';
 import type { PacketTrace } from './trace.ts';
+import { packetLeft } from './walk.ts';
 
 /** What the shell draws on. The DOM terminal implements it; tests record it. */
 export interface ShellView {
@@ -28,6 +30,8 @@ export interface ShellView {
 	busy(running: boolean): void;
 	/** A ping recorded a packet walk; `open` when the reader asked for it (`ping --trace`). */
 	trace(trace: PacketTrace, open: boolean): void;
+	/** Characters per line (bash's `$COLUMNS`), for lists laid out in columns; default 80. */
+	columns?(): number;
 }
 
 /** A command that ran, for progress checks. */
@@ -46,23 +50,45 @@ export interface ShellOptions {
 	host?: string;
 	/** Called when the network state changed after a command. */
 	onState?: (state: EngineState) => void;
-	/** Called after every command that reached the engine. */
+	/**
+	 * Called after every command the reader ran (typed, pasted, or from a block's Run button), once
+	 * the state after it is known ({@link Shell.state}); never for the quiet replay of "Run up to here".
+	 */
 	onCommand?: (record: CommandRecord) => void;
+	/**
+	 * Called when the lab was built for the reader rather than changed by their commands: at start,
+	 * after `reset`, and after "Run up to here" replayed the blocks before one. Progress checks take
+	 * what holds then as given, not earned.
+	 */
+	onSettle?: (state: EngineState) => void;
 }
 
-const HELP = `This terminal runs the chapter's lab in a simulator, in your browser. Type the chapter's commands, or use the "Run" buttons beside its blocks.
+/** sudo's options that take a value (`-u root`). */
+const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-R', '-t', '-T', '-U']);
 
-  ssh HOST     type on another machine of the lab (exit comes back)
-  @HOST CMD    run one command on another machine
-  hosts        list the lab's machines
-  reset        start the lab afresh, as the chapter starts it
-  clear        clear the screen (Ctrl-L)
-  history      list the commands you typed
-  ping --trace ADDR   ping, then walk the first packet on the diagram
-
-Keys: Up/Down history, Tab completes, Ctrl-A/E start/end of line, Ctrl-U/K cut before/after
-the cursor, Alt-Backspace cuts a word (browsers keep Ctrl-W for closing the tab), Ctrl-C stops
-a command or drops the line, Esc skips ahead in a running ping; Esc then Tab leaves the terminal.`;
+/**
+ * A `sudo …` line as root would run it: its options dropped, the command that is left, and
+ * whether it asks for a shell (`sudo -i`, `sudo -s`, `sudo su`, `sudo bash`).
+ */
+export function unsudo(line: string): { line: string; shell: boolean } {
+	// Words with where they start, so that the command keeps its own spacing and quotes.
+	const words = [...line.matchAll(/\S+/g)].slice(1);
+	let shell = false;
+	let i = 0;
+	for (; i < words.length && words[i]![0].startsWith('-'); i++) {
+		const w = words[i]![0];
+		if (w === '--') {
+			i++;
+			break;
+		}
+		if (SUDO_VALUE.has(w)) i++;
+		else if (/^-[A-Za-z]*[is][A-Za-z]*$/.test(w)) shell = true;
+	}
+	const rest = words.slice(i).map((m) => m[0]);
+	const asksShell = rest.length > 0 && /^(su|bash|sh)$/.test(rest[0]!) && rest.slice(1).every((w) => ['-', '-l', '-i', 'root'].includes(w));
+	if ((shell && rest.length === 0) || asksShell) return { line: '', shell: true };
+	return { line: i < words.length ? line.slice(words[i]!.index) : '', shell: false };
+}
 
 /** The shell behind the in-page terminal. */
 export class Shell {
@@ -191,11 +217,14 @@ export class Shell {
 			if (line === '') return this.switchTo(host);
 		}
 		// The page copies commands with sudo when asked to; here everyone is root already.
-		line = line.replace(/^sudo\s+/, '');
+		const sudo = /^sudo(?=\s|$)/.test(line) ? unsudo(line) : undefined;
+		if (sudo?.shell) return this.view.notice('You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.');
+		if (sudo && sudo.line === '') return this.view.notice('sudo needs a command to run; here everyone is root already, so type the command itself.');
+		if (sudo) line = sudo.line;
 		const [word, ...args] = line.split(/\s+/);
 		switch (word) {
 			case 'help':
-				return this.view.notice(HELP);
+				return this.view.notice(helpText(this.engine.commands?.() ?? [], this.view.columns?.() ?? 80, this.engine.name));
 			case 'clear':
 				return this.view.clear();
 			case 'hosts':
@@ -207,7 +236,7 @@ export class Shell {
 				this.stack.length = 0;
 				this.host = this.options.host ?? this.engine.hosts()[0] ?? this.host;
 				this.view.notice('The lab is back as the chapter starts it.');
-				return this.refreshState();
+				return this.settle();
 			case 'ssh': {
 				const target = args.find((a) => !a.startsWith('-'))?.replace(/^.*@/, '');
 				if (!target) return this.fail('usage: ssh HOST', 255);
@@ -246,11 +275,15 @@ export class Shell {
 				if (show) this.view.output(chunk);
 			},
 		});
-		if (show && result.exit !== 0) this.view.exit(result.exit);
-		if (show && result.trace) this.view.trace(result.trace, wantTrace);
-		else if (show && wantTrace) this.view.notice(`The ${this.engine.name} recorded no packet walk for this command.`);
+		if (!show) return result.exit;
+		if (result.exit !== 0) this.view.exit(result.exit);
+		if (result.note) this.view.notice(result.note);
+		// A walk is offered only for a packet that left: a ping refused before sending has none.
+		if (result.trace && packetLeft(result.trace)) this.view.trace(result.trace, wantTrace);
+		else if (wantTrace && result.trace) this.view.notice('No packet left, so there is no walk to show.');
+		else if (wantTrace) this.view.notice(`The ${this.engine.name} recorded no packet walk for this command.`);
+		await this.refreshState();
 		this.options.onCommand?.({ host, line, exit: result.exit, stdout });
-		if (show) await this.refreshState();
 		return result.exit;
 	}
 
@@ -264,9 +297,15 @@ export class Shell {
 		this.options.onState?.(state);
 	}
 
+	/** Refreshes the state after the lab was built or replayed for the reader, and says so. */
+	private async settle(): Promise<void> {
+		await this.refreshState();
+		if (this.lastState) this.options.onSettle?.(this.lastState);
+	}
+
 	/** Loads the state once, e.g. to draw the diagram before the first command. */
 	async start(): Promise<void> {
-		await this.enqueue(() => this.refreshState());
+		await this.enqueue(() => this.settle());
 	}
 
 	/** "Run in the terminal": runs one block's commands on its host, as if typed. */
@@ -314,7 +353,7 @@ export class Shell {
 			const what = before.length ? `replayed ${count} commands of ${before.length} blocks` : 'nothing to replay before this block';
 			this.view.notice(`Fresh lab; ${what}. Ready for block ${index + 1}.`);
 			if (problems.length) this.view.notice(`Some commands did not do what the chapter expects:\n${problems.join('\n')}`, 'error');
-			await this.refreshState();
+			await this.settle();
 		});
 	}
 }

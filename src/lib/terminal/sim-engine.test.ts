@@ -92,6 +92,15 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 			expect(commands, name).toContain(name);
 	});
 
+	it('runs an interactive shell: bash names no line, an endless ping is stopped with a note', async () => {
+		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		let out = '';
+		const result = await engine.run('alice', 'nosuch', { onOutput: (c) => (out += c.text) });
+		expect([result.exit, out]).toEqual([127, 'bash: nosuch: command not found\n']);
+		const ping = await engine.run('alice', 'ping 127.0.0.1');
+		expect(ping.note).toMatch(/^Without -c, ping runs until Ctrl-C: the simulator stopped it after 4 packets/);
+	});
+
 	it('loads jq when a line runs it', async () => {
 		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
 		let out = '';

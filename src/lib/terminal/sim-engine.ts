@@ -16,6 +16,8 @@ export interface SimResult {
 	trace?: unknown;
 	/** Optional: when each piece of output appeared on the virtual clock, in seconds. */
 	timeline?: TimedChunk[];
+	/** Optional: the simulator's own words about what it did (it stopped an endless ping). */
+	note?: string;
 }
 
 /** A simulated lab, as `createLab(definition)` returns it. */
@@ -24,8 +26,8 @@ export interface SimLab {
 	state(): EngineState | Promise<EngineState>;
 }
 
-/** src/lib/netsim's `createLab`. */
-export type CreateLab = (definition: Lab) => SimLab;
+/** src/lib/netsim's `createLab`; the terminal asks for an interactive shell. */
+export type CreateLab = (definition: Lab, options?: { interactive?: boolean }) => SimLab;
 
 /** What the terminal uses of the simulator's module (src/lib/netsim/index.ts). */
 export interface Netsim {
@@ -62,7 +64,7 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 	};
 	const current = async (): Promise<SimLab> => {
 		const { createLab } = await loaded();
-		return (lab ??= createLab(clone(definition)));
+		return (lab ??= createLab(clone(definition), { interactive: true }));
 	};
 	const clone = (d: Lab): Lab => JSON.parse(JSON.stringify(d)) as Lab;
 
@@ -83,13 +85,15 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 			}
 			const timeline = result.timeline ?? timelineOf(line, result.stdout, result.stderr);
 			await play(timeline, { msPerSecond: options.msPerSecond, sleep: options.sleep, onOutput: run.onOutput, signal: run.signal });
-			return isPacketTrace(result.trace) ? { exit: result.exit, trace: result.trace } : { exit: result.exit };
+			const done: RunResult = isPacketTrace(result.trace) ? { exit: result.exit, trace: result.trace } : { exit: result.exit };
+			if (typeof result.note === 'string' && result.note) done.note = result.note;
+			return done;
 		},
 		async state(): Promise<EngineState> {
 			return (await current()).state();
 		},
 		async reset(): Promise<void> {
-			lab = (await loaded()).createLab(clone(definition));
+			lab = (await loaded()).createLab(clone(definition), { interactive: true });
 		},
 	};
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createLab } from '../netsim/index.ts';
 import { toTopology } from '../topology/index.ts';
 import { TWO_HOSTS } from './fake-engine.test-helper.ts';
 import type { PacketTrace } from './trace.ts';
 import { isPacketTrace } from './trace.ts';
-import { placeIds, stepText, walkOf } from './walk.ts';
+import { packetLeft, placeIds, stepText, walkOf, walkTitle } from './walk.ts';
 
 const snapshot = JSON.parse(readFileSync(new URL('../../../content/snapshots/01-two-machines-and-a-switch.json', import.meta.url), 'utf8')) as {
 	blocks: { state?: unknown }[];
@@ -82,5 +83,29 @@ describe('the packet walk', () => {
 		const ids = new Set(topology.links.map((l) => l.id));
 		expect(ids.has('cable:alice//eth0')).toBe(true);
 		expect(ids.has('cable:bob//eth0')).toBe(true);
+	});
+});
+
+describe('which pings have a walk, and where they ran', () => {
+	const MACHINE = { name: 'machine', hosts: [{ name: 'pi', interfaces: [] }], switches: [] };
+
+	it('has none for a ping that sent nothing, and one for a ping that did, locally too', () => {
+		const lab = createLab(TWO_HOSTS);
+		const unreachable = lab.exec('alice', 'ping -c 1 192.168.1.2');
+		expect(unreachable.stderr).toBe('ping: connect: Network is unreachable\n');
+		expect(packetLeft(unreachable.trace!)).toBe(false);
+		expect(packetLeft(lab.exec('alice', 'ping -c 1 127.0.0.1').trace!)).toBe(true);
+		lab.exec('alice', 'ip addr add 192.168.1.1/24 dev eth0');
+		// Nobody answers ARP: the echo request stays home, but the ARP broadcast left to look for it.
+		const silent = lab.exec('alice', 'ping -c 1 -W 1 192.168.1.9');
+		expect(packetLeft(silent.trace!)).toBe(true);
+	});
+
+	it('names the namespace of ip netns exec in its title', () => {
+		const lab = createLab(MACHINE);
+		lab.exec('pi', 'ip netns add alice');
+		lab.exec('pi', 'ip -n alice link set lo up');
+		expect(walkTitle(lab.exec('pi', 'ip netns exec alice ping -c 1 127.0.0.1').trace!)).toBe('Packet walk: ping -c 1 127.0.0.1 in the namespace alice on pi');
+		expect(walkTitle(lab.exec('pi', 'ping -c 1 127.0.0.1').trace!)).toBe('Packet walk: ping -c 1 127.0.0.1 on pi');
 	});
 });

@@ -111,3 +111,24 @@ export function walkOf(trace: PacketTrace, topology: Topology): WalkStep[] {
 		kind: step.kind,
 	}));
 }
+
+/** Steps at which a packet (or an ARP frame sent for it) has left the program that sent it. */
+const LEFT: ReadonlySet<TraceStep['kind']> = new Set(['wire', 'bridge', 'forward', 'deliver']);
+
+/**
+ * True when the trace has a packet to walk: something left the sender. A ping stopped before
+ * sending (no route: `connect: Network is unreachable`; a local DROP) has nothing to walk.
+ */
+export function packetLeft(trace: PacketTrace): boolean {
+	return trace.steps.some((s) => LEFT.has(s.kind));
+}
+
+/**
+ * The walk's title: the command and where it ran, naming the namespace for `ip netns exec`
+ * (`Packet walk: ping -c 1 192.168.25.2 in the namespace alice on pi`).
+ */
+export function walkTitle(trace: PacketTrace): string {
+	const from = trace.steps.find((s) => s.kind === 'send')?.at;
+	const where = from && 'host' in from && from.netns ? `in the namespace ${from.netns} on ${from.host}` : `on ${trace.host}`;
+	return `Packet walk: ${trace.command} ${where}`;
+}

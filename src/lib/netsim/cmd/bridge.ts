@@ -2,10 +2,10 @@
 import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
 import { USAGE_BRIDGE, USAGE_BRIDGE_FDB, USAGE_BRIDGE_LINK } from './usage.ts';
 import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
-import type { Link } from '../model/link.ts';
+import type { Link, McGroup } from '../model/link.ts';
 import { Printer } from '../print/printer.ts';
 import { matches } from './args.ts';
-import { printFlags } from './ip/link-print.ts';
+import { familyDumpLabel, printFlags } from './ip/link-print.ts';
 import type { Context, ExecResult } from './types.ts';
 
 const AGEING_MS = 300_000;
@@ -25,14 +25,15 @@ function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		if (!l.master || (dev !== undefined && l.name !== dev)) continue;
 		p.openObject();
 		p.num('ifindex', '%u: ', l.ifindex);
-		const other = l.peer;
-		if (other) p.str('link', '', other.ns === l.ns ? other.name : `if${other.ifindex}`, 'json');
+		// The AF_BRIDGE dump has no link-netnsid: the peer's index is named as it is known here.
+		const label = familyDumpLabel(l);
+		if (label.name !== l.name) p.str('link', '', label.name.slice(l.name.length + 1), 'json');
 		p.str('ifname', '%s', l.name, 'json');
-		p.out(other ? `${l.name}@${other.ns === l.ns ? other.name : `if${other.ifindex}`}: ` : `${l.name}: `);
-		printFlags(p, l);
+		p.out(`${label.name}: `);
+		printFlags(p, l, label.mdown);
 		p.num('mtu', 'mtu %u ', l.mtu);
 		p.str('master', 'master %s ', l.master.name);
-		p.str('state', 'state %s ', l.running() ? 'forwarding' : 'disabled');
+		p.str('state', 'state %s ', l.portState());
 		p.num('priority', 'priority %u ', 32);
 		p.num('cost', 'cost %u ', 2);
 		p.close();
@@ -65,20 +66,33 @@ function linkSet(ctx: Context, argv: string[]): ExecResult {
 	return { stdout: '', stderr: '', exit: 0 };
 }
 
-/** Multicast addresses a device listens on (its `self permanent` fdb rows). */
-function mcastOf(l: Link, isBridge: boolean): Mac[] {
-	if (!l.adminUp) return [];
-	const ll = l.ns.addrs.find((a) => a.link === l && a.family === 6 && a.auto);
-	const out: Mac[] = [[0x33, 0x33, 0, 0, 0, 1]];
-	if (isBridge) out.push([1, 0, 0x5e, 0, 0, 0x6a], [0x33, 0x33, 0, 0, 0, 0x6a]);
-	out.push([1, 0, 0x5e, 0, 0, 1]);
-	if (ll) {
-		// Solicited-node group of the link-local address (made from the MAC the device had then).
-		const words = String(ll.local).split(':');
-		const w7 = parseInt(words[words.length - 2] ?? '0', 16);
-		const w8 = parseInt(words[words.length - 1] ?? '0', 16);
-		out.push([0x33, 0x33, 0xff, w7 & 255, w8 >> 8, w8 & 255]);
+/** The solicited-node multicast MACs of a device's IPv6 addresses (made from the MAC it had then). */
+function solicitedOf(l: Link): Mac[] {
+	const out: Mac[] = [];
+	for (const a of l.ns.addrs.filter((x) => x.link === l && x.family === 6 && x.local !== '::1')) {
+		const words = String(a.local).split(':');
+		const w7 = parseInt(words[words.length - 2] || '0', 16);
+		const w8 = parseInt(words[words.length - 1] || '0', 16);
+		const mac: Mac = [0x33, 0x33, 0xff, w7 & 255, w8 >> 8, w8 & 255];
+		if (!out.some((m) => m.join() === mac.join())) out.push(mac);
 	}
+	return out;
+}
+
+/**
+ * A device's own address lists, as the default fdb dump shows them (`self permanent` rows): the
+ * unicast addresses of the macvlans above it, its multicast groups in the order joined
+ * (Link.mcGroups), then the solicited-node groups of its and its macvlans' IPv6 addresses.
+ */
+function selfAddrsOf(l: Link): Mac[] {
+	const macs: Record<McGroup, Mac[]> = {
+		'all-nodes': [[0x33, 0x33, 0, 0, 0, 1]],
+		router: [[1, 0, 0x5e, 0, 0, 0x6a], [0x33, 0x33, 0, 0, 0, 0x6a]],
+		'all-hosts': [[1, 0, 0x5e, 0, 0, 1]],
+	};
+	const macvlans = l.adminUp ? l.ns.world.namespaces.flatMap((n) => n.links.filter((m) => m.kind === 'macvlan' && m.lower === l && m.adminUp)) : [];
+	const out: Mac[] = [...macvlans.map((m) => m.mac).filter((m) => m.join() !== l.mac.join()), ...l.mcGroups.flatMap((g) => macs[g])];
+	for (const m of [...solicitedOf(l), ...macvlans.flatMap(solicitedOf)]) if (!out.some((x) => x.join() === m.join())) out.push(m);
 	return out;
 }
 
@@ -115,25 +129,28 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		p.close();
 		p.out('\n');
 	};
+	// rtnl_fdb_dump: device by device; a port's entries in its bridge first, then the device's own
+	// dump (a bridge: its address lists, then its own entries; vxlan: its forwarding entries).
 	for (const l of ctx.ns.links) {
+		if (l.kind === 'loopback' || (port && port !== l)) continue;
 		if (l.kind === 'bridge') {
 			if (br && l !== br) continue;
-			if (port && port !== l) continue;
 			for (const e of l.fdb) if (now - e.updated > AGEING_MS && !e.permanent && !e.static) l.fdb = l.fdb.filter((x) => x !== e);
 			if (!dynamicOnly) {
+				for (const m of selfAddrsOf(l)) row(m, l, { self: true, permanent: true });
 				if (!l.ports().some((x) => x.mac.join() === l.mac.join())) row(l.mac, l, { master: l, permanent: true });
-				for (const m of mcastOf(l, true)) row(m, l, { self: true, permanent: true });
 			}
+			continue;
 		}
-		if (l.kind === 'vxlan' && (!port || port === l) && !br && !dynamicOnly) {
-			for (const e of l.vxlanFdb) row(e.mac, l, { dst: e.dst, self: true, permanent: true });
-		}
-		if (!l.master || (br && l.master !== br) || (port && port !== l)) continue;
+		if (br && l.master !== br) continue;
 		const bridge = l.master;
-		for (const e of bridge.fdb.filter((x) => x.port === l && !x.permanent && now - x.updated <= AGEING_MS)) row(e.mac, l, { master: bridge, static: e.static });
+		if (bridge) {
+			for (const e of bridge.fdb.filter((x) => x.port === l && !x.permanent && now - x.updated <= AGEING_MS)) row(e.mac, l, { master: bridge, static: e.static });
+			if (!dynamicOnly) for (const e of bridge.fdb.filter((x) => x.port === l && x.permanent)) row(e.mac, l, { master: bridge, permanent: true });
+		}
 		if (dynamicOnly) continue;
-		for (const e of bridge.fdb.filter((x) => x.port === l && x.permanent)) row(e.mac, l, { master: bridge, permanent: true });
-		for (const m of mcastOf(l, false)) row(m, l, { self: true, permanent: true });
+		if (l.kind === 'vxlan') for (const e of l.vxlanFdb) row(e.mac, l, { dst: e.dst, self: true, permanent: true });
+		else for (const m of selfAddrsOf(l)) row(m, l, { self: true, permanent: true });
 	}
 	p.close();
 	return { stdout: p.result(), stderr: '', exit: 0 };

@@ -247,8 +247,14 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		return ctx.run(ctx, rest.slice(1));
 	};
 
-	const sh: Tool = (argv, ctx) => {
+	const shell = (name: string): Tool => (argv, ctx) => {
 		if (argv[0] === '-c' && argv[1] !== undefined) return runLine(ctx, argv[1], 'sh');
+		// At a reader's prompt a shell with nothing to read would wait for them; it cannot here.
+		if (ctx.interactive && ctx.stdin === '' && argv.every((a) => a.startsWith('-'))) {
+			const ns = [...ctx.host.named].find(([, n]) => n === ctx.ns)?.[0];
+			const instead = ns ? `run each command as ip netns exec ${ns} CMD` : 'type the commands at this prompt';
+			return { stdout: '', stderr: `${name}: an interactive shell is not available in this simulator (${instead})\n`, exit: 1 };
+		}
 		return { stdout: '', stderr: '', exit: 0 };
 	};
 
@@ -293,8 +299,8 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		sleep,
 		hostname,
 		timeout,
-		sh,
-		bash: sh,
+		sh: shell('sh'),
+		bash: shell('bash'),
 		xargs,
 		uniq,
 		true: () => ({ stdout: '', stderr: '', exit: 0 }),

@@ -4,8 +4,38 @@ import { routeOutput } from '../engine/route.ts';
 import { segment, type TcpSocket } from '../engine/tcp.ts';
 import { serviceName } from '../model/services.ts';
 import { padEnd, padStart } from '../print/printer.ts';
+import { WALL_START } from '../model/world.ts';
 import type { Vfs } from '../shell/vfs.ts';
 import type { Context, ExecResult, Tool } from './types.ts';
+
+/** A virtual-clock time as an HTTP date (`Tue, 14 Nov 2023 22:13:20 GMT`, Python's `formatdate(usegmt=True)`). */
+function httpDate(ms: number): string {
+	return new Date(WALL_START * 1000 + ms).toUTCString();
+}
+
+/** curl's short options that take a value: the rest of a cluster, or the next word. */
+const CURL_VALUE = new Set(['A', 'b', 'c', 'C', 'd', 'D', 'e', 'E', 'F', 'H', 'K', 'm', 'o', 'P', 'Q', 'r', 't', 'T', 'u', 'U', 'w', 'x', 'X', 'y', 'Y', 'z']);
+/** Long options curl has that the simulator does not model: they say so rather than pass for unknown. */
+const CURL_NOT_MODELLED = new Set(['--verbose', '--location', '--insecure', '--header', '--request', '--data', '--write-out', '--user-agent', '--user', '--proxy', '--remote-name']);
+
+/** curl splits clusters of short options: `-sI` is `-s -I`, `-so FILE` is `-s -o FILE`, `-m2` is `-m 2`. */
+function shortFlags(argv: string[]): string[] {
+	const out: string[] = [];
+	for (const a of argv) {
+		if (!/^-[^-]{2,}/.test(a)) {
+			out.push(a);
+			continue;
+		}
+		for (let j = 1; j < a.length; j++) {
+			out.push(`-${a[j]}`);
+			if (CURL_VALUE.has(a[j]!)) {
+				if (j + 1 < a.length) out.push(a.slice(j + 1));
+				break;
+			}
+		}
+	}
+	return out;
+}
 
 /** Builds the tools that need the host's files. */
 export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
@@ -38,16 +68,19 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 			port,
 			addr: bind || undefined,
 			pid,
-			respond: (path) => {
+			// http.server's headers, as Python 3.11 sends them: send_response adds Server and Date.
+			respond: (path, method) => {
 				const clean = decodeURIComponent(path.split('?')[0] ?? '/');
 				let file = `${dir}/${clean}`;
 				if (vfs.isDir(file)) file = `${file}/index.html`;
 				const body = vfs.read(file, ns);
+				const head = `Server: SimpleHTTP/0.6 Python/3.11.2\r\nDate: ${httpDate(ctx.world.now)}\r\n`;
+				const send = (text: string) => (method === 'HEAD' ? '' : text);
 				if (typeof body !== 'string' || /^E[A-Z]+$/.test(body)) {
 					const page = `<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: 404</p>\n        <p>Message: File not found.</p>\n        <p>Error code explanation: 404 - Nothing matches the given URI.</p>\n    </body>\n</html>\n`;
-					return `HTTP/1.0 404 File not found\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: ${page.length}\r\n\r\n${page}`;
+					return `HTTP/1.0 404 File not found\r\n${head}Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: ${page.length}\r\n\r\n${send(page)}`;
 				}
-				return `HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\nContent-type: text/html\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+				return `HTTP/1.0 200 OK\r\n${head}Content-type: text/html\r\nContent-Length: ${body.length}\r\nLast-Modified: ${httpDate(vfs.mtime(file))}\r\n\r\n${send(body)}`;
 			},
 		});
 		const banner = `Serving HTTP on ${bind ? formatIpv4(bind) : '0.0.0.0'} port ${port} (http://${bind ? formatIpv4(bind) : '0.0.0.0'}:${port}/) ...\n`;
@@ -57,6 +90,9 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 	const curl: Tool = (argv, ctx) => {
 		let silent = false;
 		let showErrors = false;
+		/** -I: a HEAD request, its headers printed; -i: the headers printed before the body. */
+		let head = false;
+		let include = false;
 		let output: string | undefined;
 		let maxTime: number | undefined;
 		let retries = 0;
@@ -64,12 +100,14 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 		let localPort: number | undefined;
 		let failHttp = false;
 		let url: string | undefined;
-		for (let i = 0; i < argv.length; i++) {
-			const a = argv[i] as string;
-			const val = (): string | undefined => argv[++i];
+		const args = shortFlags(argv);
+		for (let i = 0; i < args.length; i++) {
+			const a = args[i] as string;
+			const val = (): string | undefined => args[++i];
 			if (a === '-s' || a === '--silent') silent = true;
 			else if (a === '-S' || a === '--show-error') showErrors = true;
-			else if (a === '-sS' || a === '-Ss') silent = showErrors = true;
+			else if (a === '-I' || a === '--head') head = true;
+			else if (a === '-i' || a === '--include') include = true;
 			else if (a === '-o' || a === '--output') output = val();
 			else if (a === '-m' || a === '--max-time' || a === '--connect-timeout') maxTime = Number(val());
 			else if (a === '--retry') retries = Number(val()) || 0;
@@ -77,7 +115,8 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 			// `--local-port 40002` or a range `40002-40009`: curl binds the first free port of it.
 			else if (a === '--local-port') localPort = Number((val() ?? '').split('-')[0] ?? '');
 			else if (a === '-f' || a === '--fail') failHttp = true;
-			else if (a === '-sf' || a === '-fs') silent = failHttp = true;
+			// curl knows nearly every letter: one the simulator does not run says so, not "unknown".
+			else if (/^-[^-]$/.test(a) || CURL_NOT_MODELLED.has(a)) return { stdout: '', stderr: `curl: option ${a}: not available in this simulator (it runs -s, -S, -f, -I, -i, -o, -m, --retry, --local-port)\n`, exit: 2 };
 			else if (a.startsWith('-')) return { stdout: '', stderr: `curl: option ${a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`, exit: 2 };
 			else url = a;
 		}
@@ -120,7 +159,7 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 					return refused();
 				}
 				send('A');
-				send('PA', `GET ${path} HTTP/1.1\r\nHost: ${hostText}${m[2] ? `:${port}` : ''}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`);
+				send('PA', `${head ? 'HEAD' : 'GET'} ${path} HTTP/1.1\r\nHost: ${hostText}${m[2] ? `:${port}` : ''}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`);
 				let response = '';
 				for (const e of sock.events) if (e.payload) response += e.payload;
 				const closed = sock.events.some((e) => e.flags.includes('F'));
@@ -132,7 +171,8 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 				send('A');
 				if (closed) send('FA');
 				const cut = response.indexOf('\r\n\r\n');
-				const body = cut < 0 ? '' : response.slice(cut + 4);
+				const headers = cut < 0 ? response : response.slice(0, cut + 4);
+				const body = head ? headers : include ? response : cut < 0 ? '' : response.slice(cut + 4);
 				const status = Number(/^HTTP\/\S+ (\d+)/.exec(response)?.[1] ?? 200);
 				if (failHttp && status >= 400) return fail(22, `The requested URL returned error: ${status}`);
 				if (output !== undefined) {
@@ -169,7 +209,8 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 			const n = Number(p);
 			const hit = ctx.stack.listeners.filter((l) => l.pid === n && /^\d+$/.test(p));
 			if (hit.length === 0) {
-				stderr += /^\d+$/.test(p) ? `bash: line 1: kill: (${p}) - No such process\n` : `bash: line 1: kill: ${p}: arguments must be process or job IDs\n`;
+				const where = ctx.where ?? 'bash: line 1: ';
+				stderr += /^\d+$/.test(p) ? `${where}kill: (${p}) - No such process\n` : `${where}kill: ${p}: arguments must be process or job IDs\n`;
 				exit = 1;
 				continue;
 			}

@@ -3,6 +3,7 @@ import { formatIpv4, parseIpv4Strict, broadcastOf } from '../addr/ipv4.ts';
 import { routeOutput } from '../engine/route.ts';
 import type { SocketEvent } from '../engine/stack.ts';
 import { Tracer } from '../engine/trace.ts';
+import { WALL_START } from '../model/world.ts';
 import type { Context, ExecResult } from './types.ts';
 
 const USAGE = `
@@ -233,7 +234,9 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 		tr.add({ kind: 'route', at: tr.place(ns), text: `Route lookup for ${target}: no route matches (${ns.lo.adminUp ? 'no connected or default route covers it' : 'lo is down too'}).`, route: { table: 'main' } });
 		tr.add({ kind: 'drop', at: tr.place(ns), reason: 'no-route', text: `ping: connect: ${msg}. The packet is never sent.` });
 		tr.dropped = true;
-		return { ...bad(`${stderr}ping: connect: ${msg}\n`, 2), trace: tr.result(`ping ${argv.join(' ')}`, ctx.host.name, dst) };
+		// Nothing left: the summary must not speak of a packet dropped on its way.
+		const trace = { ...tr.result(`ping ${argv.join(' ')}`, ctx.host.name, dst), summary: `No echo request was sent: connect() failed (${msg}) before ping built one.` };
+		return { ...bad(`${stderr}ping: connect: ${msg}\n`, 2), trace };
 	}
 	if (isBroadcast && !o.broadcast) return bad('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
 	if (isBroadcast) stderr += 'WARNING: pinging broadcast address\n';
@@ -308,7 +311,7 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 			// Under 16 data bytes there is no room for the send time: no rtt.
 			if (o.size >= 16) rtts.push(rtt);
 			const from = label !== '' ? `${label} (${formatIpv4(e.from)})` : formatIpv4(e.from);
-			const stamp = o.timestamps ? `[${(1_700_000_000 + e.at / 1000).toFixed(6)}] ` : '';
+			const stamp = o.timestamps ? `[${(WALL_START + e.at / 1000).toFixed(6)}] ` : '';
 			if (!o.quiet) out += `${stamp}${e.len - 20} bytes from ${from}: icmp_seq=${e.seq} ttl=${e.ttl}${o.size >= 16 ? ` time=${ms(rtt)} ms` : ''}\n`;
 		} else if (e.kind === 'local') errors++;
 		else {
@@ -335,6 +338,17 @@ export function ping(argv: string[], ctx: Context): ExecResult {
 	out += '\n';
 	const exit = rx === 0 || (o.deadline !== undefined && o.count !== undefined && rx < o.count) ? 1 : 0;
 	const trace = tracer?.result(`ping ${argv.join(' ')}`, ctx.host.name, dst);
+	// At a reader's prompt a ping with no end is stopped as Ctrl-C would stop it: the terminal
+	// echoes ^C where the blank line before the statistics would be, and the simulator says so.
+	if (ctx.interactive && o.count === undefined && o.deadline === undefined) {
+		return {
+			stdout: out.replace(/\n--- (?![\s\S]*\n--- )/, '^C\n--- '),
+			stderr: stderr + localErrors,
+			exit,
+			trace,
+			note: `Without -c, ping runs until Ctrl-C: the simulator stopped it after ${sent} packets, as Ctrl-C would. Add -c N to send N.`,
+		};
+	}
 	return { stdout: out, stderr: stderr + localErrors, exit, trace };
 }
 

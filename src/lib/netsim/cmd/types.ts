@@ -11,6 +11,12 @@ export interface ExecResult {
 	exit: number;
 	/** For ping: the walk of its first packet (engine/trace.ts, docs/terminal.md). */
 	trace?: PacketTrace | undefined;
+	/**
+	 * The simulator's own words about the command, apart from its output: what it did that the
+	 * real tool would not have (it stopped a ping that runs until Ctrl-C). The terminal shows it as
+	 * a note; a transcript leaves it out.
+	 */
+	note?: string | undefined;
 }
 
 /** Where a command runs: a host, and the namespace it is in (`ip netns exec` changes it). */
@@ -27,6 +33,14 @@ export interface Context {
 	pid?: number | undefined;
 	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
 	run: (ctx: Context, argv: string[]) => ExecResult;
+	/** How the shell that runs the command begins its errors (`bash: line 1: `), for builtins. */
+	where?: string | undefined;
+	/**
+	 * Commands come from a reader at an interactive shell (the in-page terminal), not from
+	 * `bash -c` as in the book's recordings: a shell started with no command, or a ping with no end,
+	 * cannot just wait for input or Ctrl-C, so they say what they did instead.
+	 */
+	interactive?: boolean | undefined;
 }
 
 /** A tool: gets argv (without its own name at [0] removed) and the context. */

@@ -61,6 +61,13 @@ export function devReceive(stack: Stack, dev: Link, frame: Frame): void {
 function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: Frame): void {
 	if (!br.adminUp) return;
 	const now = stack.world.now;
+	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+	// STP: a listening port takes in nothing; a learning one learns the sender, then drops the frame.
+	const inState = inPort?.portState();
+	if (inPort && inState !== 'learning' && inState !== 'forwarding') {
+		if (tr && !tr.hidden(br.ns)) tr.add({ kind: 'drop', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, inPort), reason: 'other', text: `STP holds the frame back at ${inPort.name}: the port is ${inState}, and the bridge ${br.name} takes nothing in from it until it forwards (after listening, then learning, for forward_delay each).`, packet: traceFrame(frame) });
+		return;
+	}
 	if (inPort && !isGroupMac(frame.src) && !br.fdb.some((e) => e.permanent && sameMac(e.mac, frame.src))) {
 		const e = br.fdb.find((x) => sameMac(x.mac, frame.src));
 		if (e && !e.static) {
@@ -68,9 +75,13 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 			e.updated = now;
 		} else if (!e) br.fdb.push({ mac: frame.src, port: inPort, permanent: false, static: false, updated: now });
 	}
-	const ports = br.ports().filter((p) => p.running());
+	if (inState === 'learning') {
+		if (tr && !tr.hidden(br.ns)) tr.add({ kind: 'drop', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, inPort), reason: 'other', text: `STP holds the frame back at ${inPort?.name}: the port is learning, so the bridge ${br.name} learns where ${formatMac(frame.src)} is but forwards nothing from it yet.`, packet: traceFrame(frame) });
+		return;
+	}
+	// Frames leave only by forwarding ports (should_deliver).
+	const ports = br.ports().filter((p) => p.portState() === 'forwarding');
 	const local = sameMac(frame.dst, br.mac) || br.ports().some((p) => sameMac(p.mac, frame.dst));
-	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
 	if (inPort && local) {
 		// A local FDB entry (the bridge's own MAC or a port's): br_pass_frame_up, not forwarded.
 		if (tr && !tr.hidden(br.ns) && (!frame.arp || tr.leg === 'arp' || frame.arp.op === 'request'))

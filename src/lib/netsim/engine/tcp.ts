@@ -16,7 +16,8 @@ export interface Listener {
 	addr?: Ipv4 | undefined;
 	pid: number;
 	/** The HTTP response (headers and body) to a request line's path. */
-	respond: (path: string) => string;
+	/** The whole HTTP response to a request line's method and path (`HEAD` gets the headers only). */
+	respond: (path: string, method: string) => string;
 }
 
 /** What a client socket hears. */
@@ -72,8 +73,8 @@ export function tcpDeliver(stack: Stack, ns: Netns, pkt: Ip4): void {
 	}
 	if (t.flags.includes('S')) reply('SA');
 	else if (t.payload) {
-		const path = /^[A-Z]+ (\S+)/.exec(t.payload)?.[1] ?? '/';
-		reply('PA', l.respond(path));
+		const [, method = 'GET', path = '/'] = /^([A-Z]+) (\S+)/.exec(t.payload) ?? [];
+		reply('PA', l.respond(path, method));
 		// HTTP/1.0: the server closes after the response.
 		reply('FA');
 	} else if (t.flags.includes('F')) reply('A');

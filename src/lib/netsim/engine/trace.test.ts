@@ -34,6 +34,7 @@ describe('packet traces of ping', () => {
 		const none = lab.exec('alice', 'ping -c 1 -W 1 10.9.9.9');
 		expect(none.exit).toBe(2);
 		expect(none.trace?.steps.at(-1)).toMatchObject({ kind: 'drop', reason: 'no-route' });
+		expect(none.trace?.summary).toBe('No echo request was sent: connect() failed (Network is unreachable) before ping built one.');
 		lab.exec('bob', 'ip addr add 192.168.1.2/24 dev eth0');
 		lab.exec('alice', 'ip route add 10.0.0.0/8 via 192.168.1.2');
 		const fwd = lab.exec('alice', 'ping -c 1 -W 1 10.9.9.9');
@@ -79,6 +80,24 @@ describe('packet traces of ping', () => {
 		expect(steps[19]).toMatchObject({ kind: 'nat', text: 'Conntrack recognises the reply and undoes the NAT: destination 192.168.0.10 → 192.168.25.1.', rewrite: { field: 'dst', from: '192.168.0.10', to: '192.168.25.1' } });
 		// The rule text is iptables -S's own.
 		expect(lab.exec('pi', 'iptables -t nat -S POSTROUTING').stdout).toContain(`${steps[12]!.netfilter!.rule}\n`);
+	});
+
+	it('says where STP holds a frame back: a listening port takes nothing in, a learning one learns and drops', () => {
+		const lab = createLab(MACHINE);
+		for (const line of ['ip link add br0 type bridge stp_state 1', 'ip link set br0 up', 'ip addr add 192.168.77.1/24 dev br0', 'ip netns add a', 'ip link add vx type veth peer name vy netns a', 'ip -n a addr add 192.168.77.2/24 dev vy', 'ip -n a link set vy up', 'ip link set vx master br0 up'])
+			expect(lab.exec('pi', line).exit, line).toBe(0);
+		const listening = lab.exec('pi', 'ip netns exec a ping -c 1 -W 1 192.168.77.1');
+		expect(listening.exit).toBe(1);
+		const held = (r: typeof listening) => r.trace?.steps.find((s) => s.kind === 'drop' && s.reason === 'other');
+		expect(held(listening)).toMatchObject({
+			leg: 'arp',
+			at: { host: 'pi', netns: '', dev: 'vx' },
+			text: 'STP holds the frame back at vx: the port is listening, and the bridge br0 takes nothing in from it until it forwards (after listening, then learning, for forward_delay each).',
+		});
+		lab.exec('pi', 'sleep 16');
+		expect(held(lab.exec('pi', 'ip netns exec a ping -c 1 -W 1 192.168.77.1'))?.text).toMatch(/^STP holds the frame back at vx: the port is learning, so the bridge br0 learns where [0-9a-f:]{17} is but forwards nothing from it yet\.$/);
+		lab.exec('pi', 'sleep 15');
+		expect(lab.exec('pi', 'ip netns exec a ping -c 1 -W 1 192.168.77.1').trace?.outcome).toBe('replied');
 	});
 
 	it('names the rule a filter chain dropped the packet by, or its policy, as iptables -S prints them', () => {

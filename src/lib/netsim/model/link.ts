@@ -5,6 +5,15 @@ import type { Netns } from './netns.ts';
 /** Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS). */
 export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan';
 
+/**
+ * Multicast groups a device has joined, in the order joined (its `self permanent` fdb rows):
+ * IPv6's all-nodes, a bridge's multicast router groups, IPv4's all-hosts.
+ */
+export type McGroup = 'all-nodes' | 'router' | 'all-hosts';
+
+/** A bridge port's STP state, as `bridge link` prints it (no other bridge sends BPDUs here, so never blocking). */
+export type PortState = 'disabled' | 'listening' | 'learning' | 'forwarding';
+
 /** A learned or static bridge forwarding entry. */
 export interface FdbEntry {
 	mac: Mac;
@@ -55,15 +64,39 @@ export class Link {
 	hadCarrier = false;
 	/** Bridge port hairpin mode: frames may leave by the port they came in. */
 	hairpin = false;
-	/** Port has ever been attached (bridge: state UNKNOWN until its first port). */
+	/**
+	 * Bridge: STP's port selection has run (a port was attached, its address was set, STP started
+	 * on it up): from then on carrier follows the forwarding ports (state UNKNOWN, with carrier, before).
+	 */
 	hadPorts = false;
 	/** The STP bridge id is computed when the bridge first opens or takes a port. */
 	bridgeIdSet = false;
+	/** Bridge: the kernel's STP is on (`stp_state 1`). */
+	stp = false;
+	/** Bridge: STP's forward delay in centiseconds, as iproute2 prints it (15 s). */
+	forwardDelay = 1500;
+	/** Bridge: when STP was last turned on (virtual ms): its hello timer runs from then. */
+	stpOnAt = 0;
+	/** Bridge port: enabled (up with carrier, on an up bridge) at the last refresh. */
+	portWasEnabled = false;
+	/**
+	 * Bridge port: when it was enabled with STP on (virtual ms), from which it listens for one
+	 * forward delay and learns for another before it forwards; undefined when it forwarded at once.
+	 */
+	stpSince?: number | undefined;
 	/**
 	 * Operstate the kernel left stale: when a veth's peer moves to another namespace, this end
 	 * reads DOWN instead of LOWERLAYERDOWN until its next link event.
 	 */
 	operOverride?: string | undefined;
+	/**
+	 * Joined multicast groups, in order. IPv6 joins all-nodes when the device registers, and drops
+	 * it when the device goes down after IPv6 came up on it (rejoining when it comes up again with
+	 * carrier); IPv4's all-hosts and a bridge's router groups come and go with `up`.
+	 */
+	mcGroups: McGroup[] = ['all-nodes'];
+	/** IPv6 came up on the device (up with carrier) since it was last down or registered. */
+	v6Ready = false;
 	/** Counters for `ip -s link`. */
 	stats = { rxBytes: 0, rxPackets: 0, txBytes: 0, txPackets: 0 };
 
@@ -95,9 +128,24 @@ export class Link {
 			case 'bridge': {
 				const ports = this.ports();
 				if (ports.length === 0) return !this.hadPorts;
-				return ports.some((p) => p.carrier());
+				// Carrier comes with a forwarding port: under STP, only after listening and learning.
+				return ports.some((p) => p.portState() === 'forwarding');
 			}
 		}
+	}
+
+	/** Bridge port: up with carrier, on a bridge that is up (br_stp_enable_port). */
+	portEnabled(): boolean {
+		return this.master?.kind === 'bridge' && this.master.adminUp && this.running();
+	}
+
+	/** Bridge port: its STP state now (the forward delay timers run on the virtual clock). */
+	portState(): PortState {
+		if (!this.portEnabled()) return 'disabled';
+		if (this.stpSince === undefined) return 'forwarding';
+		const delay = (this.master?.forwardDelay ?? 1500) * 10;
+		const t = this.ns.world.now - this.stpSince;
+		return t < delay ? 'listening' : t < 2 * delay ? 'learning' : 'forwarding';
 	}
 
 	/** RFC 2863 operational state as `ip link` prints it. */

@@ -256,8 +256,18 @@ export class Netns {
 	linkUp(link: Link): void {
 		if (link.adminUp) return;
 		this.setAdmin(link, true);
+		// The bridge opens (its multicast router groups) before IPv4 joins all-hosts on NETDEV_UP.
+		if (link.kind === 'bridge') link.mcGroups.push('router');
+		link.mcGroups.push('all-hosts');
 		link.qdisc = 'noqueue';
-		if (link.kind === 'bridge') link.bridgeIdSet = true;
+		if (link.kind === 'bridge') {
+			link.bridgeIdSet = true;
+			// STP's port selection runs as the bridge opens: no forwarding port, no carrier.
+			if (link.stp) {
+				link.hadPorts = true;
+				link.stpOnAt = this.world.now;
+			}
+		}
 		if (link.kind === 'loopback') {
 			if (!this.v4(link).some((a) => a.local === 0x7f000001))
 				this.addrs.unshift({ family: 4, link, local: 0x7f000001, prefixlen: 8, scope: 'host', secondary: false, label: link.name });
@@ -271,6 +281,8 @@ export class Netns {
 	linkDown(link: Link): void {
 		if (!link.adminUp) return;
 		this.setAdmin(link, false);
+		link.mcGroups = link.mcGroups.filter((g) => g !== 'router' && g !== 'all-hosts' && (g !== 'all-nodes' || !link.v6Ready));
+		link.v6Ready = false;
 		this.flushLinkState(link);
 		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
 		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));

@@ -18,6 +18,9 @@ interface Timer {
 	run: () => void;
 }
 
+/** The wall clock's reading (Unix seconds) when a lab starts: clock-reading tools show time from it. */
+export const WALL_START = 1_700_000_000;
+
 /** All simulated kernel state plus the virtual clock (milliseconds). */
 export class World {
 	now = 0;
@@ -112,14 +115,28 @@ export class World {
 		br.mac = low;
 	}
 
-	/** Re-derives carrier-dependent state everywhere (link-local addresses). */
+	/** Re-derives carrier-dependent state everywhere (bridge ports' STP start, link-local addresses). */
 	refreshAll(): void {
+		// A port enabled while its bridge runs STP listens, then learns, before it forwards; one
+		// enabled without STP forwards at once, and stays so when STP is turned on or off later.
+		for (const ns of this.namespaces)
+			for (const link of ns.links) {
+				const enabled = link.portEnabled();
+				if (enabled && !link.portWasEnabled) link.stpSince = link.master?.stp ? this.now : undefined;
+				if (!enabled) link.stpSince = undefined;
+				link.portWasEnabled = enabled;
+			}
 		for (const ns of this.namespaces)
 			for (const link of ns.links) {
 				const carrier = link.carrier();
 				// Losing carrier flushes the device's neighbours (neigh_carrier_down).
 				if (link.hadCarrier && !carrier) ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
 				link.hadCarrier = carrier;
+				// IPv6 comes up with carrier (addrconf): all-nodes is joined again if a down dropped it.
+				if (link.adminUp && carrier && !link.v6Ready) {
+					link.v6Ready = true;
+					if (!link.mcGroups.includes('all-nodes')) link.mcGroups.push('all-nodes');
+				}
 				ns.ensureLinkLocal(link);
 			}
 	}

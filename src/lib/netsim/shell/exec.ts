@@ -1,4 +1,5 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
+import { notModelled } from '../cmd/not-modelled.ts';
 import type { Context, ExecResult, Tool } from '../cmd/types.ts';
 import { parse, ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './parse.ts';
 import type { FsError, Vfs } from './vfs.ts';
@@ -24,6 +25,8 @@ const FS_MSG: Record<FsError, string> = {
 	EACCES: 'Permission denied',
 	EINVAL: 'Invalid argument',
 	ENOSPC: 'No space left on device',
+	// Not an errno: a file the simulator knows it does not model (today only /etc/resolv.conf).
+	ENOSIM: 'not available in this simulator (the lab has no DNS: use addresses; the names in /etc/hosts resolve)',
 };
 
 /** Output kept per command: beyond it the rest is cut (a terminal would scroll it away). */
@@ -45,11 +48,20 @@ export class Shell {
 	private readonly registry: Registry;
 	/** Name used in error messages: `bash: line 1: …`. */
 	private readonly argv0: string;
+	/**
+	 * A reader's shell (the in-page terminal) rather than `bash -c` (the book's recordings):
+	 * interactive bash names no line in its errors (`bash: foo: command not found`).
+	 */
+	private readonly interactive: boolean;
+	/** How this shell's errors begin: `bash: line 1: ` under `bash -c`, `bash: ` interactively. */
+	readonly where: string;
 
-	constructor(state: ShellState, registry: Registry, argv0 = 'bash') {
+	constructor(state: ShellState, registry: Registry, argv0 = 'bash', interactive = false) {
 		this.state = state;
 		this.registry = registry;
 		this.argv0 = argv0;
+		this.interactive = interactive;
+		this.where = interactive ? `${argv0}: ` : `${argv0}: line 1: `;
 	}
 
 	/** Runs a whole line (may contain several commands). */
@@ -65,8 +77,11 @@ export class Shell {
 		try {
 			items = parse(line);
 		} catch (e) {
-			if (e instanceof ParseError) return { stdout: '', stderr: `${this.argv0}: -c: line 1: ${e.message}\n`, exit: 2 };
-			throw e;
+			if (!(e instanceof ParseError)) throw e;
+			if (this.interactive) return { stdout: '', stderr: `${this.argv0}: ${e.message}\n`, exit: 2 };
+			// bash -c quotes the line it could not parse after an unexpected token.
+			const quote = e.message.startsWith('syntax error near') ? `${this.argv0}: -c: line 1: \`${line}'\n` : '';
+			return { stdout: '', stderr: `${this.argv0}: -c: line 1: ${e.message}\n${quote}`, exit: 2 };
 		}
 		return this.runList(ctx, items);
 	}
@@ -77,6 +92,7 @@ export class Shell {
 		let stderr = '';
 		let status = 0;
 		let trace: ExecResult['trace'];
+		let note = '';
 		let skip: '&&' | '||' | undefined;
 		for (const item of items) {
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
@@ -88,6 +104,7 @@ export class Shell {
 					const r = this.runPipeline({ ...ctx, pid }, item.pipeline.commands, item.pipeline.negate);
 					stdout += r.stdout;
 					stderr += r.stderr;
+					if (r.note) note += note ? `\n${r.note}` : r.note;
 					status = 0;
 				} else {
 					const r = this.runPipeline(ctx, item.pipeline.commands, item.pipeline.negate);
@@ -95,27 +112,34 @@ export class Shell {
 					stderr += r.stderr;
 					status = r.exit;
 					if (r.trace) trace = r.trace;
+					if (r.note) note += note ? `\n${r.note}` : r.note;
 				}
 				this.state.lastStatus = status;
 			}
 			skip = item.op === '&&' || item.op === '||' ? item.op : undefined;
 		}
-		return trace ? { stdout, stderr, exit: status, trace } : { stdout, stderr, exit: status };
+		const result: ExecResult = trace ? { stdout, stderr, exit: status, trace } : { stdout, stderr, exit: status };
+		if (note) result.note = note;
+		return result;
 	}
 
 	private runPipeline(ctx: Context, cmds: (SimpleCommand | Compound)[], negate: boolean): ExecResult {
 		let input = ctx.stdin;
 		let stderr = '';
 		let last: ExecResult = { stdout: '', stderr: '', exit: 0 };
+		let note = '';
 		for (let i = 0; i < cmds.length; i++) {
 			const c = cmds[i] as SimpleCommand | Compound;
 			const r = 'kind' in c ? this.runCompound({ ...ctx, stdin: input }, c) : this.runSimple({ ...ctx, stdin: input }, c);
 			stderr += r.stderr;
 			input = r.stdout;
+			if (r.note) note += note ? `\n${r.note}` : r.note;
 			last = r;
 		}
 		const exit = negate ? (last.exit === 0 ? 1 : 0) : last.exit;
-		return { stdout: last.stdout, stderr, exit, trace: last.trace };
+		const result: ExecResult = { stdout: last.stdout, stderr, exit, trace: last.trace };
+		if (note) result.note = note;
+		return result;
 	}
 
 	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
@@ -226,7 +250,7 @@ export class Shell {
 			if (r.op === '<') {
 				const data = this.state.vfs.read(target, ctx.ns);
 				if (typeof data !== 'string' || data in FS_MSG) {
-					return { stdout: '', stderr: `${this.argv0}: line 1: ${target}: ${FS_MSG[data as FsError]}\n`, exit: 1 };
+					return { stdout: '', stderr: `${this.where}${target}: ${FS_MSG[data as FsError]}\n`, exit: 1 };
 				}
 				stdin = data;
 			} else if (r.op === '<<<') stdin = `${target}\n`;
@@ -238,7 +262,8 @@ export class Shell {
 				outs.push({ fd: 2, path: target, append: false });
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
-		const res = this.dispatch({ ...ctx, env, stdin }, argv);
+		// Builtins word their errors as this shell does (`where`).
+		const res = this.dispatch({ ...ctx, env, stdin, where: this.where }, argv);
 		let stdout = res.stdout;
 		let stderr = res.stderr;
 		if (errToOut && !outs.some((o) => o.fd === 2)) {
@@ -253,7 +278,7 @@ export class Shell {
 		for (const o of outs) {
 			const data = o.fd === 1 ? stdout : stderr;
 			const err = this.state.vfs.write(o.path, data, o.append, ctx.ns);
-			if (err) return { stdout: '', stderr: `${this.argv0}: line 1: ${o.path}: ${FS_MSG[err]}\n`, exit: 1 };
+			if (err) return { stdout: '', stderr: `${this.where}${o.path}: ${FS_MSG[err]}\n`, exit: 1 };
 			if (o.fd === 1) {
 				stdout = '';
 				if (errToOut) stderr = '';
@@ -263,10 +288,12 @@ export class Shell {
 			const o = outs.find((x) => x.fd === 1);
 			if (o) this.state.vfs.write(o.path, res.stderr, true, ctx.ns);
 		}
-		return { stdout, stderr, exit: res.exit, trace: res.trace };
+		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
+		if (res.note) result.note = res.note;
+		return result;
 	}
 
-	/** Finds and runs a tool; unknown names answer like bash. */
+	/** Finds and runs a tool; unknown names answer like bash, tools known not to be modelled say so. */
 	dispatch(ctx: Context, argv: string[]): ExecResult {
 		const raw = argv[0] as string;
 		const name = raw.includes('/') ? raw.split('/').pop() ?? raw : raw;
@@ -275,9 +302,9 @@ export class Shell {
 		if (!tool) {
 			if (raw.includes('/')) {
 				const exists = this.state.vfs.exists(raw, ctx.ns);
-				return { stdout: '', stderr: `${this.argv0}: line 1: ${raw}: ${exists ? 'Permission denied' : 'No such file or directory'}\n`, exit: exists ? 126 : 127 };
+				return { stdout: '', stderr: `${this.where}${raw}: ${exists ? 'Permission denied' : 'No such file or directory'}\n`, exit: exists ? 126 : 127 };
 			}
-			return { stdout: '', stderr: `${this.argv0}: line 1: ${raw}: command not found\n`, exit: 127 };
+			return notModelled(raw) ?? { stdout: '', stderr: `${this.where}${raw}: command not found\n`, exit: 127 };
 		}
 		try {
 			return tool(argv.slice(1), ctx);

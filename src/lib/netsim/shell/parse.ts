@@ -115,6 +115,9 @@ class Parser {
 			} else if (c2 === '&') {
 				op = '&';
 				this.i++;
+			} else if (c2 === ';' && this.peek(1) === ';') {
+				// `;;` is one token to bash (it ends a case item), so it is what bash calls unexpected.
+				throw new ParseError("syntax error near unexpected token `;;'");
 			} else if (c2 === ';' || c2 === '\n') this.i++;
 			items.push({ pipeline, op });
 			if (op === '&&' || op === '||') {
@@ -224,7 +227,7 @@ class Parser {
 		}
 		if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirs.length === 0) {
 			const c = this.peek();
-			throw new ParseError(`syntax error near unexpected token \`${c === '' || c === '\n' ? 'newline' : c === '&' && this.peek(1) === '&' ? '&&' : c === '|' && this.peek(1) === '|' ? '||' : c}'`);
+			throw new ParseError(`syntax error near unexpected token \`${c === '' || c === '\n' ? 'newline' : c === '&' && this.peek(1) === '&' ? '&&' : c === '|' && this.peek(1) === '|' ? '||' : c === ';' && this.peek(1) === ';' ? ';;' : c}'`);
 		}
 		return cmd;
 	}

@@ -7,7 +7,7 @@ import type { Netns } from '../model/netns.ts';
 import { CNI_DIR, CNI_PLUGIN_NAMES } from '../cmd/cni/index.ts';
 
 /** Errors as the C library names them. */
-export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC';
+export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
 
 /** The pretend disk is small: a file may not grow past this (and the page must not run out of memory). */
 const MAX_FILE = 1 << 20;
@@ -15,6 +15,8 @@ const MAX_FILE = 1 << 20;
 /** The in-memory file tree of one host. */
 export class Vfs {
 	files = new Map<string, string>();
+	/** When each file was last written, on the virtual clock (ms); files of a fresh host have 0. */
+	mtimes = new Map<string, number>();
 	dirs = new Set<string>(['/', '/etc', '/tmp', '/run', '/run/netns', '/var', '/var/lib', '/usr', '/usr/lib', '/usr/bin', '/usr/sbin', '/proc', '/sys', '/dev', '/root', '/home', '/bin', '/sbin']);
 
 	constructor(hostname: string) {
@@ -39,6 +41,8 @@ export class Vfs {
 		if (p.startsWith('/sys/class/net/')) return readSysNet(p.slice('/sys/class/net/'.length), ns);
 		if (p.startsWith('/proc/')) return 'ENOENT';
 		if (this.dirs.has(p)) return 'EISDIR';
+		// A reader looking for the resolver learns that the lab has none (unless they wrote one).
+		if (p === '/etc/resolv.conf' && !this.files.has(p)) return 'ENOSIM';
 		return this.files.get(p) ?? 'ENOENT';
 	}
 
@@ -58,7 +62,13 @@ export class Vfs {
 		const next = (append ? (this.files.get(p) ?? '') : '') + data;
 		if (next.length > MAX_FILE) return 'ENOSPC';
 		this.files.set(p, next);
+		this.mtimes.set(p, ns.world.now);
 		return undefined;
+	}
+
+	/** When a file was last written, on the virtual clock (ms). */
+	mtime(path: string): number {
+		return this.mtimes.get(normalise(path)) ?? 0;
 	}
 
 	/** Lists a directory's entries (names, sorted as ls does in the C locale). */
@@ -162,7 +172,7 @@ function readSysNet(rest: string, ns: Netns): string | FsError {
 	};
 	if (file === 'carrier') return link.adminUp ? `${link.carrier() ? 1 : 0}\n` : 'EINVAL';
 	if (link.kind === 'bridge' && file.startsWith('bridge/')) {
-		const b: Record<string, string> = { stp_state: '0', forward_delay: '1500', hello_time: '200', max_age: '2000', ageing_time: '30000', priority: '32768', vlan_filtering: '0', multicast_snooping: '1' };
+		const b: Record<string, string> = { stp_state: link.stp ? '1' : '0', forward_delay: String(link.forwardDelay), hello_time: '200', max_age: '2000', ageing_time: '30000', priority: '32768', vlan_filtering: '0', multicast_snooping: '1' };
 		const v = b[file.slice('bridge/'.length)];
 		return v === undefined ? 'ENOENT' : `${v}\n`;
 	}

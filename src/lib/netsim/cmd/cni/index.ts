@@ -46,7 +46,7 @@ export function cniTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 		const path = `${CNI_DIR}/${name}`;
 		tools[path] = (_argv, ctx) => {
 			const vfs = vfsOf(ctx);
-			if (!vfs.exists(path, ctx.ns)) return { stdout: '', stderr: `bash: line 1: ${path}: No such file or directory\n`, exit: 127 };
+			if (!vfs.exists(path, ctx.ns)) return { stdout: '', stderr: `${ctx.where ?? 'bash: line 1: '}${path}: No such file or directory\n`, exit: 127 };
 			return runPlugin(plugin, ctx.env, ctx.stdin, { ctx, vfs, plugins });
 		};
 	}

@@ -8,7 +8,7 @@ import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-import { linkLabel, printFlags, printLink, printStats } from './link-print.ts';
+import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from './link-print.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 
 function nextArg(a: Args): string {
@@ -102,9 +102,13 @@ function addrShow(ic: IpCtx, a: Args): IpOut {
 			continue;
 		}
 		if (fam === 6 && f.dev === undefined) {
+			const label = familyDumpLabel(link);
 			p.num('ifindex', '%u: ', link.ifindex);
-			p.str('ifname', '%s: ', link.name);
-			printFlags(p, link);
+			// JSON keeps the name and gives the peer as "link" (print_name_and_link).
+			if (label.name !== link.name) p.str('link', '', label.name.slice(link.name.length + 1), 'json');
+			p.str('ifname', '', link.name, 'json');
+			p.out(`${label.name}: `);
+			printFlags(p, link, label.mdown);
 			p.num('mtu', 'mtu %u ', link.mtu);
 			p.str('operstate', 'state %s ', link.operstate());
 			p.num('txqlen', 'qlen %u', link.txqlen);

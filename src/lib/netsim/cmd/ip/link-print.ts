@@ -36,10 +36,26 @@ export function linkLabel(link: Link): string {
 	return `${link.name}@if${other.ifindex}`;
 }
 
-/** Prints the flags list `<A,B,C>` (JSON array "flags"). */
-export function printFlags(p: Printer, link: Link): void {
+/**
+ * A link's name and M-DOWN as printed from a per-family link dump: `ip -6 addr` with no device
+ * named (AF_INET6) and `bridge link` (AF_BRIDGE). Those dumps carry IFLA_LINK (the peer's or lower
+ * device's ifindex) only when it differs from the device's own, and no link-netnsid, so iproute2
+ * (print_name_and_link) names that index as it is known in *this* namespace: `vx@eth0` for a peer
+ * elsewhere whose index is eth0's here, `vy@if6` when no device here has it; M-DOWN when the
+ * device here with that index is down.
+ */
+export function familyDumpLabel(link: Link): { name: string; mdown: boolean } {
+	const other = link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined);
+	const iflink = other?.ifindex ?? link.ifindex;
+	if (iflink === link.ifindex) return { name: link.name, mdown: false };
+	const here = link.ns.links.find((l) => l.ifindex === iflink);
+	return { name: `${link.name}@${here?.name ?? `if${iflink}`}`, mdown: here !== undefined && !here.adminUp };
+}
+
+/** Prints the flags list `<A,B,C>` (JSON array "flags"); `mdown` overrides the peer test. */
+export function printFlags(p: Printer, link: Link, mdown = link.peerDownHere()): void {
 	const flags = link.flags();
-	if (link.peerDownHere()) flags.push('M-DOWN');
+	if (mdown) flags.push('M-DOWN');
 	p.openArray('flags');
 	for (const f of flags) p.str(undefined, '', f, 'json');
 	p.close();
@@ -54,7 +70,7 @@ export function printLink(p: Printer, link: Link, host: Host, o: LinkPrintOpts):
 		if (other && other.ns !== link.ns) p.num('link_index', '', other.ifindex, 'json');
 		else if (other) p.str('link', '', other.name, 'json');
 		p.str('ifname', '', link.name, 'json');
-		p.out(padEnd(o.plainName ? link.name : linkLabel(link), 16) + ' ');
+		p.out(padEnd(o.plainName ? familyDumpLabel(link).name : linkLabel(link), 16) + ' ');
 		p.str('operstate', '%s', link.operstate(), 'json');
 		p.out(padEnd(link.operstate(), 14) + ' ');
 		if (!o.forAddr) {
@@ -114,12 +130,16 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 			const hex = (link.bridgeIdSet ? link.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':');
 			const id = `8000.${hex}`;
 			for (const [k, v] of [
-				['forward_delay', 1500], ['hello_time', 200], ['max_age', 2000], ['ageing_time', 30000], ['stp_state', 0], ['priority', 32768], ['vlan_filtering', 0],
+				['forward_delay', link.forwardDelay], ['hello_time', 200], ['max_age', 2000], ['ageing_time', 30000], ['stp_state', link.stp ? 1 : 0], ['priority', 32768], ['vlan_filtering', 0],
 			] as const) p.num(k, `${k} %u `, v);
 			p.str('bridge_id', 'bridge_id %s ', id);
 			p.str('root_id', 'designated_root %s ', id);
 			for (const [k, v] of [['root_port', 0], ['root_path_cost', 0], ['topology_change', 0], ['topology_change_detected', 0]] as const) p.num(k, `${k} %u `, v);
-			for (const k of ['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer']) p.str(k, `${k} %s `, '   0.00');
+			// STP sends a hello every 2 s while the bridge is up: the timer counts down to the next.
+			const hello = link.stp && link.adminUp ? 2000 - ((link.ns.world.now - link.stpOnAt) % 2000) : 0;
+			const timer = (ms: number): string => `${String(Math.floor(ms / 1000)).padStart(4)}.${String(Math.floor((ms % 1000) / 10)).padStart(2, '0')}`;
+			p.str('hello_timer', 'hello_timer %s ', timer(hello));
+			for (const k of ['tcn_timer', 'topology_change_timer', 'gc_timer']) p.str(k, `${k} %s `, '   0.00');
 			p.num('group_fwd_mask', 'group_fwd_mask %u ', 0);
 			p.str('group_addr', 'group_address %s ', '01:80:c2:00:00:00');
 			for (const [k, v] of [
@@ -159,7 +179,7 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 		if (link.master) {
 			p.str('info_slave_kind', '\n    %s_slave ', 'bridge');
 			p.openObject('info_slave_data');
-			p.str('state', 'state %s ', link.running() ? 'forwarding' : 'disabled');
+			p.str('state', 'state %s ', link.portState());
 			p.num('priority', 'priority %u ', 32);
 			p.num('cost', 'cost %u ', 2);
 			p.close();

@@ -8,6 +8,7 @@ import { Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { duparg, err1, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
+import { applyBridgeOptions, parseBridgeOptions } from './link-bridge.ts';
 import { printLink } from './link-print.ts';
 
 /** Parsed `ip link add/set` arguments (iplink_parse). */
@@ -158,8 +159,11 @@ function linkAdd(ic: IpCtx, a: Args): IpOut {
 		return { stdout: '' };
 	}
 	if (kind === 'bridge') {
+		const options = parseBridgeOptions(req.typeArgs);
 		const l = target.addLink(name ?? autoName('bridge', target), 'bridge', req.address ?? world.mac());
-		if (req.address) l.macFixed = true;
+		applyBridgeOptions(l, options);
+		// An address given changes the bridge id, and STP's port selection runs (br_stp_change_bridge_id).
+		if (req.address) l.macFixed = l.hadPorts = true;
 		if (req.mtu) l.mtu = req.mtu;
 		if (req.up) target.linkUp(l);
 		return { stdout: '' };
@@ -272,6 +276,7 @@ QOS-MAPPING := FROM:TO
 function linkSet(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
 	parseLinkArgs(ic, a, req);
+	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs) : undefined;
 	const devName = req.dev ?? req.name;
 	if (!devName) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
 	const ns = ic.ns;
@@ -290,6 +295,9 @@ function linkSet(ic: IpCtx, a: Args): IpOut {
 		if (link.kind === 'loopback') rtnl('Invalid argument');
 		if (req.netns.link(link.name)) rtnl('File exists');
 	}
+	// Options for a kind the device is not: the kernel has no changelink to give them to.
+	if (bridge && Object.keys(bridge).length && link.kind !== 'bridge') rtnl('Operation not supported');
+	if (bridge) applyBridgeOptions(link, bridge);
 	if (req.master && req.master !== link.master) {
 		// The kernel lets go of the old master before it tries the new one.
 		if (req.master.kind !== 'bridge' || req.master === link) {
@@ -300,7 +308,7 @@ function linkSet(ic: IpCtx, a: Args): IpOut {
 	if (req.dev && req.name && req.name !== link.name) link.name = req.name;
 	if (req.address) {
 		link.mac = req.address;
-		if (link.kind === 'bridge') link.macFixed = true;
+		if (link.kind === 'bridge') link.macFixed = link.hadPorts = true;
 		if (link.master) world.updateBridgeMac(link.master);
 	}
 	if (req.mtu !== undefined) link.mtu = req.mtu;
@@ -347,6 +355,9 @@ export function moveLink(link: Link, target: Netns): void {
 	from.links = from.links.filter((l) => l !== link);
 	link.qdisc = 'noop';
 	link.operOverride = undefined;
+	// Registered afresh in its new namespace: IPv6 joins all-nodes again.
+	link.mcGroups = ['all-nodes'];
+	link.v6Ready = false;
 	if (link.peer && link.peer.adminUp && link.peer.ns !== target) link.peer.operOverride = 'DOWN';
 	// The old namespace gets an id for the new one when it announces the move.
 	from.nsid(target, true);

@@ -61,7 +61,9 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		const cmd = a.rest();
 		if (cmd.length === 0) throw new ToolExit(255, 'No command specified\n');
 		const r = ic.ctx.run({ ...ic.ctx, ns }, cmd);
-		if (r.exit === 127) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 255 };
+		// execvp fails before any shell could say `command not found`; a tool the simulator knows
+		// it does not model still says so.
+		if (r.exit === 127 && !/: not available in this simulator /.test(r.stderr)) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 255 };
 		return r;
 	}
 	if (matches(w, 'identify')) {
