@@ -424,8 +424,8 @@ capture end
 on_each_host() { # SCRIPT OUT-PREFIX: runs SCRIPT (a file) as root on every host; output to OUT-PREFIX-HOST
 	local i
 	for i in "${!H_NAME[@]}"; do
-		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 nsenter -t "${H_PID[$i]}" -n -m -u -i "--pid=/proc/${H_PID[$i]}/ns/pid_for_children" -- \
-			/bin/bash /dev/fd/5 5<"$1" </dev/null >"$2-${H_NAME[$i]}" 2>&1 || return $((i + 1))
+		env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 nsenter -t "${H_PID[$i]}" -n -m -u -i "--pid=/proc/${H_PID[$i]}/ns/pid_for_children" -- bash \
+			/dev/fd/5 5<"$1" </dev/null >"$2-${H_NAME[$i]}" 2>&1 || return $((i + 1))
 	done
 }
 dump_hosts() { # K
@@ -446,7 +446,10 @@ if (( SCRIPT_RUNS > 0 )); then
 		jq -r '.script.prepare' /run/lab/job.json >"$W/prepare.sh"
 		on_each_host "$W/prepare.sh" "$O/prepare"
 		rc=$?
-		(( rc == 0 )) || die 4 "the script's prepare failed on ${H_NAME[$((rc - 1))]}: $(tail -n 3 "$O/prepare-${H_NAME[$((rc - 1))]}")"
+		if (( rc != 0 )); then
+			mapfile -t said <"$O/prepare-${H_NAME[$((rc - 1))]}"
+			die 4 "the script's prepare failed on ${H_NAME[$((rc - 1))]}: ${said[*]: -3}"
+		fi
 		for pid in "${H_PID[@]}"; do settle "$pid"; done
 	fi
 	dump_hosts 0
