@@ -56,7 +56,7 @@ JOB=$1 OUT=$2 CALLER_NET=$3 CALLER_MNT=$4
 [[ $(id -u) == 0 ]] || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
 # Every program this script calls (src/lib/setup/ maps them to Debian packages; a test keeps the
 # list complete). Bash builtins are not programs.
-NEEDS=(/bin/bash awk chmod cp cut date env hostname id ip iptables jq mkdir mkfifo mount mv nsenter rm sed sleep sort stat sysctl tail timeout uname unshare)
+NEEDS=(awk bash chmod cp cut date env hostname id ip iptables jq mkdir mkfifo mount mv nsenter rm sed sleep sort stat sysctl timeout uname unshare)
 missing=()
 for tool in "${NEEDS[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
