@@ -8,6 +8,8 @@ import { createKernelEngine, kernelHostWarnings } from '../src/lib/lab/kernel.ts
 import { ROOT } from '../src/lib/lab/load.ts';
 import { createSimEngine } from '../src/lib/lab/sim.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
+import { loadBook } from '../src/lib/runbook/load.ts';
+import { readSnapshot } from '../src/lib/snapshot/store.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
 import { formatOutcome, formatSummary } from '../src/lib/snapshot/report.ts';
 import { verifyBook, type VerifyEvent } from '../src/lib/snapshot/verify.ts';
@@ -61,7 +63,13 @@ if (args.engine === 'kernel' && !args.root) {
 	if (code) process.exit(code);
 }
 const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelEngine();
-if (engine.name === 'kernel') for (const warning of kernelHostWarnings()) process.stderr.write(`verify: warning: ${warning}\n`);
+if (engine.name === 'kernel' && mode === 'check') {
+	const recordedWith = loadBook(args.root ?? ROOT).flatMap((c) => {
+		const read = readSnapshot(args.root ?? ROOT, c.id);
+		return read.status === 'ok' ? [read.snapshot.recorded] : [];
+	});
+	for (const warning of kernelHostWarnings(recordedWith)) process.stderr.write(`verify: warning: ${warning}\n`);
+}
 const tty = process.stderr.isTTY === true;
 const running = new Map<string, string>();
 let finished = 0;

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Chapter } from '../runbook/types.ts';
 import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
 import { buildJob, readSandboxOutput, type SandboxJob } from './job.ts';
+import type { Recorded } from '../snapshot/schema.ts';
 import type { Lab } from './schema.ts';
 
 /** The bash script that builds the lab and runs the commands inside the sandbox. */
@@ -64,14 +65,29 @@ export function sweepStaleRuns(dir = tmpdir()): string[] {
  * Settings of this machine that leak into the sandbox: a new network namespace copies the IPv4
  * settings of the machine's own (a kernel rule), so namespaces that chapters create would differ.
  */
-export function kernelHostWarnings(): string[] {
+export function kernelHostWarnings(recordedWith: readonly Pick<Recorded, 'iproute2' | 'iptables' | 'os'>[] = []): string[] {
+	const warnings: string[] = [];
 	try {
-		return readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() === '0'
-			? []
-			: ['this machine has net.ipv4.ip_forward = 1: namespaces that chapters create inherit it, so outputs may differ from the snapshots'];
+		if (readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '0')
+			warnings.push('this machine has net.ipv4.ip_forward = 1: namespaces that chapters create inherit it, so outputs may differ from the snapshots');
 	} catch {
-		return [];
+		// not Linux: the engine itself refuses with its own line
 	}
+	const here = { iproute2: toolVersion('ip', /iproute2-([^ ,]+)/), iptables: toolVersion('iptables', /v(\S+(?: \([^)]*\))?)/) };
+	const differ = recordedWith.find((r) => (here.iproute2 && r.iproute2 !== here.iproute2) || (here.iptables && r.iptables !== here.iptables));
+	if (differ)
+		warnings.push(
+			`the snapshots were recorded with iproute2 ${differ.iproute2} and iptables ${differ.iptables} (${differ.os}); this machine has ` +
+				`iproute2 ${here.iproute2 ?? '?'} and iptables ${here.iptables ?? '?'}, which print some outputs differently ` +
+				'(docs/verify.md, "Tool versions"): expect mismatches that are spelling, not behaviour',
+		);
+	return warnings;
+}
+
+/** A tool's version as its `-V` prints it, or undefined when it cannot be run. */
+function toolVersion(tool: string, pattern: RegExp): string | undefined {
+	const r = spawnSync(tool, ['-V'], { encoding: 'utf8' });
+	return pattern.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`)?.[1];
 }
 
 function nsInode(kind: 'net' | 'mnt'): string {

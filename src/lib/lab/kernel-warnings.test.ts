@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { kernelHostWarnings } from './kernel.ts';
+
+const here = {
+	iproute2: /iproute2-([^ ,]+)/.exec(spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout)![1]!,
+	iptables: /v(\S+(?: \([^)]*\))?)/.exec(spawnSync('iptables', ['-V'], { encoding: 'utf8' }).stdout)![1]!,
+	os: 'this machine',
+};
+const toolWarnings = (recorded: (typeof here)[]) => kernelHostWarnings(recorded).filter((w) => w.includes('recorded with'));
+
+describe('kernelHostWarnings: tool versions', () => {
+	it('says nothing when the snapshots were recorded with this machine\'s iproute2 and iptables', () => {
+		expect(toolWarnings([here, here])).toEqual([]);
+	});
+
+	it('names both versions when a snapshot was recorded with other tools (trixie\'s, say)', () => {
+		const trixie = { iproute2: '6.15.0', iptables: '1.8.11 (nf_tables)', os: 'Debian GNU/Linux 13 (trixie)' };
+		expect(toolWarnings([here, trixie])).toEqual([
+			`the snapshots were recorded with iproute2 6.15.0 and iptables 1.8.11 (nf_tables) (Debian GNU/Linux 13 (trixie)); this machine has ` +
+				`iproute2 ${here.iproute2} and iptables ${here.iptables}, which print some outputs differently ` +
+				'(docs/verify.md, "Tool versions"): expect mismatches that are spelling, not behaviour',
+		]);
+	});
+});
