@@ -121,7 +121,7 @@ describe('a chapter on a phone (390×844)', () => {
 		}
 		const frame = await page.evaluate(() => {
 			const f = document.querySelector<HTMLElement>('.nb-tp-side')!;
-			const scroller = f.querySelector(':scope > .nb-sb-scroller')!;
+			const scroller = f.querySelector<HTMLElement>(':scope > .nb-sb-scroller') ?? f;
 			return { more: f.dataset['more'] ?? '', focusable: scroller.getAttribute('tabindex') === '0', scrolls: scroller.scrollHeight > scroller.clientHeight + 1 };
 		});
 		console.log(`[phone] progress at ${size.width}×${size.height}: ${items.length - hidden.length} of ${items.length} checks in view; ${frame.scrolls ? `scrolls (shade: ${frame.more})` : 'no scrolling'}`);
@@ -131,6 +131,7 @@ describe('a chapter on a phone (390×844)', () => {
 		expect(frame.more).toContain('bottom');
 		expect(frame.focusable).toBe(true);
 		await page.locator('.nb-tp-side > .nb-sb-scroller').focus();
+		expect(await page.evaluate(() => document.activeElement?.matches('.nb-tp-side > .nb-sb-scroller'))).toBe(true);
 		await page.keyboard.press('End');
 		await page.waitForTimeout(100);
 		expect((await seen(page, items.at(-1)!)).problem).toBe('');

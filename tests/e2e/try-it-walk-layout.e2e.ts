@@ -42,8 +42,8 @@ describe.each([
 		close = () => context.close();
 		await page.setViewportSize({ width, height });
 		await openTerminal(page);
-		const line = c.chapter.blocks.find((b) => b.attributes.title === upTo)!.line;
-		await page.locator(`figure[data-nb-line="${line}"] .nb-run button`, { hasText: 'Run up to here' }).click();
+		const block = page.locator('figure.nb-terminal', { has: page.locator('.header .title', { hasText: new RegExp(`^${upTo}$`) }) });
+		await block.locator('.nb-run button', { hasText: 'Run up to here' }).click();
 		await page.waitForFunction(() => /Fresh lab; replayed/.test(document.querySelector('.nb-tl-log')?.textContent ?? '') && document.querySelector<HTMLElement>('.nb-tl')!.dataset['busy'] === 'false');
 		// The terminal open, the walk not yet: the side column's parts scroll only when focusable.
 		expect(await axeViolations(page)).toEqual([]);
