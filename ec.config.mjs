@@ -9,4 +9,7 @@ const { pluginRecordedOutput } = await tsImport('./src/plugins/recorded-output/i
 
 export default defineEcConfig({
 	plugins: [pluginRecordedOutput()],
+	// Commands wrap, indented under their prompt, so a long one is read whole on any screen (the
+	// copy button still copies it on one line); recorded output keeps its columns and scrolls.
+	defaultProps: { overridesByLang: { sh: { wrap: true, hangingIndent: 4 } } },
 });

@@ -9,6 +9,12 @@ export const collections = {
 		schema: docsSchema({
 			extend: z.object({
 				lab: z.string().optional().describe('Lab file in examples/labs/ the chapter runs on'),
+				keywords: z
+					.array(z.string())
+					.optional()
+					.describe(
+						'What the chapter teaches, as a book index would list it. Searchable metadata (Pagefind `keywords`), so a search for one of these terms finds this chapter first',
+					),
 			}),
 		}),
 	}),

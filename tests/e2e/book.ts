@@ -13,8 +13,12 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The book under test: NETBOOK_BOOK (as for the build) or ./content. */
 export const BOOK = resolve(ROOT, process.env['NETBOOK_BOOK'] ?? './content');
 
-/** Where that book is built (see astro.config.mjs). */
-export const DIST = BOOK === resolve(ROOT, 'content') ? join(ROOT, 'dist') : join(ROOT, 'node_modules/.netbook/fixture-dist');
+/**
+ * Where that book is built (see astro.config.mjs). NETBOOK_DIST tests another build as it is,
+ * never rebuilt (say, one made before a change, to see a new test fail on it).
+ */
+export const PREBUILT = process.env['NETBOOK_DIST'] ? resolve(ROOT, process.env['NETBOOK_DIST']) : undefined;
+export const DIST = PREBUILT ?? (BOOK === resolve(ROOT, 'content') ? join(ROOT, 'dist') : join(ROOT, 'node_modules/.netbook/fixture-dist'));
 
 /** A chapter as the tests expect to see it. */
 export interface BookChapter {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOK, DIST, newestMtime, ROOT } from './book.ts';
+import { BOOK, DIST, newestMtime, PREBUILT, ROOT } from './book.ts';
 
-/** Builds the site unless its dist/ is newer than every source it is built from. */
+/** Builds the site unless its dist/ is newer than every source it is built from (or NETBOOK_DIST names a build). */
 export default function setup(): void {
+	if (PREBUILT) return;
 	const built = join(DIST, 'index.html');
 	const sources = [BOOK, join(ROOT, 'src'), join(ROOT, 'examples/labs'), join(ROOT, 'astro.config.mjs'), join(ROOT, 'ec.config.mjs')];
 	if (existsSync(built) && statSync(built).mtimeMs > newestMtime(sources)) return;

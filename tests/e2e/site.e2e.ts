@@ -219,8 +219,10 @@ describe('interaction', () => {
 		console.log(`[budget] ${first.path} in the browser: ${total} B of JS (gzip) before interaction, ${scripts.size} files`);
 		expect(total).toBeLessThanOrEqual(30 * 1024);
 		expect([...scripts.keys()].some((p) => /ui-core/.test(p))).toBe(false);
+		// Listen first: the response can arrive before hover() returns.
+		const search = page.waitForResponse((r) => /ui-core/.test(r.url()));
 		await page.locator('button[data-open-modal]').first().hover();
-		await page.waitForResponse((r) => /ui-core/.test(r.url()));
+		await search;
 		await context.close();
 	});
 

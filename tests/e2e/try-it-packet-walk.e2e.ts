@@ -14,13 +14,16 @@ afterEach(async () => {
 	close = undefined;
 });
 
-/** Opens a chapter's terminal; with `upTo`, "Run up to here" on the block at that fence line. */
-async function terminalOn(prefix: string, upTo?: number): Promise<Page> {
+/** The fence line of a chapter's block, by its title. */
+const lineOf = (prefix: string, title: string) => chapter(prefix).chapter.blocks.find((b) => b.attributes.title === title)!.line;
+
+/** Opens a chapter's terminal; with `upTo`, "Run up to here" on the block with that title. */
+async function terminalOn(prefix: string, upTo?: string): Promise<Page> {
 	const { page, context } = await openPage(site.browser, site.url + chapter(prefix).path);
 	close = () => context.close();
 	await openTerminal(page);
 	if (upTo !== undefined) {
-		await page.locator(`figure[data-nb-line="${upTo}"] .nb-run button`, { hasText: 'Run up to here' }).click();
+		await page.locator(`figure[data-nb-line="${lineOf(prefix, upTo)}"] .nb-run button`, { hasText: 'Run up to here' }).click();
 		await page.waitForFunction(() => /Fresh lab; replayed/.test(document.querySelector('.nb-tl-log')?.textContent ?? '') && document.querySelector<HTMLElement>('.nb-tl')!.dataset['busy'] === 'false');
 	}
 	return page;
@@ -63,7 +66,7 @@ function find(steps: Shown[], kind: string, text: RegExp, leg?: string): Shown {
 
 describe('the packet walk on real simulator traces', () => {
 	it('chapter 1: alice pings bob through switch1 (route, ARP flood, FDB, reply)', async () => {
-		const page = await terminalOn('01-', 212);
+		const page = await terminalOn('01-', 'Alice pings Bob');
 		const typed = await typeLine(page, '@alice ping --trace -c 1 192.168.1.2', { skip: true });
 		expect(typed.exit).toBe(0);
 		expect(await page.locator('.nb-tw-title').textContent()).toBe('Packet walk: ping -c 1 192.168.1.2 on alice');
@@ -91,7 +94,7 @@ describe('the packet walk on real simulator traces', () => {
 	});
 
 	it('chapter 7: alice reaches 8.8.8.8 through the bridge, forwarding and MASQUERADE', async () => {
-		const page = await terminalOn('07-', 177);
+		const page = await terminalOn('07-', 'What the rules saw');
 		const typed = await typeLine(page, '@pi ip netns exec alice ping --trace -c 1 8.8.8.8', { skip: true });
 		expect(typed.stdout).toContain('1 received');
 		// The reply comes back to the namespace ping ran in, not to pi.

@@ -19,7 +19,18 @@ if (root && data) {
 	let panel: Promise<TryItPanel> | undefined;
 	const load = () => (module ??= import('./panel.ts'));
 
+	// The dock covers the bottom of the window: as much scroll padding there keeps a focused
+	// element (and anything scrolled into view) clear of it, resized with the bar or the panel.
+	new ResizeObserver(() => {
+		document.documentElement.style.setProperty('--nb-dock-cover', `${Math.ceil(root.getBoundingClientRect().height)}px`);
+	}).observe(root);
+	// Where the reader was when the panel opened: Escape closes it and puts the focus back there.
+	let opener: HTMLElement | undefined;
 	const setOpen = (open: boolean) => {
+		if (open && root.dataset['open'] !== 'true') {
+			const active = document.activeElement;
+			opener = active instanceof HTMLElement && active !== document.body && !root.contains(active) ? active : toggle;
+		}
 		// Open, the panel lives in the top layer (a manual popover), above Starlight's sidebars
 		// whatever their stacking; closed, it is the bar in the page again.
 		if ('showPopover' in root) {
@@ -34,6 +45,8 @@ if (root && data) {
 		root.dataset['open'] = String(open);
 		toggle.setAttribute('aria-expanded', String(open));
 		toggle.textContent = open ? 'Hide the terminal' : 'Open the terminal';
+		if (open) toggle.setAttribute('aria-keyshortcuts', 'Escape');
+		else toggle.removeAttribute('aria-keyshortcuts');
 		body.hidden = !open;
 	};
 	const open = (): Promise<TryItPanel> => {
@@ -49,6 +62,18 @@ if (root && data) {
 	toggle.addEventListener('click', () => {
 		if (root.dataset['open'] === 'true') return setOpen(false);
 		void open().then((p) => p.focus());
+	});
+	// Escape closes the panel, unless the terminal took it (skipping a running command); in the
+	// terminal's line the first Escape means "Tab leaves the terminal", so there it takes two.
+	let escaped = false;
+	root.addEventListener('keydown', (e) => {
+		const again = escaped;
+		escaped = e.key === 'Escape';
+		if (!escaped || e.defaultPrevented || root.dataset['open'] !== 'true') return;
+		if ((e.target as Element).matches('.nb-tl-input') && !again) return;
+		e.preventDefault();
+		setOpen(false);
+		(opener?.isConnected && opener.checkVisibility() ? opener : toggle).focus();
 	});
 	// Start downloading as soon as the reader reaches for a control: the click then waits less.
 	const prefetch = () => void load();

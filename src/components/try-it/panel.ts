@@ -11,6 +11,7 @@ import { ChecksView } from './checks-view.ts';
 import type { TryItData } from './data.ts';
 import { DiagramView } from './diagram-view.ts';
 import { h } from './dom.ts';
+import { scrollBox } from './scroll-box.ts';
 import { TerminalView } from './terminal-view.ts';
 import { WalkView } from './walk-view.ts';
 
@@ -66,10 +67,10 @@ export function mountPanel(container: HTMLElement, data: TryItData, engine: Term
 	});
 	terminal.connect(shell);
 
-	body.append(
-		h('div', { class: 'nb-tp-term' }, terminal.element),
-		h('div', { class: 'nb-tp-side' }, diagram.element, walk.element, checks.element),
-	);
+	// The side column lays its parts out to fit (each scrolls on its own); it scrolls as a whole
+	// only when even that cannot fit (a very short panel).
+	const side = scrollBox('nb-tp-side', 'Diagram, packet walk and progress', diagram.element, walk.element, checks.element);
+	body.append(h('div', { class: 'nb-tp-term' }, terminal.element), side.frame);
 	container.replaceChildren(h('div', { class: 'nb-tp' }, panes, body));
 	// Drawn from the lab definition at once; the simulator's own state replaces it when loaded.
 	diagram.render(initialState(data.lab));

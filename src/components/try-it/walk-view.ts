@@ -6,6 +6,7 @@ import type { PacketTrace } from '../../lib/terminal/trace.ts';
 import { walkOf, walkTitle, type WalkStep } from '../../lib/terminal/walk.ts';
 import type { DiagramView } from './diagram-view.ts';
 import { h } from './dom.ts';
+import { scrollBox, type ScrollBox } from './scroll-box.ts';
 
 /** The walk panel. */
 export class WalkView {
@@ -14,6 +15,8 @@ export class WalkView {
 	private readonly summary: HTMLElement;
 	private readonly list: HTMLOListElement;
 	private readonly now: HTMLElement;
+	private readonly position: HTMLElement;
+	private readonly box: ScrollBox;
 	private readonly prev: HTMLButtonElement;
 	private readonly next: HTMLButtonElement;
 	private steps: WalkStep[] = [];
@@ -23,21 +26,25 @@ export class WalkView {
 		this.heading = h('h3', { class: 'nb-tw-title', tabindex: '-1' }, 'Packet walk');
 		this.summary = h('p', { class: 'nb-tw-summary' });
 		this.list = h('ol', { class: 'nb-tw-steps' });
-		this.now = h('p', { class: 'nb-tw-now', 'aria-live': 'polite' });
+		// The current step is said here and shown highlighted in the list (kept in view), so the
+		// sentence itself is for screen readers; sighted readers get "Step 4 of 12" by the buttons.
+		this.now = h('p', { class: 'nb-tw-now nb-sr', 'aria-live': 'polite' });
+		this.position = h('span', { class: 'nb-tw-pos', 'aria-hidden': 'true' });
+		this.box = scrollBox('nb-tw-view', 'Packet walk steps', this.list);
 		this.prev = h('button', { type: 'button' }, 'Previous step');
 		this.next = h('button', { type: 'button' }, 'Next step');
-		const close = h('button', { type: 'button', class: 'nb-tw-close' }, 'Close the walk');
+		const close = h('button', { type: 'button', class: 'nb-tw-close', 'aria-label': 'Close the walk', title: 'Close the walk' }, '✕');
 		this.prev.addEventListener('click', () => this.go(this.index - 1));
 		this.next.addEventListener('click', () => this.go(this.index + 1));
 		close.addEventListener('click', () => this.close());
 		this.element = h(
 			'section',
 			{ class: 'nb-tw', hidden: true, 'aria-label': 'Packet walk' },
-			this.heading,
+			h('div', { class: 'nb-tw-head' }, this.heading, close),
 			this.summary,
-			h('div', { class: 'nb-tw-controls' }, this.prev, this.next, close),
+			h('div', { class: 'nb-tw-controls' }, this.prev, this.next, this.position),
 			this.now,
-			this.list,
+			this.box.frame,
 		);
 		this.element.addEventListener('keydown', (e) => {
 			if (e.key === 'ArrowRight' || e.key === 'ArrowDown') this.go(this.index + 1);
@@ -61,10 +68,9 @@ export class WalkView {
 			}),
 		);
 		this.element.hidden = false;
+		this.box.scroller.scrollTo({ top: 0 });
 		this.go(0);
 		this.heading.focus({ preventScroll: true });
-		// The diagram sticks to the top of the side column; the walk starts right under it.
-		this.element.closest('.nb-tp-side')?.scrollTo({ top: 0 });
 	}
 
 	/** Moves to step `i` (clamped): highlights it on the diagram and says it. */
@@ -75,6 +81,9 @@ export class WalkView {
 		[...this.list.children].forEach((li, j) => (j === this.index ? li.setAttribute('aria-current', 'step') : li.removeAttribute('aria-current')));
 		this.diagram.highlight(step.ids);
 		this.now.textContent = `Step ${this.index + 1} of ${this.steps.length} (${step.label}): ${step.text}`;
+		this.position.textContent = `Step ${this.index + 1} of ${this.steps.length}`;
+		const current = this.list.children[this.index];
+		if (current) this.box.reveal(current.getBoundingClientRect(), 4);
 		this.prev.disabled = this.index === 0;
 		this.next.disabled = this.index === this.steps.length - 1;
 	}

@@ -52,12 +52,9 @@ export interface DiagramOptions {
 
 /**
  * The figure for a recorded state: the topology SVG, its caption, and the same description as
- * text under an expander (searchable, and readable without the picture). Throws naming the
- * chapter and line if the state cannot be drawn.
+ * text under an expander (readable without the picture). Throws naming the chapter and line if
+ * the state cannot be drawn.
  */
-/** Diagrams wider than this (viewBox px) scroll on small screens rather than shrink. */
-const WIDE_DIAGRAM = 560;
-
 export async function diagramHtml(state: LabState, options: DiagramOptions): Promise<string> {
 	let svg: string;
 	let text: string;
@@ -72,13 +69,21 @@ export async function diagramHtml(state: LabState, options: DiagramOptions): Pro
 	}
 	const classes = ['nb-diagram', ...(options.className ? [options.className] : [])].join(' ');
 	const lines = textHtml(text);
-	// A wide lab would shrink to unreadable text on a phone: there it keeps a minimum width and
-	// scrolls sideways instead (see book.css), focusable so keyboard users can scroll it too.
+	// On a narrow screen a lab keeps its own size (labels at least 10 px) and scrolls sideways
+	// rather than shrink (book.css); DIAGRAM_SCROLL_JS makes it focusable while it scrolls.
 	const width = Number(/viewBox="[-\d.]+ [-\d.]+ ([\d.]+)/.exec(svg)?.[1] ?? 0);
-	const wide = width > WIDE_DIAGRAM ? ` data-wide style="--nb-diagram-width: ${width}px" tabindex="0" role="region" aria-label="${escape(options.title)} (scrolls sideways on small screens)"` : '';
+	const wide = ` style="--nb-diagram-width: ${width}px" data-nb-label="${escape(options.title)} (scrolls sideways)"`;
 	return (
-		`<figure class="${classes}" data-nb-diagram="svg"><div class="nb-diagram-svg"${wide}>${svg}</div>` +
+		`<figure class="${classes}" data-nb-diagram="svg"><div class="nb-diagram-svg" data-pagefind-ignore${wide}>${svg}</div>` +
 		`<figcaption>${escape(options.caption)}</figcaption>` +
-		`<details class="nb-diagram-text"><summary>The diagram as text</summary>${lines}</details></figure>`
+		// Generated from recorded state like the outputs: searchable in the page, not in the index.
+		`<details class="nb-diagram-text" data-pagefind-ignore><summary>The diagram as text</summary>${lines}</details></figure>`
 	);
 }
+
+/**
+ * Page script (an Expressive Code JS module): a diagram that scrolls sideways (a narrow screen)
+ * becomes a focusable, named region so that the keyboard can scroll it, as Expressive Code does
+ * for code blocks; one that fits is neither.
+ */
+export const DIAGRAM_SCROLL_JS = `try{const o=new ResizeObserver(es=>{for(const{target:e}of es){const s=e.scrollWidth>e.clientWidth+1;if(s===e.hasAttribute('tabindex'))continue;if(s){e.setAttribute('tabindex','0');e.setAttribute('role','region');e.setAttribute('aria-label',e.dataset.nbLabel||'Diagram')}else for(const a of['tabindex','role','aria-label'])e.removeAttribute(a)}});document.querySelectorAll('.nb-diagram-svg').forEach(e=>o.observe(e))}catch(e){console.error('[netbook] diagram scroll:',e)}`;

@@ -2,7 +2,7 @@ import { AttachedPluginData, type ExpressiveCodeBlock, type ExpressiveCodePlugin
 import { h, select, type Element, type ElementContent } from '@astrojs/starlight/expressive-code/hast';
 import { loadLab, ROOT } from '../../lib/lab/load.ts';
 import { checkSteps, isChapterFile, missingSnapshotError, resolveBlock, type ResolvedBlock } from './book.ts';
-import { diagramHtml, type TopologyRenderer } from './diagram.ts';
+import { DIAGRAM_SCROLL_JS, diagramHtml, type TopologyRenderer } from './diagram.ts';
 import { badgeDetails, badgeText } from './snapshot.ts';
 import { recordedOutputStyles } from './styles.ts';
 import { withSudo } from './sudo.ts';
@@ -47,6 +47,7 @@ export function pluginRecordedOutput(options: RecordedOutputOptions = {}): Expre
 	return {
 		name: 'RecordedOutput',
 		baseStyles: recordedOutputStyles,
+		jsModules: [DIAGRAM_SCROLL_JS],
 		hooks: {
 			preprocessMetadata: ({ codeBlock }) => {
 				const file = codeBlock.parentDocument?.sourceFilePath;

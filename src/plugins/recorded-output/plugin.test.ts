@@ -144,14 +144,15 @@ describe('postprocessRenderedBlockGroup', () => {
 			},
 		});
 		expect(calls).toEqual([[['alice', 'bob'], 'nb-01-two-machines-3', 'two-hosts']]);
-		expect(html).toContain('<figure class="nb-diagram" data-nb-diagram="svg"><div class="nb-diagram-svg"><svg id="nb-01-two-machines-3" role="img"><title>The lab after “Bob joins the network”</title>');
+		// The drawing and its text come from recorded state, like outputs: not in the search index.
+		expect(html).toContain('<figure class="nb-diagram" data-nb-diagram="svg"><div class="nb-diagram-svg" data-pagefind-ignore style="--nb-diagram-width: 0px" data-nb-label="The lab after “Bob joins the network” (scrolls sideways)"><svg id="nb-01-two-machines-3" role="img"><title>The lab after “Bob joins the network”</title>');
 		expect(html).toContain('<figcaption>The lab as the kernel recorded it after “Bob joins the network”.</figcaption>');
-		expect(html).toMatch(/<details class="nb-diagram-text"><summary>The diagram as text<\/summary>.*192\.168\.1\.2\/24/);
+		expect(html).toMatch(/<details class="nb-diagram-text" data-pagefind-ignore><summary>The diagram as text<\/summary>.*192\.168\.1\.2\/24/);
 	});
 
 	it('draws with src/lib/topology (elkjs) by default', async () => {
 		const html = await render(fence(2), {});
-		expect(html).toMatch(/<div class="nb-diagram-svg"><svg [^>]*role="img"[^>]*>\s*<title id="nb-01-two-machines-3-title">The lab after “Bob joins the network”<\/title>/);
+		expect(html).toMatch(/<div class="nb-diagram-svg" data-pagefind-ignore style="--nb-diagram-width: \d+(\.\d+)?px"[^>]*><svg [^>]*role="img"[^>]*>\s*<title id="nb-01-two-machines-3-title">The lab after “Bob joins the network”<\/title>/);
 	});
 
 	it('names chapter and line when the state cannot be drawn', async () => {

@@ -28,11 +28,17 @@ export function prompt(host: string): string {
 	return `root@${host}:~# `;
 }
 
+/**
+ * Left out of the search index (Pagefind): prompts, recorded outputs and badges repeat on every
+ * page, so indexing them would rank chapters by how much a kernel printed, not by what they teach.
+ */
+const unindexed = { dataPagefindIgnore: '' };
+
 /** Prompt element for a command's first line (`root@alice:~# `) or a continuation line (`> `). */
 export function promptElement(host: string, continuation: boolean): Element {
 	return continuation
-		? h('span', { className: ['nb-ps2'] }, '> ')
-		: h('span', { className: ['nb-prompt'] }, [
+		? h('span', { className: ['nb-ps2'], ...unindexed }, '> ')
+		: h('span', { className: ['nb-prompt'], ...unindexed }, [
 				h('span', { className: ['nb-user'] }, `root@${host}`),
 				h('span', { className: ['nb-path'] }, ':~'),
 				'# ',
@@ -96,13 +102,13 @@ export function outputElement(step: Step, options: OutputOptions): Element | und
 		children.push(h('span', { className: ['nb-exit', ...(options.expectedError ? ['nb-expected'] : [])] }, label));
 	}
 	if (children.length === 0) return undefined;
-	return h('div', { className: ['nb-out', ...(options.expectedError ? ['nb-fails'] : [])], dataNbOutput: '' }, children);
+	return h('div', { className: ['nb-out', ...(options.expectedError ? ['nb-fails'] : [])], dataNbOutput: '', ...unindexed }, children);
 }
 
 /** The badge under a block: verified (with details in its tooltip), not verified, or not yet. */
 export function badgeElement(kind: 'verified' | 'norun' | 'unverified', text: string, details?: string): Element {
 	const icon = kind === 'verified' ? '✓' : kind === 'norun' ? '–' : '!';
-	return h('div', { className: ['nb-badge', `nb-${kind}`], ...(details ? { title: details } : {}) }, [
+	return h('div', { className: ['nb-badge', `nb-${kind}`], ...unindexed, ...(details ? { title: details } : {}) }, [
 		h('span', { className: ['nb-badge-icon'], ariaHidden: 'true' }, icon),
 		h('span', { className: ['nb-badge-text'] }, text),
 	]);
