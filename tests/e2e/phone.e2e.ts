@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bookChapters } from './book.ts';
 import { seen } from './reader-sees.ts';
@@ -112,7 +112,7 @@ describe('a chapter on a phone (390×844)', () => {
 		const page = await phone(one.path, size);
 		await openTerminal(page);
 		await page.locator('.nb-tp-panes button', { hasText: 'Progress' }).click();
-		const items = await page.locator('.nb-tc li').elementHandles();
+		const items = (await page.locator('.nb-tc li').elementHandles()) as ElementHandle<Element>[];
 		expect(items.length).toBeGreaterThan(1);
 		const hidden: string[] = [];
 		for (const li of items) {
