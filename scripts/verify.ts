@@ -2,14 +2,15 @@
 // Runs every chapter's shell blocks on a real kernel (sealed sandbox) or the simulator and checks
 // them against content/snapshots/ (or rewrites them). See docs/verify.md.
 // Exit codes: 0 all good, 1 mismatches or failures, 2 bad input or the engine refused to run.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineRefusedError, type Engine } from '../src/lib/lab/engine.ts';
 import { createKernelEngine, kernelHostWarnings } from '../src/lib/lab/kernel.ts';
 import { ROOT } from '../src/lib/lab/load.ts';
 import { createSimEngine } from '../src/lib/lab/sim.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
-import { loadBook } from '../src/lib/runbook/load.ts';
-import { readSnapshot } from '../src/lib/snapshot/store.ts';
+import { readSnapshotFile, SNAPSHOTS_DIR } from '../src/lib/snapshot/store.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
 import { formatOutcome, formatSummary } from '../src/lib/snapshot/report.ts';
 import { verifyBook, type VerifyEvent } from '../src/lib/snapshot/verify.ts';
@@ -64,9 +65,10 @@ if (args.engine === 'kernel' && !args.root) {
 }
 const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelEngine();
 if (engine.name === 'kernel' && mode === 'check') {
-	const recordedWith = loadBook(args.root ?? ROOT).flatMap((c) => {
-		const read = readSnapshot(args.root ?? ROOT, c.id);
-		return read.status === 'ok' ? [read.snapshot.recorded] : [];
+	const dir = join(args.root ?? ROOT, SNAPSHOTS_DIR);
+	const recordedWith = (existsSync(dir) ? readdirSync(dir) : []).flatMap((f) => {
+		const read = f.endsWith('.json') ? readSnapshotFile(join(dir, f)) : undefined;
+		return read?.status === 'ok' ? [read.snapshot.recorded] : [];
 	});
 	for (const warning of kernelHostWarnings(recordedWith)) process.stderr.write(`verify: warning: ${warning}\n`);
 }
