@@ -133,7 +133,11 @@ describe('a chapter on a phone (390×844)', () => {
 		await page.locator('.nb-tp-side > .nb-sb-scroller').focus();
 		expect(await page.evaluate(() => document.activeElement?.matches('.nb-tp-side > .nb-sb-scroller'))).toBe(true);
 		await page.keyboard.press('End');
-		await page.waitForTimeout(100);
+		// Wait for the scroll to reach the end (it may be smooth, and slow on a busy machine).
+		await page.waitForFunction(() => {
+			const s = document.querySelector<HTMLElement>('.nb-tp-side > .nb-sb-scroller')!;
+			return s.scrollTop + s.clientHeight >= s.scrollHeight - 1;
+		});
 		expect((await seen(page, items.at(-1)!)).problem).toBe('');
 	});
 });

@@ -22,8 +22,9 @@ async function terminalOn(prefix: string, width?: number): Promise<Page> {
 	return page;
 }
 
-/** "Run up to here" on the block at a fence line, waiting for the replay to finish. */
-async function runUpTo(page: Page, line: number): Promise<void> {
+/** "Run up to here" on a chapter's block, found by its title, waiting for the replay to finish. */
+async function runUpTo(page: Page, prefix: string, title: string): Promise<void> {
+	const line = chapter(prefix).chapter.blocks.find((b) => b.attributes.title === title)!.line;
 	await page.locator(`figure[data-nb-line="${line}"] .nb-run button`, { hasText: 'Run up to here' }).click();
 	await page.waitForFunction(() => /Fresh lab; replayed/.test(document.querySelector('.nb-tl-log')?.textContent ?? '') && document.querySelector<HTMLElement>('.nb-tl')!.dataset['busy'] === 'false');
 }
@@ -156,7 +157,7 @@ describe('Try it: the packet walk', () => {
 
 	it('names the namespace a ping ran in', async () => {
 		const page = await terminalOn('05-');
-		await runUpTo(page, 146);
+		await runUpTo(page, '05-', 'Alice pings Bob');
 		await typeLine(page, 'ip netns exec alice ping -c 1 192.168.25.2');
 		await page.locator('.nb-tl-walk').last().click();
 		expect(await page.locator('.nb-tw-title').textContent()).toBe('Packet walk: ping -c 1 192.168.25.2 in the namespace alice on pi');
@@ -166,9 +167,9 @@ describe('Try it: the packet walk', () => {
 describe('Try it: progress counts what the reader ran', () => {
 	it('gives nothing for "Run up to here", and counts the commands typed after it', async () => {
 		const page = await terminalOn('01-');
-		await runUpTo(page, 245);
+		await runUpTo(page, '01-', "Bob learned Alice's MAC from her question");
 		expect(await page.locator('.nb-tc-count').textContent()).toBe('0 of 4 done');
-		// The replay leaves the prompt on bob, the host of the block at line 245.
+		// The replay leaves the prompt on bob, the host of that block.
 		expect((await typeLine(page, '@alice ping -c 1 192.168.1.2')).exit).toBe(0);
 		const passed = await page.locator('.nb-tc li[data-pass="true"]').allTextContents();
 		expect(passed.map((t) => t.replace(/^✓Done: /, ''))).toEqual(['Alice can ping Bob']);
