@@ -1,12 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { kernelHostWarnings } from './kernel.ts';
+import { hostToolVersions, kernelHostWarnings } from './kernel.ts';
 
-const here = {
-	iproute2: /iproute2-([^ ,]+)/.exec(spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout)![1]!,
-	iptables: /v(\S+(?: \([^)]*\))?)/.exec(spawnSync('iptables', ['-V'], { encoding: 'utf8' }).stdout)![1]!,
-	os: 'this machine',
-};
+const versions = hostToolVersions();
+const here = { iproute2: versions.iproute2!, iptables: versions.iptables!, os: 'this machine' };
 const toolWarnings = (recorded: (typeof here)[]) => kernelHostWarnings(recorded).filter((w) => w.includes('recorded with'));
 
 describe('kernelHostWarnings: tool versions', () => {

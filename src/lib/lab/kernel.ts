@@ -73,7 +73,7 @@ export function kernelHostWarnings(recordedWith: readonly Pick<Recorded, 'iprout
 	} catch {
 		// not Linux: the engine itself refuses with its own line
 	}
-	const here = { iproute2: toolVersion('ip', /iproute2-([^ ,]+)/), iptables: toolVersion('iptables', /v(\S+(?: \([^)]*\))?)/) };
+	const here = hostToolVersions();
 	const differ = recordedWith.find((r) => (here.iproute2 && r.iproute2 !== here.iproute2) || (here.iptables && r.iptables !== here.iptables));
 	if (differ)
 		warnings.push(
@@ -82,6 +82,11 @@ export function kernelHostWarnings(recordedWith: readonly Pick<Recorded, 'iprout
 				'(docs/verify.md, "Tool versions"): expect mismatches that are spelling, not behaviour',
 		);
 	return warnings;
+}
+
+/** This machine's iproute2 and iptables versions, spelled as a snapshot's `recorded` spells them. */
+export function hostToolVersions(): { iproute2: string | undefined; iptables: string | undefined } {
+	return { iproute2: toolVersion('ip', /iproute2-([^ ,]+)/), iptables: toolVersion('iptables', /v(\S+(?: \([^)]*\))?)/) };
 }
 
 /** A tool's version as its `-V` prints it, or undefined when it cannot be run. */
