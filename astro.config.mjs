@@ -3,6 +3,7 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SITE_BASE, SITE_URL } from './src/lib/book/site.ts';
 
 /**
  * Starlight imports Pagefind's UI when the page is idle; this swaps in a shim that loads it
@@ -30,7 +31,8 @@ const fixture = book !== './content';
 const chaptersDir = relative(process.cwd(), resolve(book, 'chapters')).replace(/\\/g, '/');
 
 export default defineConfig({
-	site: 'https://netbook.example',
+	site: SITE_URL,
+	base: SITE_BASE,
 	...(fixture
 		? { outDir: './node_modules/.netbook/fixture-dist', cacheDir: './node_modules/.netbook/fixture-cache' }
 		: {}),

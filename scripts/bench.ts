@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { formatResults } from '../src/lib/bench/report.ts';
 import { runBench, type BenchOptions } from '../src/lib/bench/run.ts';
-import { ROOT } from '../src/lib/lab/load.ts';
+import { ROOT } from '../src/lib/book/paths.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });

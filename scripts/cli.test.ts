@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../src/lib/lab/load.ts';
+import { ROOT } from '../src/lib/book/paths.ts';
 
 const tsx = (script: string, args: string[], input = '') =>
 	spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, input, encoding: 'utf8' });

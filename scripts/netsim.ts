@@ -4,7 +4,7 @@
 // {"host","cmd","stdout","stderr","exit"}.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadLab } from '../src/lib/lab/load.ts';
+import { loadLab } from '../src/lib/book/labs.ts';
 import { createLab } from '../src/lib/netsim/index.ts';
 import { parseTranscript } from '../src/lib/netsim/transcript/transcript.ts';
 

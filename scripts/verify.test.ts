@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../src/lib/lab/load.ts';
-import { chapterSource, fixtureBook } from '../src/lib/lab/safety-helpers.ts';
+import { ROOT } from '../src/lib/book/paths.ts';
+import { chapterSource, fixtureBook } from '../src/lib/engines/kernel/safety-helpers.ts';
 
 const ok = chapterSource('two-hosts', [{ commands: ['true'] }]);
 const root = fixtureBook({

@@ -5,15 +5,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineRefusedError, type Engine } from '../src/lib/lab/engine.ts';
-import { createKernelEngine, kernelHostWarnings } from '../src/lib/lab/kernel.ts';
-import { ROOT } from '../src/lib/lab/load.ts';
-import { createSimEngine } from '../src/lib/lab/sim.ts';
+import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
+import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/kernel/kernel.ts';
+import { ROOT, SNAPSHOTS_DIR } from '../src/lib/book/paths.ts';
+import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
-import { readSnapshotFile, SNAPSHOTS_DIR } from '../src/lib/snapshot/store.ts';
+import { readSnapshot } from '../src/lib/snapshot/store.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
-import { formatOutcome, formatSummary } from '../src/lib/snapshot/report.ts';
-import { verifyBook, type VerifyEvent } from '../src/lib/snapshot/verify.ts';
+import { formatOutcome, formatSummary } from '../src/lib/verify/report.ts';
+import { verifyBook, type VerifyEvent } from '../src/lib/verify/verify.ts';
 
 const fail = (message: string): never => {
 	process.stderr.write(`verify: ${message}\n`);
@@ -67,7 +67,7 @@ const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelE
 if (engine.name === 'kernel' && mode === 'check') {
 	const dir = join(args.root ?? ROOT, SNAPSHOTS_DIR);
 	const recordedWith = (existsSync(dir) ? readdirSync(dir) : []).flatMap((f) => {
-		const read = f.endsWith('.json') ? readSnapshotFile(join(dir, f)) : undefined;
+		const read = f.endsWith('.json') ? readSnapshot(join(dir, f)) : undefined;
 		return read?.status === 'ok' ? [read.snapshot.recorded] : [];
 	});
 	for (const warning of kernelHostWarnings(recordedWith)) process.stderr.write(`verify: warning: ${warning}\n`);

@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
 import type { CollectionEntry } from 'astro:content';
-import { loadLab } from '../lib/lab/load.ts';
-import type { Lab } from '../lib/lab/schema.ts';
+import { loadLab } from '../lib/book/labs.ts';
+import type { Lab } from '../lib/shared/lab.ts';
 import type { Chapter } from '../lib/runbook/types.ts';
-import { chapterOf, snapshotFileOf } from '../plugins/recorded-output/book.ts';
-import { readSnapshot, type Snapshot } from '../plugins/recorded-output/snapshot.ts';
+import { chapterOf } from '../plugins/recorded-output/book.ts';
+import { isChapterFile, snapshotFileOf } from '../lib/book/paths.ts';
+import { scriptHref } from '../lib/book/site.ts';
+import { loadSnapshot } from '../lib/snapshot/store.ts';
+import type { Snapshot } from '../lib/snapshot/schema.ts';
 
 /**
  * Repository root at build time. Astro runs from the project root; code bundled by Vite cannot
- * rely on `import.meta.dirname` (src/lib/lab's ROOT), so pages pass this root explicitly.
+ * rely on `import.meta.dirname` (src/lib/book/paths.ts's ROOT), so pages pass this root explicitly.
  */
 export const SITE_ROOT = process.cwd();
 
@@ -23,17 +26,17 @@ export interface ChapterData {
 
 /** True for an entry of the book's chapters (as opposed to the landing page or a 404). */
 export function isChapter(entry: CollectionEntry<'docs'> | { filePath?: string; data?: object }): boolean {
-	return typeof entry.filePath === 'string' && /(^|\/)\d\d-[a-z0-9-]+\.mdx$/.test(entry.filePath) && 'lab' in (entry.data ?? {});
+	return typeof entry.filePath === 'string' && isChapterFile(entry.filePath) && 'lab' in (entry.data ?? {});
 }
 
-/** Loads a chapter entry's data; `base` is the site's base path (import.meta.env.BASE_URL). */
-export function chapterData(entry: { id: string; filePath?: string }, base = '/'): ChapterData {
+/** Loads a chapter entry's data. */
+export function chapterData(entry: { id: string; filePath?: string }): ChapterData {
 	const file = resolve(SITE_ROOT, entry.filePath ?? '');
 	const chapter = chapterOf(file, SITE_ROOT);
 	return {
 		chapter,
 		lab: loadLab(chapter.lab, SITE_ROOT),
-		snapshot: readSnapshot(snapshotFileOf(file)),
-		scriptHref: `${base.replace(/\/$/, '')}/scripts/${chapter.id}.sh`,
+		snapshot: loadSnapshot(snapshotFileOf(file)),
+		scriptHref: scriptHref(chapter.id),
 	};
 }

@@ -1,8 +1,8 @@
 import { builtStateBlock } from '../lib/runbook/cleanup.ts';
 import type { Chapter } from '../lib/runbook/types.ts';
-import type { Lab } from '../lib/lab/schema.ts';
+import type { Lab } from '../lib/shared/lab.ts';
 import { diagramHtml } from '../plugins/recorded-output/diagram.ts';
-import type { Snapshot } from '../plugins/recorded-output/snapshot.ts';
+import type { Snapshot } from '../lib/snapshot/schema.ts';
 
 /**
  * The end-of-chapter diagram: the lab as the chapter built it, i.e. the state recorded after the

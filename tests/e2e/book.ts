@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadLab } from '../../src/lib/lab/load.ts';
-import type { Lab } from '../../src/lib/lab/schema.ts';
+import { loadLab } from '../../src/lib/book/labs.ts';
+import type { Lab } from '../../src/lib/shared/lab.ts';
 import { loadChapter } from '../../src/lib/runbook/load.ts';
 import type { Chapter } from '../../src/lib/runbook/types.ts';
-import { snapshotFileOf } from '../../src/plugins/recorded-output/book.ts';
-import { readSnapshot, type Snapshot } from '../../src/plugins/recorded-output/snapshot.ts';
+import { CHAPTER_FILE_NAME, ROOT, snapshotFileOf } from '../../src/lib/book/paths.ts';
+import { loadSnapshot } from '../../src/lib/snapshot/store.ts';
+import type { Snapshot } from '../../src/lib/snapshot/schema.ts';
 
-/** Repository root. */
-export const ROOT = resolve(import.meta.dirname, '../..');
+export { ROOT };
 
 /** The book under test: NETBOOK_BOOK (as for the build) or ./content. */
 export const BOOK = resolve(ROOT, process.env['NETBOOK_BOOK'] ?? './content');
@@ -33,11 +33,11 @@ export interface BookChapter {
 export function bookChapters(): BookChapter[] {
 	const dir = join(BOOK, 'chapters');
 	return readdirSync(dir)
-		.filter((f) => /^\d\d-[a-z0-9-]+\.mdx$/.test(f))
+		.filter((f) => CHAPTER_FILE_NAME.test(f))
 		.map((f) => {
 			const file = join(dir, f);
 			const chapter = loadChapter(file, ROOT);
-			return { chapter, lab: loadLab(chapter.lab, ROOT), snapshot: readSnapshot(snapshotFileOf(file)), path: `/${chapter.id}/` };
+			return { chapter, lab: loadLab(chapter.lab, ROOT), snapshot: loadSnapshot(snapshotFileOf(file)), path: `/${chapter.id}/` };
 		})
 		.sort((a, b) => (a.chapter.order ?? 1e9) - (b.chapter.order ?? 1e9) || a.chapter.id.localeCompare(b.chapter.id));
 }

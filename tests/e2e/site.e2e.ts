@@ -3,8 +3,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSudo } from '../../src/plugins/recorded-output/sudo.ts';
-import { badgeText } from '../../src/plugins/recorded-output/snapshot.ts';
-import { bookChapters, type BookChapter } from './book.ts';
+import { badgeText } from '../../src/lib/snapshot/badge.ts';
+import { scriptToVerify } from '../../src/lib/verify/verify.ts';
+import { bookChapters, ROOT, type BookChapter } from './book.ts';
 import { useBuiltSite } from './site-fixture.ts';
 
 const chapters = bookChapters();
@@ -182,7 +183,7 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 		}
 	});
 
-	it('offers the chapter as a script with every command', async () => {
+	it('offers the chapter as a script with every command: byte for byte the script verify runs', async () => {
 		const href = await page.locator('a.nb-script').getAttribute('href');
 		expect(href).toBe(`/scripts/${c.chapter.id}.sh`);
 		const response = await page.request.get(site.url + href);
@@ -190,6 +191,7 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 		const script = await response.text();
 		expect(script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
 		for (const block of c.chapter.blocks.filter((b) => b.runnable)) for (const cmd of block.commands) expect(script).toContain(cmd.text.split('\n')[0]);
+		expect(Buffer.from(script)).toEqual(Buffer.from(scriptToVerify(ROOT, c.chapter, c.lab)));
 	});
 
 	it('fits a 360 px screen without sideways scrolling', async () => {

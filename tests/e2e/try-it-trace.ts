@@ -1,4 +1,4 @@
-import type { PacketTrace } from '../../src/lib/terminal/trace.ts';
+import type { PacketTrace } from '../../src/lib/shared/trace.ts';
 
 /**
  * A trace as docs/terminal.md asks the simulator to record it, for `ping -c 1 192.168.1.2` on

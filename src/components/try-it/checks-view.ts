@@ -2,7 +2,7 @@
  * The chapter's progress checks, evaluated after every command and remembered in localStorage;
  * the sidebar shows the same progress (sidebar-progress.ts).
  */
-import type { EngineState } from '../../lib/terminal/engine.ts';
+import type { LabState } from '../../lib/shared/lab-state.ts';
 import { ProgressTracker, type Check } from '../../lib/terminal/progress.ts';
 import { loadProgress, recordProgress } from '../../lib/terminal/progress-store.ts';
 import type { CommandRecord } from '../../lib/terminal/shell.ts';
@@ -38,12 +38,12 @@ export class ChecksView {
 	}
 
 	/** The lab was built or replayed for the reader (start, reset, Run up to here): nothing earned. */
-	settle(state: EngineState): void {
+	settle(state: LabState): void {
 		this.progress.settle(state);
 	}
 
 	/** The reader ran a command that left the lab in `state`: records the checks it earned. */
-	command(record: CommandRecord, state: EngineState): void {
+	command(record: CommandRecord, state: LabState): void {
 		const earned = this.progress.command(record, state);
 		if (earned.every((id) => this.passed.has(id))) return;
 		const progress = recordProgress(storage(), this.chapter, earned, this.checks.length);

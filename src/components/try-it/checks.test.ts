@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../../lib/runbook/load.ts';
 import { oneLine } from '../../lib/runbook/commands.ts';
-import { readSnapshot } from '../../plugins/recorded-output/snapshot.ts';
-import { snapshotFileOf } from '../../plugins/recorded-output/book.ts';
+import { loadSnapshot } from '../../lib/snapshot/store.ts';
+import { snapshotFileOf } from '../../lib/book/paths.ts';
 import { ProgressTracker, type CheckContext } from '../../lib/terminal/progress.ts';
 import { CHECKS } from './checks.ts';
 
@@ -23,7 +23,7 @@ describe('progress checks', () => {
 	// recording's commands (with their exits) and its captured states through the checks, as the
 	// reader's own commands (nothing holds before the chapter starts).
 	it.each(book.filter((c) => existsSync(snapshotFileOf(c.file))).map((c) => [c.id, c] as const))('%s: all pass along the recorded run', (_, chapter) => {
-		const snapshot = readSnapshot(snapshotFileOf(chapter.file))!;
+		const snapshot = loadSnapshot(snapshotFileOf(chapter.file))!;
 		const checks = CHECKS[chapter.id] ?? [];
 		const progress = new ProgressTracker(checks);
 		const passed = new Set<string>();

@@ -2,7 +2,7 @@
  * What the page hands the terminal: the chapter, its lab and its blocks, written by TryIt.astro
  * as JSON into the page (not JavaScript, so it costs no script budget) and read on the client.
  */
-import type { Lab } from '../../lib/lab/schema.ts';
+import type { Lab } from '../../lib/shared/lab.ts';
 import type { ScriptBlock } from '../../lib/terminal/script.ts';
 
 /** The chapter as the terminal needs it. */
@@ -10,7 +10,7 @@ export interface TryItData {
 	/** Chapter id, e.g. `05-veth-pairs`. */
 	chapter: string;
 	title: string;
-	/** The lab definition, as src/lib/lab parsed it (defaults filled in). */
+	/** The lab definition, as src/lib/book/labs.ts parsed it (defaults filled in). */
 	lab: Lab;
 	blocks: ScriptBlock[];
 }

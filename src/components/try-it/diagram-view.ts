@@ -3,8 +3,8 @@
  * diagrams (the hand layout: synchronous, well under a millisecond per command, see
  * docs/topology.md), redrawn whenever a command changed the state.
  */
-import type { Lab } from '../../lib/lab/schema.ts';
-import type { EngineState } from '../../lib/terminal/engine.ts';
+import type { Lab } from '../../lib/shared/lab.ts';
+import type { LabState } from '../../lib/shared/lab-state.ts';
 import { renderTopologySvg, toTopology, type Topology } from '../../lib/topology/index.ts';
 import { h } from './dom.ts';
 import { scrollBox, type ScrollBox } from './scroll-box.ts';
@@ -36,7 +36,7 @@ export class DiagramView {
 	}
 
 	/** Draws `state`; highlights survive a redraw. */
-	render(state: EngineState): void {
+	render(state: LabState): void {
 		const started = performance.now();
 		this.topology = toTopology(state, this.lab);
 		this.holder.innerHTML = renderTopologySvg(this.topology, { id: 'nb-live', title: `The ${this.lab.name} lab now, in the simulator` });

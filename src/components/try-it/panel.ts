@@ -5,7 +5,7 @@
 import type { TerminalEngine } from '../../lib/terminal/engine.ts';
 import { initialState } from '../../lib/terminal/initial-state.ts';
 import { Shell } from '../../lib/terminal/shell.ts';
-import { createSimEngine, loadNetsim } from '../../lib/terminal/sim-engine.ts';
+import { createSimTerminalEngine, loadNetsim } from '../../lib/terminal/sim-engine.ts';
 import { checksOf } from './checks.ts';
 import { ChecksView } from './checks-view.ts';
 import type { TryItData } from './data.ts';
@@ -34,7 +34,7 @@ export interface TryItPanel {
 type Pane = 'terminal' | 'diagram' | 'progress';
 
 /** Builds the panel inside `container` and starts the engine (the simulator unless given). */
-export function mountPanel(container: HTMLElement, data: TryItData, engine: TerminalEngine = createSimEngine(data.lab)): TryItPanel {
+export function mountPanel(container: HTMLElement, data: TryItData, engine: TerminalEngine = createSimTerminalEngine(data.lab)): TryItPanel {
 	const diagram = new DiagramView(data.lab);
 	const walk = new WalkView(diagram);
 	const checks = new ChecksView(data.chapter, checksOf(data.chapter));

@@ -8,7 +8,7 @@ import { applyCompletion } from '../../lib/terminal/complete.ts';
 import { editKey, type KeyPress } from '../../lib/terminal/editor.ts';
 import type { OutputChunk } from '../../lib/terminal/engine.ts';
 import type { Shell, ShellView } from '../../lib/terminal/shell.ts';
-import type { PacketTrace } from '../../lib/terminal/trace.ts';
+import type { PacketTrace } from '../../lib/shared/trace.ts';
 import { h } from './dom.ts';
 
 /** Lines kept in the transcript; older ones go, so a long session stays fast. */

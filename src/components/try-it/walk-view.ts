@@ -2,7 +2,7 @@
  * The packet walk beside the diagram: every step of a trace listed in words, the current one
  * highlighted on the diagram, with Previous/Next (and the arrow keys) to move along.
  */
-import type { PacketTrace } from '../../lib/terminal/trace.ts';
+import type { PacketTrace } from '../../lib/shared/trace.ts';
 import { walkOf, walkTitle, type WalkStep } from '../../lib/terminal/walk.ts';
 import type { DiagramView } from './diagram-view.ts';
 import { h } from './dom.ts';

@@ -1,5 +1,5 @@
-import type { Engine } from '../lab/engine.ts';
-import type { Lab } from '../lab/schema.ts';
+import type { Engine } from '../engines/engine.ts';
+import type { Lab } from '../shared/lab.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { median, round } from './stats.ts';
 

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createKernelEngine } from '../lab/kernel.ts';
-import { labNames, loadLab } from '../lab/load.ts';
-import { createSimEngine } from '../lab/sim.ts';
+import { createKernelEngine } from '../engines/kernel/kernel.ts';
+import { labNames, loadLab } from '../book/labs.ts';
+import { createSimEngine } from '../engines/sim/sim-engine.ts';
 import { loadBook } from '../runbook/load.ts';
 import { launchChromium, CHROMIUM_PATH } from './browser.ts';
 import { browserBundleSize, type BundleSize } from './bundle.ts';

@@ -1,4 +1,4 @@
-import type { Lab } from '../lab/schema.ts';
+import type { Lab } from '../shared/lab.ts';
 import { median, round } from './stats.ts';
 
 type CreateLab = (lab: Lab) => { exec(host: string, line: string): unknown; state(): unknown };

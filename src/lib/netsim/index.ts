@@ -19,20 +19,12 @@ import type { Host } from './model/world.ts';
 import { World } from './model/world.ts';
 import { Shell, type ShellState } from './shell/exec.ts';
 import { Vfs } from './shell/vfs.ts';
+import type { LabState, NetnsState } from '../shared/lab-state.ts';
 
 export type { ExecResult } from './cmd/types.ts';
 export type { LabDefinition } from './lab.ts';
 
-/** `ip -j` shaped state of one namespace. */
-export interface NetnsState {
-	link: unknown[];
-	addr: unknown[];
-	route: unknown[];
-	neigh: unknown[];
-}
-
-/** State of every namespace of every host: host → netns name ('' for the host's own) → state. */
-export type LabState = Record<string, Record<string, NetnsState>>;
+export type { LabState, NetnsState } from '../shared/lab-state.ts';
 
 /** A running simulated lab. */
 export interface SimLab {

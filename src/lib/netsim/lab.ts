@@ -1,6 +1,6 @@
 /**
  * Builds a world from a lab definition, wired exactly as the kernel engine's sandbox
- * (src/lib/lab/sandbox.sh) wires the real kernel:
+ * (src/lib/engines/kernel/sandbox.sh) wires the real kernel:
  * - one hidden namespace "wires" holds the far end `pN` of every host interface
  *   (host side MAC 02:00:00:00:00:NN, far side 02:00:00:00:01:NN) and one bridge per switch;
  *   every host sees it as netns id 99;
@@ -15,7 +15,7 @@ import type { Link } from './model/link.ts';
 import type { Netns } from './model/netns.ts';
 import type { Host, World } from './model/world.ts';
 
-/** The subset of a lab definition the simulator needs (see src/lib/lab/schema.ts). */
+/** The subset of a lab definition the simulator needs (see src/lib/shared/lab.ts). */
 export interface LabDefinition {
 	name: string;
 	hosts: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labNames, loadLab } from '../lab/load.ts';
+import { labNames, loadLab } from '../book/labs.ts';
 import { chapterFiles, loadChapter } from './load.ts';
 
 describe('the book', () => {

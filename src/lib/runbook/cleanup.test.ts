@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../lab/load.ts';
+import { ROOT } from '../book/paths.ts';
 import { builtStateBlock, cleanupBlocks } from './cleanup.ts';
 import { chapterFiles, loadChapter } from './load.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../lab/load.ts';
+import { ROOT } from '../book/paths.ts';
 import { chapterEffects, expandLoops, sysctlOnly } from './effects.ts';
 import { parseChapter } from './parse.ts';
 import { loadChapter } from './load.ts';

@@ -1,16 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LABS_DIR, loadLab, ROOT } from '../lab/load.ts';
+import { loadLab } from '../book/labs.ts';
+import { CHAPTER_FILE_NAME, CHAPTERS_DIR, LABS_DIR, ROOT } from '../book/paths.ts';
 import { parseChapter } from './parse.ts';
 import type { Chapter } from './types.ts';
-
-/** Folder of the chapters, relative to the repository root. */
-export const CHAPTERS_DIR = 'content/chapters';
 
 /** Chapter files (`NN-slug.mdx`) in book order. */
 export function chapterFiles(root = ROOT): string[] {
 	return readdirSync(join(root, CHAPTERS_DIR))
-		.filter((f) => /^\d\d-[a-z0-9-]+\.mdx$/.test(f))
+		.filter((f) => CHAPTER_FILE_NAME.test(f))
 		.sort()
 		.map((f) => join(root, CHAPTERS_DIR, f));
 }

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLab, ROOT } from '../lab/load.ts';
+import { loadLab } from '../book/labs.ts';
+import { ROOT } from '../book/paths.ts';
 import { chapterFiles, loadChapter } from './load.ts';
 import { parseChapter } from './parse.ts';
 import { changeOf, chapterScript, chapterTools } from './script.ts';

@@ -1,4 +1,4 @@
-import { packageOf } from '../setup/packages.ts';
+import { packageOf } from '../book/packages.ts';
 import { oneLine } from './commands.ts';
 import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';

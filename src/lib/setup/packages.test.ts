@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../lab/load.ts';
+import { ROOT } from '../book/paths.ts';
 import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
-import { packageOf, PROGRAMS } from './packages.ts';
+import { packageOf, PROGRAMS } from '../book/packages.ts';
 import { findProgram } from './preflight.ts';
 import { chapterPrograms, requirementsOf, SANDBOX_SH, sandboxPrograms } from './requirements.ts';
 

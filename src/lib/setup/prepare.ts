@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ROOT } from '../lab/load.ts';
+import { ROOT } from '../book/paths.ts';
 import { machineHost, preflight } from './preflight.ts';
 import { requirementsOf, type Purpose } from './requirements.ts';
 

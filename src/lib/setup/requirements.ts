@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../lab/load.ts';
+import { ROOT } from '../book/paths.ts';
 import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
 import type { Chapter } from '../runbook/types.ts';
-import { packageOf, programsCalledBy, type Caller } from './packages.ts';
+import { packageOf, programsCalledBy, type Caller } from '../book/packages.ts';
 
 /** What a command of the project needs the machine to have. */
 export type Purpose = 'test' | 'verify' | 'bench';
 
 /** Where a program is first called: a chapter line and host, or a part of the project. */
 export interface CallSite {
-	/** e.g. "content/chapters/07-nat.mdx:88 (host pi)" or "the lab sandbox (src/lib/lab/sandbox.sh)". */
+	/** e.g. "content/chapters/07-nat.mdx:88 (host pi)" or "the lab sandbox (src/lib/engines/kernel/sandbox.sh)". */
 	where: string;
 }
 
@@ -23,7 +23,7 @@ export interface Requirement {
 }
 
 /** Path of the lab sandbox script, relative to the repository root. */
-export const SANDBOX_SH = 'src/lib/lab/sandbox.sh';
+export const SANDBOX_SH = 'src/lib/engines/kernel/sandbox.sh';
 
 /** The programs `sandbox.sh` declares in its `NEEDS=(…)` line (it checks them itself before anything else). */
 export function sandboxPrograms(root = ROOT): string[] {

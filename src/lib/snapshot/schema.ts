@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LabState as SharedLabState } from '../shared/lab-state.ts';
 
 /** `ip -j` output of one network namespace. */
 export const netnsStateSchema = z.strictObject({
@@ -47,9 +48,13 @@ export const snapshotSchema = z.strictObject({
 	blocks: z.array(snapshotBlockSchema).describe('Runnable blocks in chapter order (norun blocks are absent)'),
 });
 
-export type NetnsState = z.output<typeof netnsStateSchema>;
-export type LabState = z.output<typeof labStateSchema>;
+export type { LabState, NetnsState } from '../shared/lab-state.ts';
 export type Step = z.output<typeof stepSchema>;
 export type SnapshotBlock = z.output<typeof snapshotBlockSchema>;
 export type Recorded = z.output<typeof recordedSchema>;
 export type Snapshot = z.output<typeof snapshotSchema>;
+
+// The schema must accept exactly the shared shape: a compile error here means they drifted.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const labStateMatches: Same<z.output<typeof labStateSchema>, SharedLabState> = true;
+void labStateMatches;

@@ -1,28 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { ChapterResult } from '../lab/engine.ts';
-import { matchBlocks, normaliseBlock, stateText } from './compare.ts';
-import { createNormaliseContext, normaliseVolatile } from './normalise.ts';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { snapshotPath } from '../book/paths.ts';
 import { snapshotSchema, type Snapshot, type SnapshotBlock } from './schema.ts';
-
-/** Folder of the snapshots, relative to the repository root. */
-export const SNAPSHOTS_DIR = 'content/snapshots';
-
-/** Path of a chapter's snapshot. */
-export function snapshotPath(root: string, chapter: string): string {
-	return join(root, SNAPSHOTS_DIR, `${chapter}.json`);
-}
 
 /** Result of reading a snapshot: absent, valid, or unreadable with the reason. */
 export type ReadSnapshot = { status: 'missing' } | { status: 'ok'; snapshot: Snapshot; text: string } | { status: 'invalid'; error: string };
 
-/** Reads and validates a chapter's snapshot. */
-export function readSnapshot(root: string, chapter: string): ReadSnapshot {
-	return readSnapshotFile(snapshotPath(root, chapter));
-}
-
-/** Reads and validates a snapshot file by path (the site's plugin reads them this way too). */
-export function readSnapshotFile(path: string): ReadSnapshot {
+/** Reads and validates a snapshot file: the one reader of snapshots (verify, the site, the tests). */
+export function readSnapshot(path: string): ReadSnapshot {
 	if (!existsSync(path)) return { status: 'missing' };
 	const text = readFileSync(path, 'utf8');
 	let raw: unknown;
@@ -69,59 +54,23 @@ function markState(block: SnapshotBlock): SnapshotBlock {
 	return block;
 }
 
-/** The snapshot a run would write, fresh (raw outputs of this run). */
-export function snapshotFromRun(result: ChapterResult): Snapshot {
-	return {
-		chapter: result.chapter,
-		recorded: result.recorded,
-		blocks: result.blocks.map((b) => ({
-			key: b.key,
-			line: b.line,
-			host: b.host,
-			steps: b.steps.map((s) => ({ cmd: s.cmd, stdout: s.stdout, stderr: s.stderr, exit: s.exit })),
-			...(b.state ? { state: b.state } : {}),
-		})),
-	};
-}
-
-function sameNormalised(a: readonly SnapshotBlock[], b: readonly SnapshotBlock[]): boolean {
-	const ca = createNormaliseContext();
-	const cb = createNormaliseContext();
-	return a.every((x, i) => {
-		const y = b[i];
-		return y !== undefined && JSON.stringify(normaliseBlock(x, ca)) === JSON.stringify(normaliseBlock(y, cb));
-	});
-}
-
-function sameVolatile(a: SnapshotBlock, b: SnapshotBlock): boolean {
-	const v = (x: SnapshotBlock): string =>
-		JSON.stringify([x.steps.map((s) => [normaliseVolatile(s.stdout), normaliseVolatile(s.stderr), s.exit]), stateText(x.state)]);
-	return v(a) === v(b);
-}
+const cache = new Map<string, { mtimeMs: number; size: number; snapshot: Snapshot }>();
 
 /**
- * The snapshot `--update` writes, churning as little as possible:
- * - when every block printed the same as before after normalisation, the old snapshot is kept
- *   as it was (only fence lines follow the chapter), so MACs and times do not churn;
- * - otherwise the run's raw outputs are taken, except blocks that differ from before only in
- *   per-run values (ping times and the like, no MACs), which keep their old text.
- * MACs never mix between runs, so a chapter's outputs stay consistent with each other.
+ * {@link readSnapshot} for readers that need a valid snapshot or none (the site, the tests):
+ * cached until the file changes, undefined when it does not exist, and a thrown error naming the
+ * file and what to do when it is not a valid snapshot.
  */
-export function mergeForUpdate(result: ChapterResult, old: Snapshot | undefined): Snapshot {
-	const fresh = snapshotFromRun(result);
-	if (!old) return fresh;
-	const { partners, unused } = matchBlocks(fresh.blocks, old.blocks);
-	const relined = (o: SnapshotBlock, line: number): SnapshotBlock => ({ key: o.key, line, host: o.host, steps: o.steps, ...(o.state ? { state: o.state } : {}) });
-	if (unused.length === 0 && partners.every(Boolean) && sameNormalised(fresh.blocks, partners as SnapshotBlock[]))
-		return { chapter: old.chapter, recorded: old.recorded, blocks: fresh.blocks.map((b, i) => relined(partners[i] as SnapshotBlock, b.line)) };
-	return {
-		chapter: fresh.chapter,
-		recorded: fresh.recorded,
-		blocks: fresh.blocks.map((b, i) => {
-			const o = partners[i];
-			return o && sameVolatile(o, b) ? relined(o, b.line) : b;
-		}),
-	};
+export function loadSnapshot(path: string): Snapshot | undefined {
+	if (!existsSync(path)) return undefined;
+	const { mtimeMs, size } = statSync(path);
+	const hit = cache.get(path);
+	if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.snapshot;
+	const read = readSnapshot(path);
+	if (read.status === 'missing') return undefined;
+	if (read.status === 'invalid') throw new Error(`${read.error}\n  hint: re-record it with npm run verify -- --update`);
+	cache.set(path, { mtimeMs, size, snapshot: read.snapshot });
+	return read.snapshot;
 }
 
 /** Writes a snapshot if its text changed; returns true when the file was written. */

@@ -2,7 +2,7 @@
  * Tab completion: commands, `ip` objects and subcommands, keywords, and the names the lab has
  * right now (interfaces and namespaces from the engine's state, hosts for `ssh`).
  */
-import type { EngineState } from './engine.ts';
+import type { LabState } from '../shared/lab-state.ts';
 
 /** What completion needs to know about the lab. */
 export interface CompletionContext {
@@ -11,7 +11,7 @@ export interface CompletionContext {
 	hosts: string[];
 	/** Commands the engine and the terminal understand. */
 	commands: string[];
-	state?: EngineState | undefined;
+	state?: LabState | undefined;
 }
 
 /** Candidates for the word under the cursor, which spans `start` … cursor. */
@@ -86,13 +86,13 @@ function expand(word: string | undefined, full: string[]): string | undefined {
 }
 
 /** Interface names of a namespace, in ifindex order. */
-export function interfacesOf(state: EngineState | undefined, host: string, netns: string): string[] {
+export function interfacesOf(state: LabState | undefined, host: string, netns: string): string[] {
 	const links = state?.[host]?.[netns]?.link ?? [];
 	return links.map((l) => (l as { ifname?: unknown }).ifname).filter((n): n is string => typeof n === 'string');
 }
 
 /** Named namespaces of a host. */
-export function namespacesOf(state: EngineState | undefined, host: string): string[] {
+export function namespacesOf(state: LabState | undefined, host: string): string[] {
 	return Object.keys(state?.[host] ?? {}).filter((n) => n !== '').sort();
 }
 

@@ -3,7 +3,7 @@
  * behind the terminal"): the simulator today, a real kernel under v86 perhaps later. The widget
  * only ever talks to a {@link TerminalEngine}; nothing here knows which engine it is.
  */
-import type { PacketTrace } from './trace.ts';
+import type { PacketTrace } from '../shared/trace.ts';
 
 /** `ip -j` shaped state of one namespace (see src/lib/snapshot/schema.ts). */
 export interface NetnsState {
@@ -14,7 +14,7 @@ export interface NetnsState {
 }
 
 /** State of a whole lab: host → namespace name (`''` for the host's own) → `ip -j` output. */
-export type EngineState = Record<string, Record<string, NetnsState>>;
+export type LabState = Record<string, Record<string, NetnsState>>;
 
 /** Which stream a piece of output belongs to. */
 export type Stream = 'stdout' | 'stderr';
@@ -26,7 +26,7 @@ export interface OutputChunk {
 }
 
 /** Options of {@link TerminalEngine.run}. */
-export interface RunOptions {
+export interface TerminalRunOptions {
 	/** Called for each piece of output, in order, as the command produces it. */
 	onOutput?: (chunk: OutputChunk) => void;
 	/**
@@ -59,9 +59,9 @@ export interface TerminalEngine {
 	/** The lab's hosts, in lab order: the hosts a reader can switch to. */
 	hosts(): string[];
 	/** Runs one command line as root on `host`, streaming its output. Never rejects for user input. */
-	run(host: string, line: string, options?: RunOptions): Promise<RunResult>;
+	run(host: string, line: string, options?: TerminalRunOptions): Promise<RunResult>;
 	/** Current network state of every host and namespace, `ip -j` shaped. */
-	state(): Promise<EngineState>;
+	state(): Promise<LabState>;
 	/** Throws the lab away and builds it afresh, as the chapter starts it. */
 	reset(): Promise<void>;
 	/** Commands this engine understands, for Tab completion (default: the book's tools). */

@@ -2,9 +2,10 @@
  * A scripted stand-in for the simulator, for tests: answers from a table, keeps a tiny state
  * (addresses added with `ip addr add`), and goes through the real simulator adapter.
  */
-import type { Lab } from '../lab/schema.ts';
-import type { EngineState } from './engine.ts';
-import { createSimEngine, type SimResult } from './sim-engine.ts';
+import type { Lab } from '../shared/lab.ts';
+import type { LabState } from '../shared/lab-state.ts';
+import { createSimTerminalEngine, } from './sim-engine.ts';
+import type { ExecResult } from '../netsim/index.ts';
 
 /** Output of `ping -c 3 -i 0.2 192.168.1.2` recorded on the kernel (chapter 1). */
 export const PING_OK =
@@ -28,7 +29,7 @@ export const TWO_HOSTS: Lab = {
 const link = (ifindex: number, ifname: string, extra: object = {}) => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], operstate: 'UP', ...extra });
 
 /** A fresh state of the two-hosts lab. */
-function freshState(): EngineState {
+function freshState(): LabState {
 	const host = () => ({
 		'': { link: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP'], operstate: 'UNKNOWN' }, link(2, 'eth0', { link_index: 2, link_netnsid: 99 })], addr: [], route: [], neigh: [] },
 	});
@@ -38,7 +39,7 @@ function freshState(): EngineState {
 /** Options of {@link fakeEngine}. */
 export interface FakeOptions {
 	/** Answers for command lines; the default answers a few of chapter 1's commands. */
-	answer?: (host: string, line: string) => SimResult | undefined;
+	answer?: (host: string, line: string) => ExecResult | undefined;
 	msPerSecond?: number;
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -47,14 +48,14 @@ export interface FakeOptions {
 export function fakeEngine(options: FakeOptions = {}) {
 	const calls: { host: string; line: string }[] = [];
 	let labs = 0;
-	const engine = createSimEngine(TWO_HOSTS, {
+	const engine = createSimTerminalEngine(TWO_HOSTS, {
 		msPerSecond: options.msPerSecond ?? 0,
 		...(options.sleep ? { sleep: options.sleep } : {}),
 		load: async () => (definition: Lab) => {
 			labs++;
 			const state = freshState();
 			return {
-				exec(host: string, line: string): SimResult {
+				exec(host: string, line: string): ExecResult {
 					calls.push({ host, line });
 					const custom = options.answer?.(host, line);
 					if (custom) return custom;
@@ -69,7 +70,7 @@ export function fakeEngine(options: FakeOptions = {}) {
 					if (line === 'ip route') return { stdout: '', stderr: '', exit: 0 };
 					return { stdout: '', stderr: `bash: ${line.split(' ')[0]}: command not found\n`, exit: 127 };
 				},
-				state: () => JSON.parse(JSON.stringify(state)) as EngineState,
+				state: () => JSON.parse(JSON.stringify(state)) as LabState,
 				definition,
 			};
 		},

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../lab/load.ts';
+import { loadLab } from '../book/labs.ts';
 import { renderTopologySvg } from '../topology/index.ts';
 import { initialState } from './initial-state.ts';
-import { createSimEngine } from './sim-engine.ts';
+import { createSimTerminalEngine } from './sim-engine.ts';
 import { existsSync } from 'node:fs';
 
 const haveNetsim = existsSync(new URL('../netsim/index.ts', import.meta.url));
@@ -21,7 +21,7 @@ describe('initialState', () => {
 	// The diagram drawn before the simulator loads must have the size of the real one.
 	it.skipIf(!haveNetsim).each(['machine', 'two-hosts', 'router', 'forwarding', 'nodes'])('draws the %s lab at the size the simulator’s state gives', async (name) => {
 		const lab = loadLab(name);
-		const real = await createSimEngine(lab).state();
+		const real = await createSimTerminalEngine(lab).state();
 		expect(size(renderTopologySvg({ state: initialState(lab), lab }))).toBe(size(renderTopologySvg({ state: real, lab })));
 	});
 });

@@ -3,14 +3,14 @@
  * moment the terminal opens, before the simulator has loaded, and at the size it will keep (so
  * nothing under it jumps when the real state arrives).
  */
-import type { Lab } from '../lab/schema.ts';
-import type { EngineState, NetnsState } from './engine.ts';
+import type { Lab } from '../shared/lab.ts';
+import type { LabState, NetnsState } from '../shared/lab-state.ts';
 
 const UP = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'];
 
 /** `ip -j` shaped state of every host's root namespace as the lab builds it (no named namespaces). */
-export function initialState(lab: Lab): EngineState {
-	const state: EngineState = {};
+export function initialState(lab: Lab): LabState {
+	const state: LabState = {};
 	for (const host of lab.hosts) {
 		const ns: NetnsState = {
 			link: [

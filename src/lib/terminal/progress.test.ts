@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineState } from './engine.ts';
+import type { LabState } from '../shared/lab-state.ts';
 import {
 	all,
 	bridgeHasMembers,
@@ -17,7 +17,7 @@ import {
 } from './progress.ts';
 import { loadProgress, PROGRESS_KEY, recordProgress } from './progress-store.ts';
 
-const state: EngineState = {
+const state: LabState = {
 	pi: {
 		'': {
 			link: [
@@ -98,7 +98,7 @@ describe('ProgressTracker', () => {
 		{ id: 'bridge', label: 'br0 has two ports', passes: bridgeHasMembers('pi', '', 'br0', 2) },
 		{ id: 'ping', label: 'pinged', passes: ran('pi', /^ping /) },
 	];
-	const empty: EngineState = { pi: { '': { link: [], addr: [], route: [], neigh: [] } } };
+	const empty: LabState = { pi: { '': { link: [], addr: [], route: [], neigh: [] } } };
 	const cmd = (line: string) => ({ host: 'pi', line, exit: 0, stdout: '' });
 
 	it('credits the reader’s command that makes a check pass', () => {

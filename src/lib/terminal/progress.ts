@@ -4,12 +4,12 @@
  * ("Alice pinged Bob"). A check that passed once stays passed (chapters end by cleaning up),
  * and passes are kept in the browser's localStorage (./progress-store.ts).
  */
-import type { EngineState } from './engine.ts';
+import type { LabState } from '../shared/lab-state.ts';
 import type { CommandRecord } from './shell.ts';
 
 /** What a check sees. */
 export interface CheckContext {
-	state: EngineState;
+	state: LabState;
 	/** Commands run since the terminal opened, oldest first. */
 	commands: readonly CommandRecord[];
 }
@@ -117,12 +117,12 @@ export class ProgressTracker {
 	constructor(private readonly checks: readonly Check[]) {}
 
 	/** The lab was built or replayed for the reader: what holds now earns nothing. */
-	settle(state: EngineState): void {
+	settle(state: LabState): void {
 		this.holding = new Set(evaluate(this.checks, { state, commands: this.commands }));
 	}
 
 	/** The reader ran a command that left the lab in `state`: the ids of the checks it earned. */
-	command(record: CommandRecord, state: EngineState): string[] {
+	command(record: CommandRecord, state: LabState): string[] {
 		this.commands.push(record);
 		const now = evaluate(this.checks, { state, commands: this.commands });
 		const earned = now.filter((id) => !this.holding.has(id));

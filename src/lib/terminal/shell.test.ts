@@ -3,7 +3,7 @@ import type { OutputChunk } from './engine.ts';
 import { fakeEngine, PING_OK } from './fake-engine.test-helper.ts';
 import type { ScriptBlock } from './script.ts';
 import { Shell, type CommandRecord, type ShellView } from './shell.ts';
-import type { PacketTrace } from './trace.ts';
+import type { PacketTrace } from '../shared/trace.ts';
 
 /** A view that records what the shell draws, as text lines. */
 function recorder() {

@@ -8,9 +8,10 @@ import { oneLine } from '../runbook/commands.ts';
 import { complete, type Completion } from './complete.ts';
 import { History } from './editor.ts';
 import { helpText } from './help.ts';
-import type { EngineState, OutputChunk, TerminalEngine } from './engine.ts';
+import type { OutputChunk, TerminalEngine } from './engine.ts';
+import type { LabState } from '../shared/lab-state.ts';
 import { exitExpected, type ScriptBlock } from './script.ts';
-import type { PacketTrace } from './trace.ts';
+import type { PacketTrace } from '../shared/trace.ts';
 import { packetLeft } from './walk.ts';
 
 /** What the shell draws on. The DOM terminal implements it; tests record it. */
@@ -49,7 +50,7 @@ export interface ShellOptions {
 	/** First host to type on (default: the engine's first host). */
 	host?: string;
 	/** Called when the network state changed after a command. */
-	onState?: (state: EngineState) => void;
+	onState?: (state: LabState) => void;
 	/**
 	 * Called after every command the reader ran (typed, pasted, or from a block's Run button), once
 	 * the state after it is known ({@link Shell.state}); never for the quiet replay of "Run up to here".
@@ -60,7 +61,7 @@ export interface ShellOptions {
 	 * after `reset`, and after "Run up to here" replayed the blocks before one. Progress checks take
 	 * what holds then as given, not earned.
 	 */
-	onSettle?: (state: EngineState) => void;
+	onSettle?: (state: LabState) => void;
 }
 
 /** sudo's options that take a value (`-u root`). */
@@ -99,7 +100,7 @@ export class Shell {
 	private pending: string[] = [];
 	private queue: Promise<void> = Promise.resolve();
 	private running: AbortController | undefined;
-	private lastState: EngineState | undefined;
+	private lastState: LabState | undefined;
 	private lastStateJson = '';
 	private readonly blocks: ScriptBlock[];
 
@@ -119,7 +120,7 @@ export class Shell {
 	}
 
 	/** Network state after the last command (undefined before the first one). */
-	get state(): EngineState | undefined {
+	get state(): LabState | undefined {
 		return this.lastState;
 	}
 

@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../runbook/load.ts';
-import { loadLab } from '../lab/load.ts';
-import { readSnapshot } from '../../plugins/recorded-output/snapshot.ts';
-import { snapshotFileOf } from '../../plugins/recorded-output/book.ts';
+import { loadLab } from '../book/labs.ts';
+import { loadSnapshot } from '../snapshot/store.ts';
+import { snapshotFileOf } from '../book/paths.ts';
 import { createNormaliseContext, normaliseOutput } from '../snapshot/normalise.ts';
 import type { OutputChunk } from './engine.ts';
 import { PING_OK, TWO_HOSTS } from './fake-engine.test-helper.ts';
-import { createSimEngine, loadNetsim, type SimLab } from './sim-engine.ts';
+import { createSimTerminalEngine, loadNetsim, type TerminalSimLab } from './sim-engine.ts';
+import type { PacketTrace } from '../shared/trace.ts';
 
-const fake = (exec: SimLab['exec']) => async () => () => ({ exec, state: () => ({}) });
+const fake = (exec: TerminalSimLab['exec']) => async () => () => ({ exec, state: () => ({}) });
 
 describe('the simulator engine (adapter)', () => {
 	it('streams a ping line by line on the virtual clock', async () => {
 		const waits: number[] = [];
-		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => ({ stdout: PING_OK, stderr: '', exit: 0 })), sleep: async (ms) => void waits.push(Math.round(ms)) });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { load: fake(() => ({ stdout: PING_OK, stderr: '', exit: 0 })), sleep: async (ms) => void waits.push(Math.round(ms)) });
 		const chunks: OutputChunk[] = [];
 		const result = await engine.run('alice', 'ping -c 3 -i 0.2 192.168.1.2', { onOutput: (c) => chunks.push(c) });
 		expect(result).toEqual({ exit: 0 });
@@ -22,28 +23,17 @@ describe('the simulator engine (adapter)', () => {
 		expect(chunks.map((c) => c.text).join('')).toBe(PING_OK);
 	});
 
-	it('uses the timeline the simulator gives, when it gives one', async () => {
-		const waits: number[] = [];
-		const timeline = [
-			{ stream: 'stdout' as const, text: 'a\n', at: 0 },
-			{ stream: 'stdout' as const, text: 'b\n', at: 2.5 },
-		];
-		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => ({ stdout: 'a\nb\n', stderr: '', exit: 0, timeline })), sleep: async (ms) => void waits.push(ms) });
-		await engine.run('alice', 'anything');
-		expect(waits).toEqual([2500]);
-	});
-
 	it('passes a well-formed trace on and drops a broken one', async () => {
 		const trace = { command: 'ping', host: 'alice', summary: 's', outcome: 'dropped', steps: [{ kind: 'drop', leg: 'request', at: { host: 'alice', netns: '' }, text: 'No route.' }] };
 		let answer: unknown = trace;
-		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0, load: fake(() => ({ stdout: '', stderr: '', exit: 2, trace: answer })) });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { msPerSecond: 0, load: fake(() => ({ stdout: '', stderr: '', exit: 2, trace: answer as PacketTrace })) });
 		expect((await engine.run('alice', 'ping 10.0.0.1')).trace).toEqual(trace);
 		answer = { steps: 'no' };
 		expect(await engine.run('alice', 'ping 10.0.0.1')).toEqual({ exit: 2 });
 	});
 
 	it('keeps the terminal alive when the simulator throws', async () => {
-		const engine = createSimEngine(TWO_HOSTS, { load: fake(() => { throw new Error('boom'); }) });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { load: fake(() => { throw new Error('boom'); }) });
 		const chunks: OutputChunk[] = [];
 		expect(await engine.run('alice', 'ip link', { onOutput: (c) => chunks.push(c) })).toEqual({ exit: 1 });
 		expect(chunks).toEqual([{ stream: 'stderr', text: 'netsim: internal error: boom\n' }]);
@@ -51,7 +41,7 @@ describe('the simulator engine (adapter)', () => {
 
 	it('builds each lab from its own copy of the definition', async () => {
 		const seen: unknown[] = [];
-		const engine = createSimEngine(TWO_HOSTS, {
+		const engine = createSimTerminalEngine(TWO_HOSTS, {
 			load: async () => (definition) => {
 				seen.push(definition);
 				return { exec: () => ({ stdout: '', stderr: '', exit: 0 }), state: () => ({}) };
@@ -74,7 +64,7 @@ const haveNetsim = existsSync(new URL('../netsim/index.ts', import.meta.url));
 // checks that the terminal shows exactly what the simulator printed, and reports the figure.
 describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 	it('loads createLab lazily and runs a command', async () => {
-		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { msPerSecond: 0 });
 		let out = '';
 		const result = await engine.run('alice', 'ip -br link show dev eth0', { onOutput: (c) => (out += c.text) });
 		expect(result.exit).toBe(0);
@@ -84,7 +74,7 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 	});
 
 	it('completes every command the simulator runs, from its own list', async () => {
-		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { msPerSecond: 0 });
 		expect(engine.commands?.()).toEqual([]);
 		await engine.state();
 		const commands = engine.commands?.() ?? [];
@@ -93,7 +83,7 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 	});
 
 	it('runs an interactive shell: bash names no line, an endless ping is stopped with a note', async () => {
-		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { msPerSecond: 0 });
 		let out = '';
 		const result = await engine.run('alice', 'nosuch', { onOutput: (c) => (out += c.text) });
 		expect([result.exit, out]).toEqual([127, 'bash: nosuch: command not found\n']);
@@ -102,7 +92,7 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 	});
 
 	it('loads jq when a line runs it', async () => {
-		const engine = createSimEngine(TWO_HOSTS, { msPerSecond: 0 });
+		const engine = createSimTerminalEngine(TWO_HOSTS, { msPerSecond: 0 });
 		let out = '';
 		const result = await engine.run('alice', `echo '{"a":[1,2]}' | jq -c .a`, { onOutput: (c) => (out += c.text) });
 		expect([result.exit, out]).toEqual([0, '[1,2]\n']);
@@ -111,9 +101,9 @@ describe.skipIf(!haveNetsim)('the simulator engine (real netsim)', () => {
 	it('prints what the kernel printed, for the chapters it simulates', async () => {
 		const figures: string[] = [];
 		for (const chapter of loadBook()) {
-			const snapshot = readSnapshot(snapshotFileOf(chapter.file));
+			const snapshot = loadSnapshot(snapshotFileOf(chapter.file));
 			if (!snapshot) continue;
-			const engine = createSimEngine(loadLab(chapter.lab), { msPerSecond: 0 });
+			const engine = createSimTerminalEngine(loadLab(chapter.lab), { msPerSecond: 0 });
 			const kernel = createNormaliseContext();
 			const sim = createNormaliseContext();
 			let same = 0;

@@ -2,32 +2,18 @@
  * The simulator (src/lib/netsim) as a terminal engine. The simulator is imported only when the
  * first command runs, so a page that never opens its terminal never downloads it.
  */
-import type { Lab } from '../lab/schema.ts';
-import type { EngineState, RunOptions, RunResult, TerminalEngine } from './engine.ts';
-import { play, timelineOf, type PlayOptions, type TimedChunk } from './pace.ts';
-import { isPacketTrace } from './trace.ts';
+import type { ExecResult, LabOptions, SimLab } from '../netsim/index.ts';
+import type { LabState } from '../shared/lab-state.ts';
+import type { Lab } from '../shared/lab.ts';
+import type { TerminalRunOptions, RunResult, TerminalEngine } from './engine.ts';
+import { play, timelineOf, type PlayOptions } from './pace.ts';
+import { isPacketTrace } from '../shared/trace.ts';
 
-/** What `lab.exec` answers (src/lib/netsim, DESIGN.md "Simulator contract"). */
-export interface SimResult {
-	stdout: string;
-	stderr: string;
-	exit: number;
-	/** Optional: the walk of the command's first packet (see docs/terminal.md). */
-	trace?: unknown;
-	/** Optional: when each piece of output appeared on the virtual clock, in seconds. */
-	timeline?: TimedChunk[];
-	/** Optional: the simulator's own words about what it did (it stopped an endless ping). */
-	note?: string;
-}
-
-/** A simulated lab, as `createLab(definition)` returns it. */
-export interface SimLab {
-	exec(host: string, line: string): SimResult | Promise<SimResult>;
-	state(): EngineState | Promise<EngineState>;
-}
+/** What the terminal uses of a simulated lab (src/lib/netsim's `SimLab`): test doubles need no more. */
+export type TerminalSimLab = Pick<SimLab, 'exec' | 'state'>;
 
 /** src/lib/netsim's `createLab`; the terminal asks for an interactive shell. */
-export type CreateLab = (definition: Lab, options?: { interactive?: boolean }) => SimLab;
+export type CreateLab = (definition: Lab, options?: LabOptions) => TerminalSimLab;
 
 /** What the terminal uses of the simulator's module (src/lib/netsim/index.ts). */
 export interface Netsim {
@@ -38,8 +24,8 @@ export interface Netsim {
 	prepare?: (line: string) => Promise<void>;
 }
 
-/** Options of {@link createSimEngine}. */
-export interface SimEngineOptions extends Pick<PlayOptions, 'msPerSecond' | 'sleep'> {
+/** Options of {@link createSimTerminalEngine}. */
+export interface SimTerminalOptions extends Pick<PlayOptions, 'msPerSecond' | 'sleep'> {
 	/** Loads the simulator (default: a lazy import of src/lib/netsim): its module, or just `createLab`. */
 	load?: () => Promise<CreateLab | Netsim>;
 }
@@ -53,16 +39,16 @@ export async function loadNetsim(): Promise<Netsim> {
  * A {@link TerminalEngine} over the simulator: each command runs at once in the model, then its
  * output is played back on the virtual clock (ping replies one per interval).
  */
-export function createSimEngine(definition: Lab, options: SimEngineOptions = {}): TerminalEngine {
+export function createSimTerminalEngine(definition: Lab, options: SimTerminalOptions = {}): TerminalEngine {
 	const load = options.load ?? loadNetsim;
 	let netsim: Netsim | undefined;
-	let lab: SimLab | undefined;
+	let lab: TerminalSimLab | undefined;
 	const loaded = async (): Promise<Netsim> => {
 		if (netsim) return netsim;
 		const got = await load();
 		return (netsim = typeof got === 'function' ? { createLab: got } : got);
 	};
-	const current = async (): Promise<SimLab> => {
+	const current = async (): Promise<TerminalSimLab> => {
 		const { createLab } = await loaded();
 		return (lab ??= createLab(clone(definition), { interactive: true }));
 	};
@@ -73,9 +59,9 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 		hosts: () => definition.hosts.map((h) => h.name),
 		// The simulator's own list once it has loaded (the prompt waits for it anyway).
 		commands: () => netsim?.toolNames?.() ?? [],
-		async run(host: string, line: string, run: RunOptions = {}): Promise<RunResult> {
+		async run(host: string, line: string, run: TerminalRunOptions = {}): Promise<RunResult> {
 			const sim = await current();
-			let result: SimResult;
+			let result: ExecResult;
 			try {
 				await netsim?.prepare?.(line);
 				result = await sim.exec(host, line);
@@ -83,13 +69,13 @@ export function createSimEngine(definition: Lab, options: SimEngineOptions = {})
 				// The simulator promises never to throw on user input; if it does, the terminal lives on.
 				result = { stdout: '', stderr: `netsim: internal error: ${(e as Error).message}\n`, exit: 1 };
 			}
-			const timeline = result.timeline ?? timelineOf(line, result.stdout, result.stderr);
+			const timeline = timelineOf(line, result.stdout, result.stderr);
 			await play(timeline, { msPerSecond: options.msPerSecond, sleep: options.sleep, onOutput: run.onOutput, signal: run.signal });
 			const done: RunResult = isPacketTrace(result.trace) ? { exit: result.exit, trace: result.trace } : { exit: result.exit };
 			if (typeof result.note === 'string' && result.note) done.note = result.note;
 			return done;
 		},
-		async state(): Promise<EngineState> {
+		async state(): Promise<LabState> {
 			return (await current()).state();
 		},
 		async reset(): Promise<void> {

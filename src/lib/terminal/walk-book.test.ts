@@ -4,12 +4,12 @@
  * bridges, lab switches, the upstream), in every chapter's topology.
  */
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../lab/load.ts';
+import { loadLab } from '../book/labs.ts';
 import { createLab } from '../netsim/index.ts';
 import { loadBook } from '../runbook/load.ts';
 import { renderTopologySvg, toTopology } from '../topology/index.ts';
-import type { EngineState } from './engine.ts';
-import { isPacketTrace } from './trace.ts';
+import type { LabState } from '../shared/lab-state.ts';
+import { isPacketTrace } from '../shared/trace.ts';
 import { walkOf } from './walk.ts';
 
 describe('the packet walk over the book', () => {
@@ -27,7 +27,7 @@ describe('the packet walk over the book', () => {
 					if (!trace) continue;
 					traces++;
 					expect(isPacketTrace(trace), `${chapter.id}: ${line}`).toBe(true);
-					const topology = toTopology(lab.state() as EngineState, definition);
+					const topology = toTopology(lab.state() as LabState, definition);
 					const svg = renderTopologySvg(topology, { id: 't', title: 't' });
 					const drawn = new Set([...svg.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1]));
 					for (const step of walkOf(trace, topology)) {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createLab } from '../netsim/index.ts';
 import { toTopology } from '../topology/index.ts';
 import { TWO_HOSTS } from './fake-engine.test-helper.ts';
-import type { PacketTrace } from './trace.ts';
-import { isPacketTrace } from './trace.ts';
+import type { PacketTrace } from '../shared/trace.ts';
+import { isPacketTrace } from '../shared/trace.ts';
 import { packetLeft, placeIds, stepText, walkOf, walkTitle } from './walk.ts';
 
 const snapshot = JSON.parse(readFileSync(new URL('../../../content/snapshots/01-two-machines-and-a-switch.json', import.meta.url), 'utf8')) as {

@@ -3,7 +3,7 @@
  * each with the diagram elements to highlight (topology data-ids) and its words.
  */
 import type { Topology } from '../topology/index.ts';
-import type { PacketTrace, TracePlace, TraceStep } from './trace.ts';
+import type { PacketTrace, TracePlace, TraceStep } from '../shared/trace.ts';
 
 /** One step of the walk, ready to show. */
 export interface WalkStep {

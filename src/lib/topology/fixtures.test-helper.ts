@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadLab } from '../lab/load.ts';
-import type { Lab } from '../lab/schema.ts';
+import { loadLab } from '../book/labs.ts';
+import type { Lab } from '../shared/lab.ts';
 
 /** Test-only: the recorded fixture states under tests/fixtures/topology. */
 export const FIXTURES = resolve(import.meta.dirname, '../../../tests/fixtures/topology');

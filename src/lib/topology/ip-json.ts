@@ -3,6 +3,7 @@
  * everything else the kernel prints is allowed and ignored. No validation library: this module
  * also runs in the page, where every kilobyte counts, so the readers below are tolerant by hand.
  */
+import type { LabState, NetnsState as SharedNetnsState } from '../shared/lab-state.ts';
 
 /** One record of `ip -j link show` (with `-d`, `linkinfo` is present too). */
 export interface IpLink {
@@ -63,20 +64,14 @@ export interface IpNeigh {
 	state?: string[];
 }
 
-/** The four captures of one network namespace. */
-export interface NetnsState {
-	link: IpLink[];
-	addr: IpAddr[];
-	route: IpRoute[];
-	neigh: IpNeigh[];
-}
+/** The four captures of one network namespace, with the records the topology reads typed. */
+export type NetnsState = SharedNetnsState<IpLink, IpAddr, IpRoute, IpNeigh>;
 
 /**
- * Kernel state of a whole lab: `{ [host]: { [netns]: NetnsState } }`, where the netns key `''`
- * is the host's own root namespace and other keys are names from `ip netns list`.
- * This is the `state` of a snapshot block and what the simulator's `lab.state()` returns.
+ * Kernel state of a whole lab (src/lib/shared/lab-state.ts) with typed records: the `state` of a
+ * snapshot block and what the simulator's `lab.state()` returns, once read by {@link readState}.
  */
-export type KernelState = Record<string, Record<string, NetnsState>>;
+export type KernelState = LabState<NetnsState>;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,7 +4,7 @@
  * a namespace is `host/netns` (`pi/` for a root namespace), an interface `host/netns/ifname`.
  */
 
-/** What the topology needs of a lab definition; every `Lab` from `src/lib/lab` fits. */
+/** What the topology needs of a lab definition; every `Lab` (src/lib/shared/lab.ts) fits. */
 export interface TopologyLab {
 	name?: string;
 	hosts: {

@@ -1,4 +1,4 @@
-import type { LabState } from '../../lib/snapshot/schema.ts';
+import type { LabState } from '../../lib/shared/lab-state.ts';
 import { describeTopology, toTopology, type TopologyLab } from '../../lib/topology/index.ts';
 import { renderTopologySvgElk } from '../../lib/topology/layout-elk.ts';
 

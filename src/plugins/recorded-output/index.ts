@@ -1,9 +1,11 @@
 import { AttachedPluginData, type ExpressiveCodeBlock, type ExpressiveCodePlugin } from '@astrojs/starlight/expressive-code';
 import { h, select, type Element, type ElementContent } from '@astrojs/starlight/expressive-code/hast';
-import { loadLab, ROOT } from '../../lib/lab/load.ts';
-import { checkSteps, isChapterFile, missingSnapshotError, resolveBlock, type ResolvedBlock } from './book.ts';
+import { loadLab } from '../../lib/book/labs.ts';
+import { ROOT } from '../../lib/book/paths.ts';
+import { checkSteps, missingSnapshotError, resolveBlock, type ResolvedBlock } from './book.ts';
+import { isChapterFile } from '../../lib/book/paths.ts';
 import { DIAGRAM_SCROLL_JS, diagramHtml, type TopologyRenderer } from './diagram.ts';
-import { badgeDetails, badgeText } from './snapshot.ts';
+import { badgeDetails, badgeText } from '../../lib/snapshot/badge.ts';
 import { recordedOutputStyles } from './styles.ts';
 import { withSudo } from './sudo.ts';
 import { badgeElement, classifyLines, outputElement, promptElement } from './terminal.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ExpressiveCode } from '@astrojs/starlight/expressive-code';
 import { toHtml } from '@astrojs/starlight/expressive-code/hast';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/lab/load.ts';
+import { ROOT } from '../../lib/book/paths.ts';
 import { pluginRecordedOutput, type RecordedOutputOptions } from './index.ts';
 
 const BOOK = join(ROOT, 'tests/fixtures/book');

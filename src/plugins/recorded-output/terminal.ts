@@ -1,6 +1,6 @@
 import { h } from '@astrojs/starlight/expressive-code/hast';
 import type { Element, ElementContent } from '@astrojs/starlight/expressive-code/hast';
-import type { Step } from './snapshot.ts';
+import type { Step } from '../../lib/snapshot/schema.ts';
 
 /** What a line of a sh block is, following the runbook's rules (src/lib/runbook/commands.ts). */
 export type LineRole =

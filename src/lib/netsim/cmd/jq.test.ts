@@ -1,6 +1,6 @@
 /** jq against jq 1.6 itself: whole stdout, stderr and exit of every recorded run (jq.recorded.json). */
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lab/load.ts';
+import { loadLab } from '../../book/labs.ts';
 import { createLab } from '../index.ts';
 import recorded from './jq.recorded.json' with { type: 'json' };
 

@@ -1,6 +1,6 @@
 /**
  * Packet traces: the walk of a ping's first echo request and its reply, step by step, in the
- * format the in-page terminal's packet walk reads (docs/terminal.md, src/lib/terminal/trace.ts).
+ * format the in-page terminal's packet walk reads (docs/terminal.md, src/lib/shared/trace.ts).
  * Lab plumbing is reported as `{ switch }` and `{ node }` places, never as hidden namespaces.
  */
 import { formatIpv4, inPrefix, type Ipv4 } from '../addr/ipv4.ts';
@@ -14,7 +14,7 @@ import type { World } from '../model/world.ts';
 import { ICMP, type Frame, type Ip4 } from './packet.ts';
 // The trace format is the terminal's engine contract (any engine behind the terminal records
 // it); the simulator implements it, so its types come from there (types only, nothing bundled).
-import type { PacketTrace, TracePlace, TraceStep } from '../../terminal/trace.ts';
+import type { PacketTrace, TracePlace, TraceStep } from '../../shared/trace.ts';
 
 export type { PacketTrace, TracePlace, TraceStep };
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import ch09 from '../../../../../content/snapshots/09-cni-by-hand.json' with { type: 'json' };
 import ch10 from '../../../../../content/snapshots/10-cri-and-the-kubelet.json' with { type: 'json' };
-import { loadLab } from '../../../lab/load.ts';
+import { loadLab } from '../../../book/labs.ts';
 import { Stack } from '../../engine/stack.ts';
 import { buildLab } from '../../lab.ts';
 import { World } from '../../model/world.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkRules, compareWithSnapshot, matchBlocks, normaliseState } from './compare.ts';
-import { snapshotFromRun } from './store.ts';
+import { matchBlocks, normaliseState } from '../snapshot/blocks.ts';
+import { checkRules, compareWithSnapshot } from './judge.ts';
+import { snapshotFromRun } from './update.ts';
 import { sampleRun } from './test-fixtures.ts';
 
 describe('compareWithSnapshot', () => {

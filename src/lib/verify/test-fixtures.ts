@@ -1,4 +1,4 @@
-import type { BlockResult, ChapterResult } from '../lab/engine.ts';
+import type { BlockResult, ChapterResult } from '../engines/engine.ts';
 
 /** A step that ran for 0 ms. */
 const step = (cmd: string, stdout: string, exit = 0, line = 10): BlockResult['steps'][number] => ({ cmd, line, stdout, stderr: '', exit, timedOut: false });

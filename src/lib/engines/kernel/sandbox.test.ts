@@ -5,11 +5,12 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadChapter } from '../runbook/load.ts';
-import { EngineRefusedError } from './engine.ts';
+import { loadChapter } from '../../runbook/load.ts';
+import { EngineRefusedError } from '../engine.ts';
 import { buildJob } from './job.ts';
 import { createKernelEngine, SANDBOX_SCRIPT, sweepStaleRuns } from './kernel.ts';
-import { loadLab, ROOT } from './load.ts';
+import { loadLab } from '../../book/labs.ts';
+import { ROOT } from '../../book/paths.ts';
 import { chapterSource, descendants, fixtureBook, machineNetwork, namespacesInUse, namespacesOf, processes, type Proc } from './safety-helpers.ts';
 
 const IS_ROOT_LINUX = process.platform === 'linux' && process.getuid?.() === 0;

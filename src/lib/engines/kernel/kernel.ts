@@ -2,11 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Chapter } from '../runbook/types.ts';
-import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
+import type { Chapter } from '../../runbook/types.ts';
+import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type ChapterRunOptions } from '../engine.ts';
 import { buildJob, readSandboxOutput, type SandboxJob } from './job.ts';
-import type { Recorded } from '../snapshot/schema.ts';
-import type { Lab } from './schema.ts';
+import type { Recorded } from '../../snapshot/schema.ts';
+import type { Lab } from '../../shared/lab.ts';
 
 /** The bash script that builds the lab and runs the commands inside the sandbox. */
 export const SANDBOX_SCRIPT = resolve(import.meta.dirname, 'sandbox.sh');
@@ -103,7 +103,7 @@ function nsInode(kind: 'net' | 'mnt'): string {
 export type SandboxFiles = ReadonlyMap<string, string>;
 
 /** Options of {@link runSandbox}. */
-export interface SandboxRunOptions extends RunOptions {
+export interface SandboxRunOptions extends ChapterRunOptions {
 	/** Names the run in errors, e.g. the chapter id. */
 	id: string;
 	/** The lab's name, for the hint when it cannot be built. */
@@ -147,8 +147,8 @@ export async function runSandbox(job: SandboxJob, options: SandboxRunOptions): P
 export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
 	return {
 		name: 'kernel',
-		async run(chapter: Chapter, lab: Lab, runOptions: RunOptions = {}): Promise<ChapterResult> {
-			const job = buildJob(chapter, lab, runOptions.timeoutSec ?? 30, { script: runOptions.script ?? true });
+		async run(chapter: Chapter, lab: Lab, runOptions: ChapterRunOptions = {}): Promise<ChapterResult> {
+			const job = buildJob(chapter, lab, runOptions.timeoutSec ?? 30, runOptions.script === undefined ? {} : { script: runOptions.script });
 			const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
 			const started = Date.now();
 			const files = await runSandbox(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total, ...(options.sealFlags ? { sealFlags: options.sealFlags } : {}) });

@@ -1,6 +1,7 @@
 import type { Chapter } from '../runbook/types.ts';
-import type { LabState, Recorded } from '../snapshot/schema.ts';
-import type { Lab } from './schema.ts';
+import type { LabState } from '../shared/lab-state.ts';
+import type { Recorded } from '../snapshot/schema.ts';
+import type { Lab } from '../shared/lab.ts';
 
 /** What one command printed, raw, with where it came from in the chapter. */
 export interface StepResult {
@@ -61,13 +62,16 @@ export interface ChapterResult {
 }
 
 /** Options of {@link Engine.run}. */
-export interface RunOptions {
+export interface ChapterRunOptions {
 	/** Per-command timeout in seconds (default 30). */
 	timeoutSec?: number;
 	/** Aborting stops the run and tears its lab down. */
 	signal?: AbortSignal;
-	/** Also run the chapter's downloadable script after the chapter (kernel engine; default true). */
-	script?: boolean;
+	/**
+	 * The chapter's downloadable script, as readers get it, to run after the chapter on the lab
+	 * its cleanup left (absent: no script run). Engines that cannot run bash ignore it.
+	 */
+	script?: string;
 	/** Called after each command with the number of commands done and in total. */
 	onProgress?: (done: number, total: number) => void;
 }
@@ -79,7 +83,7 @@ export interface RunOptions {
 export interface Engine {
 	readonly name: string;
 	/** Runs every runnable block of `chapter` on a fresh `lab`, one command at a time. */
-	run(chapter: Chapter, lab: Lab, options?: RunOptions): Promise<ChapterResult>;
+	run(chapter: Chapter, lab: Lab, options?: ChapterRunOptions): Promise<ChapterResult>;
 }
 
 /** The engine cannot run here at all (not root, not Linux, not sealed, a tool missing): one line. */

@@ -1,18 +1,24 @@
 // The chapters' downloadable scripts on machines that are not empty labs: a Raspberry Pi that runs
 // Docker, and a busy one that routes. Each script runs (twice, or failing at each step in turn) in
 // the sealed sandbox on a lab whose hosts were first given that machine's state, and every host's
-// state must be byte for byte what it was before (src/lib/lab/machines/dump.sh). Mandatory, like
+// state must be byte for byte what it was before (src/lib/engines/kernel/machines/dump.sh). Mandatory, like
 // sandbox.test.ts: these tests need root on Linux and fail without it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanupBlocks } from '../runbook/cleanup.ts';
-import { chapterFiles, loadChapter } from '../runbook/load.ts';
-import { changeOf } from '../runbook/script.ts';
-import type { Chapter } from '../runbook/types.ts';
+import { cleanupBlocks } from '../../runbook/cleanup.ts';
+import { chapterFiles, loadChapter } from '../../runbook/load.ts';
+import { changeOf } from '../../runbook/script.ts';
+import type { Chapter } from '../../runbook/types.ts';
 import { buildJob } from './job.ts';
 import { runSandbox } from './kernel.ts';
-import { loadLab } from './load.ts';
+import { loadLab } from '../../book/labs.ts';
+import { ROOT, snapshotPath } from '../../book/paths.ts';
+import { servedScript } from '../../runbook/served.ts';
+import { loadSnapshot } from '../../snapshot/store.ts';
+
+/** The chapter's script byte for byte as readers download it. */
+const downloaded = (chapter: Chapter): string => servedScript(chapter, loadLab(chapter.lab), loadSnapshot(snapshotPath(ROOT, chapter.id))?.recorded);
 
 const MACHINES = join(import.meta.dirname, 'machines');
 const machine = (name: string): string => readFileSync(join(MACHINES, `${name}.sh`), 'utf8');
@@ -45,7 +51,7 @@ interface ScriptRuns {
 /** Runs `texts` (the chapter's script, or variants of it) one after another on a lab given `prepare`. */
 async function runScripts(chapter: Chapter, prepare: string, texts: string[]): Promise<ScriptRuns> {
 	const lab = loadLab(chapter.lab);
-	const job = buildJob(chapter, lab, 30, { script: true });
+	const job = buildJob(chapter, lab, 30, { script: texts[0] ?? '' });
 	job.blocks = [];
 	job.script = { ...job.script!, runs: texts, prepare, dump: DUMP, strict: false };
 	const files = await limited(() => runSandbox(job, { id: chapter.id, lab: chapter.lab, total: 0 }));
@@ -110,7 +116,7 @@ describe('chapter scripts on a Raspberry Pi that runs Docker', () => {
 
 	it.concurrent.each(ids)('%s: leaves Docker\'s state as it was, run twice', async (id) => {
 		const chapter = book.find((c) => c.id === id)!;
-		const script = buildJob(chapter, loadLab(chapter.lab), 30, { script: true }).script!.runs[0]!;
+		const script = downloaded(chapter);
 		const runs = await runScripts(chapter, machine('docker'), [script, script]);
 		expect(changes(runs)).toEqual([]);
 		expect(runs.exits).toEqual([ON_DOCKER[id], ON_DOCKER[id]]);
@@ -128,7 +134,7 @@ function routerRuns(id: string): Promise<{ runs: ScriptRuns; steps: number[] }> 
 	let p = onRouter.get(id);
 	if (!p) {
 		const chapter = book.find((c) => c.id === id)!;
-		const script = buildJob(chapter, loadLab(chapter.lab), 30, { script: true }).script!.runs[0]!;
+		const script = downloaded(chapter);
 		const cleanup = new Set(cleanupBlocks(chapter).map((b) => b.index));
 		const steps = chapter.blocks
 			.filter((b) => b.runnable && !cleanup.has(b.index) && b.commands.some((c) => changeOf(c.text) !== undefined))

@@ -1,12 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { labSchema, type Lab } from './schema.ts';
-
-/** Folder of the lab definitions, relative to the repository root. */
-export const LABS_DIR = 'examples/labs';
-
-/** Repository root: two levels above src/lib/lab. */
-export const ROOT = resolve(import.meta.dirname, '../../..');
+import { labSchema, type Lab } from '../shared/lab.ts';
+import { LABS_DIR, ROOT } from './paths.ts';
 
 /**
  * Reads and validates a lab by name (`machine`) or by path (`./my-lab.json`).

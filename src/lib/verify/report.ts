@@ -1,5 +1,5 @@
 import { oneLine } from '../runbook/commands.ts';
-import type { Problem } from './compare.ts';
+import type { Problem } from './judge.ts';
 import type { ChapterOutcome, VerifyReport } from './verify.ts';
 
 /** One problem as a readable paragraph: `file:line [host] $ command`, what is wrong, the diff. */

@@ -1,29 +1,19 @@
-import { oneLine } from '../runbook/commands.ts';
-import { builtStateBlock } from '../runbook/cleanup.ts';
-import type { Chapter } from '../runbook/types.ts';
-import type { LabState } from '../snapshot/schema.ts';
-import { runnableBlocks, type BlockResult, type ChapterResult, type Engine, type RunOptions } from './engine.ts';
-import type { Lab } from './schema.ts';
+import { oneLine } from '../../runbook/commands.ts';
+import { builtStateBlock } from '../../runbook/cleanup.ts';
+import type { Chapter } from '../../runbook/types.ts';
+import type { SimLab } from '../../netsim/index.ts';
+import { runnableBlocks, type BlockResult, type ChapterResult, type Engine, type ChapterRunOptions } from '../engine.ts';
+import type { Lab } from '../../shared/lab.ts';
 
-/** What the engine needs of a simulated lab (src/lib/netsim's `createLab`). */
-export interface SimLab {
-	exec(host: string, line: string): SimOutput | Promise<SimOutput>;
-	state(): LabState | Promise<LabState>;
-}
-
-/** One command's output in the simulator. */
-export interface SimOutput {
-	stdout: string;
-	stderr: string;
-	exit: number;
-}
+/** What the engine uses of a simulated lab (src/lib/netsim's `SimLab`): test doubles need no more. */
+export type ChapterSimLab = Pick<SimLab, 'exec' | 'state'>;
 
 /** Loads the simulator's `createLab`. */
-export type SimLoader = () => Promise<(lab: Lab) => SimLab>;
+export type SimLoader = () => Promise<(lab: Lab) => ChapterSimLab>;
 
 /** Loads the simulator only when this engine runs, so kernel runs never pay for it. */
-async function loadNetsim(): Promise<(lab: Lab) => SimLab> {
-	return (await import('../netsim/index.ts')).createLab as (lab: Lab) => SimLab;
+async function loadNetsim(): Promise<(lab: Lab) => ChapterSimLab> {
+	return (await import('../../netsim/index.ts')).createLab;
 }
 
 /**
@@ -34,7 +24,7 @@ async function loadNetsim(): Promise<(lab: Lab) => SimLab> {
 export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 	return {
 		name: 'sim',
-		async run(chapter: Chapter, labDef: Lab, options: RunOptions = {}): Promise<ChapterResult> {
+		async run(chapter: Chapter, labDef: Lab, options: ChapterRunOptions = {}): Promise<ChapterResult> {
 			const createLab = await load();
 			const started = Date.now();
 			const lab = createLab(labDef);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Problem } from './compare.ts';
+import type { Problem } from './judge.ts';
 import { fidelity, formatSummary } from './report.ts';
 import type { ChapterOutcome, VerifyReport } from './verify.ts';
 

@@ -1,9 +1,8 @@
-import { builtStateBlock } from '../runbook/cleanup.ts';
-import type { Chapter } from '../runbook/types.ts';
-import { labStateSchema, recordedSchema, type LabState, type Recorded } from '../snapshot/schema.ts';
-import { chapterScript } from '../runbook/script.ts';
-import { runnableBlocks, type BlockResult, type ChapterResult, type ScriptRun } from './engine.ts';
-import type { Lab } from './schema.ts';
+import { builtStateBlock } from '../../runbook/cleanup.ts';
+import type { Chapter } from '../../runbook/types.ts';
+import { labStateSchema, recordedSchema, type LabState, type Recorded } from '../../snapshot/schema.ts';
+import { runnableBlocks, type BlockResult, type ChapterResult, type ScriptRun } from '../engine.ts';
+import type { Lab } from '../../shared/lab.ts';
 
 /** The sandbox's input (`job.json`): the lab and the commands of every runnable block. */
 export interface SandboxJob {
@@ -34,14 +33,11 @@ export interface SandboxScript {
 	strict?: boolean;
 }
 
-/** Builds the sandbox job of a chapter: runnable blocks only, in chapter order, and its script. */
-export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number, options: { script?: boolean } = {}): SandboxJob {
+/** Builds the sandbox job of a chapter: runnable blocks only, in chapter order, and the script to run after them. */
+export function buildJob(chapter: Chapter, lab: Lab, timeoutSec: number, options: { script?: string } = {}): SandboxJob {
 	const built = builtStateBlock(chapter);
-	const hosts = lab.hosts.map((h) => h.name);
-	const used = hosts.filter((h) => chapter.blocks.some((b) => b.runnable && b.host === h));
-	const script = options.script
-		? { runs: [chapterScript(chapter, { lab: { name: lab.name, description: lab.description, hosts } })], ...(used.length === 1 ? { host: used[0]! } : {}) }
-		: undefined;
+	const used = lab.hosts.map((h) => h.name).filter((h) => chapter.blocks.some((b) => b.runnable && b.host === h));
+	const script = options.script === undefined ? undefined : { runs: [options.script], ...(used.length === 1 ? { host: used[0]! } : {}) };
 	return {
 		chapter: chapter.id,
 		timeout: Math.max(1, Math.ceil(timeoutSec)),

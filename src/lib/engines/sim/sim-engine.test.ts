@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseChapter } from '../runbook/parse.ts';
-import { createSimEngine, type SimLab } from './sim.ts';
-import type { Lab } from './schema.ts';
+import { parseChapter } from '../../runbook/parse.ts';
+import { createSimEngine, type ChapterSimLab } from './sim-engine.ts';
+import type { Lab } from '../../shared/lab.ts';
 
 const lab: Lab = { name: 'two', description: 'x', hosts: [{ name: 'alice', interfaces: [], routes: [], sysctls: {} }, { name: 'bob', interfaces: [], routes: [], sysctls: {} }], switches: [] };
 const chapter = parseChapter(
@@ -12,7 +12,7 @@ const chapter = parseChapter(
 describe('the simulator as an engine', () => {
 	it('runs runnable blocks through lab.exec, one line per command, and takes states', async () => {
 		const calls: string[] = [];
-		const fake: SimLab = {
+		const fake: ChapterSimLab = {
 			exec: (host, line) => {
 				calls.push(`${host}: ${line}`);
 				return { stdout: `${line}\n`, stderr: '', exit: line === 'false' ? 1 : 0 };

@@ -1,10 +1,14 @@
-import { EngineRefusedError, type ChapterResult, type Engine } from '../lab/engine.ts';
-import { loadLab } from '../lab/load.ts';
-import type { Lab } from '../lab/schema.ts';
+import { EngineRefusedError, type ChapterResult, type Engine } from '../engines/engine.ts';
+import { loadLab } from '../book/labs.ts';
+import type { Lab } from '../shared/lab.ts';
 import { chapterFiles, loadChapter } from '../runbook/load.ts';
+import { servedScript } from '../runbook/served.ts';
 import type { Chapter } from '../runbook/types.ts';
-import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './compare.ts';
-import { mergeForUpdate, readSnapshot, writeSnapshot } from './store.ts';
+import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './judge.ts';
+import { join } from 'node:path';
+import { snapshotFileOf, snapshotPath } from '../book/paths.ts';
+import { readSnapshot, writeSnapshot } from '../snapshot/store.ts';
+import { mergeForUpdate } from './update.ts';
 
 /** Options of {@link verifyBook}. */
 export interface VerifyOptions {
@@ -19,7 +23,10 @@ export interface VerifyOptions {
 	concurrency?: number;
 	/** Per-command timeout, seconds. */
 	timeoutSec?: number;
-	/** Also run each chapter's downloadable script after it (the kernel engine's default: true). */
+	/**
+	 * Also run each chapter's downloadable script after it (default true), exactly as the site
+	 * serves it. Engines that cannot run bash (the simulator) ignore it.
+	 */
 	scripts?: boolean;
 	signal?: AbortSignal;
 	/** Progress: a chapter started, a command finished, a chapter finished. */
@@ -96,12 +103,22 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
+/**
+ * The chapter's script as the site serves it: built from the same chapter, lab and recording
+ * header (the snapshot on disk when the run starts; `--update` keeps that header unless the
+ * kernel or tools changed).
+ */
+export function scriptToVerify(root: string, chapter: Chapter, lab: Lab): string {
+	const read = readSnapshot(snapshotFileOf(join(root, chapter.file)));
+	return servedScript(chapter, lab, read.status === 'ok' ? read.snapshot.recorded : undefined);
+}
+
 /** Checks a run against the chapter's rules and its snapshot, or rewrites the snapshot. */
 function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOutcome): void {
 	const id = result.chapter;
 	outcome.ms = result.ms;
 	outcome.failures = checkRules(result);
-	const old = readSnapshot(options.root, id);
+	const old = readSnapshot(snapshotPath(options.root, id));
 	if (options.mode === 'update') {
 		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined));
 	} else if (old.status === 'invalid') {
@@ -135,7 +152,7 @@ export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> 
 			const result = await options.engine.run(chapter, lab, {
 				signal: inner.signal,
 				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
-				...(options.scripts === undefined ? {} : { script: options.scripts }),
+				...(options.scripts === false ? {} : { script: scriptToVerify(options.root, chapter, lab) }),
 				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
 			});
 			judge(options, result, outcome);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseChapter } from '../runbook/parse.ts';
+import { parseChapter } from '../../runbook/parse.ts';
+import { servedScript } from '../../runbook/served.ts';
 import { buildJob, readSandboxOutput } from './job.ts';
-import type { Lab } from './schema.ts';
+import type { Lab } from '../../shared/lab.ts';
 
 const lab: Lab = { name: 'one', description: 'x', hosts: [{ name: 'pi', interfaces: [], routes: [], sysctls: {} }], switches: [] };
 const chapter = parseChapter(
@@ -20,11 +21,10 @@ describe('sandbox job', () => {
 		]);
 	});
 
-	it('carries the chapter script, with its host on a one-machine lab', () => {
-		const job = buildJob(chapter, lab, 30, { script: true });
-		expect(job.script?.host).toBe('pi');
-		expect(job.script?.runs[0]).toMatch(/^#!\/usr\/bin\/env bash\n/);
-		expect(job.script?.runs[0]).toMatch(/\n\s*ip link\n\s*echo hi\n/);
+	it('carries the script it is given byte for byte, with its host on a one-machine lab', () => {
+		const script = servedScript(chapter, lab, undefined);
+		const job = buildJob(chapter, lab, 30, { script });
+		expect(job.script).toEqual({ runs: [script], host: 'pi' });
 		expect(buildJob(chapter, lab, 30).script).toBeUndefined();
 	});
 

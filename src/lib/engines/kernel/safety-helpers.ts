@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABS_DIR, ROOT } from './load.ts';
+import { LABS_DIR, ROOT } from '../../book/paths.ts';
 
 function sh(cmd: string, args: string[]): string {
 	const r = spawnSync(cmd, args, { encoding: 'utf8' });

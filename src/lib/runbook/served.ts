@@ -1,0 +1,19 @@
+import { chapterUrl } from '../book/site.ts';
+import type { Lab } from '../shared/lab.ts';
+import { badgeText } from '../snapshot/badge.ts';
+import type { Recorded } from '../snapshot/schema.ts';
+import { chapterScript } from './script.ts';
+import type { Chapter } from './types.ts';
+
+/**
+ * A chapter's script exactly as readers download it from /scripts/<chapter>.sh: the site serves
+ * this text, and verify runs this text after the chapter, so what was verified is what readers
+ * get. `recorded` is the chapter's snapshot header (absent before the first recording).
+ */
+export function servedScript(chapter: Chapter, lab: Lab, recorded: Recorded | undefined): string {
+	return chapterScript(chapter, {
+		lab: { name: lab.name, description: lab.description, hosts: lab.hosts.map((h) => h.name) },
+		url: chapterUrl(chapter.id),
+		...(recorded ? { verified: badgeText(recorded) } : {}),
+	});
+}
