@@ -2,7 +2,7 @@
 // Checks that this machine has every program that command needs and, as root on Debian or
 // Ubuntu, installs what is missing with apt-get (one line says what and why). Otherwise it stops
 // with one line naming the missing programs and the apt-get line to run. `npm test` runs it first.
-// The list of programs and packages: src/lib/setup/packages.ts.
+// The list of programs and packages: src/lib/book/packages.ts.
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
 
 const purpose = process.argv[2];

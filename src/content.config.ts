@@ -9,6 +9,10 @@ export const collections = {
 		schema: docsSchema({
 			extend: z.object({
 				lab: z.string().optional().describe('Lab file in examples/labs/ the chapter runs on'),
+				checks: z
+					.array(z.unknown())
+					.optional()
+					.describe('Progress checks the in-page terminal shows; their format is checked by src/lib/runbook/checks.ts when the chapter is parsed'),
 				keywords: z
 					.array(z.string())
 					.optional()

@@ -24,7 +24,7 @@ export function mountPanel(container, data) {
 let bundle: Promise<string> | undefined;
 
 /** The panel over the scripted two-hosts engine, as one ES module. */
-export function fakePanelBundle(): Promise<string> {
+function fakePanelBundle(): Promise<string> {
 	return (bundle ??= build({
 		stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts', sourcefile: 'fake-panel.ts' },
 		bundle: true,

@@ -2,6 +2,7 @@
  * What the page hands the terminal: the chapter, its lab and its blocks, written by TryIt.astro
  * as JSON into the page (not JavaScript, so it costs no script budget) and read on the client.
  */
+import type { CheckSpec } from '../../lib/runbook/checks.ts';
 import type { Lab } from '../../lib/shared/lab.ts';
 import type { ScriptBlock } from '../../lib/terminal/script.ts';
 
@@ -13,6 +14,8 @@ export interface TryItData {
 	/** The lab definition, as src/lib/book/labs.ts parsed it (defaults filled in). */
 	lab: Lab;
 	blocks: ScriptBlock[];
+	/** The chapter's progress checks, from its frontmatter. */
+	checks: CheckSpec[];
 }
 
 /** Reads the JSON TryIt.astro wrote inside `root`. */

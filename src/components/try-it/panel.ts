@@ -6,7 +6,7 @@ import type { TerminalEngine } from '../../lib/terminal/engine.ts';
 import { initialState } from '../../lib/terminal/initial-state.ts';
 import { Shell } from '../../lib/terminal/shell.ts';
 import { createSimTerminalEngine, loadNetsim } from '../../lib/terminal/sim-engine.ts';
-import { checksOf } from './checks.ts';
+import { compileChecks } from '../../lib/terminal/progress.ts';
 import { ChecksView } from './checks-view.ts';
 import type { TryItData } from './data.ts';
 import { DiagramView } from './diagram-view.ts';
@@ -37,7 +37,7 @@ type Pane = 'terminal' | 'diagram' | 'progress';
 export function mountPanel(container: HTMLElement, data: TryItData, engine: TerminalEngine = createSimTerminalEngine(data.lab)): TryItPanel {
 	const diagram = new DiagramView(data.lab);
 	const walk = new WalkView(diagram);
-	const checks = new ChecksView(data.chapter, checksOf(data.chapter));
+	const checks = new ChecksView(data.chapter, compileChecks(data.checks));
 
 	// On a narrow panel one pane shows at a time, chosen with these buttons (CSS hides them on wide ones).
 	const body = h('div', { class: 'nb-tp-body', 'data-pane': 'terminal' });

@@ -58,7 +58,7 @@ export async function timeBook(engine: Engine, book: readonly { chapter: Chapter
 }
 
 /** Commands the engines run in a chapter (norun blocks excluded). */
-export function countCommands(chapter: Chapter): number {
+function countCommands(chapter: Chapter): number {
 	return chapter.blocks.filter((b) => b.runnable).reduce((n, b) => n + b.commands.length, 0);
 }
 
@@ -67,7 +67,7 @@ export function countCommands(chapter: Chapter): number {
  * Median of `runs`, in ms.
  */
 export async function timeEmptyLab(engine: Engine, lab: Lab, runs: number): Promise<number> {
-	const empty: Chapter = { id: 'bench-empty', file: 'bench-empty.mdx', title: 'empty', description: 'empty', lab: lab.name, blocks: [] };
+	const empty: Chapter = { id: 'bench-empty', file: 'bench-empty.mdx', title: 'empty', description: 'empty', lab: lab.name, checks: [], blocks: [] };
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t0 = performance.now();

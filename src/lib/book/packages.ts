@@ -86,7 +86,3 @@ export function programsCalledBy(callers: readonly Caller[]): string[] {
 		.map(([p]) => p);
 }
 
-/** Distinct packages of some programs, sorted; programs not in the table are left out. */
-export function packagesOf(programs: Iterable<string>): string[] {
-	return [...new Set([...programs].map((p) => packageOf(p)?.package).filter((p): p is string => !!p))].sort();
-}

@@ -1,17 +1,15 @@
 import type { Chapter } from '../runbook/types.ts';
+import type { CommandOutput } from '../shared/command.ts';
 import type { LabState } from '../shared/lab-state.ts';
 import type { Recorded } from '../snapshot/schema.ts';
 import type { Lab } from '../shared/lab.ts';
 
 /** What one command printed, raw, with where it came from in the chapter. */
-export interface StepResult {
+export interface StepResult extends CommandOutput {
 	/** The command as written (continuations joined with "\\\n"). */
 	cmd: string;
 	/** 1-based chapter line where the command starts. */
 	line: number;
-	stdout: string;
-	stderr: string;
-	exit: number;
 	/** True when the engine stopped the command at its timeout. */
 	timedOut: boolean;
 	/** Wall time of the command in milliseconds, when the engine measures it. */

@@ -13,17 +13,17 @@ import type { HostEffects, Owned, Setting } from './effects.ts';
  */
 
 /** Quotes a word for bash only when it needs it. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
 	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A bash function name for a host's survey. */
-export function surveyName(host: string): string {
+function surveyName(host: string): string {
 	return `nb_survey_${host.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
 /** How an owned thing reads in the script's header and in a refusal. */
-export function ownedText(o: Owned): string {
+function ownedText(o: Owned): string {
 	switch (o.kind) {
 		case 'link':
 			return `link ${o.name}`;
@@ -43,7 +43,7 @@ export function ownedText(o: Owned): string {
 }
 
 /** How a setting reads in the script's header. */
-export function settingText(s: Setting): string {
+function settingText(s: Setting): string {
 	if (s.kind === 'sysctl') return `sysctl ${s.key}`;
 	if (s.kind === 'policy') return `${s.tool} ${s.table === 'filter' ? '' : `-t ${s.table} `}policy of ${s.chain}`;
 	if (s.kind === 'mount') return `mount point ${s.path}`;
@@ -192,7 +192,7 @@ export function sweepFunction(effects: HostEffects): string[] {
  * Settings worth saving: top-level directories (`/etc`, `/tmp`…) are always there and left out;
  * directories come parents first, so they are put back in that order and removed in the reverse.
  */
-export function keptSettings(effects: HostEffects): Setting[] {
+function keptSettings(effects: HostEffects): Setting[] {
 	const dirs = effects.settings.filter((s): s is Extract<Setting, { kind: 'dir' }> => s.kind === 'dir' && s.path.split('/').filter(Boolean).length > 1);
 	dirs.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
 	return [...effects.settings.filter((s) => s.kind !== 'dir'), ...dirs];

@@ -29,6 +29,7 @@ describe('parseChapter', () => {
 			description: 'D',
 			lab: 'two-hosts',
 			order: 3,
+			checks: [],
 			blocks: [
 				{
 					index: 0,
@@ -106,5 +107,17 @@ describe('parseChapter', () => {
 		expect(errorOf('---\ntitle: T\ndescription: D\nlab: nowhere\n---\n')).toMatch(/^content\/chapters\/01-x.mdx:1: unknown lab "nowhere"/);
 		expect(errorOf('---\ndescription: D\nlab: two-hosts\n---\n')).toMatch(/:1: frontmatter has no "title"/);
 		expect(errorOf(front + '```sh\nip link\n')).toMatch(/:8: code fence ``` is never closed/);
+	});
+
+	it('reads progress checks from the frontmatter and names what is wrong with them', () => {
+		const withChecks = (checks: string) => `---\ntitle: T\ndescription: D\nlab: two-hosts\nchecks:\n${checks}\n---\n`;
+		const ok = parse(withChecks("  - id: ping\n    label: Alice can ping Bob\n    when: { any: [{ ping: '192.168.1.2', host: alice }, { ran: '^ping\\b', host: bob }] }"));
+		expect(ok.checks).toEqual([{ id: 'ping', label: 'Alice can ping Bob', when: { any: [{ ping: '192.168.1.2', host: 'alice' }, { ran: '^ping\\b', host: 'bob' }] } }]);
+		expect(errorOf(withChecks('  - id: a\n    label: L\n    when: { ping: 10.0.0.1, host: carol }'))).toBe(
+			'content/chapters/01-x.mdx:1: check "a" looks at unknown host "carol" of lab "two-hosts"\n  hint: hosts of this lab: alice, bob',
+		);
+		expect(errorOf(withChecks("  - id: a\n    label: L\n    when: { ran: '(', host: alice }"))).toMatch(/^content\/chapters\/01-x.mdx:1: check "a": ran: Invalid regular expression/);
+		expect(errorOf(withChecks('  - id: a\n    label: L\n    when: { pnig: 10.0.0.1, host: alice }'))).toMatch(/^content\/chapters\/01-x.mdx:1: the frontmatter's checks are not valid: checks.0.when: /);
+		expect(errorOf(withChecks('  - id: a\n    label: L\n    when: { up: lo, host: alice }\n  - id: a\n    label: M\n    when: { up: lo, host: bob }'))).toMatch(/duplicate check id "a"/);
 	});
 });

@@ -1,4 +1,5 @@
 import { load as loadYaml } from 'js-yaml';
+import { checksSchema, hostsOf, patternsOf, type CheckSpec } from './checks.ts';
 import { splitCommands } from './commands.ts';
 import { RunbookError } from './errors.ts';
 import { contentHash } from './hash.ts';
@@ -72,6 +73,29 @@ function findFences(source: string, file: string): Fence[] {
 	return fences;
 }
 
+/** The frontmatter's progress checks, validated: every host in the lab, every pattern compiles. */
+function readChecks(raw: unknown, file: string, labName: string, lab: LabHosts): CheckSpec[] {
+	if (raw === undefined) return [];
+	const parsed = checksSchema.safeParse(raw);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => `checks.${i.path.join('.')}: ${i.message}`).join('; ');
+		throw new RunbookError(file, 1, `the frontmatter's checks are not valid: ${problems}`, 'see "Progress checks" in docs/writing-chapters.md');
+	}
+	for (const check of parsed.data) {
+		for (const host of hostsOf(check.when))
+			if (!lab.hosts.includes(host))
+				throw new RunbookError(file, 1, `check "${check.id}" looks at unknown host "${host}" of lab "${labName}"`, `hosts of this lab: ${lab.hosts.join(', ')}`);
+		for (const pattern of patternsOf(check.when)) {
+			try {
+				new RegExp(pattern);
+			} catch (e) {
+				throw new RunbookError(file, 1, `check "${check.id}": ran: ${(e as Error).message}`, "write ran: as a JavaScript regular expression in single quotes ('^ip link$')");
+			}
+		}
+	}
+	return parsed.data;
+}
+
 /**
  * Parses a chapter's MDX source into its shell blocks and their commands.
  * Throws {@link RunbookError} naming file and line for anything a reader could not run.
@@ -91,6 +115,7 @@ export function parseChapter(source: string, options: ParseOptions): Chapter {
 	const labName = need('lab');
 	const lab = options.lab(labName);
 	if (!lab) throw new RunbookError(file, 1, `unknown lab "${labName}"`, `use the name of a file in examples/labs/ (without .json)`);
+	const checks = readChecks(data['checks'], file, labName, lab);
 	const sidebar = data['sidebar'] as { order?: unknown } | undefined;
 	const order = typeof sidebar?.order === 'number' ? sidebar.order : undefined;
 
@@ -120,5 +145,5 @@ export function parseChapter(source: string, options: ParseOptions): Chapter {
 			runnable: attributes.norun === undefined,
 		});
 	}
-	return { id: chapterId(file), file, title, description, lab: labName, ...(order === undefined ? {} : { order }), blocks };
+	return { id: chapterId(file), file, title, description, lab: labName, ...(order === undefined ? {} : { order }), checks, blocks };
 }

@@ -127,7 +127,7 @@ export function shellCommands(line: string): SimpleCommand[] {
 }
 
 /** Splits a command line into simple commands' words (see {@link shellCommands}). */
-export function simpleCommands(line: string): string[][] {
+function simpleCommands(line: string): string[][] {
 	return shellCommands(line).map((c) => c.words);
 }
 

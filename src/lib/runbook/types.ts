@@ -1,3 +1,5 @@
+import type { CheckSpec } from './checks.ts';
+
 /** One command of a shell block: continuation lines joined, comments kept out. */
 export interface Command {
 	/** The command as the shell should run it, continuation lines joined with "\\\n". */
@@ -43,5 +45,7 @@ export interface Chapter {
 	description: string;
 	lab: string;
 	order?: number;
+	/** Progress checks from the frontmatter, in the order the chapter reaches them. */
+	checks: CheckSpec[];
 	blocks: ShellBlock[];
 }

@@ -66,7 +66,7 @@ describe('preflight', () => {
 		const { host } = fakeHost([], { root: true });
 		expect(preflight('npm test', [req('tcpdump', undefined)], host)).toEqual({
 			ok: false,
-			message: 'npm test: no package is known for tcpdump (called in content/chapters/07-nat.mdx:88 (host pi)); add it to src/lib/setup/packages.ts',
+			message: 'npm test: no package is known for tcpdump (called in content/chapters/07-nat.mdx:88 (host pi)); add it to src/lib/book/packages.ts',
 		});
 	});
 });

@@ -46,7 +46,7 @@ export interface PreflightHost {
 }
 
 /** The exact command a person runs to install some packages. */
-export function installLine(packages: readonly string[]): string {
+function installLine(packages: readonly string[]): string {
 	return `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }
 
@@ -62,7 +62,7 @@ export function preflight(who: string, requirements: readonly Requirement[], hos
 			ok: false,
 			message:
 				`${who}: no package is known for ${unknown.map((r) => `${r.program} (called in ${r.calledFrom.where})`).join(', ')}; ` +
-				'add it to src/lib/setup/packages.ts',
+				'add it to src/lib/book/packages.ts',
 		};
 	const missing = requirements.filter((r) => !host.find(r.program));
 	if (!missing.length) return { ok: true, installed: [] };

@@ -58,6 +58,6 @@ export function requirementsOf(purpose: Purpose, root = ROOT, book: readonly Cha
 	if (wanted.chapters) for (const [program, site] of chapterPrograms(book)) add(program, site);
 	if (wanted.sandbox) for (const program of sandboxPrograms(root)) add(program, { where: `the lab sandbox (${SANDBOX_SH})` });
 	for (const program of programsCalledBy(wanted.callers))
-		add(program, { where: `the ${wanted.callers.filter((c) => packageOf(program)?.calledBy?.includes(c)).join(' and ')} (src/lib/setup/packages.ts)` });
+		add(program, { where: `the ${wanted.callers.filter((c) => packageOf(program)?.calledBy?.includes(c)).join(' and ')} (src/lib/book/packages.ts)` });
 	return [...sites].map(([program, calledFrom]) => ({ program, package: packageOf(program)?.package, calledFrom }));
 }

@@ -7,7 +7,7 @@ const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 addre
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address, like 192.168.0.1');
 
 /** One network interface of a lab host, wired to a switch or to the upstream. */
-export const labInterfaceSchema = z.strictObject({
+const labInterfaceSchema = z.strictObject({
 	name: name.describe('Interface name inside the host, e.g. eth0'),
 	switch: name.optional().describe('Switch this interface is plugged into'),
 	uplink: z.boolean().optional().describe('Plugged into the upstream home router instead of a switch'),
@@ -15,13 +15,13 @@ export const labInterfaceSchema = z.strictObject({
 });
 
 /** A static route a host has when the lab starts. */
-export const labRouteSchema = z.strictObject({
+const labRouteSchema = z.strictObject({
 	to: z.union([z.literal('default'), cidr]).describe('Destination prefix or "default"'),
 	via: ipv4.describe('Next-hop gateway'),
 });
 
 /** A lab host: a separate machine with its own network, mount and UTS namespaces. */
-export const labHostSchema = z.strictObject({
+const labHostSchema = z.strictObject({
 	name: name.describe('Host name, also its hostname and the prompt the site shows'),
 	interfaces: z.array(labInterfaceSchema).describe('Interfaces besides lo, in ifindex order'),
 	routes: z.array(labRouteSchema).default([]).describe('Routes present at start'),
@@ -32,7 +32,7 @@ export const labHostSchema = z.strictObject({
 });
 
 /** The upstream: the home router that also answers as "the internet". */
-export const labUpstreamSchema = z.strictObject({
+const labUpstreamSchema = z.strictObject({
 	gateway: cidr.describe('The home router address on the uplink, with the uplink prefix'),
 	internet: z.array(ipv4).describe('Public addresses the pretend internet answers on'),
 });
@@ -65,4 +65,3 @@ export const labSchema = z
 
 export type Lab = z.output<typeof labSchema>;
 export type LabHost = Lab['hosts'][number];
-export type LabInterface = LabHost['interfaces'][number];

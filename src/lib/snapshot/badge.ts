@@ -2,7 +2,7 @@
 import type { Recorded } from './schema.ts';
 
 /** Short versions for the badge: `6.18.44` → `6.18`, `iproute2-6.1.0` → `6.1`. */
-export function shortVersion(version: string): string {
+function shortVersion(version: string): string {
 	const m = /(\d+)\.(\d+)/.exec(version);
 	return m ? `${m[1]}.${m[2]}` : version.trim();
 }

@@ -141,7 +141,7 @@ const IDENTITY =
 	/(?<![\w.:])([0-9a-fA-F]{4})\.([0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}|[0-9a-fA-F]{12})(?![\w:])|(?<![\w.:])((?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4})(?![\w:])|\b(veth[0-9a-f]{8})\b/g;
 
 /** Rewrites random identities (MACs and what derives from them, CNI veth names). */
-export function normaliseIdentities(text: string, ctx: NormaliseContext = createNormaliseContext()): string {
+function normaliseIdentities(text: string, ctx: NormaliseContext = createNormaliseContext()): string {
 	return text.replace(IDENTITY, (m, prio?: string, bridge?: string, colon?: string, veth?: string) => {
 		if (prio !== undefined && bridge !== undefined) {
 			const bytes = bridge.includes(':') ? bridge.split(':') : (bridge.match(/../g) ?? []);

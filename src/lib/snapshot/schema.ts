@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LabState as SharedLabState } from '../shared/lab-state.ts';
 
 /** `ip -j` output of one network namespace. */
-export const netnsStateSchema = z.strictObject({
+const netnsStateSchema = z.strictObject({
 	link: z.array(z.unknown()).describe('`ip -j link`'),
 	addr: z.array(z.unknown()).describe('`ip -j addr`'),
 	route: z.array(z.unknown()).describe('`ip -j route` (main table, IPv4)'),
@@ -15,7 +15,7 @@ export const labStateSchema = z
 	.describe('Every namespace of every host: the host itself as "", and each one in its /run/netns by name');
 
 /** One command of a block, with what it printed, raw. */
-export const stepSchema = z.strictObject({
+const stepSchema = z.strictObject({
 	cmd: z.string().describe('The command as written in the chapter (continuations joined with "\\\\\\n")'),
 	stdout: z.string().describe('Raw standard output'),
 	stderr: z.string().describe('Raw standard error'),
@@ -23,7 +23,7 @@ export const stepSchema = z.strictObject({
 });
 
 /** A runnable shell block of the chapter and what its commands printed. */
-export const snapshotBlockSchema = z.strictObject({
+const snapshotBlockSchema = z.strictObject({
 	key: z.string().regex(/^[0-9a-f]{16}$/).describe('Hash of host + commands (runbook blockKey)'),
 	line: z.number().int().positive().describe('Line of the opening fence in the chapter when recorded'),
 	host: z.string().describe('Lab host the block ran on'),

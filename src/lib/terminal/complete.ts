@@ -86,7 +86,7 @@ function expand(word: string | undefined, full: string[]): string | undefined {
 }
 
 /** Interface names of a namespace, in ifindex order. */
-export function interfacesOf(state: LabState | undefined, host: string, netns: string): string[] {
+function interfacesOf(state: LabState | undefined, host: string, netns: string): string[] {
 	const links = state?.[host]?.[netns]?.link ?? [];
 	return links.map((l) => (l as { ifname?: unknown }).ifname).filter((n): n is string => typeof n === 'string');
 }

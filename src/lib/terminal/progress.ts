@@ -4,6 +4,7 @@
  * ("Alice pinged Bob"). A check that passed once stays passed (chapters end by cleaning up),
  * and passes are kept in the browser's localStorage (./progress-store.ts).
  */
+import type { CheckSpec, Condition } from '../runbook/checks.ts';
 import type { LabState } from '../shared/lab-state.ts';
 import type { CommandRecord } from './shell.ts';
 
@@ -89,6 +90,30 @@ export const all = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: 
 /** Any of the conditions holds (e.g. the state shows it, or the command that does it ran). */
 export const any = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: CheckContext): boolean =>
 	conditions.some((c) => c(ctx));
+
+/** A ping (directly, or through `ip netns exec NS` when `netns` is given) to `dst` that got its replies. */
+export const pinged = (host: string, dst: string, netns?: string) =>
+	ran(host, new RegExp(`^${netns ? `ip netns exec ${netns} ` : ''}ping\\b.*\\s${dst.replace(/\./g, '\\.')}$`));
+
+/** A condition as written in a chapter's frontmatter (src/lib/runbook/checks.ts), as a test of the lab. */
+function compileCondition(c: Condition): (ctx: CheckContext) => boolean {
+	if ('all' in c) return all(...c.all.map(compileCondition));
+	if ('any' in c) return any(...c.any.map(compileCondition));
+	if ('address' in c) return hasAddress(c.host, c.netns ?? '', c.address, c.dev);
+	if ('link' in c) return hasLink(c.host, c.netns ?? '', c.link);
+	if ('up' in c) return linkUp(c.host, c.netns ?? '', c.up);
+	if ('namespace' in c) return hasNetns(c.host, c.namespace);
+	if ('route' in c) return hasRoute(c.host, c.netns ?? '', c.route, c.via);
+	if ('neighbour' in c) return knowsNeighbour(c.host, c.netns ?? '', c.neighbour);
+	if ('members' in c) return bridgeHasMembers(c.host, c.netns ?? '', c.members, c.count);
+	if ('ran' in c) return ran(c.host, new RegExp(c.ran));
+	return pinged(c.host, c.ping, c.netns);
+}
+
+/** A chapter's checks as the terminal evaluates them. */
+export function compileChecks(specs: readonly CheckSpec[]): Check[] {
+	return specs.map((s) => ({ id: s.id, label: s.label, passes: compileCondition(s.when) }));
+}
 
 /** Ids of the checks that pass now; a check that throws (odd state) simply does not pass. */
 export function evaluate(checks: readonly Check[], ctx: CheckContext): string[] {

@@ -71,7 +71,7 @@ const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-R', '-t'
  * A `sudo …` line as root would run it: its options dropped, the command that is left, and
  * whether it asks for a shell (`sudo -i`, `sudo -s`, `sudo su`, `sudo bash`).
  */
-export function unsudo(line: string): { line: string; shell: boolean } {
+function unsudo(line: string): { line: string; shell: boolean } {
 	// Words with where they start, so that the command keeps its own spacing and quotes.
 	const words = [...line.matchAll(/\S+/g)].slice(1);
 	let shell = false;

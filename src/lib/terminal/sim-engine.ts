@@ -64,7 +64,7 @@ export function createSimTerminalEngine(definition: Lab, options: SimTerminalOpt
 			let result: ExecResult;
 			try {
 				await netsim?.prepare?.(line);
-				result = await sim.exec(host, line);
+				result = sim.exec(host, line);
 			} catch (e) {
 				// The simulator promises never to throw on user input; if it does, the terminal lives on.
 				result = { stdout: '', stderr: `netsim: internal error: ${(e as Error).message}\n`, exit: 1 };

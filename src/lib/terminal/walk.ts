@@ -64,7 +64,7 @@ function wireBetween(topology: Topology, from: TracePlace, to: TracePlace): stri
 }
 
 /** Data-ids to highlight for one step. */
-export function stepIds(step: TraceStep, topology: Topology): string[] {
+function stepIds(step: TraceStep, topology: Topology): string[] {
 	if (step.ids?.length) return step.ids;
 	const ids = placeIds(step.at, topology);
 	if (step.to) {

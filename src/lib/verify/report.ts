@@ -3,7 +3,7 @@ import type { Problem } from './judge.ts';
 import type { ChapterOutcome, VerifyReport } from './verify.ts';
 
 /** One problem as a readable paragraph: `file:line [host] $ command`, what is wrong, the diff. */
-export function formatProblem(p: Problem): string {
+function formatProblem(p: Problem): string {
 	const head = `${p.file}:${p.line}${p.host ? ` [${p.host}]` : ''}${p.cmd ? ` $ ${oneLine(p.cmd)}` : ''}`;
 	return [`✗ ${head}`, `  ${p.message}`, ...(p.diff ? [p.diff] : [])].join('\n');
 }

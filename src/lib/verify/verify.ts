@@ -71,7 +71,7 @@ export interface VerifyReport {
 }
 
 /** Chapter files selected by the filters, in book order. Throws when a filter matches nothing. */
-export function selectChapters(root: string, only: readonly string[] = []): string[] {
+function selectChapters(root: string, only: readonly string[] = []): string[] {
 	const files = chapterFiles(root);
 	if (only.length === 0) return files;
 	const id = (f: string): string => f.replace(/^.*\//, '').replace(/\.mdx$/, '');
@@ -85,7 +85,7 @@ export function selectChapters(root: string, only: readonly string[] = []): stri
  * Loads the selected chapters and their labs. Bad input (RunbookError naming file:line, an
  * invalid lab) is thrown before anything runs.
  */
-export function loadChapters(root: string, only: readonly string[] = []): { chapter: Chapter; lab: Lab }[] {
+function loadChapters(root: string, only: readonly string[] = []): { chapter: Chapter; lab: Lab }[] {
 	return selectChapters(root, only).map((file) => {
 		const chapter = loadChapter(file, root);
 		return { chapter, lab: loadLab(chapter.lab, root) };

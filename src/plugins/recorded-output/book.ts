@@ -49,7 +49,7 @@ function normaliseCode(code: string): string {
  * Finds the parsed block that Expressive Code is rendering, by its code and meta string.
  * Identical blocks (same code and meta) share a key, so taking the first is safe.
  */
-export function findBlock(chapter: Chapter, code: string, meta: string): ShellBlock | undefined {
+function findBlock(chapter: Chapter, code: string, meta: string): ShellBlock | undefined {
 	const want = normaliseCode(code);
 	const same = chapter.blocks.filter((b) => normaliseCode(b.code) === want);
 	if (same.length <= 1) return same[0];

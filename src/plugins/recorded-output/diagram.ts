@@ -12,7 +12,7 @@ export type TopologyRenderer = (
 ) => string | Promise<string>;
 
 /** The build-time renderer: src/lib/topology with the elkjs layout. */
-export const renderWithElk: TopologyRenderer = (state, { title, id, lab }) =>
+const renderWithElk: TopologyRenderer = (state, { title, id, lab }) =>
 	renderTopologySvgElk({ state, lab }, { title, id });
 
 const escape = (text: string) =>

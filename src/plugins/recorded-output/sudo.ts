@@ -67,7 +67,7 @@ function isAssignmentOnly(body: string): boolean {
 }
 
 /** True when the command has shell syntax outside quotes that a `sudo` prefix would not cover. */
-export function needsShell(command: string): boolean {
+function needsShell(command: string): boolean {
 	let quote: '"' | "'" | undefined;
 	for (let i = 0; i < command.length; i++) {
 		const c = command[i]!;

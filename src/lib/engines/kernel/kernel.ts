@@ -12,7 +12,7 @@ import type { Lab } from '../../shared/lab.ts';
 export const SANDBOX_SCRIPT = resolve(import.meta.dirname, 'sandbox.sh');
 
 /** How the sandbox is entered: fresh net, mount, uts, ipc and pid namespaces, private mounts. */
-export const SEAL_FLAGS = ['--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
+const SEAL_FLAGS = ['--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
 
 /** Options of {@link createKernelEngine}. */
 export interface KernelEngineOptions {
@@ -27,7 +27,7 @@ export interface KernelEngineOptions {
  * Checks that this process may run the kernel engine: Linux, root. Throws
  * {@link EngineRefusedError} with one line saying what is needed otherwise.
  */
-export function assertKernelHost(): void {
+function assertKernelHost(): void {
 	if (process.platform !== 'linux')
 		throw new EngineRefusedError(
 			`the kernel engine needs Linux (this is ${process.platform}): run it in a Linux VM or CI, or use --engine sim`,

@@ -62,7 +62,7 @@ for tool in "${NEEDS[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 (( ${#missing[@]} == 0 )) ||
-	die 3 "refused: missing programs: ${missing[*]} (their Debian packages: src/lib/setup/packages.ts)"
+	die 3 "refused: missing programs: ${missing[*]} (their Debian packages: src/lib/book/packages.ts)"
 
 read -r proc_pid _ </proc/self/stat
 [[ $$ == 1 && $proc_pid == 1 ]] ||

@@ -38,11 +38,11 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 				for (const c of b.commands) {
 					if (options.signal?.aborted) throw new Error(`${chapter.id}: aborted`);
 					const t0 = Date.now();
-					const out = await lab.exec(b.host, oneLine(c.text));
+					const out = lab.exec(b.host, oneLine(c.text));
 					result.steps.push({ cmd: c.text, line: c.line, stdout: out.stdout, stderr: out.stderr, exit: out.exit, timedOut: false, ms: Date.now() - t0 });
 					options.onProgress?.(++done, total);
 				}
-				if (b.attributes.diagram || b === built || i === blocks.length - 1) result.state = await lab.state();
+				if (b.attributes.diagram || b === built || i === blocks.length - 1) result.state = lab.state();
 				results.push(result);
 			}
 			const recorded = { kernel: 'netsim', iproute2: 'netsim', iptables: 'netsim', arch: 'any', os: 'netsim', date: new Date().toISOString().slice(0, 10) };

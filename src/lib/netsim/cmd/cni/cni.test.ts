@@ -65,7 +65,9 @@ interface Step {
 	fresh?: boolean;
 }
 
-function replay(steps: Step[], pick: (s: Step) => boolean, trim = false): void {
+/** Replays recorded steps through a fresh simulated lab; returns how many it compared. */
+function replay(steps: Step[], pick: (s: Step) => boolean, trim = false): number {
+	let compared = 0;
 	let run = lab();
 	let nReal = normaliser();
 	let nSim = normaliser();
@@ -82,7 +84,9 @@ function replay(steps: Step[], pick: (s: Step) => boolean, trim = false): void {
 		if (!pick(s) || s.known) continue;
 		const cut = (x: string): string => (trim ? x.replace(/\n+$/, '') : x);
 		expect({ cmd: s.cmd, stdout: nSim(cut(r.stdout)), stderr: nSim(r.stderr), exit: r.exit }).toEqual({ cmd: s.cmd, stdout: nReal(s.stdout), stderr: nReal(s.stderr), exit: s.exit });
+		compared++;
 	}
+	return compared;
 }
 
 const isCni = (s: Step): boolean => s.cmd.includes('/usr/lib/cni/') || s.cmd.startsWith('jq ') || s.cmd.includes('/var/lib/cni') || s.cmd.startsWith('iptables -t nat -S');
@@ -98,16 +102,16 @@ describe('CNI plugins', () => {
 	});
 
 	it('replay chapter 9: bridge + host-local ADD, CHECK (with and without prevResult), DEL twice, VERSION', () => {
-		replay(steps(ch09 as { blocks: { steps: Step[] }[] }), isCni);
+		expect(replay(steps(ch09 as { blocks: { steps: Step[] }[] }), isCni)).toBe(21); // every CNI step of the recording (a new recording may change the count)
 	});
 
 	it('replay chapter 10: loopback, bridge, portmap chain ADD and DEL, jq plumbing', () => {
 		// The block that starts a web server needs TCP; the CNI steps do not depend on it.
-		replay(steps(ch10 as { blocks: { steps: Step[] }[] }).filter((s) => !/python3|curl|pid/.test(s.cmd)), isCni);
+		expect(replay(steps(ch10 as { blocks: { steps: Step[] }[] }).filter((s) => !/python3|curl|pid/.test(s.cmd)), isCni)).toBe(26);
 	});
 
 	it('match errors and edge cases recorded from the real plugins', () => {
-		replay(recorded.steps as Step[], () => true, true);
+		expect(replay(recorded.steps as Step[], () => true, true)).toBe(47);
 	});
 
 	it('answer a bare run with the about text on stderr, exit 0', () => {
