@@ -25,7 +25,7 @@ async function phone(path: string, size = { width: 390, height: 844 }): Promise<
 type Box = { left: number; right: number; top: number; bottom: number };
 const overlap = (a: Box, b: Box) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
 
-describe('a chapter on a phone (390×844)', () => {
+describe('the site title on a phone (390×844)', () => {
 	it('shows the whole site title, clear of the search and menu buttons', async () => {
 		const page = await phone(one.path);
 		const title = await page.evaluate(() => {
@@ -83,7 +83,9 @@ describe('a chapter on a phone (390×844)', () => {
 		});
 		expect(problems).toEqual([]);
 	});
+});
 
+describe('the Try it bar on a phone (390×844)', () => {
 	it('shows the Try it bar whole at the end of the chapter, and docked flush with the bottom while reading', async () => {
 		const page = await phone(one.path);
 		const look = () =>

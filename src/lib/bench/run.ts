@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createKernelEngine } from '../engines/kernel/kernel.ts';
 import { labNames, loadLab } from '../book/labs.ts';
 import { createSimEngine } from '../engines/sim/sim-engine.ts';
 import { loadBook } from '../runbook/load.ts';
+import type { Chapter } from '../runbook/types.ts';
 import { launchChromium, CHROMIUM_PATH } from './browser.ts';
 import { browserBundleSize, type BundleSize } from './bundle.ts';
 import { timeBook, timeEmptyLab, type BookTiming } from './engines.ts';
@@ -57,6 +58,73 @@ export interface BenchResults {
 
 const sum = (w: PageWeight) => w.html.gzip + w.css.gzip + w.js.gzip;
 
+/** Page weights of every page (before interaction, and with the terminal open) and the site's size. */
+async function siteFigures(
+	root: string,
+	browser: Browser,
+	previewUrl: string,
+	chapterPages: readonly string[],
+	buildMs: NonNullable<BenchResults['site']>['buildMs'],
+	log: (line: string) => void,
+): Promise<NonNullable<BenchResults['site']>> {
+	const total = dirSize(join(root, 'dist'));
+	const pages: NonNullable<BenchResults['site']>['pages'] = [];
+	for (const page of ['', ...chapterPages]) {
+		log(`site: page weight /${page}`);
+		const url = `${previewUrl}${page ? `${page}/` : ''}`;
+		const terminal = page !== '' && (await hasTerminal(browser, url));
+		// After: the terminal open and one command run, so the simulator is surely loaded.
+		const openAndRun = async (p: Page) => {
+			await openTerminal(p);
+			await timeCommands(p, ['hostname']);
+		};
+		const measured = await measurePage(browser, url, terminal ? openAndRun : undefined);
+		pages.push({ page: `/${page}`, before: measured.before, ...(measured.after ? { afterTerminal: measured.after } : {}) });
+	}
+	log('site: Starlight starter page');
+	const starterDir = buildStarlightStarter(join(root, 'bench/tmp/starter'));
+	const starterPreview = await startPreview(starterDir);
+	const starter = (await measurePage(browser, `${starterPreview.url}guides/example/`)).before;
+	await starterPreview.stop();
+	const chapters = pages.filter((p) => p.page !== '/');
+	const meanChapter = chapters.reduce((n, p) => n + sum(p.before), 0) / Math.max(chapters.length, 1);
+	return {
+		buildMs,
+		totalBytes: total.bytes,
+		files: total.files,
+		pagefindBytes: dirSize(join(root, 'dist/pagefind')).bytes,
+		pages,
+		starter,
+		chapterOverStarter: round(meanChapter / sum(starter), 2),
+	};
+}
+
+/** Click to prompt, and every command of the book typed into its chapter's terminal in Chromium. */
+async function pageTerminalFigures(
+	browser: Browser,
+	previewUrl: string,
+	book: readonly { chapter: Chapter }[],
+	first: string,
+	log: (line: string) => void,
+): Promise<Pick<NonNullable<BenchResults['sim']>, 'clickToPromptMs' | 'browserCommandMs'>> {
+	log('sim: click to prompt in Chromium × 5');
+	const clickToPromptMs = await timeClickToPrompt(browser, `${previewUrl}${first}/`, 5);
+	log('sim: every command of the book typed into the terminal');
+	const times: number[] = [];
+	for (const { chapter } of book) {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await page.goto(`${previewUrl}${chapter.id}/`, { waitUntil: 'networkidle' });
+		await openTerminal(page);
+		const lines = chapter.blocks.filter((b) => b.runnable).flatMap((b) => b.commands.map((c) => `@${b.host} ${oneLine(c.text)}`));
+		times.push(...(await timeCommands(page, lines)));
+		await context.close();
+	}
+	const sorted = [...times].sort((a, b) => a - b);
+	const browserCommandMs = { commands: times.length, median: round(median(times), 1), p90: round(sorted[Math.floor(sorted.length * 0.9)]!, 1), max: round(sorted.at(-1)!, 1) };
+	return { clickToPromptMs, browserCommandMs };
+}
+
 /** Runs the benchmark and writes bench/results.json. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	const { root, runs, log } = options;
@@ -74,60 +142,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 		const preview = await startPreview(root);
 		const browser = await launchChromium();
 		try {
-			if (want('site')) {
-				const total = dirSize(join(root, 'dist'));
-				const pages: NonNullable<BenchResults['site']>['pages'] = [];
-				for (const page of ['', ...chapterPages]) {
-					log(`site: page weight /${page}`);
-					const url = `${preview.url}${page ? `${page}/` : ''}`;
-					const terminal = page !== '' && (await hasTerminal(browser, url));
-					// After: the terminal open and one command run, so the simulator is surely loaded.
-					const openAndRun = async (p: Page) => {
-						await openTerminal(p);
-						await timeCommands(p, ['hostname']);
-					};
-					const measured = await measurePage(browser, url, terminal ? openAndRun : undefined);
-					pages.push({ page: `/${page}`, before: measured.before, ...(measured.after ? { afterTerminal: measured.after } : {}) });
-				}
-				log('site: Starlight starter page');
-				const starterDir = buildStarlightStarter(join(root, 'bench/tmp/starter'));
-				const starterPreview = await startPreview(starterDir);
-				const starter = (await measurePage(browser, `${starterPreview.url}guides/example/`)).before;
-				await starterPreview.stop();
-				const chapters = pages.filter((p) => p.page !== '/');
-				const meanChapter = chapters.reduce((n, p) => n + sum(p.before), 0) / Math.max(chapters.length, 1);
-				results.site = {
-					buildMs,
-					totalBytes: total.bytes,
-					files: total.files,
-					pagefindBytes: dirSize(join(root, 'dist/pagefind')).bytes,
-					pages,
-					starter,
-					chapterOverStarter: round(meanChapter / sum(starter), 2),
-				};
-			}
+			if (want('site')) results.site = await siteFigures(root, browser, preview.url, chapterPages, buildMs, log);
 			if (want('lighthouse')) {
 				log('lighthouse: landing page and three chapters, mobile and desktop');
 				results.lighthouse = await runLighthouse([preview.url, ...sampled.map((c) => `${preview.url}${c}/`)]);
 			}
-			if (want('sim') && sampled[0] && (await hasTerminal(browser, `${preview.url}${sampled[0]}/`))) {
-				log('sim: click to prompt in Chromium × 5');
-				const clickToPromptMs = await timeClickToPrompt(browser, `${preview.url}${sampled[0]}/`, 5);
-				log('sim: every command of the book typed into the terminal');
-				const times: number[] = [];
-				for (const { chapter } of book) {
-					const context = await browser.newContext();
-					const page = await context.newPage();
-					await page.goto(`${preview.url}${chapter.id}/`, { waitUntil: 'networkidle' });
-					await openTerminal(page);
-					const lines = chapter.blocks.filter((b) => b.runnable).flatMap((b) => b.commands.map((c) => `@${b.host} ${oneLine(c.text)}`));
-					times.push(...(await timeCommands(page, lines)));
-					await context.close();
-				}
-				const sorted = [...times].sort((a, b) => a - b);
-				const browserCommandMs = { commands: times.length, median: round(median(times), 1), p90: round(sorted[Math.floor(sorted.length * 0.9)]!, 1), max: round(sorted.at(-1)!, 1) };
-				results.sim = { ...(results.sim as NonNullable<BenchResults['sim']>), clickToPromptMs, browserCommandMs };
-			}
+			if (want('sim') && sampled[0] && (await hasTerminal(browser, `${preview.url}${sampled[0]}/`)))
+				results.sim = { ...(results.sim as NonNullable<BenchResults['sim']>), ...(await pageTerminalFigures(browser, preview.url, book, sampled[0], log)) };
 		} finally {
 			await browser.close();
 			await preview.stop();

@@ -73,7 +73,9 @@ describe('parseChapter', () => {
 		expect(y!.attributes).toEqual({ fails: false, diagram: false, norun: 'needs Docker' });
 		expect(y!.runnable).toBe(false);
 	});
+});
 
+describe('parseChapter: what it refuses, and where', () => {
 	it('skips sh blocks nested inside a longer fence', () => {
 		const chapter = parse(front + '````md\n```sh host=nobody\nip link\n```\n````\n');
 		expect(chapter.blocks).toEqual([]);

@@ -62,124 +62,134 @@ describe('chapterScript', () => {
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 	});
+});
 
-	describe('running (with stub tools, through NETBOOK_ENTER)', () => {
-		const dir = mkdtempSync(join(tmpdir(), 'netbook-script-'));
-		afterAll(() => rmSync(dir, { recursive: true, force: true }));
-		const log = join(dir, 'log');
-		const stub = (name: string, body: string) => {
-			writeFileSync(join(dir, name), `#!/usr/bin/env bash\n${body}\n`);
-			chmodSync(join(dir, name), 0o755);
-		};
-		// Every tool logs "host: command args"; `ping` to 192.168.2.9 fails like the kernel's; with
-		// HAVE_ADDRESS set, bob already has 192.168.1.2; with FAIL_FLUSH, alice's cleanup flush fails.
-		stub(
-			'ip',
-			[
-				`echo "$NETBOOK_TEST_HOST: ip $*" >> ${log}`,
-				'[[ "$*" != "neigh show 192.168.1.2" || -z $FAIL_NEIGH ]] || exit 1',
-				'[[ "$NETBOOK_TEST_HOST $*" != "alice addr flush dev eth0" || -z $FAIL_FLUSH ]] || exit 2',
-				'[[ "$NETBOOK_TEST_HOST $*" != "bob -o addr show to 192.168.1.2" || -z $HAVE_ADDRESS ]] || echo "2: eth0    inet 192.168.1.2/24"',
-			].join('\n'),
+/**
+ * The fixture chapter's script with stub tools, run through NETBOOK_ENTER: every tool logs
+ * "host: command args"; `ping` to 192.168.2.9 fails like the kernel's; with HAVE_ADDRESS set, bob
+ * already has 192.168.1.2; with FAIL_FLUSH, alice's cleanup flush fails.
+ */
+function stubbedChapter() {
+	const dir = mkdtempSync(join(tmpdir(), 'netbook-script-'));
+	const log = join(dir, 'log');
+	const stub = (name: string, body: string) => {
+		writeFileSync(join(dir, name), `#!/usr/bin/env bash\n${body}\n`);
+		chmodSync(join(dir, name), 0o755);
+	};
+	stub(
+		'ip',
+		[
+			`echo "$NETBOOK_TEST_HOST: ip $*" >> ${log}`,
+			'[[ "$*" != "neigh show 192.168.1.2" || -z $FAIL_NEIGH ]] || exit 1',
+			'[[ "$NETBOOK_TEST_HOST $*" != "alice addr flush dev eth0" || -z $FAIL_FLUSH ]] || exit 2',
+			'[[ "$NETBOOK_TEST_HOST $*" != "bob -o addr show to 192.168.1.2" || -z $HAVE_ADDRESS ]] || echo "2: eth0    inet 192.168.1.2/24"',
+		].join('\n'),
+	);
+	stub('ping', `echo "$NETBOOK_TEST_HOST: ping $*" >> ${log}; [[ "$*" != *192.168.2.9* ]] || exit 2`);
+	stub('enter', `NETBOOK_TEST_HOST=$1; shift; export NETBOOK_TEST_HOST PATH=${dir}:$PATH; exec "$@"`);
+	const script = join(dir, 'chapter.sh');
+	writeFileSync(script, scriptOf(loadChapter(join(FIXTURES, '01-two-machines.mdx'))));
+	const run = (env: Record<string, string> = {}) => {
+		writeFileSync(log, '');
+		const r = spawnSync('bash', [script], { env: { ...process.env, NETBOOK_ENTER: join(dir, 'enter'), ...env }, encoding: 'utf8', input: '' });
+		return { status: r.status, log: readFileSync(log, 'utf8').trim().split('\n'), stderr: r.stderr };
+	};
+	return { dir, log, stub, script, run };
+}
+
+const { dir, log, stub, script, run } = stubbedChapter();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a chapter script running (stub tools, through NETBOOK_ENTER): steps and cleanup', () => {
+	it('runs every step in order on its host, then the cleanup', () => {
+		const r = run();
+		expect(r.status).toBe(0);
+		expect(r.log).toEqual([
+			// the survey: neither address may exist yet
+			'alice: ip -o addr show to 192.168.1.1',
+			'bob: ip -o addr show to 192.168.1.2',
+			'alice: ip link show dev eth0',
+			'alice: ip addr add 192.168.1.1/24 dev eth0',
+			'alice: ip link set eth0 up',
+			'bob: ip addr add 192.168.1.2/24 dev eth0',
+			'bob: ip link set eth0 up',
+			'alice: ping -c 1 192.168.1.2',
+			'alice: ip neigh show 192.168.1.2',
+			'alice: ping -c 1 -W 1 192.168.2.9',
+			'alice: ip route show table local',
+			'alice: ip addr flush dev eth0',
+			'alice: ip link set eth0 down',
+			'bob: ip addr flush dev eth0',
+			'bob: ip link set eth0 down',
+			// the sweep: anything of this run the cleanup left behind?
+			'alice: ip -o addr show to 192.168.1.1',
+			'bob: ip -o addr show to 192.168.1.2',
+		]);
+		expect(r.stderr).toContain('step 3 on bob: Bob joins the network');
+	});
+
+	it('runs the cleanup when a step fails, and exits with its status', () => {
+		const r = run({ FAIL_NEIGH: '1' });
+		expect(r.status).toBe(1);
+		expect(r.log.slice(-7)).toEqual([
+			'alice: ip neigh show 192.168.1.2',
+			'alice: ip addr flush dev eth0',
+			'alice: ip link set eth0 down',
+			'bob: ip addr flush dev eth0',
+			'bob: ip link set eth0 down',
+			'alice: ip -o addr show to 192.168.1.1',
+			'bob: ip -o addr show to 192.168.1.2',
+		]);
+		expect(r.stderr).toContain('stopped with exit status 1: running the cleanup');
+	});
+
+	it('refuses with one line and changes nothing when something it would create is there', () => {
+		const r = run({ HAVE_ADDRESS: '1' });
+		expect(r.status).toBe(2);
+		expect(r.log).toEqual(['alice: ip -o addr show to 192.168.1.1', 'bob: ip -o addr show to 192.168.1.2']);
+		expect(r.stderr).toBe(
+			'01-two-machines.sh: refused, nothing changed: found address 192.168.1.2 on bob, which this script creates or removes by name (left over from an interrupted run? the Clean up block of the chapter removes them)\n',
 		);
-		stub('ping', `echo "$NETBOOK_TEST_HOST: ping $*" >> ${log}; [[ "$*" != *192.168.2.9* ]] || exit 2`);
-		stub('enter', `NETBOOK_TEST_HOST=$1; shift; export NETBOOK_TEST_HOST PATH=${dir}:$PATH; exec "$@"`);
-		const script = join(dir, 'chapter.sh');
-		writeFileSync(script, scriptOf(loadChapter(join(FIXTURES, '01-two-machines.mdx'))));
-		const run = (env: Record<string, string> = {}) => {
-			writeFileSync(log, '');
-			const r = spawnSync('bash', [script], { env: { ...process.env, NETBOOK_ENTER: join(dir, 'enter'), ...env }, encoding: 'utf8', input: '' });
-			return { status: r.status, log: readFileSync(log, 'utf8').trim().split('\n'), stderr: r.stderr };
-		};
+	});
 
-		it('runs every step in order on its host, then the cleanup', () => {
-			const r = run();
-			expect(r.status).toBe(0);
-			expect(r.log).toEqual([
-				// the survey: neither address may exist yet
-				'alice: ip -o addr show to 192.168.1.1',
-				'bob: ip -o addr show to 192.168.1.2',
-				'alice: ip link show dev eth0',
-				'alice: ip addr add 192.168.1.1/24 dev eth0',
-				'alice: ip link set eth0 up',
-				'bob: ip addr add 192.168.1.2/24 dev eth0',
-				'bob: ip link set eth0 up',
-				'alice: ping -c 1 192.168.1.2',
-				'alice: ip neigh show 192.168.1.2',
-				'alice: ping -c 1 -W 1 192.168.2.9',
-				'alice: ip route show table local',
-				'alice: ip addr flush dev eth0',
-				'alice: ip link set eth0 down',
-				'bob: ip addr flush dev eth0',
-				'bob: ip link set eth0 down',
-				// the sweep: anything of this run the cleanup left behind?
-				'alice: ip -o addr show to 192.168.1.1',
-				'bob: ip -o addr show to 192.168.1.2',
-			]);
-			expect(r.stderr).toContain('step 3 on bob: Bob joins the network');
-		});
+	it('runs every cleanup command after a failure, even those that fail', () => {
+		const r = run({ FAIL_NEIGH: '1', FAIL_FLUSH: '1' });
+		expect(r.status).toBe(1);
+		expect(r.log.slice(-6, -2)).toEqual(['alice: ip addr flush dev eth0', 'alice: ip link set eth0 down', 'bob: ip addr flush dev eth0', 'bob: ip link set eth0 down']);
+		expect(r.stderr).toContain('netbook: this command failed (exit status 1): ip neigh show 192.168.1.2\n');
+	});
+});
 
-		it('runs the cleanup when a step fails, and exits with its status', () => {
-			const r = run({ FAIL_NEIGH: '1' });
-			expect(r.status).toBe(1);
-			expect(r.log.slice(-7)).toEqual([
-				'alice: ip neigh show 192.168.1.2',
-				'alice: ip addr flush dev eth0',
-				'alice: ip link set eth0 down',
-				'bob: ip addr flush dev eth0',
-				'bob: ip link set eth0 down',
-				'alice: ip -o addr show to 192.168.1.1',
-				'bob: ip -o addr show to 192.168.1.2',
-			]);
-			expect(r.stderr).toContain('stopped with exit status 1: running the cleanup');
-		});
+describe('a chapter script running (stub tools, through NETBOOK_ENTER): tracing and listing', () => {
+	it('traces each command after the host\'s prompt, nested ones with bash\'s +, and puts sysctls back as found', () => {
+		const mdx = [
+			'---\ntitle: T\ndescription: D\nlab: machine\n---\n',
+			'```sh title="Forward"\nsysctl -w net.ipv4.ip_forward=1\necho "pid $(echo 42)"\n```\n',
+			'```sh title="Clean up"\nsysctl -w net.ipv4.ip_forward=0\n```\n',
+		].join('\n');
+		const chapter = parseChapter(mdx, { file: 'content/chapters/99-t.mdx', lab: () => ({ hosts: ['pi'] }) });
+		const file = join(dir, 'trace.sh');
+		writeFileSync(file, scriptOf(chapter));
+		stub('sysctl', `echo "$NETBOOK_TEST_HOST: sysctl $*" >> ${log}; [[ $1 != -n ]] || echo 1`);
+		stub('iptables', 'echo "-P FORWARD ACCEPT"');
+		writeFileSync(log, '');
+		const r = spawnSync('bash', [file], { env: { ...process.env, NETBOOK_ENTER: join(dir, 'enter') }, encoding: 'utf8', input: '' });
+		expect(r.status).toBe(0);
+		expect(r.stderr).toContain('step 1 on pi: Forward\u001b[0m\nroot@pi:~# sysctl -w net.ipv4.ip_forward=1\n++ echo 42\nroot@pi:~# echo \'pid 42\'\n');
+		expect(r.stdout).toBe('pid 42\n');
+		expect(r.stderr).toContain('root@pi:~# sysctl_as_found net.ipv4.ip_forward\nroot@pi:~# sysctl -w net.ipv4.ip_forward=1\n');
+		expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+			'pi: sysctl -n net.ipv4.ip_forward',
+			'pi: sysctl -w net.ipv4.ip_forward=1',
+			'pi: sysctl -w net.ipv4.ip_forward=1',
+			'pi: sysctl -n net.ipv4.ip_forward',
+		]);
+	});
 
-		it('refuses with one line and changes nothing when something it would create is there', () => {
-			const r = run({ HAVE_ADDRESS: '1' });
-			expect(r.status).toBe(2);
-			expect(r.log).toEqual(['alice: ip -o addr show to 192.168.1.1', 'bob: ip -o addr show to 192.168.1.2']);
-			expect(r.stderr).toBe(
-				'01-two-machines.sh: refused, nothing changed: found address 192.168.1.2 on bob, which this script creates or removes by name (left over from an interrupted run? the Clean up block of the chapter removes them)\n',
-			);
-		});
-
-		it('runs every cleanup command after a failure, even those that fail', () => {
-			const r = run({ FAIL_NEIGH: '1', FAIL_FLUSH: '1' });
-			expect(r.status).toBe(1);
-			expect(r.log.slice(-6, -2)).toEqual(['alice: ip addr flush dev eth0', 'alice: ip link set eth0 down', 'bob: ip addr flush dev eth0', 'bob: ip link set eth0 down']);
-			expect(r.stderr).toContain('netbook: this command failed (exit status 1): ip neigh show 192.168.1.2\n');
-		});
-
-		it('traces each command after the host\'s prompt, nested ones with bash\'s +, and puts sysctls back as found', () => {
-			const mdx = [
-				'---\ntitle: T\ndescription: D\nlab: machine\n---\n',
-				'```sh title="Forward"\nsysctl -w net.ipv4.ip_forward=1\necho "pid $(echo 42)"\n```\n',
-				'```sh title="Clean up"\nsysctl -w net.ipv4.ip_forward=0\n```\n',
-			].join('\n');
-			const chapter = parseChapter(mdx, { file: 'content/chapters/99-t.mdx', lab: () => ({ hosts: ['pi'] }) });
-			const file = join(dir, 'trace.sh');
-			writeFileSync(file, scriptOf(chapter));
-			stub('sysctl', `echo "$NETBOOK_TEST_HOST: sysctl $*" >> ${log}; [[ $1 != -n ]] || echo 1`);
-			stub('iptables', 'echo "-P FORWARD ACCEPT"');
-			writeFileSync(log, '');
-			const r = spawnSync('bash', [file], { env: { ...process.env, NETBOOK_ENTER: join(dir, 'enter') }, encoding: 'utf8', input: '' });
-			expect(r.status).toBe(0);
-			expect(r.stderr).toContain('step 1 on pi: Forward\u001b[0m\nroot@pi:~# sysctl -w net.ipv4.ip_forward=1\n++ echo 42\nroot@pi:~# echo \'pid 42\'\n');
-			expect(r.stdout).toBe('pid 42\n');
-			expect(r.stderr).toContain('root@pi:~# sysctl_as_found net.ipv4.ip_forward\nroot@pi:~# sysctl -w net.ipv4.ip_forward=1\n');
-			expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
-				'pi: sysctl -n net.ipv4.ip_forward',
-				'pi: sysctl -w net.ipv4.ip_forward=1',
-				'pi: sysctl -w net.ipv4.ip_forward=1',
-				'pi: sysctl -n net.ipv4.ip_forward',
-			]);
-		});
-
-		it('lists its steps, and asks which machine it is on', () => {
-			expect(execFileSync('bash', [script, '--list'], { encoding: 'utf8' })).toContain(' 3  bob      Bob joins the network');
-			const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, NETBOOK_ENTER: '' } });
-			expect(r.status).toBe(2);
-			expect(r.stderr).toContain('which machine is this? run it with --host NAME, one of: alice bob');
-		});
+	it('lists its steps, and asks which machine it is on', () => {
+		expect(execFileSync('bash', [script, '--list'], { encoding: 'utf8' })).toContain(' 3  bob      Bob joins the network');
+		const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, NETBOOK_ENTER: '' } });
+		expect(r.status).toBe(2);
+		expect(r.stderr).toContain('which machine is this? run it with --host NAME, one of: alice bob');
 	});
 });

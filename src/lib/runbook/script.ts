@@ -4,6 +4,7 @@ import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';
 import { chapterEffects, sysctlOnly } from './effects.ts';
 import { GUARD_HELPERS, guardDriver } from './guard-bash.ts';
+import { cleanupLines, dispatchLines, mainLines } from './script-runner.ts';
 import { guardHeader, surveyFunction, sweepFunction } from './guard.ts';
 import type { Chapter, ShellBlock } from './types.ts';
 
@@ -137,14 +138,29 @@ function stepBody(block: ShellBlock, isCleanup: boolean): string[] {
 	return out;
 }
 
-/** Generates the chapter's bash script (see the module comment for how it runs). */
-export function chapterScript(chapter: Chapter, options: ScriptOptions): string {
+/** What the parts of a chapter script are built from. */
+interface ScriptPlan {
+	chapter: Chapter;
+	options: ScriptOptions;
+	runnable: ShellBlock[];
+	/** Indexes of the cleanup blocks. */
+	cleanup: Set<number>;
+	/** The lab hosts the chapter's blocks run on, in lab order. */
+	hosts: string[];
+	multi: boolean;
+	tools: Tool[];
+	/** One line per change the chapter makes (cleanup aside), with its host on several machines. */
+	changes: string[];
+	file: string;
+	effects: ReturnType<typeof chapterEffects>;
+}
+
+function planOf(chapter: Chapter, options: ScriptOptions): ScriptPlan {
 	const { lab } = options;
 	const runnable = chapter.blocks.filter((b) => b.runnable);
 	const cleanup = new Set(cleanupBlocks(chapter).map((b) => b.index));
 	const hosts = lab.hosts.filter((h) => chapter.blocks.some((b) => b.host === h));
 	const multi = hosts.length > 1;
-	const tools = chapterTools(chapter);
 	const changes = [
 		...new Set(
 			runnable
@@ -152,9 +168,15 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 				.flatMap((b) => b.commands.map((c) => changeOf(c.text)).filter(Boolean).map((c) => (multi ? `${b.host}: ${c}` : c!))),
 		),
 	];
-	const file = `${chapter.id}.sh`;
 	const effects = chapterEffects(chapter).filter((e) => hosts.includes(e.host));
-	const h: string[] = [
+	return { chapter, options, runnable, cleanup, hosts, multi, tools: chapterTools(chapter), changes, file: `${chapter.id}.sh`, effects };
+}
+
+/** The header comment: what the script does and changes, how to run it, what it needs. */
+function headerLines(plan: ScriptPlan): string[] {
+	const { chapter, options, runnable, cleanup, hosts, multi, tools, changes, file, effects } = plan;
+	const { lab } = options;
+	return [
 		'#!/usr/bin/env bash',
 		`# ${options.book ?? 'Networking from First Principles'}, chapter ${chapter.id}: ${chapter.title}`,
 		...(options.url ? [`# ${options.url}`] : []),
@@ -188,6 +210,14 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'# makes a command the book shows failing an error if it succeeds.',
 		`# Generated from ${chapter.file}; do not edit by hand.`,
 		'',
+	];
+}
+
+/** Settings, the helpers every step uses, and the preflight (Linux, root, the tools). */
+function preludeLines(plan: ScriptPlan): string[] {
+	const { options, hosts, multi, tools, file } = plan;
+	const { lab } = options;
+	return [
 		'set -e',
 		'',
 		`HOSTS=(${lab.hosts.join(' ')})`,
@@ -215,7 +245,11 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		'}',
 		'',
 	];
+}
 
+/** One function per block (norun blocks as comments), the calls of the steps, the listing. */
+function stepParts(plan: ScriptPlan): { steps: string[]; calls: string[]; listing: string[]; cleanupCalls: string[] } {
+	const { chapter, cleanup } = plan;
 	const steps: string[] = [];
 	const calls: string[] = [];
 	const listing: string[] = [];
@@ -236,111 +270,33 @@ export function chapterScript(chapter: Chapter, options: ScriptOptions): string 
 		const b = chapter.blocks[i]!;
 		return `\tstep ${i + 1} ${b.host} ${quote(titleOf(b))}`;
 	});
+	return { steps, calls, listing, cleanupCalls };
+}
 
-	const surveys = effects.flatMap((e) => [...surveyFunction(e), '', ...sweepFunction(e), '']);
-	const guard = [
+/** The survey before the first step and the settings put back after (./guard.ts). */
+function guardLines(plan: ScriptPlan): string[] {
+	const surveys = plan.effects.flatMap((e) => [...surveyFunction(e), '', ...sweepFunction(e), '']);
+	return [
 		'# ──── Keeping the machine as it was: the survey before the first step, the settings put back after',
 		...GUARD_HELPERS,
 		'',
 		'# What each machine must not have yet, and the settings to save (derived from the chapter\'s commands).',
 		...surveys,
-		...guardDriver(multi),
+		...guardDriver(plan.multi),
 	];
+}
 
-	const runner = [
-		'# Each step starts with nb_trace: from there on every command is shown after a root prompt, and',
-		"# commands run inside $(…) or in the background with bash's usual +, one per level of nesting.",
-		'nb_trace() { NB_PS4=("root@$NB_HOST:~# " \'+ \'); PS4=\'${NB_PS4[BASH_SUBSHELL>0]}\'; set -x; }',
-		'# The first command of a step that fails is named (the trap fires where `set -e` stops).',
-		'nb_on_error() { trap \'{ nb_rc=$? nb_cmd=$BASH_COMMAND; set +x; } 2>/dev/null; nb_failed "$nb_rc" "$nb_cmd"\' ERR; }',
-		'',
-		'# Runs step N on HOST: here if this is HOST, through NETBOOK_ENTER if set, else waits for you.',
-		'# Through NETBOOK_ENTER the step stops at its first failure, as here, except in the cleanup after',
-		'# a failure (`set +e`), which runs every command.',
-		'step() {',
-		'\tlocal n=$1 host=$2 title=$3',
-		'\tif [[ -n ${NETBOOK_ENTER:-} ]]; then',
-		'\t\tsay "step $n on $host: $title"',
-		'\t\tlocal mode=\'set -eE; nb_on_error\'',
-		'\t\t[[ $- == *e* ]] || mode=\'set +e\'',
-		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||',
-		'\t\t\t{ local status=$?; NB_REPORTED=1; return "$status"; }',
-		'\telif [[ $host == "$THIS_HOST" ]]; then',
-		'\t\tsay "step $n on $host: $title"',
-		'\t\tNB_HOST=$host',
-		'\t\t"step_$n"',
-		'\t\t{ set +x; } 2>/dev/null',
-		'\telif [[ $in_cleanup == 1 || ! -t 0 ]]; then',
-		'\t\tsay "step $n runs on $host, not here: skipped"',
-		'\telse',
-		'\t\tsay "step $n runs on $host: $title"',
-		'\t\tread -r -p "Run it on $host (sudo bash $(basename "$0") --host $host), then press Enter here. " _',
-		'\tfi',
-		'}',
-		'',
-		'list_steps() {',
-		...listing,
-		'}',
-		'',
-		'in_cleanup=0 cleaned=0',
-		'cleanup() {',
-		'\tin_cleanup=1',
-		...(cleanupCalls.length ? cleanupCalls : ['\t:']),
-		'\tcleaned=1',
-		'}',
-		'',
-		'# On failure or Ctrl-C: run the cleanup once, ignoring its errors, remove what it left of this',
-		'# run, put the settings back, and keep the exit status.',
-		'on_exit() {',
-		'\tlocal status=$?',
-		'\t{ set +x; } 2>/dev/null',
-		'\ttrap - ERR',
-		'\tif (( status != 0 && cleaned == 0 && ran == 1 )); then',
-		'\t\tsay "stopped with exit status $status: running the cleanup"',
-		'\t\tset +e',
-		'\t\tcleaned=1',
-		'\t\tcleanup',
-		'\t\tsweep',
-		'\t\trestore',
-		'\tfi',
-		'\texit "$status"',
-		'}',
-		'',
-		'main() {',
-		'\twhile (( $# )); do',
-		'\t\tcase $1 in',
-		'\t\t\t--host) THIS_HOST=${2:-}; shift 2 || die "--host needs a name: ${HOSTS[*]}" ;;',
-		'\t\t\t--list) list_steps; exit 0 ;;',
-		`\t\t\t-h|--help) sed -n '2,/^$/s/^# \\{0,1\\}//p' "$0"; exit 0 ;;`,
-		'\t\t\t*) die "unknown argument $1 (try --help)" ;;',
-		'\t\tesac',
-		'\tdone',
-		'\tif [[ -z ${NETBOOK_ENTER:-} ]]; then',
-		`\t\t[[ -n $THIS_HOST ]] || die "which machine is this? run it with --host NAME, one of: ${hosts.join(' ')}"`,
-		`\t\t[[ " ${hosts.join(' ')} " == *" $THIS_HOST "* ]] || die "unknown host $THIS_HOST: this chapter runs on ${hosts.join(' ')}"`,
-		'\t\tpreflight',
-		'\t\tsurvey "$THIS_HOST"',
-		'\telse',
-		`\t\tsurvey ${hosts.join(' ')}`,
-		'\tfi',
-		'\tran=1',
-		'\tnb_on_error',
-		...calls,
-		'\tcleanup',
-		'\ttrap - ERR',
-		'\tsweep',
-		'\trestore',
-		'\t(( SWEPT == 0 )) || [[ -z ${NETBOOK_STRICT:-} ]] || die "the chapter\'s cleanup left things behind (removed above)"',
-		'\tsay "done: every step ran, the cleanup removed what they made, and the settings are as they were"',
-		'}',
-		'',
-		'ran=0',
-		'set -E',
-		'trap on_exit EXIT',
-		"trap 'exit 130' INT",
-		"trap 'exit 143' TERM",
-		'main "$@"',
-		'',
-	];
-	return [...h, ...guard, ...steps, ...runner].join('\n');
+/** Generates the chapter's bash script (see the module comment for how it runs). */
+export function chapterScript(chapter: Chapter, options: ScriptOptions): string {
+	const plan = planOf(chapter, options);
+	const { steps, calls, listing, cleanupCalls } = stepParts(plan);
+	return [
+		...headerLines(plan),
+		...preludeLines(plan),
+		...guardLines(plan),
+		...steps,
+		...dispatchLines(),
+		...cleanupLines(listing, cleanupCalls),
+		...mainLines(plan.hosts, calls),
+	].join('\n');
 }

@@ -31,7 +31,7 @@ const BLOCKS: ScriptBlock[] = [
 	{ index: 4, line: 50, host: 'alice', commands: ['ping -c 3 -i 0.2 192.168.1.2'], fails: false, runnable: true },
 ];
 
-describe('Shell', () => {
+describe('Shell: prompt, hosts and its own commands', () => {
 	it('shows a root prompt naming the host, runs commands there and reports non-zero exits', async () => {
 		const { engine, calls } = fakeEngine();
 		const r = recorder();
@@ -99,7 +99,9 @@ describe('Shell', () => {
 		expect(r.prompt()).toBe('root@alice:~# ');
 		expect(labs()).toBe(1);
 	});
+});
 
+describe('Shell: state and progress', () => {
 	it('reports state changes only when the state changed', async () => {
 		const { engine } = fakeEngine();
 		const states: unknown[] = [];
@@ -137,7 +139,9 @@ describe('Shell', () => {
 		expect(records).toEqual(['alice: ping -c 3 -i 0.2 192.168.1.2']);
 		expect(settled).toEqual([0, 1, 0]);
 	});
+});
 
+describe('Shell: running the chapter\'s blocks', () => {
 	it('runs a block on its host, as if typed', async () => {
 		const { engine, calls } = fakeEngine();
 		const r = recorder();
@@ -173,7 +177,9 @@ describe('Shell', () => {
 		await new Shell(engine, r.view, { blocks: BLOCKS }).runUpTo(4);
 		expect(r.log[1]).toBe('ERR Some commands did not do what the chapter expects:\n  block 3 on alice: ip route (exit 2)');
 	});
+});
 
+describe('Shell: Ctrl-C and packet walks', () => {
 	it('skips a paced ping to its end with Ctrl-C', async () => {
 		const { engine } = fakeEngine({ msPerSecond: 60_000 });
 		const r = recorder();
@@ -240,7 +246,9 @@ describe('Shell', () => {
 		await new Shell(fakeEngine().engine, r.view).submit('ping -c 1 -W 1 192.168.1.9 --trace');
 		expect(r.log.at(-1)).toBe('# The simulator recorded no packet walk for this command.');
 	});
+});
 
+describe('Shell: sudo, notes and completion', () => {
 	it('runs sudo’s command as root, and starts no other shell for sudo -i', async () => {
 		const { engine, calls } = fakeEngine();
 		const r = recorder();

@@ -32,6 +32,106 @@ function resolvedOf(codeBlock: ExpressiveCodeBlock): ResolvedBlock | undefined {
 	return blockData.getOrCreateFor(codeBlock).resolved;
 }
 
+/** How long outputs collapse. */
+interface Collapse {
+	collapseAbove: number;
+	visibleLines: number;
+}
+
+/** The prompt before each command and its recorded output under it, line by line. */
+function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, resolved: ResolvedBlock, collapse: Collapse): void {
+	const { block, recorded } = resolved;
+	const lines = code.children.filter((c): c is Element => c.type === 'element');
+	const roles = classifyLines(codeBlock.getLines().map((l) => l.text));
+	const children: ElementContent[] = [];
+	lines.forEach((line, i) => {
+		const role = roles[i];
+		const inner = select('.code', line) ?? line;
+		if (role?.kind === 'start' || role?.kind === 'continuation')
+			inner.children.unshift(promptElement(block.host, role.kind === 'continuation'));
+		if (role?.kind === 'comment') (line.properties.className as string[]).push('nb-comment');
+		children.push(line);
+		const next = roles[i + 1];
+		if (role?.kind !== 'start' && role?.kind !== 'continuation') return;
+		const step = next?.kind === 'continuation' ? undefined : recorded?.steps[role.command];
+		if (step) {
+			const out = outputElement(step, {
+				...collapse,
+				expectedError: block.attributes.fails && role.command === block.commands.length - 1,
+			});
+			if (out) children.push(out);
+		}
+	});
+	code.children = children;
+}
+
+/** The badge under the terminal, the copy button's commands, and the figure's data attributes. */
+function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): void {
+	const { block, recorded, snapshot } = resolved;
+	const badge = !block.runnable
+		? badgeElement('norun', `not verified: ${block.attributes.norun}`)
+		: recorded && snapshot
+			? badgeElement('verified', badgeText(snapshot.recorded), badgeDetails(snapshot.recorded))
+			: badgeElement('unverified', 'not yet verified: no recorded output (drafting build)');
+	figure.children.splice(figure.children.indexOf(pre) + 1, 0, badge);
+
+	const button = select('.copy button', figure);
+	if (button) {
+		const commands = block.commands.map((c) => c.text);
+		const encode = (list: string[]) => list.join('\n').replace(/\n/g, '\u007f');
+		button.properties['dataCode'] = encode(commands);
+		button.properties['dataCodeRoot'] = encode(commands);
+		button.properties['dataCodeSudo'] = encode(commands.map(withSudo));
+		button.properties['title'] = 'Copy the commands';
+	}
+	(figure.properties.className as string[]).push('nb-terminal', block.runnable ? 'nb-runnable' : 'nb-norun');
+	figure.properties['dataNbHost'] = block.host;
+	figure.properties['dataNbLine'] = String(block.line);
+	figure.properties['dataNbKey'] = block.key;
+}
+
+/** Turns a rendered chapter `sh` block into a terminal with the kernel's recorded output. */
+function decorateBlock(codeBlock: ExpressiveCodeBlock, figure: Element, collapse: Collapse): void {
+	const resolved = resolvedOf(codeBlock);
+	if (!resolved) return;
+	const { block } = resolved;
+	const pre = select('pre', figure);
+	const code = select('pre > code', figure);
+	if (!pre || !code) return;
+	// Expressive Code turns a scrolling <pre> into a region; give each its own name.
+	pre.properties['ariaLabel'] = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
+	interleaveOutputs(codeBlock, code, resolved, collapse);
+	labelFigure(figure, pre, resolved);
+}
+
+/** The diagrams drawn from the recorded state of a group's `diagram` blocks, as raw HTML. */
+async function diagramsOf(groupContents: readonly { codeBlock: ExpressiveCodeBlock }[], options: RecordedOutputOptions, allowUnverified: boolean): Promise<ElementContent[]> {
+	const extra: ElementContent[] = [];
+	for (const { codeBlock } of groupContents) {
+		const resolved = resolvedOf(codeBlock);
+		const state = resolved?.recorded?.state;
+		if (!resolved?.block.attributes.diagram) continue;
+		if (!state) {
+			if (resolved.recorded && !allowUnverified)
+				throw new Error(
+					`${resolved.chapter.file}:${resolved.block.line}: the diagram block on host "${resolved.block.host}" has no recorded state\n  hint: run npm run verify -- --update to capture it`,
+				);
+			continue;
+		}
+		const title = resolved.block.attributes.title ?? `after the commands above (on ${resolved.block.host})`;
+		const html = await diagramHtml(state, {
+			id: `nb-${resolved.chapter.id}-${resolved.block.index + 1}`,
+			lab: loadLab(resolved.chapter.lab, ROOT),
+			title: `The lab ${resolved.block.attributes.title ? `after “${title}”` : title}`,
+			caption: `The lab as the kernel recorded it ${resolved.block.attributes.title ? `after “${title}”` : title}.`,
+			...(options.renderTopology ? { render: options.renderTopology } : {}),
+			where: `${resolved.chapter.file}:${resolved.block.line}`,
+		});
+		extra.push({ type: 'raw', value: html } as unknown as ElementContent);
+	}
+	return extra;
+}
+
 /**
  * Expressive Code plugin that turns every `sh` block of a chapter into a terminal with the
  * kernel's recorded output (content/snapshots/<chapter>.json): a root prompt naming the host
@@ -44,7 +144,7 @@ function resolvedOf(codeBlock: ExpressiveCodeBlock): ResolvedBlock | undefined {
  */
 export function pluginRecordedOutput(options: RecordedOutputOptions = {}): ExpressiveCodePlugin {
 	const allowUnverified = options.allowUnverified ?? process.env['NETBOOK_ALLOW_UNVERIFIED'] === '1';
-	const collapse = { collapseAbove: options.collapseAbove ?? 24, visibleLines: options.visibleLines ?? 12 };
+	const collapse: Collapse = { collapseAbove: options.collapseAbove ?? 24, visibleLines: options.visibleLines ?? 12 };
 
 	return {
 		name: 'RecordedOutput',
@@ -61,84 +161,9 @@ export function pluginRecordedOutput(options: RecordedOutputOptions = {}): Expre
 				codeBlock.props.frame = 'terminal';
 				codeBlock.props.title ??= resolved.block.host;
 			},
-			postprocessRenderedBlock: ({ codeBlock, renderData }) => {
-				const resolved = resolvedOf(codeBlock);
-				if (!resolved) return;
-				const { block, recorded, snapshot } = resolved;
-				const figure = renderData.blockAst;
-				const pre = select('pre', figure);
-				const code = select('pre > code', figure);
-				if (!pre || !code) return;
-				// Expressive Code turns a scrolling <pre> into a region; give each its own name.
-				pre.properties['ariaLabel'] = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
-				const lines = code.children.filter((c): c is Element => c.type === 'element');
-				const roles = classifyLines(codeBlock.getLines().map((l) => l.text));
-				const children: ElementContent[] = [];
-				lines.forEach((line, i) => {
-					const role = roles[i];
-					const inner = select('.code', line) ?? line;
-					if (role?.kind === 'start' || role?.kind === 'continuation')
-						inner.children.unshift(promptElement(block.host, role.kind === 'continuation'));
-					if (role?.kind === 'comment') (line.properties.className as string[]).push('nb-comment');
-					children.push(line);
-					const next = roles[i + 1];
-					if (role?.kind !== 'start' && role?.kind !== 'continuation') return;
-					const step = next?.kind === 'continuation' ? undefined : recorded?.steps[role.command];
-					if (step) {
-						const out = outputElement(step, {
-							...collapse,
-							expectedError: block.attributes.fails && role.command === block.commands.length - 1,
-						});
-						if (out) children.push(out);
-					}
-				});
-				code.children = children;
-
-				const badge = !block.runnable
-					? badgeElement('norun', `not verified: ${block.attributes.norun}`)
-					: recorded && snapshot
-						? badgeElement('verified', badgeText(snapshot.recorded), badgeDetails(snapshot.recorded))
-						: badgeElement('unverified', 'not yet verified: no recorded output (drafting build)');
-				figure.children.splice(figure.children.indexOf(pre) + 1, 0, badge);
-
-				const button = select('.copy button', figure);
-				if (button) {
-					const commands = block.commands.map((c) => c.text);
-					const encode = (list: string[]) => list.join('\n').replace(/\n/g, '\u007f');
-					button.properties['dataCode'] = encode(commands);
-					button.properties['dataCodeRoot'] = encode(commands);
-					button.properties['dataCodeSudo'] = encode(commands.map(withSudo));
-					button.properties['title'] = 'Copy the commands';
-				}
-				(figure.properties.className as string[]).push('nb-terminal', block.runnable ? 'nb-runnable' : 'nb-norun');
-				figure.properties['dataNbHost'] = block.host;
-				figure.properties['dataNbLine'] = String(block.line);
-				figure.properties['dataNbKey'] = block.key;
-			},
+			postprocessRenderedBlock: ({ codeBlock, renderData }) => decorateBlock(codeBlock, renderData.blockAst, collapse),
 			postprocessRenderedBlockGroup: async ({ renderedGroupContents, renderData }) => {
-				const extra: ElementContent[] = [];
-				for (const { codeBlock } of renderedGroupContents) {
-					const resolved = resolvedOf(codeBlock);
-					const state = resolved?.recorded?.state;
-					if (!resolved?.block.attributes.diagram) continue;
-					if (!state) {
-						if (resolved.recorded && !allowUnverified)
-							throw new Error(
-								`${resolved.chapter.file}:${resolved.block.line}: the diagram block on host "${resolved.block.host}" has no recorded state\n  hint: run npm run verify -- --update to capture it`,
-							);
-						continue;
-					}
-					const title = resolved.block.attributes.title ?? `after the commands above (on ${resolved.block.host})`;
-					const html = await diagramHtml(state, {
-						id: `nb-${resolved.chapter.id}-${resolved.block.index + 1}`,
-						lab: loadLab(resolved.chapter.lab, ROOT),
-						title: `The lab ${resolved.block.attributes.title ? `after “${title}”` : title}`,
-						caption: `The lab as the kernel recorded it ${resolved.block.attributes.title ? `after “${title}”` : title}.`,
-						...(options.renderTopology ? { render: options.renderTopology } : {}),
-						where: `${resolved.chapter.file}:${resolved.block.line}`,
-					});
-					extra.push({ type: 'raw', value: html } as unknown as ElementContent);
-				}
+				const extra = await diagramsOf(renderedGroupContents, options, allowUnverified);
 				if (extra.length) renderData.groupAst = h('div', { className: ['nb-with-diagram'] }, [renderData.groupAst, ...extra]);
 			},
 		},
