@@ -1,18 +1,14 @@
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookChapters } from './book.ts';
 import { useBuiltSite } from './site-fixture.ts';
-import { axeViolations, openPage, openTerminal, typeLine } from './try-it-page.ts';
+import { axeViolations, contextPerTest, openPage, openTerminal, typeLine } from './try-it-page.ts';
 
 // The packet walk on the simulator's real traces: a ping typed in the chapter's terminal, its
 // recorded trace shown step by step in words and on the live diagram (data-ids of src/lib/topology).
 const site = useBuiltSite();
 const chapter = (prefix: string) => bookChapters().find((c) => c.chapter.id.startsWith(prefix))!;
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-	await close?.();
-	close = undefined;
-});
+const closeAfterTest = contextPerTest();
 
 /** The fence line of a chapter's block, by its title. */
 const lineOf = (prefix: string, title: string) => chapter(prefix).chapter.blocks.find((b) => b.attributes.title === title)!.line;
@@ -20,7 +16,7 @@ const lineOf = (prefix: string, title: string) => chapter(prefix).chapter.blocks
 /** Opens a chapter's terminal; with `upTo`, "Run up to here" on the block with that title. */
 async function terminalOn(prefix: string, upTo?: string): Promise<Page> {
 	const { page, context } = await openPage(site.browser, site.url + chapter(prefix).path);
-	close = () => context.close();
+	closeAfterTest(context);
 	await openTerminal(page);
 	if (upTo !== undefined) {
 		await page.locator(`figure[data-nb-line="${lineOf(prefix, upTo)}"] .nb-run button`, { hasText: 'Run up to here' }).click();

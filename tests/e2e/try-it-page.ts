@@ -4,6 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 
 /** What the terminal showed for one command. */
 export interface Typed {
@@ -116,4 +117,19 @@ export async function axeViolations(page: Page): Promise<string[]> {
 	);
 	const { violations } = await new AxeBuilder({ page }).analyze();
 	return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+/**
+ * One browser context per test, closed after it: call once at the top of a test file, then hand
+ * each test's context to the function it returns.
+ */
+export function contextPerTest(): (context: BrowserContext) => void {
+	let open: BrowserContext | undefined;
+	afterEach(async () => {
+		await open?.close();
+		open = undefined;
+	});
+	return (context) => {
+		open = context;
+	};
 }

@@ -1,23 +1,19 @@
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookChapters } from './book.ts';
 import { useBuiltSite } from './site-fixture.ts';
-import { openPage, openTerminal, typeLine } from './try-it-page.ts';
+import { contextPerTest, openPage, openTerminal, typeLine } from './try-it-page.ts';
 
 // What a reader sees of the terminal, from a reader-testing report: the log follows its output,
 // lists are laid out in columns that fit, the packet walk is offered for packets that left and
 // names where they left from, and progress counts only what the reader did.
 const site = useBuiltSite();
 const chapter = (prefix: string) => bookChapters().find((c) => c.chapter.id.startsWith(prefix))!;
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-	await close?.();
-	close = undefined;
-});
+const closeAfterTest = contextPerTest();
 
 async function terminalOn(prefix: string, width?: number): Promise<Page> {
 	const { page, context } = await openPage(site.browser, site.url + chapter(prefix).path, width ? { width } : {});
-	close = () => context.close();
+	closeAfterTest(context);
 	await openTerminal(page);
 	return page;
 }

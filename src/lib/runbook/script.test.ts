@@ -100,6 +100,16 @@ function stubbedChapter() {
 const { dir, log, stub, script, run } = stubbedChapter();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The fixture chapter's cleanup on both hosts, then the sweep for anything of the run it left behind. */
+const CLEANUP_THEN_SWEEP = [
+	'alice: ip addr flush dev eth0',
+	'alice: ip link set eth0 down',
+	'bob: ip addr flush dev eth0',
+	'bob: ip link set eth0 down',
+	'alice: ip -o addr show to 192.168.1.1',
+	'bob: ip -o addr show to 192.168.1.2',
+];
+
 describe('a chapter script running (stub tools, through NETBOOK_ENTER): steps and cleanup', () => {
 	it('runs every step in order on its host, then the cleanup', () => {
 		const r = run();
@@ -117,13 +127,7 @@ describe('a chapter script running (stub tools, through NETBOOK_ENTER): steps an
 			'alice: ip neigh show 192.168.1.2',
 			'alice: ping -c 1 -W 1 192.168.2.9',
 			'alice: ip route show table local',
-			'alice: ip addr flush dev eth0',
-			'alice: ip link set eth0 down',
-			'bob: ip addr flush dev eth0',
-			'bob: ip link set eth0 down',
-			// the sweep: anything of this run the cleanup left behind?
-			'alice: ip -o addr show to 192.168.1.1',
-			'bob: ip -o addr show to 192.168.1.2',
+			...CLEANUP_THEN_SWEEP,
 		]);
 		expect(r.stderr).toContain('step 3 on bob: Bob joins the network');
 	});
@@ -133,12 +137,7 @@ describe('a chapter script running (stub tools, through NETBOOK_ENTER): steps an
 		expect(r.status).toBe(1);
 		expect(r.log.slice(-7)).toEqual([
 			'alice: ip neigh show 192.168.1.2',
-			'alice: ip addr flush dev eth0',
-			'alice: ip link set eth0 down',
-			'bob: ip addr flush dev eth0',
-			'bob: ip link set eth0 down',
-			'alice: ip -o addr show to 192.168.1.1',
-			'bob: ip -o addr show to 192.168.1.2',
+			...CLEANUP_THEN_SWEEP,
 		]);
 		expect(r.stderr).toContain('stopped with exit status 1: running the cleanup');
 	});
