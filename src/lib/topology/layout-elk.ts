@@ -3,7 +3,7 @@ import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import { monoWidth, TEXT } from './measure.ts';
 import { fitLayout, type Layout, type PlacedNode, type PlacedPort, type PlacedWire, type Point } from './layout.ts';
 import { toScene, type Scene, type SceneNode, type ScenePort } from './scene.ts';
-import { planSceneRows } from './layout-simple.ts';
+import { planSceneRows } from './layout-simple/index.ts';
 import type { RowPlan } from './rows.ts';
 import { asTopology, renderLayout, type RenderOptions, type TopologyInput } from './render.ts';
 
