@@ -117,8 +117,9 @@ function farEnd(it: Item, a: Item['anchors'][number], c: Ctx): string {
 
 /**
  * Where an item would go with its anchors where they are now: a bridge spans its ports, each
- * over its namespace port (unanchored ports after them, none overlapping); a free interface is
- * centred over its namespace port; with no anchor, at the cursor.
+ * over its namespace port (unanchored ports after them, none overlapping), and is centred over
+ * them when it is wider; a free interface is centred over its namespace port; with no anchor,
+ * at the cursor.
  */
 function span(it: Item, cursor: number): Omit<Placed, 'it'> {
 	const n = it.node;
@@ -142,7 +143,11 @@ function span(it: Item, cursor: number): Omit<Placed, 'it'> {
 	}
 	if (!xs.length) return { left: cursor, w: n.w, portXs };
 	const left = Math.min(...xs.map((p) => p.x - p.w / 2)) - 10;
-	return { left, w: Math.max(n.w, Math.max(...xs.map((p) => p.x + p.w / 2)) + 10 - left), portXs };
+	const ports = Math.max(...xs.map((p) => p.x + p.w / 2)) + 10 - left;
+	const w = Math.max(n.w, ports);
+	// A bridge wider than its ports is centred over them (as far as the cursor allows), rather
+	// than hanging off to the right and widening the host.
+	return { left: left - Math.min((w - ports) / 2, Math.max(0, left - cursor)), w, portXs };
 }
 
 /** Records the boxes and ports of the middle row, which starts at `top` below the notes ending at `y`. */
