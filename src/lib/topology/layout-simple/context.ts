@@ -61,6 +61,8 @@ export interface Ctx {
 	hostIndex: Map<string, number>;
 	/** Host ports drawn on the bottom edge (wrapped labs: a cable to a switch band below). */
 	bottom: Map<string, Side>;
+	/** Wrapped labs: the layer (row) of each host, see rows.ts. */
+	layerOf?: Map<string, number> | undefined;
 }
 
 /** A fresh context for a scene, with the list of wires it routes into and the ids routed. */

@@ -34,7 +34,10 @@ export function layoutSimple(scene: Scene, planOnly = false): Layout | { plan: R
 	// dry runs size every host alone, to decide whether the lab wraps onto several rows
 	const plan = planRows(scene, (id, bottom) => hostWidth(id, scene, c, bottom));
 	if (planOnly) return { plan };
-	if (plan) c.bottom = plan.side;
+	if (plan) {
+		c.bottom = plan.side;
+		c.layerOf = plan.layerOf;
+	}
 	const frames = new Map<string, HostFrame>();
 	let hx = 0;
 	for (const host of scene.nodes.filter((n) => n.kind === 'host')) {

@@ -1,6 +1,6 @@
-import { portAnchor } from '../layout.ts';
+import { portAnchor, type Point } from '../layout.ts';
 import type { Scene } from '../scene.ts';
-import { attachX, endPoint, GAP, INFRA_GAP, INFRA_ROW, type Ctx } from './context.ts';
+import { attachX, endPoint, GAP, INFRA_GAP, INFRA_ROW, type Box, type Ctx } from './context.ts';
 
 /**
  * Above the hosts (one row of hosts): the home router and the switches as bars directly over
@@ -59,6 +59,18 @@ export function placeCloud(scene: Scene, c: Ctx): void {
 	inn.y = router.y;
 }
 
+/** From the right edges of two boxes in different rows, along a lane right of whatever lies between them. */
+function laneRoute(a: Box, b: Box, c: Ctx): Point[] {
+	const ya = a.y + a.h / 2;
+	const yb = b.y + b.h / 2;
+	const [top, bottom] = ya < yb ? [ya, yb] : [yb, ya];
+	let lane = Math.max(a.x + a.w, b.x + b.w);
+	for (const box of c.boxes.values()) if (box.y < bottom && box.y + box.h > top) lane = Math.max(lane, box.x + box.w);
+	for (const p of c.ports.values()) if (p.y - p.port.h / 2 < bottom && p.y + p.port.h / 2 > top) lane = Math.max(lane, p.x + p.port.w / 2);
+	lane += GAP;
+	return [{ x: a.x + a.w, y: ya }, { x: lane, y: ya }, { x: lane, y: yb }, { x: b.x + b.w, y: yb }];
+}
+
 /** Cables, uplinks and the internet link; then tunnels between hosts; then whatever is left. */
 export function routeOuterWires(scene: Scene, c: Ctx, routed: Set<string>): void {
 	for (const e of scene.edges) {
@@ -71,11 +83,16 @@ export function routeOuterWires(scene: Scene, c: Ctx, routed: Set<string>): void
 			c.route(e, from.x === to.x ? [from, to] : [from, { x: from.x, y: (from.y + to.y) / 2 }, { x: to.x, y: (from.y + to.y) / 2 }, to]);
 		}
 	}
-	// overlay tunnels between hosts: across the gap between them
+	// overlay tunnels between hosts: across the gap between them, or, between rows of a wrapped
+	// lab, out of both hosts' right sides and down a lane right of everything in between
 	for (const e of scene.edges.filter((x) => x.kind === 'overlay')) {
 		const a = c.boxes.get(e.source);
 		const b = c.boxes.get(e.target);
 		if (!a || !b) continue;
+		if (c.layerOf && c.layerOf.get(c.hostOf(e.source) ?? '') !== c.layerOf.get(c.hostOf(e.target) ?? '')) {
+			c.route(e, laneRoute(a, b, c));
+			continue;
+		}
 		const [l, r] = a.x <= b.x ? [a, b] : [b, a];
 		const y1 = l.y + l.h / 2;
 		const y2 = r.y + r.h / 2;

@@ -65,13 +65,17 @@ function orderItems(host: SceneNode, items: Item[], c: Ctx): Item[] {
 			if (mate && !looseOrdered.includes(mate)) looseOrdered.push(mate);
 		}
 	}
-	// a vxlan tunnel leaves from the side facing its partner host
+	// a vxlan tunnel leaves from the side facing its partner host; to a host in another row of a
+	// wrapped lab, from the right, where it runs down the drawing's right side (infra.ts)
 	const facing = (it: Item): number => {
 		const here = c.hostIndex.get(host.id)!;
 		for (const e of c.edgesOf.get(it.node.id) ?? []) {
 			if (e.kind !== 'overlay') continue;
-			const there = c.hostIndex.get(c.hostOf(c.other(e, it.node.id)) ?? '');
-			if (there !== undefined) return there < here ? -1 : 1;
+			const partner = c.hostOf(c.other(e, it.node.id)) ?? '';
+			const there = c.hostIndex.get(partner);
+			if (there === undefined) continue;
+			if (c.layerOf && c.layerOf.get(partner) !== c.layerOf.get(host.id)) return 1;
+			return there < here ? -1 : 1;
 		}
 		return 0;
 	};
