@@ -3,8 +3,9 @@ import type { Layout, PlacedNode, Point } from './layout.ts';
 /**
  * Objective measures of a finished layout, the usual criteria of graph drawing: edge crossings,
  * boxes that overlap, wires that run through a box they do not belong to, size and aspect, wire
- * length and bends. Pure and engine-neutral: it reads only the {@link Layout}, so any layout can
- * be compared with any other (scripts/compare-layouts.ts), and tests can hold a layout to them.
+ * length and bends. Pure: it reads only the {@link Layout}, so tests can hold the layout to them
+ * (quality.test.ts) and any other layout can be compared with it
+ * (tests/fixtures/topology/tools/book-diagrams.mts lists them for every diagram of the book).
  */
 
 /** A layout's scores; lower is better for all but `aspect`, which is width / height. */

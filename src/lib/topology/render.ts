@@ -38,9 +38,9 @@ export function renderLayout(topology: Topology, layout: Layout, options: Render
 }
 
 /**
- * Draws a topology as an SVG string with the cheap hand-written layout: synchronous, no
- * dependencies, safe in the page (the live diagram). Build-time diagrams use
- * `renderTopologySvgElk` from `./elk.ts` instead.
+ * Draws a topology as an SVG string with the hand-written layout: synchronous, no dependencies,
+ * safe in the page. The book's diagrams (at build time) and the live one beside the terminal
+ * both come from here.
  */
 export function renderTopologySvg(input: TopologyInput, options: RenderOptions = {}): string {
 	const topology = asTopology(input);

@@ -2,8 +2,8 @@ import { monoWidth, sansWidth, TEXT } from './measure.ts';
 import type { LinkState, Topology, TopologyGhost, TopologyHost, TopologyInterface, TopologyLink, TopologyNamespace, TopologyUpstream } from './model.ts';
 
 /**
- * The scene: what to draw and how big each piece is, before anything is placed. Both layouts
- * (the hand-written one for the page, elkjs at build time) take a scene and return a {@link Layout}.
+ * The scene: what to draw and how big each piece is, before anything is placed. The layout
+ * (layout-simple/) takes a scene and returns a {@link Layout}.
  */
 
 /** Box kinds. `iface` is a free-standing interface (not on a box edge), `ghost` a namespace only seen from outside. */
@@ -66,7 +66,7 @@ export interface Scene {
 	edges: SceneEdge[];
 }
 
-/** Geometry constants shared by both layouts and the printer. */
+/** Geometry constants shared by the layout and the printer. */
 export const GEOMETRY = {
 	portPadX: 8,
 	portPadY: 4,

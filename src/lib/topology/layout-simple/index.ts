@@ -1,5 +1,5 @@
 import type { Layout } from '../layout.ts';
-import { HOST_GAP, planRows, type RowPlan } from '../rows.ts';
+import { HOST_GAP, planRows } from '../rows.ts';
 import type { Scene, Side } from '../scene.ts';
 import { createContext, finish, shift, type Ctx } from './context.ts';
 import { layoutHost } from './host.ts';
@@ -10,7 +10,8 @@ import { placeRows, type HostFrame } from './wrap.ts';
  * The hand layout: a deterministic, hand-written layered layout that knows the shape of these
  * diagrams (internet → router and switches → hosts; inside a host: its own ports on top, bridges
  * and free interfaces, then namespaces), so every veth and switch cable can be a straight vertical
- * line. No dependencies, no DOM, linear-ish in the number of boxes: fit for the live diagram.
+ * line. No dependencies, no DOM, linear-ish in the number of boxes: the build draws the book's
+ * diagrams with it, and the page the live diagram beside the terminal.
  *
  * index (this file): hosts, then what is above them, then the wires between them
  *   host.ts (one host) ← namespaces.ts (its bottom row), middle-row.ts, inner-wires.ts
@@ -18,22 +19,11 @@ import { placeRows, type HostFrame } from './wrap.ts';
  *   context.ts (spacing, placed boxes and ports, graph lookups)
  */
 
-/**
- * The row plan of a scene (see rows.ts), with hosts measured by this layout. The elkjs layout
- * uses it too, so both wrap a wide lab the same way.
- */
-export function planSceneRows(scene: Scene): RowPlan | undefined {
-	return layoutSimple(scene, true).plan;
-}
-
-/** Lays a scene out without elkjs. Same scene → same layout, to the tenth of a pixel. */
-export function layoutSimple(scene: Scene): Layout;
-export function layoutSimple(scene: Scene, planOnly: true): { plan: RowPlan | undefined };
-export function layoutSimple(scene: Scene, planOnly = false): Layout | { plan: RowPlan | undefined } {
+/** Lays a scene out. Same scene → same layout, to the tenth of a pixel. */
+export function layoutSimple(scene: Scene): Layout {
 	const { c, wires, routed } = createContext(scene);
 	// dry runs size every host alone, to decide whether the lab wraps onto several rows
 	const plan = planRows(scene, (id, bottom) => hostWidth(id, scene, c, bottom));
-	if (planOnly) return { plan };
 	if (plan) {
 		c.bottom = plan.side;
 		c.layerOf = plan.layerOf;
