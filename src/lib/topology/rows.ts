@@ -15,8 +15,10 @@ export const MAX_WIDTH = 880;
 /** Horizontal gap between hosts in a row. */
 export const HOST_GAP = 48;
 
+/** One layer of a wrapped lab, top to bottom: a band of switches (and the router), or a row of hosts. */
 export type RowLayer = { kind: 'band'; infra: string[] } | { kind: 'hosts'; hosts: string[] };
 
+/** How a wide lab wraps: its layers, and which host ports leave from the bottom edge. */
 export interface RowPlan {
 	layers: RowLayer[];
 	/** Host ports (by port id) that leave from the host's bottom edge. */
