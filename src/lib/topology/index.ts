@@ -1,7 +1,7 @@
 /**
  * Topology: recorded kernel state (or the simulator's `lab.state()`) → model → layout → SVG.
- * Everything exported here is browser-safe (no `node:` imports, no elkjs) and synchronous.
- * The elkjs layout lives in `./layout-elk.ts`; import it only from build-time code.
+ * Everything here is browser-safe (no `node:` imports, no packages) and synchronous: the build
+ * draws the book's diagrams with it, and the page the live one, with the same layout.
  */
 export type { IpAddr, IpLink, IpNeigh, IpRoute, KernelState, NetnsState } from './ip-json.ts';
 export { readState } from './ip-json.ts';
@@ -26,7 +26,7 @@ export { toTopology, type TopologyOptions } from './to-topology.ts';
 export { describeTopology, summarizeTopology } from './describe.ts';
 export { toScene, type Scene, type SceneEdge, type SceneNode, type ScenePort } from './scene.ts';
 export type { Layout, PlacedNode, PlacedPort, PlacedWire, Point } from './layout.ts';
-export { layoutSimple } from './layout-simple.ts';
+export { layoutSimple } from './layout-simple/index.ts';
 export { printSvg, type SvgOptions } from './svg.ts';
 export { TOPOLOGY_CSS } from './svg-style.ts';
 export { asTopology, renderLayout, renderTopologySvg, type RenderOptions, type TopologyInput } from './render.ts';

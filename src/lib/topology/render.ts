@@ -1,7 +1,7 @@
 import { describeTopology, summarizeTopology } from './describe.ts';
 import type { KernelState } from './ip-json.ts';
 import type { Layout } from './layout.ts';
-import { layoutSimple } from './layout-simple.ts';
+import { layoutSimple } from './layout-simple/index.ts';
 import type { Topology, TopologyLab } from './model.ts';
 import { toScene } from './scene.ts';
 import { printSvg } from './svg.ts';
@@ -38,9 +38,9 @@ export function renderLayout(topology: Topology, layout: Layout, options: Render
 }
 
 /**
- * Draws a topology as an SVG string with the cheap hand-written layout: synchronous, no
- * dependencies, safe in the page (the live diagram). Build-time diagrams use
- * `renderTopologySvgElk` from `./elk.ts` instead.
+ * Draws a topology as an SVG string with the hand-written layout: synchronous, no dependencies,
+ * safe in the page. The book's diagrams (at build time) and the live one beside the terminal
+ * both come from here.
  */
 export function renderTopologySvg(input: TopologyInput, options: RenderOptions = {}): string {
 	const topology = asTopology(input);

@@ -1,8 +1,7 @@
 import type { Scene, SceneNode, Side } from './scene.ts';
 
 /**
- * Wrapping wide labs onto several rows, shared by both layouts so the build-time and the live
- * diagram agree. A lab whose hosts, side by side, are wider than {@link MAX_WIDTH} is drawn as a
+ * Wrapping wide labs onto several rows. A lab whose hosts, side by side, are wider than {@link MAX_WIDTH} is drawn as a
  * stack of layers: host rows and switch bands. Each host goes in the row under the first switch
  * (in lab order) it is cabled to; a cable to a switch whose band lies below the host leaves from
  * the host's bottom edge. So in the `router` lab, alice, bob and the router hang under switch1,
@@ -13,11 +12,13 @@ import type { Scene, SceneNode, Side } from './scene.ts';
 
 /** Widest drawing (viewBox px) before hosts wrap onto several rows. */
 export const MAX_WIDTH = 880;
-/** Horizontal gap between hosts in a row (both layouts). */
+/** Horizontal gap between hosts in a row. */
 export const HOST_GAP = 48;
 
+/** One layer of a wrapped lab, top to bottom: a band of switches (and the router), or a row of hosts. */
 export type RowLayer = { kind: 'band'; infra: string[] } | { kind: 'hosts'; hosts: string[] };
 
+/** How a wide lab wraps: its layers, and which host ports leave from the bottom edge. */
 export interface RowPlan {
 	layers: RowLayer[];
 	/** Host ports (by port id) that leave from the host's bottom edge. */

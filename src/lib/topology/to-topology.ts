@@ -36,73 +36,94 @@ export function toTopology(state: KernelState | unknown, lab: TopologyLab, optio
 	const labHosts = lab.hosts.map((h) => h.name);
 	const extra = Object.keys(st).filter((h) => !labHosts.includes(h)).sort();
 	for (const h of labHosts) if (!st[h]) warnings.push(`${h}: no state recorded`);
-	const hostNames = [...labHosts.filter((h) => st[h]), ...extra];
+	const wiring: Wiring = { switchPorts: new Map(), upstreamPorts: [], all: new Map() };
+	const hosts = [...labHosts.filter((h) => st[h]), ...extra].map((host) =>
+		buildHost(host, st[host]!, lab.hosts.find((h) => h.name === host)?.interfaces ?? [], options, wiring, warnings),
+	);
+	const { bridges, links } = bridgesAndLinks(hosts, wiring.all);
+	links.push(...overlayLinks(hosts, st));
+	const topology: Topology = {
+		...(lab.name ? { lab: lab.name } : {}),
+		hosts,
+		bridges,
+		switches: (lab.switches ?? []).map((s) => ({ id: `switch:${s.name}`, name: s.name, ports: wiring.switchPorts.get(s.name) ?? [] })),
+		links,
+		warnings,
+	};
+	if (lab.upstream)
+		topology.upstream = { id: 'upstream', gateway: lab.upstream.gateway, internet: lab.upstream.internet.slice(), ports: wiring.upstreamPorts };
+	return topology;
+}
 
-	const hosts: TopologyHost[] = [];
+/** What the hosts' interfaces plug into, gathered while building them: switch ports, uplinks, every interface by id. */
+interface Wiring {
+	switchPorts: Map<string, string[]>;
+	upstreamPorts: string[];
+	all: Map<string, TopologyInterface>;
+}
+
+/** One lab interface: plugged into a switch, or the uplink. */
+type LabInterface = TopologyLab['hosts'][number]['interfaces'][number];
+
+/** A host: its namespaces (root first, then by name), their interfaces, and ghosts for unseen peers. */
+function buildHost(host: string, spaces: Record<string, NetnsState>, wiring: LabInterface[], options: TopologyOptions, out: Wiring, warnings: string[]): TopologyHost {
+	const names = Object.keys(spaces).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+	const hidden = wiredEndpoints(spaces, names, wiring.map((w) => w.name));
+	const { links: res, warnings: w } = resolveLinks({ host, namespaces: names.map((name) => ({ name, links: spaces[name]!.link })), hidden });
+	warnings.push(...w);
+	const ghosts = new Map<string, TopologyGhost>();
+	const namespaces = names.map((name): TopologyNamespace => {
+		const ns = spaces[name]!;
+		const masters = new Set(ns.link.map((l) => l.master).filter((m): m is string => m !== undefined));
+		const lo = ns.link.find((l) => l.link_type === 'loopback');
+		const interfaces: TopologyInterface[] = [];
+		for (const link of ns.link.slice().sort((a, b) => a.ifindex - b.ifindex)) {
+			const r = res.get(`${name}\u0000${link.ifname}`) ?? { role: 'none' };
+			const iface = makeInterface(host, name, link, ns, r, masters.has(link.ifname), options);
+			// lo is left out unless it carries a service address (the namespace notes `lo down` instead)
+			if (iface.kind === 'loopback' && !iface.addresses.some((a) => !isLoopbackAddress(a.cidr))) continue;
+			if (iface.kind === 'loopback') iface.addresses = iface.addresses.filter((a) => !isLoopbackAddress(a.cidr));
+			const wired = hidden.some((e) => e.netns === name && e.ifname === link.ifname) ? wiring.find((x) => x.name === link.ifname) : undefined;
+			plug(iface, wired, out);
+			if (r.role === 'peer-unseen') {
+				const gid = `${host}/?${name}@${r.netnsid ?? '?'}`;
+				const g = ghosts.get(gid) ?? { id: gid, host, ends: [], ...(r.netnsid !== undefined ? { netnsid: r.netnsid } : {}) };
+				g.ends.push(iface.id);
+				ghosts.set(gid, g);
+			}
+			interfaces.push(iface);
+			out.all.set(iface.id, iface);
+		}
+		const def = ns.route.find((x) => x.dst === 'default');
+		return {
+			id: netnsId(host, name),
+			host,
+			name,
+			interfaces,
+			loopback: lo ? linkState(lo) : 'absent',
+			...(def ? { defaultRoute: { ...(def.gateway ? { via: def.gateway } : {}), ...(def.dev ? { dev: def.dev } : {}) } } : {}),
+		};
+	});
+	return { name: host, namespaces, ghosts: [...ghosts.values()] };
+}
+
+/** Marks an interface the lab plugs into a switch or the uplink, and records the switch port. */
+function plug(iface: TopologyInterface, wired: LabInterface | undefined, out: Wiring): void {
+	if (wired?.switch) {
+		iface.wired = { switch: wired.switch };
+		const ports = out.switchPorts.get(wired.switch) ?? [];
+		ports.push(iface.id);
+		out.switchPorts.set(wired.switch, ports);
+	} else if (wired?.uplink) {
+		iface.wired = { uplink: true };
+		out.upstreamPorts.push(iface.id);
+	}
+}
+
+/** Bridges, and links in a stable order: host by host, namespace by namespace, ifindex order. */
+function bridgesAndLinks(hosts: TopologyHost[], all: Map<string, TopologyInterface>): { bridges: TopologyBridge[]; links: TopologyLink[] } {
 	const bridges: TopologyBridge[] = [];
 	const links: TopologyLink[] = [];
-	const switchPorts = new Map<string, string[]>();
-	const upstreamPorts: string[] = [];
-	const all = new Map<string, TopologyInterface>();
-
-	for (const host of hostNames) {
-		const spaces = st[host]!;
-		const names = Object.keys(spaces).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0));
-		const wiring = lab.hosts.find((h) => h.name === host)?.interfaces ?? [];
-		const hidden = wiredEndpoints(spaces, names, wiring.map((w) => w.name));
-		const { links: res, warnings: w } = resolveLinks({
-			host,
-			namespaces: names.map((name) => ({ name, links: spaces[name]!.link })),
-			hidden,
-		});
-		warnings.push(...w);
-		const namespaces: TopologyNamespace[] = [];
-		const ghosts = new Map<string, TopologyGhost>();
-		for (const name of names) {
-			const ns = spaces[name]!;
-			const masters = new Set(ns.link.map((l) => l.master).filter((m): m is string => m !== undefined));
-			const lo = ns.link.find((l) => l.link_type === 'loopback');
-			const interfaces: TopologyInterface[] = [];
-			for (const link of ns.link.slice().sort((a, b) => a.ifindex - b.ifindex)) {
-				const r = res.get(`${name}\u0000${link.ifname}`) ?? { role: 'none' };
-				const iface = makeInterface(host, name, link, ns, r, masters.has(link.ifname), options);
-				if (iface.kind === 'loopback' && !iface.addresses.some((a) => !isLoopbackAddress(a.cidr))) continue;
-				if (iface.kind === 'loopback') iface.addresses = iface.addresses.filter((a) => !isLoopbackAddress(a.cidr));
-				const wired = hidden.some((e) => e.netns === name && e.ifname === link.ifname)
-					? wiring.find((w) => w.name === link.ifname)
-					: undefined;
-				if (wired?.switch) {
-					iface.wired = { switch: wired.switch };
-					const ports = switchPorts.get(wired.switch) ?? [];
-					ports.push(iface.id);
-					switchPorts.set(wired.switch, ports);
-				} else if (wired?.uplink) {
-					iface.wired = { uplink: true };
-					upstreamPorts.push(iface.id);
-				}
-				if (r.role === 'peer-unseen') {
-					const gid = `${host}/?${name}@${r.netnsid ?? '?'}`;
-					const g = ghosts.get(gid) ?? { id: gid, host, ends: [], ...(r.netnsid !== undefined ? { netnsid: r.netnsid } : {}) };
-					g.ends.push(iface.id);
-					ghosts.set(gid, g);
-				}
-				interfaces.push(iface);
-				all.set(iface.id, iface);
-			}
-			const def = ns.route.find((r) => r.dst === 'default');
-			namespaces.push({
-				id: netnsId(host, name),
-				host,
-				name,
-				interfaces,
-				loopback: lo ? linkState(lo) : 'absent',
-				...(def ? { defaultRoute: { ...(def.gateway ? { via: def.gateway } : {}), ...(def.dev ? { dev: def.dev } : {}) } } : {}),
-			});
-		}
-		hosts.push({ name: host, namespaces, ghosts: [...ghosts.values()] });
-	}
-
-	// bridges, and links in a stable order: host by host, namespace by namespace, ifindex order
 	const paired = new Set<string>();
 	for (const host of hosts)
 		for (const ns of host.namespaces)
@@ -123,19 +144,7 @@ export function toTopology(state: KernelState | unknown, lab: TopologyLab, optio
 				if (iface.wired && 'uplink' in iface.wired)
 					links.push({ id: `uplink:${iface.id}`, kind: 'uplink', a: iface.id, b: 'upstream', up: iface.state === 'up' });
 			}
-	links.push(...overlayLinks(hosts, st));
-
-	const topology: Topology = {
-		...(lab.name ? { lab: lab.name } : {}),
-		hosts,
-		bridges,
-		switches: (lab.switches ?? []).map((s) => ({ id: `switch:${s.name}`, name: s.name, ports: switchPorts.get(s.name) ?? [] })),
-		links,
-		warnings,
-	};
-	if (lab.upstream)
-		topology.upstream = { id: 'upstream', gateway: lab.upstream.gateway, internet: lab.upstream.internet.slice(), ports: upstreamPorts };
-	return topology;
+	return { bridges, links };
 }
 
 /**

@@ -1,19 +1,17 @@
 import type { LabState } from '../../lib/shared/lab-state.ts';
-import { describeTopology, toTopology, type TopologyLab } from '../../lib/topology/index.ts';
-import { renderTopologySvgElk } from '../../lib/topology/layout-elk.ts';
+import { describeTopology, renderTopologySvg, toTopology, type TopologyLab } from '../../lib/topology/index.ts';
 
-/**
- * Draws recorded `ip -j` state as an accessible SVG string (`<title>`, `<desc>`). Build time
- * only: the default, src/lib/topology's elkjs layout, never reaches the reader's browser.
- */
+/** Draws recorded `ip -j` state as an accessible SVG string (`<title>`, `<desc>`). */
 export type TopologyRenderer = (
 	state: LabState,
 	options: { title: string; id: string; lab: TopologyLab },
 ) => string | Promise<string>;
 
-/** The build-time renderer: src/lib/topology with the elkjs layout. */
-const renderWithElk: TopologyRenderer = (state, { title, id, lab }) =>
-	renderTopologySvgElk({ state, lab }, { title, id });
+/**
+ * The build's renderer: src/lib/topology's layout, the one the live diagram beside the terminal
+ * uses, so a recorded state and the same state in the simulator are drawn alike.
+ */
+export const renderDiagram: TopologyRenderer = (state, { title, id, lab }) => renderTopologySvg({ state, lab }, { title, id });
 
 const escape = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,7 +40,7 @@ export interface DiagramOptions {
 	title: string;
 	/** Visible caption under the figure. */
 	caption: string;
-	/** Default: {@link renderWithElk}. */
+	/** Default: {@link renderDiagram}. */
 	render?: TopologyRenderer;
 	/** Extra class, e.g. nb-final for the end-of-chapter diagram. */
 	className?: string;
@@ -59,7 +57,7 @@ export async function diagramHtml(state: LabState, options: DiagramOptions): Pro
 	let svg: string;
 	let text: string;
 	try {
-		svg = await (options.render ?? renderWithElk)(state, { title: options.title, id: options.id, lab: options.lab });
+		svg = await (options.render ?? renderDiagram)(state, { title: options.title, id: options.id, lab: options.lab });
 		text = describeTopology(toTopology(state, options.lab));
 	} catch (e) {
 		throw new Error(

@@ -21,7 +21,7 @@ export interface RecordedOutputOptions {
 	collapseAbove?: number;
 	/** Lines left visible above a collapsed output's expander (default 12). */
 	visibleLines?: number;
-	/** Draws recorded state (tests pass a fake); default: src/lib/topology with the elkjs layout. */
+	/** Draws recorded state (tests pass a fake); default: src/lib/topology's layout. */
 	renderTopology?: TopologyRenderer;
 }
 

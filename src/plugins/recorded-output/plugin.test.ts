@@ -150,7 +150,7 @@ describe('postprocessRenderedBlockGroup', () => {
 		expect(html).toMatch(/<details class="nb-diagram-text" data-pagefind-ignore><summary>The diagram as text<\/summary>.*192\.168\.1\.2\/24/);
 	});
 
-	it('draws with src/lib/topology (elkjs) by default', async () => {
+	it('draws with src/lib/topology by default', async () => {
 		const html = await render(fence(2), {});
 		expect(html).toMatch(/<div class="nb-diagram-svg" data-pagefind-ignore style="--nb-diagram-width: \d+(\.\d+)?px"[^>]*><svg [^>]*role="img"[^>]*>\s*<title id="nb-01-two-machines-3-title">The lab after “Bob joins the network”<\/title>/);
 	});
