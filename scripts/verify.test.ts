@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/lib/book/paths.ts';
-import { chapterSource, fixtureBook } from '../src/lib/engines/kernel/safety-helpers.ts';
+import { chapterSource, fixtureBook } from '../src/lib/engines/local/safety-helpers.ts';
 
 const ok = chapterSource('two-hosts', [{ commands: ['true'] }]);
 const root = fixtureBook({

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
-import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/kernel/kernel.ts';
+import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/local/local.ts';
 import { ROOT, SNAPSHOTS_DIR } from '../src/lib/book/paths.ts';
 import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createKernelEngine } from '../engines/kernel/kernel.ts';
+import { createKernelEngine } from '../engines/local/local.ts';
 import { labNames, loadLab } from '../book/labs.ts';
 import { createSimEngine } from '../engines/sim/sim-engine.ts';
 import { loadBook } from '../runbook/load.ts';

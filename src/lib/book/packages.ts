@@ -12,7 +12,7 @@
 
 /** Who calls a program, besides the chapters (whose calls are derived, not declared). */
 export type Caller =
-	/** The real-kernel engine outside the sandbox (`src/lib/engines/kernel/kernel.ts`). */
+	/** The real-kernel engine outside the sandbox (`src/lib/engines/local/local.ts`). */
 	| 'engine'
 	/** Unit tests (the sandbox safety tests read the machine's firewall). */
 	| 'tests'

@@ -11,7 +11,7 @@ export type Purpose = 'test' | 'verify' | 'bench';
 
 /** Where a program is first called: a chapter line and host, or a part of the project. */
 export interface CallSite {
-	/** e.g. "content/chapters/07-nat.mdx:88 (host pi)" or "the lab sandbox (src/lib/engines/kernel/sandbox.sh)". */
+	/** e.g. "content/chapters/07-nat.mdx:88 (host pi)" or "the lab sandbox (src/lib/engines/sandbox/sandbox.sh)". */
 	where: string;
 }
 
@@ -23,7 +23,7 @@ export interface Requirement {
 }
 
 /** Path of the lab sandbox script, relative to the repository root. */
-export const SANDBOX_SH = 'src/lib/engines/kernel/sandbox.sh';
+export const SANDBOX_SH = 'src/lib/engines/sandbox/sandbox.sh';
 
 /** The programs `sandbox.sh` declares in its `NEEDS=(…)` line (it checks them itself before anything else). */
 export function sandboxPrograms(root = ROOT): string[] {

@@ -2,14 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Chapter } from '../../runbook/types.ts';
-import { EngineRefusedError, EngineRunError, runnableBlocks, type ChapterResult, type Engine, type ChapterRunOptions } from '../engine.ts';
-import { buildJob, readSandboxOutput, type SandboxJob } from './job.ts';
+import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
+import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
+import type { SandboxJob } from '../sandbox/job.ts';
 import type { Recorded } from '../../snapshot/schema.ts';
-import type { Lab } from '../../shared/lab.ts';
 
 /** The bash script that builds the lab and runs the commands inside the sandbox. */
-export const SANDBOX_SCRIPT = resolve(import.meta.dirname, 'sandbox.sh');
+export const SANDBOX_SCRIPT = resolve(import.meta.dirname, '../sandbox/sandbox.sh');
 
 /** How the sandbox is entered: fresh net, mount, uts, ipc and pid namespaces, private mounts. */
 const SEAL_FLAGS = ['--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
@@ -99,27 +98,13 @@ function nsInode(kind: 'net' | 'mnt'): string {
 	return String(statSync(`/proc/self/ns/${kind}`).ino);
 }
 
-/** What a sandbox wrote to its output folder: file name → text. */
-export type SandboxFiles = ReadonlyMap<string, string>;
-
-/** Options of {@link runSandbox}. */
-export interface SandboxRunOptions extends ChapterRunOptions {
-	/** Names the run in errors, e.g. the chapter id. */
-	id: string;
-	/** The lab's name, for the hint when it cannot be built. */
-	lab: string;
-	/** Commands in the job, for progress. */
-	total: number;
-	sealFlags?: string[];
-}
-
 /**
  * Runs one job in a fresh sealed sandbox (see sandbox.sh) and returns every file it wrote. Throws
  * {@link EngineRefusedError} when the sandbox refuses, {@link EngineRunError} when it fails or
  * stops before the end. The engine runs chapters with it; tests run jobs of their own (e.g. a
  * chapter script several times on a lab given some state first).
  */
-export async function runSandbox(job: SandboxJob, options: SandboxRunOptions): Promise<SandboxFiles> {
+export async function runSandbox(job: SandboxJob, options: SandboxRunOptions & { sealFlags?: string[] }): Promise<SandboxFiles> {
 	assertKernelHost();
 	sweepStaleRuns();
 	const dir = mkdtempSync(join(tmpdir(), `netbook-run-${process.pid}-${options.id}-`));
@@ -140,33 +125,12 @@ export async function runSandbox(job: SandboxJob, options: SandboxRunOptions): P
 }
 
 /**
- * The real-kernel engine: each chapter runs in its own sealed sandbox (see sandbox.sh), torn
- * down by the kernel when the sandbox's PID 1 exits, also when this process is killed
- * (`setpriv --pdeathsig KILL` + `unshare --kill-child`).
+ * The real-kernel engine on this machine: each chapter runs in its own sealed sandbox (see
+ * sandbox.sh), torn down by the kernel when the sandbox's PID 1 exits, also when this process is
+ * killed (`setpriv --pdeathsig KILL` + `unshare --kill-child`).
  */
 export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
-	return {
-		name: 'kernel',
-		async run(chapter: Chapter, lab: Lab, runOptions: ChapterRunOptions = {}): Promise<ChapterResult> {
-			const job = buildJob(chapter, lab, runOptions.timeoutSec ?? 30, runOptions.script === undefined ? {} : { script: runOptions.script });
-			const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
-			const started = Date.now();
-			const files = await runSandbox(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total, ...(options.sealFlags ? { sealFlags: options.sealFlags } : {}) });
-			const read = (f: string): string => files.get(f) ?? '';
-			const scriptRun = files.has('script-0.json') ? { json: read('script-0.json'), stdout: read('script-0.out'), stderr: read('script-0.err') } : undefined;
-			return readSandboxOutput(
-				chapter,
-				{
-					steps: read('steps.jsonl'),
-					states: read('states.jsonl'),
-					recorded: read('recorded.json'),
-					output: (b, s, stream) => read(`${b}.${s}.${stream}`),
-					...(scriptRun ? { script: scriptRun } : {}),
-				},
-				Date.now() - started,
-			);
-		},
-	};
+	return createSandboxEngine('kernel', (job, run) => runSandbox(job, { ...run, ...(options.sealFlags ? { sealFlags: options.sealFlags } : {}) }));
 }
 
 function launch(options: SandboxRunOptions, args: string[], sealFlags: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A machine's state as text, for tests that check a chapter script leaves a machine as it found it
-# (src/lib/engines/kernel/script-safety.test.ts runs it on every lab host, through the sandbox's "dump"):
+# (src/lib/engines/local/script-safety.test.ts runs it on every lab host, through the sandbox's "dump"):
 # processes, links, addresses, routes, rules, network namespaces, the firewall (iptables,
 # ip6tables, nft), the IPv4 and bridge sysctls, files in /etc/cni /var/lib/cni /run /tmp and the
 # mount points. Timers, counters and timestamps are masked. Processes come first, listed with

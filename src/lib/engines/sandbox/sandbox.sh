@@ -3,7 +3,7 @@
 # commands on their hosts and writes their raw outputs (files) and kernel state (JSON). Pure
 # bash + iproute2 + jq + util-linux: no Node inside, so it also runs in a VM or on a Raspberry Pi.
 #
-# Usage, as root (the TypeScript side, src/lib/engines/kernel/kernel.ts, does this):
+# Usage, as root (the TypeScript side, src/lib/engines/local/local.ts, does this):
 #   unshare --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
 #     bash sandbox.sh JOB.json OUT-DIR CALLER-NETNS-INODE CALLER-MNTNS-INODE
 #

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostToolVersions, kernelHostWarnings } from './kernel.ts';
+import { hostToolVersions, kernelHostWarnings } from './local.ts';
 
 const versions = hostToolVersions();
 const here = { iproute2: versions.iproute2!, iptables: versions.iptables!, os: 'this machine' };

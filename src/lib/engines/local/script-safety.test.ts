@@ -1,7 +1,7 @@
 // The chapters' downloadable scripts on machines that are not empty labs: a Raspberry Pi that runs
 // Docker, and a busy one that routes. Each script runs (twice, or failing at each step in turn) in
 // the sealed sandbox on a lab whose hosts were first given that machine's state, and every host's
-// state must be byte for byte what it was before (src/lib/engines/kernel/machines/dump.sh). Mandatory, like
+// state must be byte for byte what it was before (src/lib/engines/local/machines/dump.sh). Mandatory, like
 // sandbox.test.ts: these tests need root on Linux and fail without it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ import { cleanupBlocks } from '../../runbook/cleanup.ts';
 import { chapterFiles, loadChapter } from '../../runbook/load.ts';
 import { changeOf } from '../../runbook/script.ts';
 import type { Chapter } from '../../runbook/types.ts';
-import { buildJob } from './job.ts';
-import { runSandbox } from './kernel.ts';
+import { buildJob } from '../sandbox/job.ts';
+import { runSandbox } from './local.ts';
 import { loadLab } from '../../book/labs.ts';
 import { ROOT, snapshotPath } from '../../book/paths.ts';
 import { servedScript } from '../../runbook/served.ts';
