@@ -39,4 +39,17 @@ describe('verify on bad input', () => {
 		expect(verify('--update', '--engine', 'sim').stderr).toBe('verify: snapshots are recorded from the real kernel only: drop --engine sim\n');
 		expect(verify('--engine', 'qemu').stderr).toBe('verify: unknown engine "qemu" (kernel or sim)\n');
 	});
+
+	it('knows its targets, and says in one line when a target has no snapshots to check against yet', () => {
+		expect(verify('--target', 'vm:riscv64')).toEqual({ code: 2, stdout: '', stderr: 'verify: unknown target "vm:riscv64" (local, vm:arm64 or vm:x86_64)\n' });
+		expect(verify('--target', 'vm:arm64', '--engine', 'sim').stderr).toBe('verify: --target chooses where the real kernel runs: drop --engine sim\n');
+		expect(verify('--update', '--against', 'local').stderr).toBe('verify: --against compares with other snapshots: use it with --check\n');
+		expect(verify('--check', '--target', 'vm:arm64', '--chapter', '05')).toEqual({
+			code: 2,
+			stdout: '',
+			stderr:
+				'verify: no snapshots of target vm:arm64 yet (content/snapshots/vm-arm64/ does not exist): record them with ' +
+				"--update --target vm:arm64, or compare this run with local's with --against local\n",
+		});
+	});
 });

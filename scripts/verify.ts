@@ -1,13 +1,16 @@
-// npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC]
-// Runs every chapter's shell blocks on a real kernel (sealed sandbox) or the simulator and checks
-// them against content/snapshots/ (or rewrites them). See docs/verify.md.
+// npm run verify -- [--check | --update] [--chapter NAME]… [--target local|vm:arm64|vm:x86_64]
+//                   [--against TARGET] [--engine kernel|sim] [--timeout SEC]
+// Runs every chapter's shell blocks on a real kernel (sealed sandbox, on this machine or in a VM)
+// or the simulator and checks them against the target's snapshots (or rewrites them). See
+// docs/verify.md and docs/targets.md.
 // Exit codes: 0 all good, 1 mismatches or failures, 2 bad input or the engine refused to run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
 import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/local/local.ts';
-import { ROOT, SNAPSHOTS_DIR } from '../src/lib/book/paths.ts';
+import { LOCAL_TARGET, ROOT, SNAPSHOTS_DIR, targetSnapshotsDir } from '../src/lib/book/paths.ts';
+import { createVmEngine, isVmArch } from '../src/lib/engines/vm/vm.ts';
 import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
 import { readSnapshot } from '../src/lib/snapshot/store.ts';
@@ -28,6 +31,8 @@ try {
 			update: { type: 'boolean' },
 			chapter: { type: 'string', multiple: true },
 			engine: { type: 'string', default: 'kernel' },
+			target: { type: 'string', default: LOCAL_TARGET },
+			against: { type: 'string' },
 			timeout: { type: 'string', default: '30' },
 			'no-scripts': { type: 'boolean' },
 			concurrency: { type: 'string', default: '2' },
@@ -37,14 +42,17 @@ try {
 		allowPositionals: false,
 	}).values;
 } catch (e) {
-	fail(`${(e as Error).message}\n  hint: npm run verify -- [--check|--update] [--chapter NAME] [--engine kernel|sim]`);
+	fail(`${(e as Error).message}\n  hint: npm run verify -- [--check|--update] [--chapter NAME] [--target local|vm:arm64|vm:x86_64] [--engine kernel|sim]`);
 }
 if (args?.help) {
 	process.stdout.write(
-		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--engine kernel|sim] [--timeout SEC] [--concurrency N] [--no-scripts]\n' +
-			'  --check     (default) re-run every chapter and compare with content/snapshots/\n' +
+		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--target TARGET] [--against TARGET] [--engine kernel|sim] [--timeout SEC] [--concurrency N] [--no-scripts]\n' +
+			"  --check     (default) re-run every chapter and compare with the target's snapshots\n" +
 			'  --update    re-run and rewrite the snapshots (kernel engine only)\n' +
 			'  --chapter   only chapters whose id starts with NAME (repeatable)\n' +
+			'  --target    where the kernel runs: local (default: this machine, content/snapshots/), vm:arm64 or\n' +
+			'              vm:x86_64 (a QEMU VM, no root needed; content/snapshots/vm-arm64/ …), docs/targets.md\n' +
+			"  --against   with --check: compare with another target's snapshots (e.g. --against local)\n" +
 			"  --no-scripts  don't run the chapters' downloadable scripts after them (faster while writing)\n",
 	);
 	process.exit(0);
@@ -54,17 +62,35 @@ if (args.check && args.update) fail('--check and --update exclude each other');
 const mode = args.update ? 'update' : 'check';
 if (args.engine !== 'kernel' && args.engine !== 'sim') fail(`unknown engine "${args.engine}" (kernel or sim)`);
 if (mode === 'update' && args.engine !== 'kernel') fail('snapshots are recorded from the real kernel only: drop --engine sim');
+const target = args.target;
+const vmArch = target.startsWith('vm:') ? target.slice(3) : undefined;
+if (target !== LOCAL_TARGET && !(vmArch !== undefined && isVmArch(vmArch)))
+	fail(`unknown target "${target}" (local, vm:arm64 or vm:x86_64)`);
+if (args.engine === 'sim' && target !== LOCAL_TARGET) fail('--target chooses where the real kernel runs: drop --engine sim');
+if (args.against !== undefined && mode === 'update') fail('--against compares with other snapshots: use it with --check');
+const compared = (mode === 'check' ? args.against : undefined) ?? target;
+const comparedDir = join(args.root ?? ROOT, targetSnapshotsDir(compared));
+if (mode === 'check' && args.engine === 'kernel' && !existsSync(comparedDir))
+	fail(
+		`no snapshots of target ${compared} yet (${targetSnapshotsDir(compared)}/ does not exist): record them with ` +
+			`--update --target ${compared}, or compare this run with local's with --against local`,
+	);
 const timeoutSec = Number(args.timeout);
 const concurrency = Number(args.concurrency);
 if (!(timeoutSec > 0)) fail(`--timeout needs a number of seconds, not "${args.timeout}"`);
 if (!(concurrency >= 1)) fail(`--concurrency needs a positive number, not "${args.concurrency}"`);
 
 if (args.engine === 'kernel' && !args.root) {
-	const code = prepareMachine('verify');
+	const code = prepareMachine(vmArch ? 'verify-vm' : 'verify');
 	if (code) process.exit(code);
 }
-const engine: Engine = args.engine === 'sim' ? createSimEngine() : createKernelEngine();
-if (engine.name === 'kernel' && mode === 'check') {
+const engine: Engine =
+	args.engine === 'sim'
+		? createSimEngine()
+		: vmArch && isVmArch(vmArch)
+			? createVmEngine(vmArch, { onLog: (line) => void process.stderr.write(`${line}\n`) })
+			: createKernelEngine();
+if (engine.name === 'kernel' && mode === 'check' && compared === LOCAL_TARGET) {
 	const dir = join(args.root ?? ROOT, SNAPSHOTS_DIR);
 	const recordedWith = (existsSync(dir) ? readdirSync(dir) : []).flatMap((f) => {
 		const read = f.endsWith('.json') ? readSnapshot(join(dir, f)) : undefined;
@@ -122,6 +148,8 @@ try {
 		root,
 		mode,
 		engine,
+		target,
+		...(args.against !== undefined ? { against: args.against } : {}),
 		only: args.chapter ?? [],
 		concurrency,
 		timeoutSec,

@@ -19,7 +19,9 @@ export type Caller =
 	/** Browser tests and the benchmark's page measurements. */
 	| 'browser'
 	/** The benchmark's machine description. */
-	| 'bench';
+	| 'bench'
+	/** The VM targets on the host: the image builder (`src/lib/engines/vm/image.sh`) and QEMU. */
+	| 'vm';
 
 /** Where a program comes from. */
 export interface ProgramSource {
@@ -36,7 +38,7 @@ const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
 
 /** Program name (or absolute path) → its package. Sorted by package. */
 export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
-	...essential('apt', 'apt-get'),
+	['apt-get', { package: 'apt', essential: true, calledBy: ['vm'] }],
 	...essential('bash', 'bash /bin/bash'),
 	...essential('dash', 'sh'),
 	...essential(
@@ -44,6 +46,8 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 		'basename cat chmod cp cut date dirname env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
 	),
 	...essential('dpkg', 'dpkg-query'),
+	['flock', { package: 'util-linux', essential: true, calledBy: ['vm'] }],
+	['sha256sum', { package: 'coreutils', essential: true, calledBy: ['vm'] }],
 	...essential('findutils', 'find xargs'),
 	...essential('grep', 'grep'),
 	...essential('hostname', 'hostname'),
@@ -54,6 +58,14 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['setpriv', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['unshare', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['chromium', { package: 'chromium', calledBy: ['browser'] }],
+	['cpio', { package: 'cpio', calledBy: ['vm'] }],
+	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['vm'] }],
+	['depmod', { package: 'kmod', calledBy: ['vm'] }],
+	['lz4', { package: 'lz4', calledBy: ['vm'] }],
+	['qemu-system-aarch64', { package: 'qemu-system-arm', calledBy: ['vm'] }],
+	['qemu-system-x86_64', { package: 'qemu-system-x86', calledBy: ['vm'] }],
+	['tar', { package: 'tar', essential: true, calledBy: ['vm'] }],
+	['xz', { package: 'xz-utils', calledBy: ['vm'] }],
 	['conntrack', { package: 'conntrack' }],
 	['/usr/lib/cni/bridge', { package: 'containernetworking-plugins' }],
 	['/usr/lib/cni/host-local', { package: 'containernetworking-plugins' }],

@@ -31,7 +31,19 @@ export function snapshotFileOf(chapterFile: string): string {
 	return join(dirname(dirname(chapterFile)), 'snapshots', basename(chapterFile).replace(/\.mdx$/, '.json'));
 }
 
-/** Path of a chapter's snapshot by chapter id, under `root`. */
-export function snapshotPath(root: string, chapter: string): string {
-	return join(root, SNAPSHOTS_DIR, `${chapter}.json`);
+/** The target whose snapshots are the book's own: this machine's sandbox (`content/snapshots/*.json`). */
+export const LOCAL_TARGET = 'local';
+
+/**
+ * Folder of a target's snapshots, relative to the repository root: `content/snapshots` for
+ * `local`, a folder below it for any other target, named after it with `:` as `-`
+ * (`vm:arm64` → `content/snapshots/vm-arm64`).
+ */
+export function targetSnapshotsDir(target: string = LOCAL_TARGET): string {
+	return target === LOCAL_TARGET ? SNAPSHOTS_DIR : join(SNAPSHOTS_DIR, target.replace(/[^a-z0-9_.-]+/gi, '-'));
+}
+
+/** Path of a chapter's snapshot by chapter id, under `root`, as `target` recorded it (default local). */
+export function snapshotPath(root: string, chapter: string, target: string = LOCAL_TARGET): string {
+	return join(root, targetSnapshotsDir(target), `${chapter}.json`);
 }

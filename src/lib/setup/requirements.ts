@@ -7,7 +7,7 @@ import type { Chapter } from '../runbook/types.ts';
 import { packageOf, programsCalledBy, type Caller } from '../book/packages.ts';
 
 /** What a command of the project needs the machine to have. */
-export type Purpose = 'test' | 'verify' | 'bench';
+export type Purpose = 'test' | 'verify' | 'verify-vm' | 'bench';
 
 /** Where a program is first called: a chapter line and host, or a part of the project. */
 export interface CallSite {
@@ -46,7 +46,9 @@ export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite>
 
 const CALLERS: Record<Purpose, { sandbox: boolean; chapters: boolean; callers: Caller[] }> = {
 	verify: { sandbox: true, chapters: true, callers: ['engine'] },
-	test: { sandbox: true, chapters: true, callers: ['engine', 'tests', 'browser'] },
+	// A VM target runs the chapters and the sandbox inside the VM: the host needs QEMU and the image builder's tools.
+	'verify-vm': { sandbox: false, chapters: false, callers: ['vm'] },
+	test: { sandbox: true, chapters: true, callers: ['engine', 'tests', 'browser', 'vm'] },
 	bench: { sandbox: true, chapters: true, callers: ['engine', 'browser', 'bench'] },
 };
 

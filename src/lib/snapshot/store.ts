@@ -73,9 +73,9 @@ export function loadSnapshot(path: string): Snapshot | undefined {
 	return read.snapshot;
 }
 
-/** Writes a snapshot if its text changed; returns true when the file was written. */
-export function writeSnapshot(root: string, snapshot: Snapshot): boolean {
-	const path = snapshotPath(root, snapshot.chapter);
+/** Writes a snapshot (of `target`, default local) if its text changed; returns true when the file was written. */
+export function writeSnapshot(root: string, snapshot: Snapshot, target?: string): boolean {
+	const path = snapshotPath(root, snapshot.chapter, target);
 	const text = formatSnapshot(snapshot);
 	if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
 	mkdirSync(dirname(path), { recursive: true });

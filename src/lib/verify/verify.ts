@@ -19,6 +19,13 @@ export interface VerifyOptions {
 	engine: Engine;
 	/** Chapter filters: an id or a prefix of one (`05`, `05-veth`). Empty: the whole book. */
 	only?: readonly string[];
+	/**
+	 * The target the engine runs on (`local`, `vm:arm64`…): its snapshots are compared with or
+	 * rewritten (default `local`, content/snapshots/*.json).
+	 */
+	target?: string;
+	/** Check mode: compare with this target's snapshots instead of the run's own target's. */
+	against?: string;
 	/** Chapters run at the same time (each in its own sandbox). */
 	concurrency?: number;
 	/** Per-command timeout, seconds. */
@@ -118,11 +125,12 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 	const id = result.chapter;
 	outcome.ms = result.ms;
 	outcome.failures = checkRules(result);
-	const old = readSnapshot(snapshotPath(options.root, id));
+	const compared = options.mode === 'check' ? (options.against ?? options.target) : options.target;
+	const old = readSnapshot(snapshotPath(options.root, id, compared));
 	if (options.mode === 'update') {
-		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined));
+		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined), options.target);
 	} else if (old.status === 'invalid') {
-		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}\``;
+		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}${compared && compared !== 'local' ? ` --target ${compared}` : ''}\``;
 		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];
 	} else {
 		outcome.mismatches = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined).filter((p) => MISMATCH_KINDS.has(p.kind));

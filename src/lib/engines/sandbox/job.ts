@@ -17,6 +17,23 @@ export interface SandboxJob {
 	 * one-machine lab (run there as a reader would); without it the script drives every host.
 	 */
 	script?: SandboxScript;
+	/**
+	 * Lab interfaces that are real NICs of the machine rather than veths: the VM transport gives
+	 * each uplink two virtio NICs on one QEMU hub (the interface and the far end of its wire) and
+	 * hands them to the sandbox when it asks (see sandbox.sh, "nics"). Absent: every wire is a veth.
+	 */
+	nics?: SandboxNic[];
+}
+
+/** One lab interface that is a NIC of the machine, and the NIC at the far end of its wire. */
+export interface SandboxNic {
+	/** Lab host and interface name (`pi`, `eth0`). */
+	host: string;
+	name: string;
+	/** MAC of the NIC that becomes the interface. */
+	mac: string;
+	/** MAC of the NIC at the far end of the wire (plugged into the lab's switch or upstream). */
+	wire: string;
 }
 
 /** How the sandbox runs a chapter's script after the chapter (see sandbox.sh, section 6). */

@@ -16,6 +16,12 @@
 #             (bash run as root on every host before the first run, e.g. to give it Docker's state),
 #             "dump" (bash run as root on every host before the first run and after each one, its
 #             output kept: the machine's state) and "strict": false (run without NETBOOK_STRICT)
+#           "nics"?: [ { "host", "name", "mac", "wire" } ]: lab interfaces that are real NICs of the
+#             machine instead of veths (the VM transport: two virtio NICs on one QEMU hub, the
+#             wire between them). Once sealed, the script asks for them with a line "want nics" on
+#             stderr; whoever started it (the VM's init) moves them into its network namespace;
+#             it takes NIC "mac" as the host's interface "name" and NIC "wire" as the wire's far
+#             end, waits for their carrier, and refuses any other interface
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
@@ -26,7 +32,7 @@
 #   prepare-HOST   what "prepare" printed on HOST (if it fails the sandbox stops, exit 4)
 #   done           written last, when everything ran
 # Progress goes to stderr as "progress B S MS" lines (MS: the command and its settling); anything
-# else on stderr is a diagnostic.
+# else on stderr is a diagnostic, except "want nics" (see "nics").
 #
 # Exit codes: 0 ran (commands may have failed: see steps.jsonl), 3 refused (not root, not
 # sealed, a tool missing), 4 the lab could not be built, 5 bad usage or job.
@@ -118,7 +124,8 @@ rm -f /etc/resolv.conf && printf '# lab sandbox: no DNS\n' >/etc/resolv.conf
 # ---------------------------------------------------------------------------------------------
 declare -a H_NAME=() H_PID=() I_HOST=() I_NAME=() I_SW=() I_UP=() I_ADDR=() R_HOST=() R_TO=() R_VIA=()
 declare -a S_HOST=() S_KEY=() S_VAL=() SW_NAME=() UP_NET=() B_HOST=() B_CAPTURE=() B_N=()
-declare -A CMD=() HOST_IX=()
+declare -a N_KEY=() N_MAC=() N_WIRE=()
+declare -A CMD=() HOST_IX=() NIC=()
 UP_GW='' TIMEOUT=30 SCRIPT_RUNS=0 SCRIPT_HOST='' SCRIPT_DUMP='' SCRIPT_STRICT=1
 job_sh=$(jq -r '
 	def q: tostring | @sh;
@@ -131,6 +138,7 @@ job_sh=$(jq -r '
 		((.routes // [])[] | "R_HOST+=(\($h)); R_TO+=(\(.to | q)); R_VIA+=(\(.via | q))"),
 		((.sysctls // {}) | to_entries[] | "S_HOST+=(\($h)); S_KEY+=(\(.key | q)); S_VAL+=(\(.value | q))")),
 	((.lab.switches // [])[] | "SW_NAME+=(\(.name | q))"),
+	((.nics // [])[] | "N_KEY+=(\("\(.host)/\(.name)" | q)); N_MAC+=(\(.mac | ascii_downcase | q)); N_WIRE+=(\(.wire | ascii_downcase | q))"),
 	(if .lab.upstream then "UP_GW=\(.lab.upstream.gateway | q)", (.lab.upstream.internet[] | "UP_NET+=(\(. | q))") else empty end),
 	(.blocks | to_entries[] | .key as $b | .value |
 		"B_HOST[\($b)]=\(.host | q); B_CAPTURE[\($b)]=\(.capture // false | q); B_N[\($b)]=\(.commands | length)",
@@ -139,6 +147,7 @@ job_sh=$(jq -r '
 eval "$job_sh"
 [[ ${#H_NAME[@]} -gt 0 ]] || die 5 'the job has no lab hosts'
 for i in "${!H_NAME[@]}"; do HOST_IX[${H_NAME[$i]}]=$i; done
+for k in "${!N_KEY[@]}"; do NIC[${N_KEY[$k]}]=$k; done
 
 # ---------------------------------------------------------------------------------------------
 # 4. Build the lab.
@@ -227,6 +236,31 @@ for i in "${!H_NAME[@]}"; do
 		"$PATH" >"$W/sh-$h"
 done
 
+# The machine's NICs for the lab (job.nics), in this namespace: ask, wait at most 10 s, then
+# accept exactly the MACs the job names (sorted, space-separated, as macs_here prints them).
+macs_here() {
+	ip -o link show | awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }' | sort | {
+		mapfile -t m
+		printf '%s' "${m[*]}"
+	}
+}
+link_of_mac() { # MAC: the name of the interface with that MAC, in this namespace
+	ip -o link show | awk -v m="$1" '{ for (i = 1; i < NF; i++) if ($i == "link/ether" && $(i + 1) == m) { sub(/:$/, "", $2); print $2 } }'
+}
+if ((${#N_KEY[@]} > 0)); then
+	wanted=$(printf '%s\n' "${N_MAC[@]}" "${N_WIRE[@]}" | sort | { mapfile -t m; printf '%s' "${m[*]}"; })
+	printf 'want nics\n' >&2
+	for ((k = 0; k < 200; k++)); do
+		have=$(macs_here)
+		[[ $have == "$wanted" ]] && break
+		sleep 0.05
+	done
+	for m in $have; do
+		[[ " $wanted " == *" $m "* ]] || die 3 "refused: not sealed: an interface that the job does not name arrived ($m)"
+	done
+	[[ $have == "$wanted" ]] || die 4 "lab build failed: the machine's NICs did not arrive (want $wanted, have ${have:-none})"
+fi
+
 mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
 n=0
 for j in "${!I_NAME[@]}"; do
@@ -234,7 +268,18 @@ for j in "${!I_NAME[@]}"; do
 	hi=${I_HOST[$j]}
 	pid=${H_PID[$hi]}
 	dev=${I_NAME[$j]}
-	run ip -n wires link add "p$n" address "$(mac 1 "$n")" type veth peer name "$dev" address "$(mac 0 "$n")" netns "$pid"
+	k=${NIC[${H_NAME[$hi]}/$dev]:-}
+	if [[ -n $k ]]; then # a real NIC: renamed on the way, so no name clashes with what is there
+		nic=$(link_of_mac "${N_MAC[$k]}") wire=$(link_of_mac "${N_WIRE[$k]}")
+		run ip link set dev "$nic" name "nb-host$n"
+		run ip link set dev "nb-host$n" netns "$pid"
+		run nsenter -t "$pid" -n ip link set dev "nb-host$n" name "$dev"
+		run ip link set dev "$wire" name "nb-wire$n"
+		run ip link set dev "nb-wire$n" netns wires
+		run ip -n wires link set dev "nb-wire$n" name "p$n"
+	else
+		run ip -n wires link add "p$n" address "$(mac 1 "$n")" type veth peer name "$dev" address "$(mac 0 "$n")" netns "$pid"
+	fi
 	# Lab interfaces come up without DAD so a chapter starts from a settled machine.
 	run nsenter -t "$pid" -n sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
 done
@@ -261,6 +306,16 @@ for j in "${!I_NAME[@]}"; do
 	run ip -n wires link set "p$n" up
 	run nsenter -t "$pid" -n ip link set "${I_NAME[$j]}" up
 	[[ -z ${I_ADDR[$j]} ]] || run nsenter -t "$pid" -n ip addr add "${I_ADDR[$j]}" dev "${I_NAME[$j]}"
+done
+# A NIC's carrier comes up a moment after the link (the driver's link watch): wait for it, at most 5 s.
+for j in "${!I_NAME[@]}"; do
+	[[ -n ${NIC[${H_NAME[${I_HOST[$j]}]}/${I_NAME[$j]}]:-} ]] || continue
+	carrier=/proc/${H_PID[${I_HOST[$j]}]}/root/sys/class/net/${I_NAME[$j]}/carrier
+	for ((k = 0; k < 100; k++)); do
+		[[ $(<"$carrier") == 1 ]] 2>/dev/null && break
+		sleep 0.05
+	done
+	[[ $(<"$carrier") == 1 ]] 2>/dev/null || die 4 "lab build failed: no carrier on ${I_NAME[$j]} of ${H_NAME[${I_HOST[$j]}]}"
 done
 for j in "${!R_TO[@]}"; do
 	run nsenter -t "${H_PID[${R_HOST[$j]}]}" -n ip route add "${R_TO[$j]}" via "${R_VIA[$j]}"

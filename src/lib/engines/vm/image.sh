@@ -1,0 +1,298 @@
+#!/usr/bin/env bash
+# netbook VM image: a Linux kernel and an initramfs for one architecture, made from Debian's own
+# packages only (apt-get download + dpkg-deb, no debootstrap, no root needed). The VM engine
+# (vm.ts) boots them under QEMU; docs/targets.md explains the choices.
+#
+# Usage: image.sh arm64|x86_64 [--rebuild]        (scripts/vm-image.sh calls this)
+#   stdout: the image's folder (vmlinuz, initrd.img, packages.txt, programs.txt, kernel-release)
+#   stderr: progress, one line per stage: "vm-image: <stage> (<seconds> s)"
+#
+# The image lives in ${NETBOOK_CACHE:-~/.cache/netbook}/vm/<release>-<arch>-<hash>/, where the
+# hash covers every input: this script, the guest's init.sh, sandbox.sh, the package and module
+# lists, the release and the architecture. An image whose inputs did not change is reused
+# (--rebuild builds it again, e.g. to take in a new kernel from the release's updates). apt runs
+# with a private configuration and state under the cache folder, so the machine's own apt
+# settings, lists and package database are neither read nor changed.
+#
+# Exit codes: 0 built or reused, 1 the build failed (the line says which stage), 2 bad usage.
+
+set -euo pipefail
+export LC_ALL=C.UTF-8
+
+# The Debian release of the image: trixie (13), the base of current Raspberry Pi OS (kernel 6.12).
+RELEASE=trixie
+MIRROR=${NETBOOK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${NETBOOK_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEYRING=${NETBOOK_DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+die() {
+	printf 'vm-image: %s\n' "$*" >&2
+	exit 1
+}
+usage() {
+	printf 'usage: %s arm64|x86_64 [--rebuild]\n' "${0##*/}" >&2
+	exit 2
+}
+
+# Words of a list file: comments and blank lines dropped.
+words() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1" | tr -s '[:space:]' '\n'; }
+
+# The packages in `apt-get -s install` output (stdin), as NAME=VERSION.
+simulated_installs() { sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1=\2/p'; }
+
+# A cpio archive (newc) holding /dev and the character device /dev/console (5, 1), which the
+# kernel opens as init's stdin, stdout and stderr. Written by hand because making a device node
+# needs root; the kernel unpacks it, then the compressed archive that follows it.
+console_cpio() {
+	local name mode major minor ino=0
+	cpio_header() { # INO MODE MAJOR MINOR NAME: a newc header, its name and the padding to 4 bytes
+		local size=$((${#5} + 1))
+		printf '070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%s\0' \
+			"$1" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$size" 0 "$5"
+		head -c $(((4 - (110 + size) % 4) % 4)) /dev/zero
+	}
+	cpio_header 1 $((8#40755)) 0 0 dev
+	cpio_header 2 $((8#20600)) 5 1 dev/console
+	cpio_header 0 0 0 0 'TRAILER!!!'
+}
+
+# stage LABEL: prints the stage that just ended with its seconds.
+stage() {
+	local now=${EPOCHREALTIME/./}
+	printf 'vm-image: %s (%d.%d s)\n' "$1" $(((now - t_stage) / 1000000)) $(((now - t_stage) / 100000 % 10)) >&2
+	t_stage=$now
+}
+
+main() {
+	local arg
+	ARCH='' REBUILD=''
+	for arg; do
+		case $arg in
+		arm64 | x86_64) [[ -z $ARCH ]] || usage; ARCH=$arg ;;
+		--rebuild) REBUILD=1 ;;
+		*) usage ;;
+		esac
+	done
+	[[ -n $ARCH ]] || usage
+	case $ARCH in
+	arm64) DEB_ARCH=arm64 KERNEL_PACKAGE=linux-image-arm64 ;;
+	x86_64) DEB_ARCH=amd64 KERNEL_PACKAGE=linux-image-amd64 ;;
+	esac
+
+	INPUTS=("$HERE/image.sh" "$HERE/init.sh" "$HERE/image-packages.txt" "$HERE/image-modules.txt" "$HERE/image-trim.txt" "$HERE/../sandbox/sandbox.sh")
+	for f in "${INPUTS[@]}"; do [[ -r $f ]] || die "missing input $f"; done
+	for tool in apt-get dpkg-deb tar cpio depmod xz flock sha256sum find; do
+		command -v "$tool" >/dev/null || die "needs $tool (Debian: apt-get install cpio kmod xz-utils lz4; see docs/targets.md)"
+	done
+	HASH=$({ printf '%s\n' "$RELEASE" "$ARCH"; cat "${INPUTS[@]}"; } | sha256sum | cut -c1-12)
+	CACHE=${NETBOOK_CACHE:-${HOME:?}/.cache/netbook}/vm
+	IMAGE=$CACHE/$RELEASE-$ARCH-$HASH
+	mkdir -p "$CACHE"
+
+	# One build per architecture at a time (verify runs two chapters at once; both want the image).
+	exec 9>"$CACHE/.lock-$RELEASE-$ARCH"
+	flock 9
+	if [[ -f $IMAGE/ok && -z $REBUILD ]]; then
+		printf '%s\n' "$IMAGE"
+		return 0
+	fi
+	t_stage=${EPOCHREALTIME/./}
+	t_all=$t_stage
+
+	# ----------------------------------------------------------------------------------------
+	# 1. A private apt: its own sources, lists, package cache and empty dpkg status.
+	# ----------------------------------------------------------------------------------------
+	APT=$CACHE/apt/$RELEASE-$DEB_ARCH
+	mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$APT/debs" "$APT/empty"
+	: >"$APT/status"
+	cat >"$APT/sources.list" <<-EOF
+	deb [signed-by=$KEYRING] $MIRROR $RELEASE main
+	deb [signed-by=$KEYRING] $MIRROR $RELEASE-updates main
+	deb [signed-by=$KEYRING] $SECURITY_MIRROR $RELEASE-security main
+	EOF
+	cat >"$APT/apt.conf" <<-EOF
+	Dir::Etc::main "/dev/null";
+	Dir::Etc::Parts "$APT/empty";
+	Dir::Etc::SourceList "$APT/sources.list";
+	Dir::Etc::SourceParts "$APT/empty";
+	Dir::Etc::Preferences "/dev/null";
+	Dir::Etc::PreferencesParts "$APT/empty";
+	Dir::State "$APT";
+	Dir::State::Lists "$APT/lists";
+	Dir::State::status "$APT/status";
+	Dir::Cache "$APT";
+	Dir::Cache::archives "$APT/archives";
+	Dir::Cache::pkgcache "$APT/pkgcache.bin";
+	Dir::Cache::srcpkgcache "$APT/srcpkgcache.bin";
+	Dir::Log "$APT";
+	APT::Architecture "$DEB_ARCH";
+	APT::Architectures { "$DEB_ARCH"; };
+	APT::Install-Recommends "false";
+	APT::Install-Suggests "false";
+	APT::Sandbox::User "$(id -un)";
+	Acquire::Languages "none";
+	Debug::NoLocking "true";
+	EOF
+	apt() { APT_CONFIG=$APT/apt.conf apt-get -q "$@"; }
+	apt update >"$APT/update.log" 2>&1 || die "apt-get update failed: $(tail -n 3 "$APT/update.log" | tr '\n' ' ')"
+	stage "apt index of Debian $RELEASE/$DEB_ARCH"
+
+	# The packages apt would install on an empty machine, as NAME=VERSION.
+	resolve() {
+		local out
+		out=$(apt -s install "$@" 2>&1) || die "cannot resolve $*: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+		printf '%s\n' "$out" | simulated_installs
+	}
+	mapfile -t ROOT_PKGS < <(resolve $(words "$HERE/image-packages.txt"))
+	mapfile -t KERNEL_PKGS < <(resolve "$KERNEL_PACKAGE" | grep '^linux-image-')
+	((${#ROOT_PKGS[@]} > 10 && ${#KERNEL_PKGS[@]} > 0)) || die "apt resolved too little (${#ROOT_PKGS[@]} packages, kernel: ${KERNEL_PKGS[*]:-none})"
+
+	# deb FILE of NAME=VERSION in the download folder (apt names it NAME_VERSION_ARCH.deb, ':' as %3a).
+	deb_of() {
+		local name=${1%%=*} version=${1#*=}
+		compgen -G "$APT/debs/${name}_${version//:/%3a}_*.deb" | head -n 1
+	}
+	missing=()
+	for p in "${ROOT_PKGS[@]}" "${KERNEL_PKGS[@]}"; do [[ -n $(deb_of "$p") ]] || missing+=("$p"); done
+	if ((${#missing[@]})); then
+		(cd "$APT/debs" && apt download "${missing[@]}" >"$APT/download.log" 2>&1) ||
+			die "apt-get download failed: $(tail -n 3 "$APT/download.log" | tr '\n' ' ')"
+	fi
+	stage "downloaded ${#missing[@]} of $((${#ROOT_PKGS[@]} + ${#KERNEL_PKGS[@]})) packages"
+
+	# ----------------------------------------------------------------------------------------
+	# 2. Unpack into a staging root (merged /usr, as Debian's base-files lays it out).
+	# ----------------------------------------------------------------------------------------
+	WORK=$(mktemp -d "$CACHE/.build-$ARCH-XXXXXX")
+	trap 'rm -rf "$WORK"' EXIT
+	ROOT=$WORK/root KROOT=$WORK/kernel
+	mkdir -p "$ROOT/usr/bin" "$ROOT/usr/sbin" "$ROOT/usr/lib" "$KROOT/usr/lib"
+	for d in bin sbin lib; do ln -s "usr/$d" "$ROOT/$d"; done
+	ln -s usr/lib "$KROOT/lib"
+	if [[ $DEB_ARCH == amd64 ]]; then mkdir -p "$ROOT/usr/lib64" && ln -s usr/lib64 "$ROOT/lib64"; fi
+	unpack() { # ROOT NAME=VERSION…
+		local root=$1 p deb
+		shift
+		for p; do
+			deb=$(deb_of "$p")
+			dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink -C "$root" || die "cannot unpack $deb"
+			printf '%s\n' "$p" >>"$WORK/packages.txt"
+		done
+	}
+	unpack "$ROOT" "${ROOT_PKGS[@]}"
+	unpack "$KROOT" "${KERNEL_PKGS[@]}"
+
+	# What the packages' maintainer scripts would have done, as far as the lab needs it.
+	cp "$ROOT/usr/share/base-passwd/passwd.master" "$ROOT/etc/passwd"
+	cp "$ROOT/usr/share/base-passwd/group.master" "$ROOT/etc/group"
+	alternative() { # LINK TARGET: what update-alternatives would have made
+		[[ -e $ROOT/$(dirname "$1")/$2 ]] || die "alternative $1: $2 is not in the image"
+		ln -sfn "$2" "$ROOT/$1"
+	}
+	alternative usr/bin/awk mawk
+	for t in iptables ip6tables; do
+		for s in '' -save -restore; do alternative "usr/sbin/$t$s" "xtables-nft-multi"; done
+	done
+	[[ -e $ROOT/usr/bin/sh ]] || ln -s dash "$ROOT/usr/bin/sh"
+	mkdir -p "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" "$ROOT/run" "$ROOT/tmp" "$ROOT/root" "$ROOT/var/lib" "$ROOT/etc/cni/net.d"
+	chmod 1777 "$ROOT/tmp"
+	# What image-trim.txt leaves out (globs, relative to the root).
+	while read -r trim; do
+		(cd "$ROOT" && for f in $trim; do [[ -e $f ]] && rm -rf -- "$f"; done) || true
+	done < <(words "$HERE/image-trim.txt")
+	stage "unpacked ${#ROOT_PKGS[@]} packages"
+
+	# ----------------------------------------------------------------------------------------
+	# 3. The kernel and the modules the lab needs (with what they depend on), uncompressed so the
+	#    guest spends no time decompressing them.
+	# ----------------------------------------------------------------------------------------
+	KREL=$(cd "$KROOT/usr/lib/modules" && ls | head -n 1)
+	[[ -n $KREL && -f $KROOT/boot/vmlinuz-$KREL ]] || die "no kernel in ${KERNEL_PKGS[*]}"
+	depmod -b "$KROOT" "$KREL" || die 'depmod failed on the kernel package'
+	MODS=$KROOT/usr/lib/modules/$KREL
+	declare -A want=()
+	add_module() { # NAME: the module's file and its dependencies, from modules.dep
+		local name=${1//-/_} line path dep
+		line=$(awk -v n="$name" '{ f = $1; sub(/:$/, "", f); b = f; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b); gsub(/-/, "_", b); if (b == n) { print; exit } }' "$MODS/modules.dep")
+		if [[ -z $line ]]; then
+			grep -qw "$name" "$MODS/modules.builtin.modinfo" 2>/dev/null || grep -q "/$name.ko" "$MODS/modules.builtin" ||
+				die "module $name is neither in $KERNEL_PACKAGE nor built in"
+			return 0
+		fi
+		path=${line%%:*}
+		[[ -n ${want[$path]+x} ]] && return 0
+		want[$path]=1
+		for dep in ${line#*:}; do
+			dep=${dep##*/}
+			add_module "${dep%%.ko*}"
+		done
+	}
+	while read -r pattern; do
+		if [[ $pattern == *'*' ]]; then
+			found=0
+			while read -r path; do
+				base=${path##*/}
+				add_module "${base%%.ko*}"
+				found=1
+			done < <(awk '{ sub(/:.*/, "", $1); print $1 }' "$MODS/modules.dep" | grep "/${pattern%\*}[^/]*\.ko")
+			((found)) || die "no module matches $pattern"
+		else
+			add_module "$pattern"
+		fi
+	done < <(words "$HERE/image-modules.txt")
+	DEST=$ROOT/usr/lib/modules/$KREL
+	mkdir -p "$DEST"
+	cp "$MODS"/modules.builtin* "$MODS"/modules.order "$DEST/"
+	for path in "${!want[@]}"; do
+		mkdir -p "$DEST/$(dirname "$path")"
+		case $path in
+		*.ko.xz) xz -dc "$MODS/$path" >"$DEST/${path%.xz}" ;;
+		*.ko.zst) zstd -qdc "$MODS/$path" >"$DEST/${path%.zst}" ;;
+		*) cp "$MODS/$path" "$DEST/$path" ;;
+		esac
+	done
+	depmod -b "$ROOT" "$KREL" || die 'depmod failed on the image'
+	mkdir -p "$ROOT/etc/modprobe.d"
+	printf 'options dummy numdummies=0\n' >"$ROOT/etc/modprobe.d/netbook.conf"
+	mkdir -p "$WORK/image"
+	cp "$KROOT/boot/vmlinuz-$KREL" "$WORK/image/vmlinuz"
+	stage "kernel $KREL with ${#want[@]} modules"
+
+	# ----------------------------------------------------------------------------------------
+	# 4. The guest's init, a check that sandbox.sh will find its programs, the initramfs.
+	# ----------------------------------------------------------------------------------------
+	install -m 755 "$HERE/init.sh" "$ROOT/init"
+	needs=$(sed -n 's/^NEEDS=(\(.*\))$/\1/p' "$HERE/../sandbox/sandbox.sh")
+	absent=()
+	for tool in $needs; do
+		found=''
+		for d in usr/local/sbin usr/local/bin usr/sbin usr/bin; do [[ -e $ROOT/$d/$tool || -L $ROOT/$d/$tool ]] && found=1; done
+		[[ -n $found ]] || absent+=("$tool")
+	done
+	((${#absent[@]} == 0)) || die "the image lacks programs sandbox.sh needs: ${absent[*]} (add their packages to image-packages.txt)"
+	(cd "$ROOT" && find usr/bin usr/sbin usr/lib/cni -maxdepth 1 \( -type f -o -type l \) | sed 's|^|/|' | sort) >"$WORK/image/programs.txt"
+	sort "$WORK/packages.txt" >"$WORK/image/packages.txt"
+	printf '%s\n' "$KREL" >"$WORK/image/kernel-release"
+	printf 'Debian %s (%s)\n' "$RELEASE" "$DEB_ARCH" >"$WORK/image/release"
+	if command -v lz4 >/dev/null; then
+		compress() { lz4 -l -q -c; }
+	else
+		compress() { gzip -1 -c; }
+	fi
+	{ console_cpio && (cd "$ROOT" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | compress); } >"$WORK/image/initrd.img" ||
+		die 'cannot pack the initramfs'
+	stage "initramfs $(($(stat -c %s "$WORK/image/initrd.img") / 1048576)) MiB ($(du -sm "$ROOT" | cut -f1) MiB unpacked), kernel $(($(stat -c %s "$WORK/image/vmlinuz") / 1048576)) MiB"
+
+	: >"$WORK/image/ok"
+	rm -rf "$IMAGE"
+	mv "$WORK/image" "$IMAGE"
+	# Older images of this release and architecture: their inputs changed, nothing will boot them.
+	for old in "$CACHE/$RELEASE-$ARCH-"*; do [[ $old == "$IMAGE" ]] || rm -rf "$old"; done
+	now=${EPOCHREALTIME/./}
+	printf 'vm-image: built %s (%d.%d s)\n' "${IMAGE##*/}" $(((now - t_all) / 1000000)) $(((now - t_all) / 100000 % 10)) >&2
+	printf '%s\n' "$IMAGE"
+}
+
+# Sourced (by the tests): only the functions above.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"
