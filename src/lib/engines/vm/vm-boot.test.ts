@@ -31,6 +31,8 @@ const chapter = parseChapter(
 		'ip link add veth-a type veth peer name veth-b',
 		'ip -br link show type veth',
 		'uname -m',
+		'x=42',
+		'echo "x=$x"; ls -d /dev/fd/',
 		'```',
 		'',
 	].join('\n'),
@@ -62,7 +64,7 @@ async function bootAndRun(arch: VmArch, machine: string) {
 	const progress: number[] = [];
 	const result = await createVmEngine(arch).run(chapter, lab, { timeoutSec: 30, onProgress: (done) => progress.push(done) });
 	expect(result.engine).toBe(`vm:${arch}`);
-	expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+	expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 	expect(result.recorded).toMatchObject({ arch: machine, os: 'Debian GNU/Linux 13 (trixie)' });
 	expect(result.recorded.kernel).toMatch(/^6\.12\.\d+\+deb13-(arm64|amd64)$/);
 	const out = outputs(result);
@@ -80,6 +82,8 @@ async function bootAndRun(arch: VmArch, machine: string) {
 		/^veth-b@veth-a +DOWN +[0-9a-f:]{17} <BROADCAST,MULTICAST,M-DOWN> \nveth-a@veth-b +DOWN +[0-9a-f:]{17} <BROADCAST,MULTICAST,M-DOWN> \n\(exit 0\)$/,
 	);
 	expect(out['uname -m']).toBe(`${machine}\n(exit 0)`);
+	// Shell state carries from one command to the next, as in a terminal (sandbox.sh keeps it through /dev/fd).
+	expect(out['echo "x=$x"; ls -d /dev/fd/']).toBe('x=42\n/dev/fd/\n(exit 0)');
 }
 
 describe('a VM target boots and runs a chapter', () => {
