@@ -28,7 +28,7 @@ export function formatSummary(r: VerifyReport): string {
 		...(r.errors ? [plural(r.errors, 'error')] : []),
 	];
 	const summary = `verify${r.mode === 'update' ? ' --update' : ''}: ${parts.join(', ')} (${r.engine}, ${(r.ms / 1000).toFixed(1)} s)`;
-	if (r.mode !== 'check' || r.engine === 'kernel') return summary;
+	if (r.mode !== 'check' || r.engine !== 'sim') return summary;
 	const { matching, verified } = fidelity(r);
 	return `${summary}\nfidelity: ${matching}/${verified} commands print what the kernel printed (${((100 * matching) / Math.max(verified, 1)).toFixed(1)}%)`;
 }
