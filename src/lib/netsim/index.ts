@@ -7,21 +7,21 @@ import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils.ts';
 import { ip } from './cmd/ip/index.ts';
 import { netTools } from './cmd/net-tools.ts';
-import { cniTools } from './cmd/cni/index.ts';
+import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
 import { iptables } from './cmd/iptables.ts';
 import { ping } from './cmd/ping.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
-import type { Context, ExecResult, Tool } from './cmd/types.ts';
+import type { Context, ExecResult, Tool } from './tool/types.ts';
 import { Stack } from './engine/stack.ts';
-import { buildLab, type LabDefinition } from './lab.ts';
+import { buildLab, type LabDefinition } from './sandbox/build.ts';
 import type { Host } from './model/world.ts';
 import { World } from './model/world.ts';
 import { Shell, type ShellState } from './shell/exec.ts';
 import { Vfs } from './shell/vfs.ts';
 
-export type { ExecResult } from './cmd/types.ts';
-export type { LabDefinition } from './lab.ts';
+export type { ExecResult } from './tool/types.ts';
+export type { LabDefinition } from './sandbox/build.ts';
 
 /** `ip -j` shaped state of one namespace. */
 export interface NetnsState {
@@ -130,7 +130,9 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {
-		const state: ShellState = { vfs: new Vfs(host.hostname), vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
+		const vfs = new Vfs(host.hostname);
+		installCniPlugins(vfs);
+		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}
 

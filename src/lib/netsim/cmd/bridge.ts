@@ -5,8 +5,8 @@ import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
 import type { Link, McGroup } from '../model/link.ts';
 import { Printer } from '../print/printer.ts';
 import { matches } from './args.ts';
-import { familyDumpLabel, printFlags } from './ip/link-print.ts';
-import type { Context, ExecResult } from './types.ts';
+import { familyDumpLabel, printFlags } from '../print/link.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 const AGEING_MS = 300_000;
 

@@ -1,6 +1,6 @@
 /** `conntrack` (conntrack-tools 1.4.7): `-L` with filters, `-F`, `-C`. */
 import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
-import type { Context, ExecResult } from './types.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 const V = 'conntrack v1.4.7 (conntrack-tools)';
 

@@ -1,7 +1,7 @@
 /** The handful of coreutils the book's lines use: echo, printf, cat, ls, mkdir, rm, rmdir, tee, grep, head, tail, wc, sort, sleep, true, false, hostname, timeout, kill, sh. */
 import { fsMessage } from '../shell/exec.ts';
 import type { FsError, Vfs } from '../shell/vfs.ts';
-import type { Context, ExecResult, Tool } from './types.ts';
+import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
 /** Tools that need the host's files get them through this accessor. */
 export type VfsOf = (ctx: Context) => Vfs;

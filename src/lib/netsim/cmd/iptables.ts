@@ -3,7 +3,7 @@ import { formatIpv4, networkOf, parsePrefix, type Prefix } from '../addr/ipv4.ts
 import { policySpec, protoName, PROTOCOLS, ruleSpec, ruleSpecLine, TABLE_NAMES, type Chain, type Neg, type Rule } from '../model/netfilter.ts';
 import { padEnd, padStart } from '../print/printer.ts';
 import { ICMP_TYPES, serviceName } from '../model/services.ts';
-import type { Context, ExecResult } from './types.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 const V = 'iptables v1.8.9 (nf_tables)';
 const TRY = "Try `iptables -h' or 'iptables --help' for more information.\n";

@@ -6,7 +6,7 @@ import { serviceName } from '../model/services.ts';
 import { padEnd, padStart } from '../print/printer.ts';
 import { WALL_START } from '../model/world.ts';
 import type { Vfs } from '../shell/vfs.ts';
-import type { Context, ExecResult, Tool } from './types.ts';
+import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
 /** A virtual-clock time as an HTTP date (`Tue, 14 Nov 2023 22:13:20 GMT`, Python's `formatdate(usegmt=True)`). */
 function httpDate(ms: number): string {

@@ -4,7 +4,7 @@ import { routeOutput } from '../engine/route.ts';
 import type { SocketEvent } from '../engine/stack.ts';
 import { Tracer } from '../engine/trace.ts';
 import { WALL_START } from '../model/world.ts';
-import type { Context, ExecResult } from './types.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 const USAGE = `
 Usage

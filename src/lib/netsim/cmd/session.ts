@@ -5,7 +5,7 @@
  */
 import { normalise } from '../shell/vfs.ts';
 import type { VfsOf } from './coreutils.ts';
-import type { Tool } from './types.ts';
+import type { Tool } from '../tool/types.ts';
 
 /** The home and only working directory of the simulated root shell (the prompt's `~`). */
 const HOME = '/root';

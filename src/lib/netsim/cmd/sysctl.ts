@@ -1,5 +1,5 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
-import type { Context, ExecResult } from './types.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 /** Runs sysctl. */
 export function sysctl(argv: string[], ctx: Context): ExecResult {

@@ -8,7 +8,7 @@ import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import type { PacketView } from '../model/netfilter.ts';
-import { ICMP, portsOf, setDst, setSrc, type Ip4 } from './packet.ts';
+import { ICMP, portsOf, setDst, setSrc, type Ip4 } from '../model/packet.ts';
 import { selectSrc } from './route.ts';
 import type { Stack } from './stack.ts';
 import { legOf, tracePacket, traceRule, tracing } from './trace.ts';

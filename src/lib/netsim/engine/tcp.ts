@@ -5,7 +5,7 @@
  */
 import type { Ipv4 } from '../addr/ipv4.ts';
 import type { Netns } from '../model/netns.ts';
-import type { Ip4 } from './packet.ts';
+import type { Ip4 } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 
 /** A listening socket and what it answers. */

@@ -1,7 +1,7 @@
 /** The neighbour (ARP) table and its state machine on the virtual clock. */
 import type { Ipv4 } from '../addr/ipv4.ts';
 import type { Mac } from '../addr/mac.ts';
-import type { Ip4 } from '../engine/packet.ts';
+import type { Ip4 } from './packet.ts';
 import type { Link } from './link.ts';
 
 /** NUD states as `ip neigh` prints them. */

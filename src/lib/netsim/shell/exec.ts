@@ -1,6 +1,6 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
-import { notModelled } from '../cmd/not-modelled.ts';
-import type { Context, ExecResult, Tool } from '../cmd/types.ts';
+import { notModelled } from './not-modelled.ts';
+import type { Context, ExecResult, Tool } from '../tool/types.ts';
 import { parse, ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './parse.ts';
 import type { FsError, Vfs } from './vfs.ts';
 

@@ -4,7 +4,6 @@
  */
 import { formatMac } from '../addr/mac.ts';
 import type { Netns } from '../model/netns.ts';
-import { CNI_DIR, CNI_PLUGIN_NAMES } from '../cmd/cni/index.ts';
 
 /** Errors as the C library names them. */
 export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
@@ -23,9 +22,6 @@ export class Vfs {
 		this.files.set('/etc/hostname', `${hostname}\n`);
 		this.files.set('/etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
 		this.files.set('/dev/null', '');
-		for (const d of ['/var/lib', '/usr/lib/cni', '/etc/cni']) this.dirs.add(d);
-		this.dirs.delete('/etc/cni');
-		for (const p of CNI_PLUGIN_NAMES) this.files.set(`${CNI_DIR}/${p}`, '');
 	}
 
 	/** Reads a file; live files come from the namespace. */

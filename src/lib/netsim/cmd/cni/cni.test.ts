@@ -9,7 +9,7 @@ import ch09 from '../../../../../content/snapshots/09-cni-by-hand.json' with { t
 import ch10 from '../../../../../content/snapshots/10-cri-and-the-kubelet.json' with { type: 'json' };
 import { loadLab } from '../../../lab/load.ts';
 import { Stack } from '../../engine/stack.ts';
-import { buildLab } from '../../lab.ts';
+import { buildLab } from '../../sandbox/build.ts';
 import { World } from '../../model/world.ts';
 import { Shell, type ShellState } from '../../shell/exec.ts';
 import { Vfs } from '../../shell/vfs.ts';
@@ -18,7 +18,7 @@ import { ip } from '../ip/index.ts';
 import { iptables } from '../iptables.ts';
 import { jq } from '../jq.ts';
 import { sysctl } from '../sysctl.ts';
-import type { Context, ExecResult, Tool } from '../types.ts';
+import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { chainName } from './bridge.ts';
 import { cniTools, installCniPlugins } from './index.ts';
 import recorded from './recorded.json' with { type: 'json' };

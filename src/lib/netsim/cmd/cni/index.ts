@@ -5,7 +5,7 @@
  * plugins find their delegates through CNI_PATH on the simulated file system.
  */
 import type { Vfs } from '../../shell/vfs.ts';
-import type { Context, Tool } from '../types.ts';
+import type { Context, Tool } from '../../tool/types.ts';
 import { bridgePlugin } from './bridge.ts';
 import { hostLocal } from './host-local.ts';
 import { loopbackPlugin } from './loopback.ts';

@@ -9,7 +9,7 @@ import type { Netns } from '../../model/netns.ts';
 import { ip } from '../ip/index.ts';
 import { setMaster } from '../ip/link.ts';
 import { iptables } from '../iptables.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import type { PluginCtx } from './skel.ts';
 import { fail } from './types.ts';
 

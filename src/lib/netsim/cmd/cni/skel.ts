@@ -6,7 +6,7 @@
 import { normalise, type Vfs } from '../../shell/vfs.ts';
 import type { Netns } from '../../model/netns.ts';
 import { JObject, JsonSyntaxError, parseJson } from '../json.ts';
-import type { Context, ExecResult } from '../types.ts';
+import type { Context, ExecResult } from '../../tool/types.ts';
 import { CniError, ERR, errorJson, fail, field, goQList, parseResult, convertResult, SUPPORTED_VERSIONS, versionGte, type CniResult } from './types.ts';
 
 /** What skel hands a plugin's command. */

@@ -8,7 +8,7 @@ import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from './link-print.ts';
+import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 
 function nextArg(a: Args): string {

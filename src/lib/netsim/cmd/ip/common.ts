@@ -1,6 +1,6 @@
 /** What every `ip` object handler receives. */
 import type { Netns } from '../../model/netns.ts';
-import type { Context } from '../types.ts';
+import type { Context } from '../../tool/types.ts';
 
 /** Global `ip` options. */
 export interface IpOpts {

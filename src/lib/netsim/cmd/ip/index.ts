@@ -2,7 +2,7 @@
 import { prettyJson } from '../../print/printer.ts';
 import { USAGE_IP } from '../usage.ts';
 import { matches, ToolExit } from '../args.ts';
-import type { Context, ExecResult } from '../types.ts';
+import type { Context, ExecResult } from '../../tool/types.ts';
 import { ipAddr } from './addr.ts';
 import type { IpCtx, IpOpts, IpOut } from './common.ts';
 import { ipLink } from './link.ts';

@@ -9,7 +9,7 @@ import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { duparg, err1, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
 import { applyBridgeOptions, parseBridgeOptions } from './link-bridge.ts';
-import { printLink } from './link-print.ts';
+import { printLink } from '../../print/link.ts';
 
 /** Parsed `ip link add/set` arguments (iplink_parse). */
 interface LinkReq {

@@ -2,7 +2,7 @@
 import { Printer } from '../../print/printer.ts';
 import { USAGE_IP_NETNS } from '../usage.ts';
 import { Args, matches, ToolExit } from '../args.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
 
 function netnsList(ic: IpCtx): IpOut {

@@ -1,10 +1,11 @@
 /** `ip route`: show, add/append/replace/change, del, get, flush. */
-import { formatIpv4, formatRouteDst, inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
+import { formatIpv4, inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
 import { USAGE_IP_ROUTE } from '../usage.ts';
 import { routeInput, routeOutput } from '../../engine/route.ts';
 import { sameKey, TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
 import { Printer } from '../../print/printer.ts';
+import { printRoute, PROTOS, type RoutePrintOpts } from '../../print/route.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { badAddr, badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
@@ -16,22 +17,6 @@ function nextArg(a: Args): string {
 }
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
-const PROTOS: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192 };
-const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
-
-/** How `ip route` prints a route beyond the route itself (print_route's filter and option checks). */
-interface RoutePrintOpts {
-	details?: boolean | undefined;
-	numeric?: boolean | undefined;
-	hideProto?: boolean | undefined;
-	hideScope?: boolean | undefined;
-	hideVia?: boolean | undefined;
-}
-
-/** Table names as iproute2 prints them. */
-export function tableName(id: number): string {
-	return id === TABLE_MAIN ? 'main' : id === TABLE_LOCAL ? 'local' : id === TABLE_DEFAULT ? 'default' : String(id);
-}
 
 function parseTable(v: string, what = '"table"'): number {
 	if (v === 'main') return TABLE_MAIN;
@@ -40,33 +25,6 @@ function parseTable(v: string, what = '"table"'): number {
 	if (v === 'all') return -1;
 	if (/^\d+$/.test(v) && Number(v) < 2 ** 32) return Number(v);
 	invarg(`${what} value is invalid\n`, v);
-}
-
-/** Prints one route (print_route). */
-/** One route as `ip route` prints it, without the trailing space (for packet traces). */
-export function routeText(r: Route): string {
-	const p = new Printer(false);
-	printRoute(p, r, r.table !== TABLE_MAIN);
-	return p.result().trimEnd();
-}
-
-function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = false, o: RoutePrintOpts = {}): void {
-	p.openObject();
-	if (r.type !== 'unicast' || o.details) p.str('type', '%s ', r.type);
-	p.str('dst', '%s ', formatRouteDst(r.dst));
-	if (r.gateway !== undefined && !o.hideVia) p.str('gateway', 'via %s ', formatIpv4(r.gateway));
-	if (r.dev && !hideDev) p.str('dev', 'dev %s ', r.dev.name);
-	if (showTable && r.table !== TABLE_MAIN) p.str('table', 'table %s ', tableName(r.table));
-	if ((r.proto !== 'boot' || o.details) && !o.hideProto) p.str('protocol', 'proto %s ', o.numeric ? String(PROTOS[r.proto] ?? r.proto) : r.proto);
-	if ((r.scope !== 'global' || o.details) && !o.hideScope) p.str('scope', 'scope %s ', o.numeric ? String(SCOPES[r.scope] ?? r.scope) : r.scope);
-	if (r.prefsrc !== undefined) p.str('prefsrc', 'src %s ', formatIpv4(r.prefsrc));
-	if (r.metric) p.num('metric', 'metric %u ', r.metric);
-	p.openArray('flags');
-	if (r.onlink) p.str(undefined, 'onlink ', 'onlink');
-	if (r.dev && r.type === 'unicast' && r.dev.adminUp && !r.dev.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
-	p.close();
-	p.close();
-	p.out('\n');
 }
 
 interface RouteFilter {

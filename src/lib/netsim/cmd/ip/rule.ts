@@ -6,7 +6,7 @@ import { Printer } from '../../print/printer.ts';
 import { Args, matches, ToolExit } from '../args.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { badPrefix, incomplete, invarg, rtnl } from './errors.ts';
-import { tableName } from './route.ts';
+import { tableName } from '../../print/route.ts';
 
 function fmtPrefix(p: { addr: number; len: number } | undefined): string {
 	if (!p) return 'all';

@@ -8,12 +8,12 @@
  *   hangs off a bridge "upstream" in "wires"; the internet addresses sit on its `lo`;
  * - hosts start with `lo` up, forwarding off, no DAD on lab interfaces.
  */
-import { parseIpv4Strict, parsePrefix } from './addr/ipv4.ts';
-import { setMaster } from './cmd/ip/link.ts';
-import { TABLE_MAIN } from './model/fib.ts';
-import type { Link } from './model/link.ts';
-import type { Netns } from './model/netns.ts';
-import type { Host, World } from './model/world.ts';
+import { parseIpv4Strict, parsePrefix } from '../addr/ipv4.ts';
+import { setMaster } from '../cmd/ip/link.ts';
+import { TABLE_MAIN } from '../model/fib.ts';
+import type { Link } from '../model/link.ts';
+import type { Netns } from '../model/netns.ts';
+import type { Host, World } from '../model/world.ts';
 
 /** The subset of a lab definition the simulator needs (see src/lib/lab/schema.ts). */
 export interface LabDefinition {

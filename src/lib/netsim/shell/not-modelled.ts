@@ -1,10 +1,12 @@
 /**
- * Tools a reader may reach for that the simulator does not model. Rather than bash's bare
- * `command not found`, which reads as if the tool were missing from a real machine, each says in
- * one line that it is not available in this simulator and what to use instead (the pattern of
- * `ip monitor: not available in this simulator`), with bash's exit code for a missing command.
+ * The shell's answer for a command it cannot find (bash's command_not_found_handle, as Debian's
+ * command-not-found uses it): tools a reader may reach for that the simulator does not model.
+ * Rather than bash's bare `command not found`, which reads as if the tool were missing from a
+ * real machine, each says in one line that it is not available in this simulator and what to use
+ * instead (the pattern of `ip monitor: not available in this simulator`), with bash's exit code
+ * for a missing command.
  */
-import type { ExecResult } from './types.ts';
+import type { ExecResult } from '../tool/types.ts';
 
 const PACKETS = 'use ping --trace ADDR to walk a packet on the diagram, ip -s link for packet counters';
 const ROUTE = 'use ping --trace ADDR to walk a packet hop by hop, ip route get ADDR for the route it takes';

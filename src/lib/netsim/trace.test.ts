@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLab, type LabDefinition } from '../index.ts';
+import { createLab, type LabDefinition } from './index.ts';
 
 const TWO_HOSTS: LabDefinition = {
 	name: 'two-hosts',

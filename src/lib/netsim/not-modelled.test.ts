@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLab, type LabDefinition } from '../index.ts';
-import { notModelledNames } from './not-modelled.ts';
+import { createLab, type LabDefinition } from './index.ts';
+import { notModelledNames } from './shell/not-modelled.ts';
 
 const MACHINE: LabDefinition = { name: 'machine', hosts: [{ name: 'pi', interfaces: [] }], switches: [] };
 

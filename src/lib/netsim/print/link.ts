@@ -1,8 +1,8 @@
 /** Printing of one link, shared by `ip link show`, `ip addr show` and `bridge link` (print_linkinfo). */
-import { formatMac } from '../../addr/mac.ts';
-import type { Link } from '../../model/link.ts';
-import type { Host } from '../../model/world.ts';
-import { padEnd, type Printer } from '../../print/printer.ts';
+import { formatMac } from '../addr/mac.ts';
+import type { Link } from '../model/link.ts';
+import type { Host } from '../model/world.ts';
+import { padEnd, type Printer } from './printer.ts';
 
 /** How a link is printed. */
 export interface LinkPrintOpts {
