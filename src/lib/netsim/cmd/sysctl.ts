@@ -1,4 +1,6 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
+import { STRERROR } from '../kernel/errno.ts';
+import { sysctlWrite } from '../kernel/sysctl.ts';
 import type { Context, ExecResult } from '../tool/types.ts';
 
 /** Runs sysctl. */
@@ -85,21 +87,19 @@ export function sysctl(argv: string[], ctx: Context): ExecResult {
 		const path = `/proc/sys/${key.replaceAll('.', '/')}`;
 		if (eq >= 0) {
 			const value = raw.slice(eq + 1).trim();
-			if (ns.get(key) === undefined) {
+			const written = sysctlWrite(ns, key, value);
+			if (!written.ok && written.errno === 'ENOENT') {
 				if (!ignore) {
 					stderr += `sysctl: cannot stat ${path}: No such file or directory\n`;
 					exit = 1;
 				}
 				continue;
 			}
-			if (key === 'net.ipv4.ip_forward' || /forwarding$/.test(key) || /_time|ttl|rp_filter|proxy_arp|route_localnet|disable_ipv6|accept_dad|ignore/.test(key)) {
-				if (!/^-?\d+$/.test(value)) {
-					stderr += `sysctl: setting key "${key}": Invalid argument\n`;
-					exit = 1;
-					continue;
-				}
+			if (!written.ok) {
+				stderr += `sysctl: setting key "${key}": ${STRERROR[written.errno]}\n`;
+				exit = 1;
+				continue;
 			}
-			ns.setSysctl(key, value);
 			if (!quiet) show(key, ns.get(key) ?? value);
 			continue;
 		}

@@ -9,7 +9,16 @@
  * - hosts start with `lo` up, forwarding off, no DAD on lab interfaces.
  */
 import { parseIpv4Strict, parsePrefix } from '../addr/ipv4.ts';
-import { setMaster } from '../cmd/ip/link.ts';
+import type { Mac } from '../addr/mac.ts';
+import { addr4Add } from '../kernel/addr.ts';
+import type { Result } from '../kernel/errno.ts';
+import { linkUp } from '../kernel/link.ts';
+import { bridgeCreate } from '../kernel/link-bridge.ts';
+import { vethCreate } from '../kernel/link-veth.ts';
+import { netnsCreate, nsidSet } from '../kernel/netns.ts';
+import { setMaster } from '../kernel/port.ts';
+import { routeAdd } from '../kernel/route.ts';
+import { sysctlWrite } from '../kernel/sysctl.ts';
 import { TABLE_MAIN } from '../model/fib.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
@@ -37,37 +46,43 @@ export interface Infra {
 /** The netns id every host gives the hidden "wires" namespace. */
 export const WIRES_NSID = 99;
 
+/** A step of the wiring that the kernel refused: the lab definition is at fault (two devices of one name…). */
+function built<T>(lab: string, what: string, r: Result<T>): T {
+	if (!r.ok) throw new Error(`lab ${lab}: ${what}: the kernel refused (${r.errno}${r.extack ? `: ${r.extack}` : ''}); check the lab definition`);
+	return r.value;
+}
+
 function hidden(world: World): Netns {
-	const ns = world.createNetns();
-	for (const k of ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6']) ns.setSysctl(k, '1');
-	for (const k of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables', 'net.bridge.bridge-nf-call-arptables']) ns.setSysctl(k, '0');
-	ns.linkUp(ns.lo);
+	const ns = netnsCreate(world);
+	for (const k of ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6']) sysctlWrite(ns, k, '1');
+	for (const k of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables', 'net.bridge.bridge-nf-call-arptables']) sysctlWrite(ns, k, '0');
+	linkUp(ns.lo);
 	return ns;
 }
 
-/** Adds an IPv4 address the way `ip addr add` does. */
+/** Adds an IPv4 address the way `ip addr add` does (a CIDR that does not parse is skipped). */
 function addAddress(ns: Netns, dev: string, cidr: string): void {
 	const link = ns.link(dev);
 	const pre = parsePrefix(cidr);
 	if (!link || !pre) return;
-	const a = { family: 4 as const, link, local: pre.addr, prefixlen: pre.len, scope: (pre.addr >>> 24 === 127 ? 'host' : 'global') as 'host' | 'global', secondary: false, label: dev };
-	ns.addrs.push(a);
-	ns.addAddrRoutes(a);
+	addr4Add(ns, link, { local: pre.addr, prefixlen: pre.len });
 }
 
-function mac(a: number, b: number): number[] {
+function mac(a: number, b: number): Mac {
 	return [2, 0, 0, 0, a & 255, b & 255];
 }
 
-function vethPair(world: World, nearNs: Netns, near: string, nearMac: number[], farNs: Netns, far: string, farMac: number[]): [Link, Link] {
-	// The kernel registers the peer (here the far end, created in the other namespace) first.
-	const f = farNs.addLink(far, 'veth', farMac);
-	const n = nearNs.addLink(near, 'veth', nearMac);
-	n.peer = f;
-	f.peer = n;
-	world.linkEvent(f);
-	world.linkEvent(n);
-	return [n, f];
+/** `ip -n wires link add NEAR address … type veth peer name FAR address … netns HOST`: returns the near end. */
+function vethPair(lab: string, nearNs: Netns, near: string, nearMac: Mac, farNs: Netns, far: string, farMac: Mac): Link {
+	const [n] = built(lab, `veth ${near}/${far}`, vethCreate(nearNs, { name: near, address: nearMac }, farNs, { name: far, address: farMac }));
+	return n;
+}
+
+/** `ip -n wires link add NAME address … type bridge`, up. */
+function bridge(lab: string, wires: Netns, name: string, address: Mac): Link {
+	const br = built(lab, `bridge ${name}`, bridgeCreate(wires, { name, address }, {}));
+	linkUp(br);
+	return br;
 }
 
 /** Creates hosts, switches and upstream in `world`. */
@@ -76,44 +91,37 @@ export function buildLab(world: World, def: LabDefinition): Infra {
 	const infra: Infra = { wires };
 	if (def.upstream) infra.upstream = hidden(world);
 	for (const h of def.hosts) {
-		const root = world.createNetns();
-		root.linkUp(root.lo);
-		root.nsids.set(wires, WIRES_NSID);
+		const root = netnsCreate(world);
+		linkUp(root.lo);
+		nsidSet(root, wires, WIRES_NSID);
 		world.hosts.set(h.name, { name: h.name, hostname: h.name, root, named: new Map() });
 	}
 	const ifaces = def.hosts.flatMap((h) => h.interfaces.map((i) => ({ host: world.hosts.get(h.name) as Host, iface: i })));
 	const pairs: Link[] = [];
 	ifaces.forEach(({ host, iface }, k) => {
 		const n = k + 1;
-		const [p] = vethPair(world, wires, `p${n}`, mac(1, n), host.root, iface.name, mac(0, n));
-		host.root.setSysctl(`net.ipv6.conf.${iface.name}.accept_dad`, '0');
-		pairs.push(p);
+		pairs.push(vethPair(def.name, wires, `p${n}`, mac(1, n), host.root, iface.name, mac(0, n)));
+		sysctlWrite(host.root, `net.ipv6.conf.${iface.name}.accept_dad`, '0');
 	});
 	const up = infra.upstream;
 	let upBridge: Link | undefined;
 	if (up && def.upstream) {
-		const [uplink] = vethPair(world, wires, 'uplink', mac(1, 254), up, 'eth0', mac(0, 254));
-		upBridge = wires.addLink('upstream', 'bridge', mac(2, 254));
-		upBridge.macFixed = true;
+		const uplink = vethPair(def.name, wires, 'uplink', mac(1, 254), up, 'eth0', mac(0, 254));
+		upBridge = built(def.name, 'bridge upstream', bridgeCreate(wires, { name: 'upstream', address: mac(2, 254) }, {}));
 		setMaster(uplink, upBridge);
-		wires.linkUp(uplink);
-		wires.linkUp(upBridge);
+		linkUp(uplink);
+		linkUp(upBridge);
 		for (const a of def.upstream.internet) if (parseIpv4Strict(a) !== null) addAddress(up, 'lo', `${a}/32`);
 		addAddress(up, 'eth0', def.upstream.gateway);
-		up.linkUp(up.link('eth0') as Link);
+		linkUp(up.link('eth0') as Link);
 	}
-	(def.switches ?? []).forEach((sw, k) => {
-		const br = wires.addLink(sw.name, 'bridge', mac(2, k + 1));
-		br.macFixed = true;
-		wires.linkUp(br);
-	});
+	(def.switches ?? []).forEach((sw, k) => bridge(def.name, wires, sw.name, mac(2, k + 1)));
 	ifaces.forEach(({ host, iface }, k) => {
 		const p = pairs[k] as Link;
 		const br = iface.uplink ? upBridge : iface.switch ? wires.link(iface.switch) : undefined;
 		if (br) setMaster(p, br);
-		wires.linkUp(p);
-		const dev = host.root.link(iface.name) as Link;
-		host.root.linkUp(dev);
+		linkUp(p);
+		linkUp(host.root.link(iface.name) as Link);
 		if (iface.address) addAddress(host.root, iface.name, iface.address);
 	});
 	for (const h of def.hosts) {
@@ -122,11 +130,10 @@ export function buildLab(world: World, def: LabDefinition): Infra {
 			const via = parseIpv4Strict(r.via);
 			const dst = r.to === 'default' ? { addr: 0, len: 0 } : parsePrefix(r.to);
 			if (via === null || !dst) continue;
-			const conn = ns.routes.find((x) => x.table === TABLE_MAIN && x.dev && x.scope === 'link' && ((via & (x.dst.len === 0 ? 0 : (0xffffffff << (32 - x.dst.len)) >>> 0)) >>> 0) === x.dst.addr);
-			if (!conn?.dev) continue;
-			ns.routes.push({ table: TABLE_MAIN, type: 'unicast', dst, dev: conn.dev, gateway: via, proto: 'boot', scope: 'global', metric: 0, onlink: false });
+			// As `ip route add`: the gateway must be on a connected subnet (else the route is skipped).
+			routeAdd(ns, { table: TABLE_MAIN, type: 'unicast', dst, gateway: via, proto: 'boot', scope: 'global', metric: 0, onlink: false }, 'add');
 		}
-		for (const [k, v] of Object.entries(h.sysctls ?? {})) ns.setSysctl(k, v);
+		for (const [k, v] of Object.entries(h.sysctls ?? {})) sysctlWrite(ns, k, v);
 	}
 	world.infra = { wires, upstream: infra.upstream, internet: new Set((def.upstream?.internet ?? []).map((a) => parseIpv4Strict(a)).filter((a): a is number => a !== null)) };
 	world.refreshAll();

@@ -3,6 +3,7 @@
  * /proc/sys (the sysctls of the current namespace) and /sys/class/net (its devices).
  */
 import { formatMac } from '../addr/mac.ts';
+import { sysctlWrite } from '../kernel/sysctl.ts';
 import type { Netns } from '../model/netns.ts';
 
 /** Errors as the C library names them. */
@@ -48,9 +49,7 @@ export class Vfs {
 		if (p === '/dev/null') return undefined;
 		if (p.startsWith('/proc/sys/')) {
 			const key = p.slice('/proc/sys/'.length).replaceAll('/', '.');
-			if (ns.get(key) === undefined) return 'ENOENT';
-			ns.setSysctl(key, data.trim());
-			return undefined;
+			return sysctlWrite(ns, key, data.trim(), false).ok ? undefined : 'ENOENT';
 		}
 		if (p.startsWith('/sys/') || p.startsWith('/proc/')) return 'EACCES';
 		if (this.dirs.has(p)) return 'EISDIR';

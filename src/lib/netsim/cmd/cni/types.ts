@@ -4,6 +4,7 @@
  * reading JSON into structs (case-insensitive keys, typed fields) and of printing values.
  */
 import { formatIpv4, maskOf, networkOf, parseIpv4Strict, type Ipv4 } from '../../addr/ipv4.ts';
+import { STRERROR, type Refusal } from '../../kernel/errno.ts';
 import { goMarshal, JObject, jsonType, type Json } from '../json.ts';
 
 /** A CNI error: printed as JSON on stdout, exit 1. */
@@ -15,6 +16,11 @@ export class CniError extends Error {
 	) {
 		super(msg);
 	}
+}
+
+/** A kernel refusal as Go prints a syscall.Errno: strerror in lower case. */
+export function goErrno(r: Refusal): string {
+	return STRERROR[r.errno].toLowerCase();
 }
 
 /** Error codes of the spec (types.go). */

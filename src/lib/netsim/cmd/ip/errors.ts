@@ -1,4 +1,5 @@
 /** iproute2's fixed error wording (lib/utils.c: invarg, duparg, missarg, nodev) and exit codes. */
+import { STRERROR, type Refusal, type Result } from '../../kernel/errno.ts';
 import { ToolExit } from '../args.ts';
 
 /** `Error: argument "X" is wrong: WHAT` (exit 255). */
@@ -49,4 +50,15 @@ export function badPrefix(arg: string): never {
 /** `Error: inet address is expected rather than "X".` (exit 1). */
 export function badAddr(arg: string): never {
 	throw new ToolExit(1, `Error: inet address is expected rather than "${arg}".\n`);
+}
+
+/** The kernel's refusal as iproute2 prints it: its extended ack as `Error: …`, else `RTNETLINK answers: <strerror>` (exit 2). */
+export function answer(r: Refusal): never {
+	throw new ToolExit(2, r.extack !== undefined ? `Error: ${r.extack}\n` : `RTNETLINK answers: ${STRERROR[r.errno]}\n`);
+}
+
+/** The value of a kernel operation, or its refusal as iproute2 prints it. */
+export function must<T>(r: Result<T>): T {
+	if (!r.ok) answer(r);
+	return r.value;
 }

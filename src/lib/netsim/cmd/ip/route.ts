@@ -2,19 +2,15 @@
 import { formatIpv4, inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
 import { USAGE_IP_ROUTE } from '../usage.ts';
 import { routeInput, routeOutput } from '../../engine/route.ts';
-import { sameKey, TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
+import { refuse } from '../../kernel/errno.ts';
+import { routeAdd, routeDel, routesRemove, type RouteMode } from '../../kernel/route.ts';
+import { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
 import { Printer } from '../../print/printer.ts';
 import { printRoute, PROTOS, type RoutePrintOpts } from '../../print/route.ts';
 import { Args, matches, ToolExit } from '../args.ts';
-import type { IpCtx, IpOut } from './common.ts';
-import { badAddr, badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-
-function nextArg(a: Args): string {
-	const v = a.next();
-	if (v === undefined) incomplete();
-	return v;
-}
+import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { answer, badAddr, badPrefix, duparg, incomplete, invarg, kerr, must, nodev } from './errors.ts';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
 
@@ -240,7 +236,7 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 	return req;
 }
 
-function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'change'): IpOut {
+function routeModify(ic: IpCtx, a: Args, mode: RouteMode): IpOut {
 	const req = parseModify(ic, a);
 	const r = req.route;
 	const ns = ic.ns;
@@ -251,31 +247,12 @@ function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'c
 		if (!d) nodev(req.devName);
 		r.dev = d;
 	}
-	if (r.type === 'unicast') {
-		if (r.gateway !== undefined && !r.onlink && r.scope === 'link') kerr('Nexthop has invalid gateway.');
-		if (r.gateway !== undefined && !r.onlink) {
-			const via = ns.table(TABLE_MAIN).filter((x) => x.type === 'unicast' && (!r.dev || x.dev === r.dev) && inPrefix(r.gateway as number, x.dst) && x.scope === 'link' && x.dev?.adminUp);
-			const best = via.sort((x, y) => y.dst.len - x.dst.len)[0];
-			if (!best) kerr('Nexthop has invalid gateway.');
-			r.dev = best.dev;
-		} else if (r.gateway !== undefined && r.onlink && !r.dev) kerr('Nexthop device required for onlink.');
-		if (!r.dev && r.gateway === undefined) rtnl('No such device');
-		if (r.dev && !r.dev.adminUp) kerr('Nexthop device is not up.');
-		if (r.prefsrc !== undefined && !ns.isLocal(r.prefsrc)) kerr('Invalid prefsrc address.');
-	}
-	const existing = ns.routes.filter((x) => sameKey(x, r) && x.type !== 'local' && x.type !== 'broadcast' || (sameKey(x, r) && x.type === r.type));
-	if (mode === 'add' && existing.length > 0) rtnl('File exists');
-	if (mode === 'change' && existing.length === 0) rtnl('No such file or directory');
-	if (mode === 'replace' || mode === 'change') ns.routes = ns.routes.filter((x) => !existing.includes(x));
-	if (mode === 'append' && existing.some((x) => x.dev === r.dev && x.gateway === r.gateway)) rtnl('File exists');
-	ns.tables.add(r.table);
-	ns.routes.push(r);
+	must(routeAdd(ns, r, mode));
 	return { stdout: '' };
 }
 
-function routeDel(ic: IpCtx, a: Args): IpOut {
+function routeDelete(ic: IpCtx, a: Args): IpOut {
 	const req = parseModify(ic, a);
-	const r = req.route;
 	const ns = ic.ns;
 	if (!req.hasDst) incomplete();
 	let dev: Link | undefined;
@@ -283,19 +260,13 @@ function routeDel(ic: IpCtx, a: Args): IpOut {
 		dev = ns.link(req.devName);
 		if (!dev) nodev(req.devName);
 	}
-	const hit = ns.table(r.table).find((x) => x.dst.addr === r.dst.addr && x.dst.len === r.dst.len && (!dev || x.dev === dev) && (r.gateway === undefined || x.gateway === r.gateway) && (!r.metric || x.metric === r.metric) && (r.type === 'unicast' || x.type === r.type));
-	if (!hit) rtnl('No such process');
-	ns.routes = ns.routes.filter((x) => x !== hit);
+	must(routeDel(ns, req.route, dev));
 	return { stdout: '' };
 }
 
 function routeFlush(ic: IpCtx, a: Args): IpOut {
 	const f = parseFilter(ic, a);
-	if (f.table === TABLE_MAIN && !f.prefix && !f.dev && !f.proto && !f.scope && !f.type && a.left === 0 && !ic.opts.family) {
-		// `ip route flush` alone: iproute2 refuses to flush everything without a selector.
-	}
-	const victims = new Set(filterRoutes(ic, f));
-	ic.ns.routes = ic.ns.routes.filter((r) => !victims.has(r));
+	routesRemove(ic.ns, filterRoutes(ic, f));
 	return { stdout: '' };
 }
 
@@ -337,11 +308,7 @@ function routeGet(ic: IpCtx, a: Args): IpOut {
 	if (iif) {
 		if (from === undefined) from = 0;
 		const rt = routeInput(ic.ns, dst, iif);
-		if (typeof rt === 'string') {
-			if (rt === 'EHOSTUNREACH') rtnl('No route to host');
-			if (rt === 'ENETUNREACH') rtnl('Network is unreachable');
-			rtnl('Invalid argument');
-		}
+		if (typeof rt === 'string') answer(refuse(rt));
 		if (rt.type === 'local') p.str('type', '%s ', 'local');
 		p.str('dst', '%s ', formatIpv4(dst));
 		p.str('from', 'from %s ', formatIpv4(from));
@@ -361,12 +328,7 @@ function routeGet(ic: IpCtx, a: Args): IpOut {
 		return { stdout: p.result() };
 	}
 	const rt = routeOutput(ic.ns, dst, oif, from);
-	if (typeof rt === 'string') {
-		if (rt === 'ENETUNREACH') rtnl('Network is unreachable');
-		if (rt === 'EHOSTUNREACH') rtnl('No route to host');
-		if (rt === 'EACCES') rtnl('Permission denied');
-		rtnl('Invalid argument');
-	}
+	if (typeof rt === 'string') answer(refuse(rt));
 	if (rt.type === 'local') p.str('type', '%s ', 'local');
 	if (rt.type === 'broadcast') p.str('type', '%s ', 'broadcast');
 	p.str('dst', '%s ', formatIpv4(dst));
@@ -398,7 +360,7 @@ export function ipRoute(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'append')) return routeModify(ic, a, 'append');
 	if (matches(w, 'replace')) return routeModify(ic, a, 'replace');
 	if (matches(w, 'change')) return routeModify(ic, a, 'change');
-	if (matches(w, 'delete')) return routeDel(ic, a);
+	if (matches(w, 'delete')) return routeDelete(ic, a);
 	if (matches(w, 'show') || matches(w, 'list') || matches(w, 'lst')) return routeShow(ic, a);
 	if (matches(w, 'get')) return routeGet(ic, a);
 	if (matches(w, 'flush')) return routeFlush(ic, a);
