@@ -4,7 +4,7 @@
  * forwarding, and a per-container masquerade chain. ADD, CHECK and DEL, with the plugin's
  * own error wording.
  */
-import { formatIpv4, parsePrefix } from '../../addr/ipv4.ts';
+import { formatIpv4, networkOf } from '../../addr/ipv4.ts';
 import { addrUnassign } from '../../kernel/addr.ts';
 import { linkChange, linkDelete, linkUp } from '../../kernel/link.ts';
 import { bridgeCreate } from '../../kernel/link-bridge.ts';
@@ -16,7 +16,7 @@ import { sha512Hex } from '../../util/sha512.ts';
 import type { JObject } from '../json.ts';
 import { addAddr, addRoute, appendUnique, enslave, ensureChain, iptQuiet, macOf, setupVeth } from './netops.ts';
 import { ipamAdd, ipamCheck, ipamDel, loadArgs, loadConf, openNetns, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { bool, cidrText, CniError, fail, field, goErrno, goQ, int, obj, parseCidr, parsePrevResult, parseIp, printResult, routeText, str, strs, newResult, type CniInterface, type CniResult, type IpNet } from './types.ts';
+import { bool, cidrText, CniError, fail, field, goErrno, goQ, int, maskHex, obj, parseCidr, parsePrevResult, parseIp, printResult, routeText, str, strs, newResult, type CniInterface, type CniResult, type IpNet } from './types.ts';
 
 /** utils.FormatChainName / MustFormatChainNameWithPrefix: `CNI-` + prefix + sha512(name+id), 28 chars. */
 export function chainName(name: string, id: string, prefix = ''): string {
@@ -99,8 +99,7 @@ function ensureBridge(host: Netns, n: NetConf): { br: Link; mac: string } {
 
 /** calcGatewayIP: the network address + 1. */
 function gatewayOf(n: IpNet): string {
-	const p = parsePrefix(cidrText(n));
-	return formatIpv4(((p ? (p.addr & ~(0xffffffff >>> n.len)) >>> 0 : 0) + 1) >>> 0);
+	return formatIpv4((networkOf(n.ip, n.len) + 1) >>> 0);
 }
 
 function add(a: CmdArgs, pc: PluginCtx): string {
@@ -156,7 +155,7 @@ function add(a: CmdArgs, pc: PluginCtx): string {
 				const gw = r.gw ?? v4gw;
 				if (!addRoute(cont, r.dst, gw, a.ifName)) {
 					const d = parseCidr(r.dst);
-					fail(`failed to add route '{${formatIpv4(d.ip)} ${(0xffffffff << (32 - d.len) >>> 0).toString(16).padStart(8, '0').replace(/^0{8}$/, '00000000')}} via ${gw ?? '<nil>'} dev ${a.ifName}': network is unreachable`);
+					fail(`failed to add route '{${formatIpv4(d.ip)} ${maskHex(d.len)}} via ${gw ?? '<nil>'} dev ${a.ifName}': network is unreachable`);
 				}
 			}
 			if (hostVeth.operstate() !== 'UP') fail(`bridge port in error state: ${hostVeth.operstate().toLowerCase()}`);
@@ -304,7 +303,7 @@ function check(a: CmdArgs, pc: PluginCtx): string {
 		const l = cont.link(a.ifName);
 		if (!l) fail(`Cannot find container link ${a.ifName}`);
 		if (!cont.v4(l).some((x) => x.local === want.ip && x.prefixlen === want.len)) fail(`Failed to match addr ${ipc.address} on interface ${a.ifName}`);
-		const net = (want.ip & (want.len === 0 ? 0 : (0xffffffff << (32 - want.len)) >>> 0)) >>> 0;
+		const net = networkOf(want.ip, want.len);
 		if (!cont.routes.some((r) => r.table === TABLE_MAIN && r.dst.addr === net && r.dst.len === want.len)) fail(`Failed to find Gateway ${ipc.gateway ?? '<nil>'} for interface ${a.ifName}`);
 	}
 	// ip.ValidateExpectedRoute

@@ -117,6 +117,14 @@ describe('CNI plugins', () => {
 		}
 	});
 
+	it('print a default route they cannot add with its /0 mask as Go does, 00000000', () => {
+		const run = lab();
+		const conf = '{"cniVersion":"1.0.0","name":"n","type":"bridge","ipam":{"type":"host-local","subnet":"10.22.0.0/16","routes":[{"dst":"0.0.0.0/0","gw":"10.99.0.1"}]}}';
+		run(`echo '${conf}' > /tmp/c.json; ip netns add pod1`);
+		const r = run('CNI_COMMAND=ADD CNI_CONTAINERID=pod1 CNI_NETNS=/run/netns/pod1 CNI_IFNAME=eth0 CNI_PATH=/usr/lib/cni /usr/lib/cni/bridge < /tmp/c.json');
+		expect(r).toEqual({ stdout: '{\n    "code": 999,\n    "msg": "failed to add route \'{0.0.0.0 00000000} via 10.99.0.1 dev eth0\': network is unreachable"\n}', stderr: '', exit: 1 });
+	});
+
 	it('never throw on odd input', () => {
 		const run = lab();
 		const inputs = ['', '[]', '"x"', '{"name":"n","cniVersion":"1.0.0","ipam":{"type":"host-local","ranges":[[]]}}', '{"name":"n","cniVersion":"1.0.0","ipam":{"type":"host-local","subnet":"10.0.0.0/31"}}', '{"name":"n","cniVersion":"1.0.0","prevResult":{"ips":[{"address":"x"}]}}', '{"name":"n","cniVersion":"1.0.0","ipam":{"type":"dhcp"}}'];
