@@ -25,3 +25,14 @@ describe('the shell’s own errors', () => {
 		expect(run(line, false)).toBe(`|${script}|${exit}`);
 	});
 });
+
+// A file's content is never mistaken for an error name (bash 5.2 and coreutils print it as is).
+describe('files holding what looks like an error name', () => {
+	it.each([
+		['printf EEXIST > /tmp/x; cat /tmp/x', 'EEXIST'],
+		['printf ENOENT > /tmp/x; cat < /tmp/x', 'ENOENT'],
+		['echo EISDIR > /tmp/x; grep E /tmp/x', 'EISDIR\n'],
+	])('%s', (line, stdout) => {
+		expect(run(line, false)).toBe(`${stdout}||0`);
+	});
+});

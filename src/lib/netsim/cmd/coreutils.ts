@@ -1,14 +1,9 @@
 /** The handful of coreutils the book's lines use: echo, printf, cat, ls, mkdir, rm, rmdir, tee, grep, head, tail, wc, sort, sleep, true, false, hostname, timeout, kill, sh. */
-import { fsMessage } from '../shell/exec.ts';
-import type { FsError, Vfs } from '../shell/vfs.ts';
+import { fsMessage, type Vfs } from '../shell/vfs.ts';
 import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
 /** Tools that need the host's files get them through this accessor. */
 export type VfsOf = (ctx: Context) => Vfs;
-
-function isErr(x: unknown): x is FsError {
-	return typeof x === 'string' && /^E[A-Z]+$/.test(x);
-}
 
 /** Builds the coreutils table for a host file system accessor. */
 export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, argv0: string) => ExecResult): Record<string, Tool> {
@@ -56,12 +51,13 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		let stderr = '';
 		let exit = 0;
 		for (const f of files) {
-			const data = f === '-' ? ctx.stdin : vfs.read(f, ctx.ns);
-			if (isErr(data)) {
-				stderr += `cat: ${f}: ${fsMessage(data)}\n`;
+			const read = f === '-' ? { ok: true as const, value: ctx.stdin } : vfs.readFile(f, ctx.ns);
+			if (!read.ok) {
+				stderr += `cat: ${f}: ${fsMessage(read.error)}\n`;
 				exit = 1;
 				continue;
 			}
+			const data = read.value;
 			stdout += showNonPrinting ? data.replace(/[\x00-\x08\x0b-\x1f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 64)}`) : data;
 		}
 		return { stdout, stderr, exit };
@@ -76,13 +72,13 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		let exit = 0;
 		for (const p of paths) {
 			const r = vfs.list(p, ctx.ns);
-			if (isErr(r)) {
-				stderr += `ls: cannot access '${p}': ${fsMessage(r)}\n`;
+			if (!r.ok) {
+				stderr += `ls: cannot access '${p}': ${fsMessage(r.error)}\n`;
 				exit = 2;
 				continue;
 			}
 			if (paths.length > 1) stdout += `${p}:\n`;
-			stdout += r.map((x) => `${x}\n`).join('');
+			stdout += r.value.map((x) => `${x}\n`).join('');
 		}
 		return { stdout, stderr, exit };
 	};
@@ -93,9 +89,9 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		let stderr = '';
 		let exit = 0;
 		for (const p of argv.filter((a) => !a.startsWith('-'))) {
-			const e = vfs.mkdir(p, parents);
-			if (e) {
-				stderr += `mkdir: cannot create directory ‘${p}’: ${fsMessage(e)}\n`;
+			const made = vfs.mkdir(p, parents);
+			if (!made.ok) {
+				stderr += `mkdir: cannot create directory ‘${p}’: ${fsMessage(made.error)}\n`;
 				exit = 1;
 			}
 		}
@@ -110,12 +106,10 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		let stderr = '';
 		let exit = 0;
 		for (const p of argv.filter((a) => !a.startsWith('-'))) {
-			const e = vfs.remove(p, recursive);
-			if (e === 'ENOENT' && force) continue;
-			if (e) {
-				stderr += e === 'EISDIR' ? `rm: cannot remove ‘${p}’: Is a directory\n` : `rm: cannot remove ‘${p}’: ${fsMessage(e)}\n`;
-				exit = 1;
-			}
+			const removed = vfs.remove(p, recursive);
+			if (removed.ok || (removed.error === 'ENOENT' && force)) continue;
+			stderr += `rm: cannot remove ‘${p}’: ${fsMessage(removed.error)}\n`;
+			exit = 1;
 		}
 		return { stdout: '', stderr, exit };
 	};
@@ -126,12 +120,10 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		let stderr = '';
 		let exit = 0;
 		for (const p of argv.filter((a) => !a.startsWith('-'))) {
-			const e = vfs.rmdir(p);
-			if (e === 'ENOTEMPTY' && ignoreNonEmpty) continue;
-			if (e) {
-				stderr += `rmdir: failed to remove '${p}': ${fsMessage(e)}\n`;
-				exit = 1;
-			}
+			const removed = vfs.rmdir(p);
+			if (removed.ok || (removed.error === 'ENOTEMPTY' && ignoreNonEmpty)) continue;
+			stderr += `rmdir: failed to remove '${p}': ${fsMessage(removed.error)}\n`;
+			exit = 1;
 		}
 		return { stdout: '', stderr, exit };
 	};
@@ -176,7 +168,7 @@ export function coreutils(vfsOf: VfsOf, runLine: (ctx: Context, line: string, ar
 		} catch {
 			return { stdout: '', stderr: 'grep: Unmatched ( or \\(\n', exit: 2 };
 		}
-		const input = files.length ? files.map((f) => vfsOf(ctx).read(f, ctx.ns)).filter((x) => !isErr(x)).join('') : ctx.stdin;
+		const input = files.length ? files.map((f) => vfsOf(ctx).readFile(f, ctx.ns)).flatMap((r) => (r.ok ? [r.value] : [])).join('') : ctx.stdin;
 		const hits = lines(input).filter((l) => re.test(l) !== invert);
 		if (quiet) return { stdout: '', stderr: '', exit: hits.length ? 0 : 1 };
 		if (count) return { stdout: `${hits.length}\n`, stderr: '', exit: hits.length ? 0 : 1 };

@@ -73,13 +73,14 @@ export function netTools(vfsOf: (ctx: Context) => Vfs): Record<string, Tool> {
 				const clean = decodeURIComponent(path.split('?')[0] ?? '/');
 				let file = `${dir}/${clean}`;
 				if (vfs.isDir(file)) file = `${file}/index.html`;
-				const body = vfs.read(file, ns);
+				const read = vfs.readFile(file, ns);
 				const head = `Server: SimpleHTTP/0.6 Python/3.11.2\r\nDate: ${httpDate(ctx.world.now)}\r\n`;
 				const send = (text: string) => (method === 'HEAD' ? '' : text);
-				if (typeof body !== 'string' || /^E[A-Z]+$/.test(body)) {
+				if (!read.ok) {
 					const page = `<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: 404</p>\n        <p>Message: File not found.</p>\n        <p>Error code explanation: 404 - Nothing matches the given URI.</p>\n    </body>\n</html>\n`;
 					return `HTTP/1.0 404 File not found\r\n${head}Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: ${page.length}\r\n\r\n${send(page)}`;
 				}
+				const body = read.value;
 				return `HTTP/1.0 200 OK\r\n${head}Content-type: text/html\r\nContent-Length: ${body.length}\r\nLast-Modified: ${httpDate(vfs.mtime(file))}\r\n\r\n${send(body)}`;
 			},
 		});

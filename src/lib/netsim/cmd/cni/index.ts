@@ -35,7 +35,7 @@ export function cniPlugins(): Map<string, Plugin> {
 /** Installs the plugin files on a host's file system. */
 export function installCniPlugins(vfs: Vfs): void {
 	vfs.mkdir(CNI_DIR, true);
-	for (const n of CNI_PLUGIN_NAMES) vfs.files.set(`${CNI_DIR}/${n}`, '');
+	for (const n of CNI_PLUGIN_NAMES) vfs.install(`${CNI_DIR}/${n}`, '');
 }
 
 /** Tools keyed by their full path, for the shell's registry. */
