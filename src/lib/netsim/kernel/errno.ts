@@ -8,7 +8,9 @@
 export const STRERROR = {
 	ENOENT: 'No such file or directory',
 	ESRCH: 'No such process',
+	E2BIG: 'Argument list too long',
 	EACCES: 'Permission denied',
+	EBUSY: 'Device or resource busy',
 	EEXIST: 'File exists',
 	ENODEV: 'No such device',
 	EINVAL: 'Invalid argument',

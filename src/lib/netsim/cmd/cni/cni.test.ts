@@ -15,7 +15,7 @@ import { Shell, type ShellState } from '../../shell/exec.ts';
 import { Vfs } from '../../shell/vfs.ts';
 import { coreutils } from '../coreutils.ts';
 import { ip } from '../ip/index.ts';
-import { iptables } from '../iptables.ts';
+import { iptables } from '../iptables/index.ts';
 import { jq } from '../jq.ts';
 import { sysctl } from '../sysctl.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';

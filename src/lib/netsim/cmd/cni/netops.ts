@@ -13,7 +13,7 @@ import { TABLE_MAIN } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
 import type { ExecResult } from '../../tool/types.ts';
-import { iptables } from '../iptables.ts';
+import { iptables } from '../iptables/index.ts';
 import type { PluginCtx } from './skel.ts';
 import { fail, goErrno } from './types.ts';
 

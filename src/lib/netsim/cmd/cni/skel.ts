@@ -6,8 +6,9 @@
 import { normalise, type Vfs } from '../../shell/vfs.ts';
 import type { Netns } from '../../model/netns.ts';
 import { JObject, JsonSyntaxError, parseJson } from '../json.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { Context, ExecResult } from '../../tool/types.ts';
-import { CniError, ERR, errorJson, fail, field, goQList, parseResult, convertResult, SUPPORTED_VERSIONS, versionGte, type CniResult } from './types.ts';
+import { CniError, ERR, fail, field, goQList, parseResult, convertResult, SUPPORTED_VERSIONS, versionGte, type CniResult } from './types.ts';
 
 /** What skel hands a plugin's command. */
 export interface CmdArgs {
@@ -105,10 +106,9 @@ export function runPlugin(plugin: Plugin, env: Record<string, string>, stdin: st
 	const cmd = get('CNI_COMMAND');
 	const required: Record<string, string[]> = { ADD: ['CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_PATH'], CHECK: ['CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_PATH'], DEL: ['CNI_CONTAINERID', 'CNI_IFNAME', 'CNI_PATH'] };
 	const missing = ['CNI_COMMAND', 'CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_ARGS', 'CNI_PATH'].filter((k) => get(k) === '' && (k === 'CNI_COMMAND' || (required[cmd] ?? []).includes(k)));
-	const out = (e: CniError): ExecResult => ({ stdout: errorJson(e), stderr: '', exit: 1 });
 	if (missing.length > 0) {
 		if (cmd === '') return { stdout: '', stderr: `CNI ${plugin.name} plugin version unknown\nCNI protocol versions supported: ${SUPPORTED_VERSIONS.join(', ')}\n`, exit: 0 };
-		return out(new CniError(ERR.invalidEnv, `required env variables [${missing.join(',')}] missing`));
+		return new CniError(ERR.invalidEnv, `required env variables [${missing.join(',')}] missing`).result();
 	}
 	const a: CmdArgs = { containerId: get('CNI_CONTAINERID'), netns: get('CNI_NETNS'), ifName: get('CNI_IFNAME'), args: get('CNI_ARGS'), path: get('CNI_PATH'), stdin: cmd === 'VERSION' ? '' : stdin };
 	try {
@@ -132,7 +132,7 @@ export function runPlugin(plugin: Plugin, env: Record<string, string>, stdin: st
 		} else throw new CniError(ERR.invalidEnv, `unknown CNI_COMMAND: ${cmd}`);
 		return { stdout, stderr: '', exit: 0 };
 	} catch (e) {
-		if (e instanceof CniError) return out(e);
+		if (e instanceof ToolExit) return e.result();
 		throw e;
 	}
 }

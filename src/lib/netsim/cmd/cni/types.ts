@@ -5,16 +5,21 @@
  */
 import { formatIpv4, maskOf, networkOf, parseIpv4Strict, type Ipv4 } from '../../addr/ipv4.ts';
 import { STRERROR, type Refusal } from '../../kernel/errno.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { goMarshal, JObject, jsonType, type Json } from '../json.ts';
 
-/** A CNI error: printed as JSON on stdout, exit 1. */
-export class CniError extends Error {
+/**
+ * A CNI error: the plugin ends with it printed as JSON on stdout, exit 1 (a ToolExit, the tools'
+ * one early exit). Its code, message and details stay readable, as plugins wrap one another's
+ * errors the way Go's fmt.Errorf does.
+ */
+export class CniError extends ToolExit {
 	constructor(
 		readonly code: number,
 		readonly msg: string,
 		readonly details = '',
 	) {
-		super(msg);
+		super(1, '', errorJson(code, msg, details));
 	}
 }
 
@@ -31,13 +36,13 @@ export function fail(msg: string): never {
 	throw new CniError(ERR.internal, msg);
 }
 
-/** The error as the plugin prints it: Go's json.MarshalIndent with 4 spaces, no final newline. */
-export function errorJson(e: CniError): string {
+/** An error as the plugin prints it: Go's json.MarshalIndent with 4 spaces, no final newline. */
+function errorJson(code: number, msg: string, details: string): string {
 	const o = new JObject([
-		['code', e.code],
-		['msg', e.msg],
+		['code', code],
+		['msg', msg],
 	]);
-	if (e.details) o.set('details', e.details);
+	if (details) o.set('details', details);
 	return goMarshal(o, '    ');
 }
 

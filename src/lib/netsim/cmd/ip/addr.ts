@@ -6,7 +6,8 @@ import { addr4Add, addr4Del, addr6Add, addr6Del, addrRemove } from '../../kernel
 import type { Link } from '../../model/link.ts';
 import type { Addr } from '../../model/netns.ts';
 import { padEnd, Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { badPrefix, duparg, invarg, must, nodev } from './errors.ts';
 import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from '../../print/link.ts';

@@ -1,6 +1,6 @@
 /** iproute2's fixed error wording (lib/utils.c: invarg, duparg, missarg, nodev) and exit codes. */
 import { STRERROR, type Refusal, type Result } from '../../kernel/errno.ts';
-import { ToolExit } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 
 /** `Error: argument "X" is wrong: WHAT` (exit 255). */
 export function invarg(what: string, arg: string): never {

@@ -2,7 +2,8 @@
 import { parseMac, type Mac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK } from '../usage.ts';
 import { nextArg, type IpCtx } from './common.ts';
 import { duparg, err1, invarg } from './errors.ts';

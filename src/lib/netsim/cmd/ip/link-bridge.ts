@@ -5,7 +5,8 @@
  */
 import { bridgeCreate, type BridgeOptions } from '../../kernel/link-bridge.ts';
 import type { Netns } from '../../model/netns.ts';
-import { matches, ToolExit } from '../args.ts';
+import { matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK_BRIDGE } from '../usage.ts';
 import type { IpOut } from './common.ts';
 import { incomplete, invarg, must } from './errors.ts';

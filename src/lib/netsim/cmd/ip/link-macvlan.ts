@@ -1,7 +1,8 @@
 /** `ip link add … link DEV type macvlan [mode MODE]` (iproute2's iplink_macvlan.c). */
 import { macvlanCreate, MACVLAN_MODES } from '../../kernel/link-macvlan.ts';
 import type { Netns } from '../../model/netns.ts';
-import { Args, ToolExit } from '../args.ts';
+import { Args } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { incomplete, must, nodev } from './errors.ts';
 import type { LinkReq } from './link-args.ts';

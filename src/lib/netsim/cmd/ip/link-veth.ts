@@ -1,7 +1,8 @@
 /** `ip link add … type veth [peer OPTIONS]` (iproute2's link_veth.c): the peer's options are a link's own. */
 import { vethCreate } from '../../kernel/link-veth.ts';
 import type { Netns } from '../../model/netns.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { must } from './errors.ts';
 import { parseLinkArgs, type LinkReq } from './link-args.ts';

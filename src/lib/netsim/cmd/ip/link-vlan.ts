@@ -1,6 +1,7 @@
 /** `ip link add … type vlan …` (iproute2's iplink_vlan.c): parsed as iproute2 does; this kernel has no 8021q. */
 import { linkDriver } from '../../kernel/newlink.ts';
-import { Args, ToolExit } from '../args.ts';
+import { Args } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { IpOut } from './common.ts';
 import { incomplete, must } from './errors.ts';
 

@@ -6,7 +6,8 @@ import type { Link } from '../../model/link.ts';
 import { neighAgeAll, neighDel, neighRemove, neighSet } from '../../kernel/neigh.ts';
 import type { Neigh, NudState } from '../../model/neigh.ts';
 import { padEnd, Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { duparg, incomplete, must, nodev } from './errors.ts';
 

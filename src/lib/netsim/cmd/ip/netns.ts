@@ -2,7 +2,8 @@
 import { netnsCreate, netnsDestroy, nsidSet } from '../../kernel/netns.ts';
 import { Printer } from '../../print/printer.ts';
 import { USAGE_IP_NETNS } from '../usage.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { must } from './errors.ts';

@@ -8,7 +8,8 @@ import { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } fr
 import type { Link } from '../../model/link.ts';
 import { Printer } from '../../print/printer.ts';
 import { printRoute, PROTOS, type RoutePrintOpts } from '../../print/route.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { answer, badAddr, badPrefix, duparg, incomplete, invarg, kerr, must, nodev } from './errors.ts';
 
