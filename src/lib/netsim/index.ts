@@ -4,7 +4,7 @@
  */
 import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
-import { coreutils } from './cmd/coreutils.ts';
+import { coreutils } from './cmd/coreutils/index.ts';
 import { ip } from './cmd/ip/index.ts';
 import { netTools } from './cmd/net-tools.ts';
 import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
@@ -17,8 +17,8 @@ import { Stack } from './engine/stack.ts';
 import { buildLab, type LabDefinition } from './sandbox/build.ts';
 import type { Host } from './model/world.ts';
 import { World } from './model/world.ts';
-import { Shell, type ShellState } from './shell/exec.ts';
-import { Vfs } from './shell/vfs.ts';
+import { Shell, type RunLine, type ShellState } from './shell/exec.ts';
+import { Vfs, type VfsOf } from './shell/vfs.ts';
 
 export type { ExecResult } from './tool/types.ts';
 export type { LabDefinition } from './sandbox/build.ts';
@@ -82,8 +82,6 @@ function hash(text: string): number {
 	return h;
 }
 
-type VfsOf = (ctx: Context) => Vfs;
-type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
 
 /** The tools of a lab, by the name (or path) a command line calls them with. */
 function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {

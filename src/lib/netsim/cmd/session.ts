@@ -3,8 +3,7 @@
  * or not at all: everyone is root in /root, the system is Linux, but there is no kernel whose
  * release or machine could be named, and the shell does not change directory.
  */
-import { normalise } from '../shell/vfs.ts';
-import type { VfsOf } from './coreutils.ts';
+import { normalise, type VfsOf } from '../shell/vfs.ts';
 import type { Tool } from '../tool/types.ts';
 
 /** The home and only working directory of the simulated root shell (the prompt's `~`). */

@@ -13,6 +13,9 @@ export interface ShellState {
 	nextPid: number;
 }
 
+/** Runs a command line in a subshell named `argv0` (for `sh -c`), sharing the host's shell state. */
+export type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
+
 /** Looks up a tool by name. */
 export type Registry = (name: string) => Tool | undefined;
 

@@ -5,6 +5,7 @@
 import { formatMac } from '../addr/mac.ts';
 import { sysctlWrite } from '../kernel/sysctl.ts';
 import type { Netns } from '../model/netns.ts';
+import type { Context } from '../tool/types.ts';
 
 /** Errors as the C library names them. */
 export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
@@ -48,6 +49,9 @@ function failed(error: FsError): { ok: false; error: FsError } {
 
 /** The pretend disk is small: a file may not grow past this (and the page must not run out of memory). */
 const MAX_FILE = 1 << 20;
+
+/** How a tool reaches the files of the host it runs on. */
+export type VfsOf = (ctx: Context) => Vfs;
 
 /** The in-memory file tree of one host. */
 export class Vfs {

@@ -13,7 +13,7 @@ import { buildLab } from '../../sandbox/build.ts';
 import { World } from '../../model/world.ts';
 import { Shell, type ShellState } from '../../shell/exec.ts';
 import { Vfs } from '../../shell/vfs.ts';
-import { coreutils } from '../coreutils.ts';
+import { coreutils } from '../coreutils/index.ts';
 import { ip } from '../ip/index.ts';
 import { iptables } from '../iptables/index.ts';
 import { jq } from '../jq.ts';
