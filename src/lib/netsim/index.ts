@@ -6,7 +6,7 @@ import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils/index.ts';
 import { ip } from './cmd/ip/index.ts';
-import { netTools } from './cmd/net-tools.ts';
+import { netTools } from './cmd/net-tools/index.ts';
 import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { ping } from './cmd/ping/index.ts';
