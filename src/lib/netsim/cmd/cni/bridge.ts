@@ -16,7 +16,10 @@ import { sha512Hex } from '../../util/sha512.ts';
 import type { JObject } from '../json.ts';
 import { addAddr, addRoute, appendUnique, enslave, ensureChain, iptQuiet, macOf, setupVeth } from './netops.ts';
 import { ipamAdd, ipamCheck, ipamDel, loadArgs, loadConf, openNetns, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { bool, cidrText, CniError, fail, field, goErrno, goQ, int, maskHex, obj, parseCidr, parsePrevResult, parseIp, printResult, routeText, str, strs, newResult, type CniInterface, type CniResult, type IpNet } from './types.ts';
+import { bool, field, int, obj, str, strs } from './decode.ts';
+import { CniError, fail, goErrno, goQ } from './errors.ts';
+import { cidrText, type IpNet, maskHex, parseCidr, parseIp } from './net.ts';
+import { type CniInterface, type CniResult, newResult, parsePrevResult, printResult, routeText } from './result.ts';
 
 /** utils.FormatChainName / MustFormatChainNameWithPrefix: `CNI-` + prefix + sha512(name+id), 28 chars. */
 export function chainName(name: string, id: string, prefix = ''): string {

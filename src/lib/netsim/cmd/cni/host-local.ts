@@ -7,7 +7,10 @@ import { formatIpv4, inPrefix, maskOf, networkOf, type Ipv4 } from '../../addr/i
 import { normalise } from '../../shell/vfs.ts';
 import type { JObject } from '../json.ts';
 import { loadArgs, loadConf, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { arr, cidrText, CniError, ERR, fail, isIpv6Text, newResult, obj, parseCidr, parseIp, printResult, str, strs, type CniRoute, type IpNet } from './types.ts';
+import { arr, obj, str, strs } from './decode.ts';
+import { CniError, ERR, fail } from './errors.ts';
+import { cidrText, type IpNet, isIpv6Text, parseCidr, parseIp } from './net.ts';
+import { type CniRoute, newResult, printResult } from './result.ts';
 
 interface Range {
 	subnet: IpNet;

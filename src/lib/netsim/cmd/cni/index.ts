@@ -11,7 +11,7 @@ import { hostLocal } from './host-local.ts';
 import { loopbackPlugin } from './loopback.ts';
 import { portmapPlugin } from './portmap.ts';
 import { runPlugin, type Plugin } from './skel.ts';
-import { fail } from './types.ts';
+import { fail } from './errors.ts';
 
 /** Where Debian installs the plugins. */
 export const CNI_DIR = '/usr/lib/cni';

@@ -2,7 +2,9 @@
 import { formatIpv4 } from '../../addr/ipv4.ts';
 import { linkDown, linkUp } from '../../kernel/link.ts';
 import { loadConf, openNetns, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { CniError, fail, field, parsePrevResult, printResult, str, type CniResult } from './types.ts';
+import { field, str } from './decode.ts';
+import { CniError, fail } from './errors.ts';
+import { type CniResult, parsePrevResult, printResult } from './result.ts';
 
 function parseNetConf(stdin: string): { version: string; prev?: CniResult | undefined; raw: unknown } {
 	const raw = loadConf(stdin, 'failed to parse network config: ');

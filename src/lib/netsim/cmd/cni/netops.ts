@@ -15,7 +15,7 @@ import type { Netns } from '../../model/netns.ts';
 import type { ExecResult } from '../../tool/types.ts';
 import { iptables } from '../iptables/index.ts';
 import type { PluginCtx } from './skel.ts';
-import { fail, goErrno } from './types.ts';
+import { fail, goErrno } from './errors.ts';
 
 /** Runs `iptables ARGS` in a namespace. */
 export function iptIn(pc: PluginCtx, ns: Netns, argv: string[]): ExecResult {

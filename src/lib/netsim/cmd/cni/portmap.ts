@@ -12,7 +12,10 @@ import type { JObject } from '../json.ts';
 import { chainName } from './bridge.ts';
 import { ensureChain, iptIn, iptQuiet, listChains, ruleExists, iptMust } from './netops.ts';
 import { loadConf, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { arr, bool, CniError, fail, field, goQ, int, isIpv6Text, obj, parseCidr, parsePrevResult, printResult, str, strs, type CniResult, type IpNet } from './types.ts';
+import { arr, bool, field, int, obj, str, strs } from './decode.ts';
+import { CniError, fail, goQ } from './errors.ts';
+import { type IpNet, isIpv6Text, parseCidr } from './net.ts';
+import { type CniResult, parsePrevResult, printResult } from './result.ts';
 
 const TOP_DNAT = 'CNI-HOSTPORT-DNAT';
 const SETMARK = 'CNI-HOSTPORT-SETMARK';

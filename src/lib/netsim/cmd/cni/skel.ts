@@ -8,7 +8,10 @@ import type { Netns } from '../../model/netns.ts';
 import { JObject, JsonSyntaxError, parseJson } from '../json.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import type { Context, ExecResult } from '../../tool/types.ts';
-import { CniError, ERR, fail, field, goQList, parseResult, convertResult, SUPPORTED_VERSIONS, versionGte, type CniResult } from './types.ts';
+import { field } from './decode.ts';
+import { CniError, ERR, fail, goQList } from './errors.ts';
+import { type CniResult, convertResult, parseResult } from './result.ts';
+import { SUPPORTED_VERSIONS, versionGte } from './version.ts';
 
 /** What skel hands a plugin's command. */
 export interface CmdArgs {

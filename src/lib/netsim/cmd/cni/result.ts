@@ -1,209 +1,12 @@
 /**
- * CNI's data as libcni 1.1 (the Debian build of containernetworking-plugins 1.1.1) handles it:
- * errors, results in the spec versions 0.1.0 … 1.0.0 and their conversions, Go's way of
- * reading JSON into structs (case-insensitive keys, typed fields) and of printing values.
+ * CNI results as libcni 1.1 handles them: kept in the 1.0.0 shape, converted to and from the
+ * spec versions 0.1.0 … 1.0.0, printed as each version's Go type marshals it.
  */
-import { formatIpv4, maskOf, networkOf, parseIpv4Strict, type Ipv4 } from '../../addr/ipv4.ts';
-import { STRERROR, type Refusal } from '../../kernel/errno.ts';
-import { ToolExit } from '../../tool/exit.ts';
+import { formatIpv4 } from '../../addr/ipv4.ts';
 import { goMarshal, JObject, jsonType, type Json } from '../json.ts';
-
-/**
- * A CNI error: the plugin ends with it printed as JSON on stdout, exit 1 (a ToolExit, the tools'
- * one early exit). Its code, message and details stay readable, as plugins wrap one another's
- * errors the way Go's fmt.Errorf does.
- */
-export class CniError extends ToolExit {
-	constructor(
-		readonly code: number,
-		readonly msg: string,
-		readonly details = '',
-	) {
-		super(1, '', errorJson(code, msg, details));
-	}
-}
-
-/** A kernel refusal as Go prints a syscall.Errno: strerror in lower case. */
-export function goErrno(r: Refusal): string {
-	return STRERROR[r.errno].toLowerCase();
-}
-
-/** Error codes of the spec (types.go). */
-export const ERR = { incompatibleVersion: 1, unknownContainer: 3, invalidEnv: 4, io: 5, decoding: 6, invalidConfig: 7, internal: 999 } as const;
-
-/** A plugin-internal failure: Go's `fmt.Errorf`, reported with code 999. */
-export function fail(msg: string): never {
-	throw new CniError(ERR.internal, msg);
-}
-
-/** An error as the plugin prints it: Go's json.MarshalIndent with 4 spaces, no final newline. */
-function errorJson(code: number, msg: string, details: string): string {
-	const o = new JObject([
-		['code', code],
-		['msg', msg],
-	]);
-	if (details) o.set('details', details);
-	return goMarshal(o, '    ');
-}
-
-/** Every spec version these plugins speak (version.All). */
-export const SUPPORTED_VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0'];
-
-/** Go's `%q` of a string. */
-export function goQ(s: string): string {
-	return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r')}"`;
-}
-
-/** Go's `%q` of a []string: `["a" "b"]`. */
-export function goQList(l: string[]): string {
-	return `[${l.map(goQ).join(' ')}]`;
-}
-
-/** version.ParseVersion → [major, minor, micro], or the error text. */
-export function parseVersion(v: string): [number, number, number] | string {
-	if (v === '') return [0, 1, 0];
-	const parts = v.split('.');
-	if (parts.length >= 4) return `invalid version "${v}": too many parts`;
-	const names = ['major', 'minor', 'micro'];
-	const out: number[] = [];
-	for (let i = 0; i < 3; i++) {
-		const p = parts[i];
-		if (p === undefined) {
-			out.push(0);
-			continue;
-		}
-		if (!/^[+-]?\d+$/.test(p)) return `failed to convert ${names[i]} version part "${p}": strconv.Atoi: parsing "${p}": invalid syntax`;
-		out.push(Number(p));
-	}
-	return out as [number, number, number];
-}
-
-/** version.GreaterThanOrEqualTo. */
-export function versionGte(a: string, b: string): boolean | string {
-	const x = parseVersion(a);
-	if (typeof x === 'string') return x;
-	const y = parseVersion(b);
-	if (typeof y === 'string') return y;
-	for (let i = 0; i < 3; i++) if ((x[i] as number) !== (y[i] as number)) return (x[i] as number) > (y[i] as number);
-	return true;
-}
-
-// ---------------------------------------------------------------- Go's JSON → struct decoding
-
-/** Go's encoding/json finds struct fields case-insensitively; the last matching key wins. */
-export function field(o: JObject, name: string): Json | undefined {
-	let found: Json | undefined;
-	const lower = name.toLowerCase();
-	for (const [k, v] of o.entries()) if (k === name || k.toLowerCase() === lower) found = v;
-	return found;
-}
-
-const GO_TYPE: Record<string, string> = { null: 'null', boolean: 'bool', number: 'number', string: 'string', array: 'array', object: 'object' };
-
-function unmarshalErr(v: Json, struct: string, key: string, goType: string): never {
-	throw new CniError(ERR.internal, `json: cannot unmarshal ${GO_TYPE[jsonType(v)] ?? 'value'} into Go struct field ${struct}.${key} of type ${goType}`);
-}
-
-/** A string field (null reads as unset). */
-export function str(o: JObject, key: string, struct: string): string | undefined {
-	const v = field(o, key);
-	if (v === undefined || v === null) return undefined;
-	if (typeof v !== 'string') unmarshalErr(v, struct, key, 'string');
-	return v;
-}
-
-/** A bool field. */
-export function bool(o: JObject, key: string, struct: string): boolean {
-	const v = field(o, key);
-	if (v === undefined || v === null) return false;
-	if (typeof v !== 'boolean') unmarshalErr(v, struct, key, 'bool');
-	return v;
-}
-
-/** An int field. */
-export function int(o: JObject, key: string, struct: string): number | undefined {
-	const v = field(o, key);
-	if (v === undefined || v === null) return undefined;
-	if (typeof v !== 'number') unmarshalErr(v, struct, key, 'int');
-	if (!Number.isInteger(v)) throw new CniError(ERR.internal, `json: cannot unmarshal number ${v} into Go struct field ${struct}.${key} of type int`);
-	return v;
-}
-
-/** An object field. */
-export function obj(o: JObject, key: string, struct: string, goType: string): JObject | undefined {
-	const v = field(o, key);
-	if (v === undefined || v === null) return undefined;
-	if (!(v instanceof JObject)) unmarshalErr(v, struct, key, goType);
-	return v;
-}
-
-/** An array field. */
-export function arr(o: JObject, key: string, struct: string, goType: string): Json[] | undefined {
-	const v = field(o, key);
-	if (v === undefined || v === null) return undefined;
-	if (!Array.isArray(v)) unmarshalErr(v, struct, key, goType);
-	return v;
-}
-
-/** A string array field. */
-export function strs(o: JObject, key: string, struct: string): string[] | undefined {
-	const a = arr(o, key, struct, '[]string');
-	if (!a) return undefined;
-	return a.map((x) => (typeof x === 'string' ? x : unmarshalErr(x, struct, key, 'string')));
-}
-
-// ---------------------------------------------------------------- addresses the Go way
-
-/** An IPv4 address and prefix as Go's net.IPNet keeps them (the host bits stay, as types.ParseCIDR does). */
-export interface IpNet {
-	ip: Ipv4;
-	len: number;
-}
-
-/** net.ParseIP for IPv4 (Go ≥ 1.17 rejects leading zeros); undefined when invalid or IPv6. */
-export function parseIp(s: string): Ipv4 | undefined {
-	if (/(^|\.)0\d/.test(s)) return undefined;
-	const v = parseIpv4Strict(s);
-	return v === null ? undefined : v;
-}
-
-/** True when the text is an IPv6 address (the simulator does not allocate those). */
-export function isIpv6Text(s: string): boolean {
-	return s.includes(':');
-}
-
-/** types.ParseCIDR: `invalid CIDR address: X` on failure. */
-export function parseCidr(s: string): IpNet {
-	const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
-	const ip = m ? parseIp(m[1] as string) : undefined;
-	const len = m ? Number(m[2]) : 99;
-	if (m && isIpv6Text(m[1] as string)) throw new CniError(ERR.internal, `netsim: IPv6 (${s}) is not simulated`);
-	if (ip === undefined || len > 32) throw new CniError(ERR.internal, `invalid CIDR address: ${s}`);
-	return { ip, len };
-}
-
-/** net.IPNet.String(): `10.22.0.2/16`. */
-export function cidrText(n: IpNet): string {
-	return `${formatIpv4(n.ip)}/${n.len}`;
-}
-
-/** The network of an IpNet, as a fresh IpNet. */
-export function networkNet(n: IpNet): IpNet {
-	return { ip: networkOf(n.ip, n.len), len: n.len };
-}
-
-/** Go's net.IPMask.String(): hex of the mask bytes. */
-export function maskHex(len: number): string {
-	return maskOf(len).toString(16).padStart(8, '0');
-}
-
-/** Go's `%+v` of a types.Route: `{Dst:{IP:0.0.0.0 Mask:00000000} GW:<nil>}`. */
-export function routeText(r: CniRoute): string {
-	const d = parseCidr(r.dst);
-	return `{Dst:{IP:${formatIpv4(d.ip)} Mask:${maskHex(d.len)}} GW:${r.gw ?? '<nil>'}}`;
-}
-
-// ---------------------------------------------------------------- results
+import { arr, field, GO_TYPE, int, obj, str, strs } from './decode.ts';
+import { CniError, ERR, fail, goQ } from './errors.ts';
+import { cidrText, isIpv6Text, maskHex, parseCidr, parseIp } from './net.ts';
 
 export interface CniInterface {
 	name: string;
@@ -403,4 +206,10 @@ export function parsePrevResult(conf: JObject, confVersion: string): CniResult |
 		throw e;
 	}
 	return convertResult(r, '1.0.0');
+}
+
+/** Go's `%+v` of a types.Route: `{Dst:{IP:0.0.0.0 Mask:00000000} GW:<nil>}`. */
+export function routeText(r: CniRoute): string {
+	const d = parseCidr(r.dst);
+	return `{Dst:{IP:${formatIpv4(d.ip)} Mask:${maskHex(d.len)}} GW:${r.gw ?? '<nil>'}}`;
 }
