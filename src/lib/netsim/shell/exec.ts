@@ -1,7 +1,8 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
 import { notModelled } from './not-modelled.ts';
 import type { Context, ExecResult, Tool } from '../tool/types.ts';
-import { parse, ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './parse.ts';
+import { ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './ast.ts';
+import { parse } from './parse.ts';
 import { fsMessage, type Vfs } from './vfs.ts';
 
 /** Per-host shell state kept between lines. */
