@@ -30,7 +30,7 @@ function view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string, ns?: Netns): 
 }
 
 /** Runs a chain of the filter table; returns its verdict (ACCEPT, DROP or REJECT). */
-export function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
+function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
 	if (!ns.netfilter.active('filter')) return 'ACCEPT';
 	const v = view(pkt, ctx, inIf, outIf, ns);
 	const res = ns.netfilter.run('filter', chain, v);

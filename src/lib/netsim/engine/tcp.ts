@@ -21,7 +21,7 @@ export interface Listener {
 }
 
 /** What a client socket hears. */
-export interface TcpEvent {
+interface TcpEvent {
 	flags: string;
 	payload?: string | undefined;
 	/** ICMP error (port unreachable, host unreachable…). */
@@ -40,7 +40,7 @@ export interface TcpSocket {
 }
 
 /** Size of a segment on the wire: IP + TCP header (40 with SYN options, 32 with timestamps). */
-export function segmentLen(flags: string, payload = ''): number {
+function segmentLen(flags: string, payload = ''): number {
 	return 20 + (flags.includes('S') ? 40 : 32) + payload.length;
 }
 

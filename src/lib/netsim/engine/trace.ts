@@ -16,10 +16,10 @@ import { ICMP, type Frame, type Ip4 } from '../model/packet.ts';
 // it); the simulator implements it, so its types come from there (types only, nothing bundled).
 import type { PacketTrace, TracePlace, TraceStep } from '../../terminal/trace.ts';
 
-export type { PacketTrace, TracePlace, TraceStep };
+export type { PacketTrace };
 
 /** Where lab plumbing lives, to name it as the diagram does. */
-export interface InfraMap {
+interface InfraMap {
 	wires?: Netns | undefined;
 	upstream?: Netns | undefined;
 	internet: Set<number>;

@@ -8,7 +8,7 @@ import type { Addr, Netns } from '../model/netns.ts';
 import { ok, refuse, type Result } from './errno.ts';
 
 /** An IPv4 address to add. */
-export interface Addr4Request {
+interface Addr4Request {
 	local: Ipv4;
 	prefixlen: number;
 	brd?: Ipv4 | undefined;

@@ -23,7 +23,7 @@ export const STRERROR = {
 } as const;
 
 /** An errno name. */
-export type Errno = keyof typeof STRERROR;
+type Errno = keyof typeof STRERROR;
 
 /** A refusal: the errno, and the extended ack message when the kernel gives one. */
 export interface Refusal {

@@ -12,7 +12,7 @@ import { ok, refuse, type Result } from './errno.ts';
 export const AGEING_MS = 300_000;
 
 /** What `bridge fdb` asks (`replace` behaves as `add` without EEXIST). */
-export type FdbOp = 'add' | 'append' | 'del' | 'replace';
+type FdbOp = 'add' | 'append' | 'del' | 'replace';
 
 /** Adds or deletes a VXLAN device's entry: EINVAL without a destination, EEXIST for one it has. */
 function vxlanFdb(dev: Link, mac: Mac, dst: Ipv4 | undefined, op: FdbOp): Result {

@@ -11,7 +11,7 @@ import { linkMove } from './netns.ts';
 import { setMaster } from './port.ts';
 
 /** What `ip link set` may ask of a device (IFLA_* attributes of RTM_NEWLINK on an existing one). */
-export interface LinkChange {
+interface LinkChange {
 	/** A new name (checked against the namespace's other devices). */
 	name?: string | undefined;
 	mtu?: number | undefined;

@@ -7,7 +7,7 @@ import type { Netns } from '../model/netns.ts';
 import { ok, refuse, type Result } from './errno.ts';
 
 /** How a neighbour request relates to an existing entry (NLM_F_CREATE/EXCL/REPLACE as `ip neigh` sets them). */
-export type NeighMode = 'add' | 'replace' | 'change';
+type NeighMode = 'add' | 'replace' | 'change';
 
 /** Ages every entry of a namespace to now: REACHABLE goes STALE, DELAY probes, INCOMPLETE fails. */
 export function neighAgeAll(ns: Netns): void {

@@ -15,7 +15,7 @@ export interface Icmp {
 }
 
 /** A TCP segment: flags as letters (S, A, F, R, P), an optional payload. */
-export interface Tcp {
+interface Tcp {
 	sport: number;
 	dport: number;
 	flags: string;
@@ -23,7 +23,7 @@ export interface Tcp {
 }
 
 /** A UDP datagram; VXLAN carries an Ethernet frame in it. */
-export interface Udp {
+interface Udp {
 	sport: number;
 	dport: number;
 	/** VXLAN network identifier, when this is a VXLAN datagram. */

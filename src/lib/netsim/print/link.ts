@@ -5,7 +5,7 @@ import type { Host } from '../model/world.ts';
 import { padEnd, type Printer } from './printer.ts';
 
 /** How a link is printed. */
-export interface LinkPrintOpts {
+interface LinkPrintOpts {
 	brief: boolean;
 	details: boolean;
 	stats: boolean;
@@ -19,7 +19,7 @@ export interface LinkPrintOpts {
 }
 
 /** The namespace id and, when the host named it, its name, of a peer in another namespace. */
-export function peerNetns(link: Link, host: Host): { id: number; name?: string | undefined } | undefined {
+function peerNetns(link: Link, host: Host): { id: number; name?: string | undefined } | undefined {
 	const other = (link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined))?.ns;
 	if (!other || other === link.ns) return undefined;
 	const id = link.ns.nsid(other, true) as number;
@@ -29,7 +29,7 @@ export function peerNetns(link: Link, host: Host): { id: number; name?: string |
 }
 
 /** `eth0@if2`, `veth-a@veth-b` or plain `br0`. */
-export function linkLabel(link: Link): string {
+function linkLabel(link: Link): string {
 	const other = link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined);
 	if (!other) return link.name;
 	if (other.ns === link.ns) return `${link.name}@${other.name}`;

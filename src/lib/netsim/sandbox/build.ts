@@ -38,13 +38,13 @@ export interface LabDefinition {
 }
 
 /** Hidden infrastructure of a built lab. */
-export interface Infra {
+interface Infra {
 	wires: Netns;
 	upstream?: Netns | undefined;
 }
 
 /** The netns id every host gives the hidden "wires" namespace. */
-export const WIRES_NSID = 99;
+const WIRES_NSID = 99;
 
 /** A step of the wiring that the kernel refused: the lab definition is at fault (two devices of one name…). */
 function built<T>(lab: string, what: string, r: Result<T>): T {

@@ -18,7 +18,7 @@ export interface ShellState {
 export type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
 
 /** Looks up a tool by name. */
-export type Registry = (name: string) => Tool | undefined;
+type Registry = (name: string) => Tool | undefined;
 
 /** Output kept per command: beyond it the rest is cut (a terminal would scroll it away). */
 const MAX_OUTPUT = 1 << 20;

@@ -8,13 +8,13 @@ import type { Netns } from '../model/netns.ts';
 import type { Context } from '../tool/types.ts';
 
 /** Errors as the C library names them. */
-export type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
+type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
 
 /**
  * What a file operation gives: its value, or the error, never one string standing for both (a
  * file may well hold the text `EEXIST`).
  */
-export type FsResult<T = void> = { ok: true; value: T } | { ok: false; error: FsError };
+type FsResult<T = void> = { ok: true; value: T } | { ok: false; error: FsError };
 
 /** The error texts (strerror), as the tools print them after the file's name. */
 const FS_MSG: Record<FsError, string> = {

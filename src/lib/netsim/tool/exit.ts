@@ -6,13 +6,16 @@
  */
 import type { ExecResult, Tool } from './types.ts';
 
-/** A tool ending early with a result. */
-export class ToolExit extends Error {
+/**
+ * A tool ending early with a result. Not an Error: it is how a tool stops, not a fault, so no
+ * stack trace is captured each time a wrong command line is answered. A failure a tool meets
+ * over and over at run time (curl in a retry loop) is better returned as a value.
+ */
+export class ToolExit {
 	readonly exit: number;
 	readonly stderr: string;
 	readonly stdout: string;
 	constructor(exit: number, stderr: string, stdout = '') {
-		super(stderr);
 		this.exit = exit;
 		this.stderr = stderr;
 		this.stdout = stdout;

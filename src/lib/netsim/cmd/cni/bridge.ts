@@ -27,7 +27,7 @@ export function chainName(name: string, id: string, prefix = ''): string {
 }
 
 /** utils.FormatComment. */
-export function chainComment(name: string, id: string): string {
+function chainComment(name: string, id: string): string {
 	return `name: ${goQ(name)} id: ${goQ(id)}`;
 }
 

@@ -1,5 +1,5 @@
 /** IPv4 addresses and prefixes the Go way (net.ParseIP, types.ParseCIDR, net.IPNet's String and mask). */
-import { formatIpv4, maskOf, networkOf, parseIpv4Strict, type Ipv4 } from '../../addr/ipv4.ts';
+import { formatIpv4, maskOf, parseIpv4Strict, type Ipv4 } from '../../addr/ipv4.ts';
 import { CniError, ERR } from './errors.ts';
 
 /** An IPv4 address and prefix as Go's net.IPNet keeps them (the host bits stay, as types.ParseCIDR does). */
@@ -34,12 +34,6 @@ export function parseCidr(s: string): IpNet {
 export function cidrText(n: IpNet): string {
 	return `${formatIpv4(n.ip)}/${n.len}`;
 }
-
-/** The network of an IpNet, as a fresh IpNet. */
-export function networkNet(n: IpNet): IpNet {
-	return { ip: networkOf(n.ip, n.len), len: n.len };
-}
-
 /** Go's net.IPMask.String(): hex of the mask bytes. */
 export function maskHex(len: number): string {
 	return maskOf(len).toString(16).padStart(8, '0');

@@ -28,7 +28,7 @@ export function macOf(l: Link): string {
 }
 
 /** Random `vethXXXXXXXX` (ip.RandomVethName), from the simulator's seeded generator. */
-export function randomVethName(pc: PluginCtx): string {
+function randomVethName(pc: PluginCtx): string {
 	const n = pc.ctx.world.rng.next() >>> 0;
 	return `veth${n.toString(16).padStart(8, '0')}`;
 }

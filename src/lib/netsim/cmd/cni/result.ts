@@ -14,7 +14,7 @@ export interface CniInterface {
 	sandbox?: string | undefined;
 }
 
-export interface CniIpConfig {
+interface CniIpConfig {
 	/** Index into interfaces. */
 	interface?: number | undefined;
 	/** `10.22.0.2/16` */
@@ -27,7 +27,7 @@ export interface CniRoute {
 	gw?: string | undefined;
 }
 
-export interface CniDns {
+interface CniDns {
 	nameservers?: string[] | undefined;
 	domain?: string | undefined;
 	search?: string[] | undefined;
@@ -45,7 +45,7 @@ export interface CniResult {
 }
 
 /** The Go result type that holds a version's results. */
-export function kindOf(version: string): CniResult['kind'] | undefined {
+function kindOf(version: string): CniResult['kind'] | undefined {
 	if (version === '1.0.0') return '100';
 	if (version === '0.3.0' || version === '0.3.1' || version === '0.4.0') return '040';
 	if (version === '0.1.0' || version === '0.2.0') return '020';
@@ -86,7 +86,7 @@ function routeJson(r: CniRoute): JObject {
 }
 
 /** The result as its Go type marshals it. */
-export function resultJson(r: CniResult): JObject {
+function resultJson(r: CniResult): JObject {
 	const o = new JObject();
 	if (r.cniVersion) o.set('cniVersion', r.cniVersion);
 	if (r.kind === '020') {

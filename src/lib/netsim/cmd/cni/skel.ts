@@ -40,18 +40,6 @@ export interface Plugin {
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-/** Go's json.Unmarshal error text for a document (undefined when it parses). */
-export function jsonError(text: string): string | undefined {
-	try {
-		parseJson(text);
-		return undefined;
-	} catch (e) {
-		if (e instanceof JsonSyntaxError) return e.message;
-		throw e;
-	}
-}
-
 /** Parses stdin as the network configuration object; `prefix` as the plugin words its error. */
 export function loadConf(text: string, prefix: string): JObject {
 	let v;
@@ -66,7 +54,7 @@ export function loadConf(text: string, prefix: string): JObject {
 }
 
 /** create.DecodeVersion: "0.1.0" when absent. */
-export function confVersion(conf: JObject): string {
+function confVersion(conf: JObject): string {
 	const v = field(conf, 'cniVersion');
 	if (v === undefined || v === null || v === '') return '0.1.0';
 	if (typeof v !== 'string') throw new CniError(ERR.decoding, 'decoding version from network config: json: cannot unmarshal number into Go struct field .cniVersion of type string');

@@ -4,7 +4,7 @@
 export const SUPPORTED_VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0'];
 
 /** version.ParseVersion → [major, minor, micro], or the error text. */
-export function parseVersion(v: string): [number, number, number] | string {
+function parseVersion(v: string): [number, number, number] | string {
 	if (v === '') return [0, 1, 0];
 	const parts = v.split('.');
 	if (parts.length >= 4) return `invalid version "${v}": too many parts`;

@@ -5,16 +5,16 @@ import { canonicalIpv6 } from '../../addr/ipv6.ts';
 import { addr4Add, addr4Del, addr6Add, addr6Del, addrRemove } from '../../kernel/addr.ts';
 import type { Link } from '../../model/link.ts';
 import type { Addr } from '../../model/netns.ts';
-import { padEnd, Printer } from '../../print/printer.ts';
+import { Printer } from '../../print/printer.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { badPrefix, duparg, invarg, must, nodev } from './errors.ts';
-import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from '../../print/link.ts';
+import { familyDumpLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 
 /** Address text as printed (`192.168.0.10` or IPv6 text). */
-export function addrText(a: Addr): string {
+function addrText(a: Addr): string {
 	return typeof a.local === 'number' ? formatIpv4(a.local) : a.local;
 }
 
@@ -268,5 +268,3 @@ export function ipAddr(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_ADDR);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip address help".\n`);
 }
-
-export { linkLabel, padEnd };

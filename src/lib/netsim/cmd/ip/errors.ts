@@ -11,12 +11,6 @@ export function invarg(what: string, arg: string): never {
 export function duparg(key: string, arg: string): never {
 	throw new ToolExit(255, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`);
 }
-
-/** `Error: duplicate "KEY": "ARG" is the second value.` (exit 255). */
-export function duparg2(key: string, arg: string): never {
-	throw new ToolExit(255, `Error: duplicate "${key}": "${arg}" is the second value.\n`);
-}
-
 /** `Command line is not complete. Try option "help"` (exit 255). */
 export function incomplete(): never {
 	throw new ToolExit(255, 'Command line is not complete. Try option "help"\n');
@@ -26,12 +20,6 @@ export function incomplete(): never {
 export function nodev(name: string): never {
 	throw new ToolExit(1, `Cannot find device "${name}"\n`);
 }
-
-/** `RTNETLINK answers: …` (exit 2): the kernel refused. */
-export function rtnl(msg: string): never {
-	throw new ToolExit(2, `RTNETLINK answers: ${msg}\n`);
-}
-
 /** `Error: …` from the kernel's extack (exit 2). */
 export function kerr(msg: string): never {
 	throw new ToolExit(2, `Error: ${msg}\n`);

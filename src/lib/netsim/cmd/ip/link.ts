@@ -57,7 +57,7 @@ function linkSet(ic: IpCtx, a: Args): IpOut {
 }
 
 /** `ip link show` filters (ipaddr_list_flush_or_save's loop). */
-export interface ShowFilter {
+interface ShowFilter {
 	dev?: string | undefined;
 	up: boolean;
 	master?: Link | undefined;

@@ -17,7 +17,7 @@ export function parseTable(v: string, what = '"table"'): number {
 }
 
 /** What `ip route show` and `flush` select. */
-export interface RouteFilter {
+interface RouteFilter {
 	table: number;
 	dev?: Link | undefined;
 	proto?: string | undefined;

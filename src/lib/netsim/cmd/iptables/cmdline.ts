@@ -13,7 +13,7 @@ export interface Cmd {
 }
 
 /** A parsed command line: the table, the command, and the words left for the rule. */
-export interface CommandLine {
+interface CommandLine {
 	table: string;
 	cmd: Cmd;
 	rest: string[];

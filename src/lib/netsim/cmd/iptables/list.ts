@@ -6,7 +6,7 @@ import { ICMP_TYPES, serviceName } from '../../model/services.ts';
 import { padEnd, padStart } from '../../print/printer.ts';
 
 /** How `-L` prints. */
-export interface ListOpts {
+interface ListOpts {
 	numeric: boolean;
 	verbose: boolean;
 	lineNumbers: boolean;

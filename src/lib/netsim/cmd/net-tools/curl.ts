@@ -77,8 +77,8 @@ function parseCurl(argv: string[]): CurlOpts {
 }
 
 /** curl's error: `curl: (CODE) MESSAGE` (silent with -s, unless -S), exit CODE. */
-function curlFail(o: CurlOpts, code: number, msg: string): never {
-	exitWith(code, !o.silent || o.showErrors ? `curl: (${code}) ${msg}\n` : '');
+function curlError(o: CurlOpts, code: number, msg: string): ExecResult {
+	return { stdout: '', stderr: !o.silent || o.showErrors ? `curl: (${code}) ${msg}\n` : '', exit: code };
 }
 
 /** Where the request goes. */
@@ -91,12 +91,13 @@ interface Url {
 	path: string;
 }
 
-function parseUrl(o: CurlOpts, url: string): Url {
+/** The URL's parts, or curl's error for a URL it cannot use. */
+function parseUrl(o: CurlOpts, url: string): Url | ExecResult {
 	const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
-	if (!m) curlFail(o, 3, 'URL using bad/illegal format or missing URL');
+	if (!m) return curlError(o, 3, 'URL using bad/illegal format or missing URL');
 	const hostText = m[1] as string;
 	const dst = hostText === 'localhost' ? 0x7f000001 : parseIpv4Strict(hostText);
-	if (dst === null) curlFail(o, 6, `Could not resolve host: ${hostText}`);
+	if (dst === null) return curlError(o, 6, `Could not resolve host: ${hostText}`);
 	return { hostText, dst, port: m[2] ? Number(m[2]) : 80, givenPort: m[2], path: m[3] ?? '/' };
 }
 
@@ -106,10 +107,13 @@ interface Clock {
 	deadline: number;
 }
 
-/** How a connection went: no route to the server, reset by it, or a response. */
-type Outcome = { kind: 'unreachable' } | { kind: 'reset' } | { kind: 'response'; response: string };
+/**
+ * How a connection went: no route to the server, reset by it, timed out (curl's error), or a
+ * response. Values, not exits: curl fails over and over in a shell's retry loop.
+ */
+type Outcome = { kind: 'unreachable' } | { kind: 'reset' } | { kind: 'timeout'; error: ExecResult } | { kind: 'response'; response: string };
 
-/** One connection: SYN, then the request, then the response; a timeout ends curl. */
+/** One connection: SYN, then the request, then the response. */
 function exchange(ctx: Context, o: CurlOpts, u: Url, clock: Clock): Outcome {
 	const { ns, world, stack } = ctx;
 	const rt = routeOutput(ns, u.dst);
@@ -125,7 +129,7 @@ function exchange(ctx: Context, o: CurlOpts, u: Url, clock: Clock): Outcome {
 		const first = sock.events.shift();
 		if (!first) {
 			world.advance(clock.deadline);
-			curlFail(o, 28, o.maxTime !== undefined ? `Connection timed out after ${Math.round(world.now - clock.start)} milliseconds` : `Failed to connect to ${u.hostText} port ${u.port} after ${Math.round(world.now - clock.start)} ms: Connection timed out`);
+			return { kind: 'timeout', error: curlError(o, 28, o.maxTime !== undefined ? `Connection timed out after ${Math.round(world.now - clock.start)} milliseconds` : `Failed to connect to ${u.hostText} port ${u.port} after ${Math.round(world.now - clock.start)} ms: Connection timed out`) };
 		}
 		if (first.icmp || first.flags.includes('R') || !first.flags.includes('S')) return { kind: 'reset' };
 		send('A');
@@ -136,7 +140,7 @@ function exchange(ctx: Context, o: CurlOpts, u: Url, clock: Clock): Outcome {
 		sock.events = [];
 		if (!response) {
 			world.advance(clock.deadline);
-			curlFail(o, 28, `Operation timed out after ${Math.round(world.now - clock.start)} milliseconds with 0 bytes received`);
+			return { kind: 'timeout', error: curlError(o, 28, `Operation timed out after ${Math.round(world.now - clock.start)} milliseconds with 0 bytes received`) };
 		}
 		send('A');
 		if (closed) send('FA');
@@ -152,6 +156,7 @@ export function curlTool(vfsOf: VfsOf): Tool {
 		const o = parseCurl(argv);
 		if (!o.url) exitWith(2, `curl: no URL specified!\n${TRY_HELP}`);
 		const u = parseUrl(o, o.url);
+		if ('exit' in u) return u;
 		const world = ctx.world;
 		const start = world.now;
 		const clock: Clock = { start, deadline: o.maxTime !== undefined ? start + o.maxTime * 1000 : start + 127_000 };
@@ -161,13 +166,14 @@ export function curlTool(vfsOf: VfsOf): Tool {
 				world.advance(world.now + 1000 * 2 ** attempt);
 				continue;
 			}
-			if (got.kind !== 'response') curlFail(o, 7, `Failed to connect to ${u.hostText} port ${u.port} after ${Math.round(world.now - start)} ms: Couldn't connect to server`);
+			if (got.kind === 'timeout') return got.error;
+			if (got.kind !== 'response') return curlError(o, 7, `Failed to connect to ${u.hostText} port ${u.port} after ${Math.round(world.now - start)} ms: Couldn't connect to server`);
 			const response = got.response;
 			const cut = response.indexOf('\r\n\r\n');
 			const headers = cut < 0 ? response : response.slice(0, cut + 4);
 			const body = o.head ? headers : o.include ? response : cut < 0 ? '' : response.slice(cut + 4);
 			const status = Number(/^HTTP\/\S+ (\d+)/.exec(response)?.[1] ?? 200);
-			if (o.failHttp && status >= 400) curlFail(o, 22, `The requested URL returned error: ${status}`);
+			if (o.failHttp && status >= 400) return curlError(o, 22, `The requested URL returned error: ${status}`);
 			if (o.output === undefined) return { stdout: body, stderr: '', exit: 0 };
 			vfsOf(ctx).write(o.output, body, false, ctx.ns);
 			return { stdout: '', stderr: '', exit: 0 };

@@ -77,7 +77,7 @@ export interface PingOpts {
 }
 
 /** A parsed command line: the options, the words that are not options, and warnings already due. */
-export interface PingArgs {
+interface PingArgs {
 	o: PingOpts;
 	positional: string[];
 	warnings: string;

@@ -22,7 +22,7 @@ export interface Sent {
 }
 
 /** Where the requests go and come from. */
-export interface Target {
+interface Target {
 	dst: number;
 	src: number;
 	oif?: Link | undefined;
