@@ -197,6 +197,7 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 	p.num('gro_max_size', 'gro_max_size %u ', 65536);
 }
 
+/** The RX and TX counter lines of `ip -s link` (and `ip -s addr`), `lead` starting them on a new line. */
 export function printStats(p: Printer, link: Link, oneline: boolean, lead = true): void {
 	const nl = oneline ? '\\' : '\n';
 	const s = link.stats;

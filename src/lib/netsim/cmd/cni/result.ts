@@ -8,6 +8,7 @@ import { arr, field, GO_TYPE, int, obj, str, strs } from './decode.ts';
 import { CniError, ERR, fail, goQ } from './errors.ts';
 import { cidrText, isIpv6Text, maskHex, parseCidr, parseIp } from './net.ts';
 
+/** An interface of a result: its name, MAC, and the sandbox (netns path) it is in. */
 export interface CniInterface {
 	name: string;
 	mac?: string | undefined;
@@ -22,6 +23,7 @@ interface CniIpConfig {
 	gateway?: string | undefined;
 }
 
+/** A route of a result: destination CIDR and gateway. */
 export interface CniRoute {
 	dst: string;
 	gw?: string | undefined;

@@ -89,5 +89,3 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 	p.out('\n');
 	return { stdout: p.result() };
 }
-
-/** Entry point for `ip route …`. */

@@ -118,6 +118,7 @@ function routeFlush(ic: IpCtx, a: Args): IpOut {
 	return { stdout: '' };
 }
 
+/** Entry point for `ip route …`. */
 export function ipRoute(ic: IpCtx, argv: string[]): IpOut {
 	const a = new Args(argv);
 	const w = a.cur;

@@ -49,6 +49,7 @@ function sendLoop(ctx: Context, o: PingOpts, to: Target, id: number, deadlineAt:
 		sendTimes.push(t);
 		const ttl = o.ttl ?? (Number(ns.get('net.ipv4.ip_default_ttl')) || 64);
 		if (k === 0) {
+			// Record the walk of the first echo request and its reply for the packet-walk view.
 			tracer = new Tracer(world, world.infra ?? { internet: new Set() });
 			tracer.add({ kind: 'send', at: tracer.place(ns), text: `ping hands an ICMP echo request for ${dstText} to ${tracer.who(ns)}’s kernel.`, packet: { what: 'icmp echo-request', src: formatIpv4(to.src), dst: dstText, ttl } });
 			stack.tracer = tracer;
