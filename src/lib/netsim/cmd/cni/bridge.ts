@@ -105,10 +105,112 @@ function gatewayOf(n: IpNet): string {
 	return formatIpv4((networkOf(n.ip, n.len) + 1) >>> 0);
 }
 
+/** calcGateways: each address on the container's interface, its gateway, a default route if asked. */
+function calcGateways(n: NetConf, result: CniResult): IpNet[] {
+	const gws: IpNet[] = [];
+	let defaultFound = false;
+	for (const ipc of result.ips) {
+		ipc.interface = 2;
+		const addr = parseCidr(ipc.address);
+		if (ipc.gateway === undefined && n.isGW) ipc.gateway = gatewayOf(addr);
+		if (n.isDefaultGW && !defaultFound) {
+			defaultFound = result.routes.some((r) => r.gw !== undefined && r.dst === '0.0.0.0/0');
+			if (!defaultFound) {
+				result.routes.push({ dst: '0.0.0.0/0', gw: ipc.gateway });
+				defaultFound = true;
+			}
+		}
+		if (n.isGW && ipc.gateway !== undefined) gws.push({ ip: parseIp(ipc.gateway) ?? 0, len: addr.len });
+	}
+	return gws;
+}
+
+/** ipam.ConfigureIface: in the container, the addresses, the interface up, the routes. */
+function configureIface(cont: Netns, ifName: string, contVeth: Link, result: CniResult): void {
+	let v4gw: string | undefined;
+	for (const ipc of result.ips) {
+		if (ipc.interface === undefined) continue;
+		if (!addAddr(cont, ifName, ipc.address)) fail(`failed to add IP addr {Interface:${ipc.interface} Address:${ipc.address} Gateway:${ipc.gateway ?? '<nil>'}} to ${goQ(ifName)}: file exists`);
+		if (v4gw === undefined) v4gw = ipc.gateway;
+	}
+	linkUp(contVeth);
+	for (const r of result.routes) {
+		const gw = r.gw ?? v4gw;
+		if (!addRoute(cont, r.dst, gw, ifName)) {
+			const d = parseCidr(r.dst);
+			fail(`failed to add route '{${formatIpv4(d.ip)} ${maskHex(d.len)}} via ${gw ?? '<nil>'} dev ${ifName}': network is unreachable`);
+		}
+	}
+}
+
+/** ensureAddr for each gateway on the bridge (replacing others with forceAddress), then forwarding on. */
+function bridgeGateways(host: Netns, br: Link, brMac: string, n: NetConf, gws: IpNet[]): void {
+	for (const gw of gws) {
+		const want = cidrText(gw);
+		const have = host.v4(br);
+		if (have.some((x) => `${formatIpv4(x.local as number)}/${x.prefixlen}` === want)) continue;
+		if (have.length > 0) {
+			if (!n.forceAddress) fail(`failed to set bridge addr: ${goQ(br.name)} already has an IP address different from ${want}`);
+			for (const x of have) delBridgeAddr(host, br, `${formatIpv4(x.local as number)}/${x.prefixlen}`);
+		}
+		addAddr(host, br.name, want);
+		// Set the bridge's MAC to itself, so it no longer follows its ports.
+		linkChange(br, { address: brMac.split(':').map((x) => parseInt(x, 16)) });
+	}
+	if (gws.length > 0) sysctlWrite(host, 'net.ipv4.ip_forward', '1');
+}
+
+/** ip.SetupIPMasq: the container's chain in nat (its own addresses accepted, the rest masqueraded), jumped to from POSTROUTING. */
+function setupIpMasq(pc: PluginCtx, host: Netns, n: NetConf, containerId: string, result: CniResult): void {
+	const chain = chainName(n.name, containerId);
+	const comment = chainComment(n.name, containerId);
+	for (const ipc of result.ips) {
+		const addr = parseCidr(ipc.address);
+		if (!host.netfilter.table('nat').chains.some((c) => c.name === chain)) ensureChain(pc, host, 'nat', chain);
+		appendUnique(pc, host, 'nat', chain, ['-d', ipc.address, '-j', 'ACCEPT', '-m', 'comment', '--comment', comment]);
+		appendUnique(pc, host, 'nat', chain, ['!', '-d', '224.0.0.0/4', '-j', 'MASQUERADE', '-m', 'comment', '--comment', comment]);
+		appendUnique(pc, host, 'nat', 'POSTROUTING', ['-s', formatIpv4(addr.ip), '-j', chain, '-m', 'comment', '--comment', comment]);
+	}
+}
+
+/** What ADD has made by the time it asks IPAM for addresses. */
+interface Plumbing {
+	host: Netns;
+	cont: Netns;
+	br: Link;
+	brMac: string;
+	hostVeth: Link;
+	contVeth: Link;
+}
+
+/** The layer-3 part of ADD: addresses from IPAM and all that uses them; IPAM's lease is released if it fails. */
+function addLayer3(a: CmdArgs, pc: PluginCtx, n: NetConf, p: Plumbing, result: CniResult): void {
+	const ipam = ipamAdd(pc, n.ipamType, a.stdin);
+	let success = false;
+	try {
+		result.ips = ipam.ips;
+		result.routes = ipam.routes;
+		if (result.ips.length === 0) fail('IPAM plugin returned missing IP config');
+		const gws = calcGateways(n, result);
+		configureIface(p.cont, a.ifName, p.contVeth, result);
+		if (p.hostVeth.operstate() !== 'UP') fail(`bridge port in error state: ${p.hostVeth.operstate().toLowerCase()}`);
+		if (n.isGW) bridgeGateways(p.host, p.br, p.brMac, n, gws);
+		if (n.ipMasq) setupIpMasq(pc, p.host, n, a.containerId, result);
+		success = true;
+	} finally {
+		if (!success) {
+			try {
+				ipamDel(pc, n.ipamType, a.stdin);
+			} catch {
+				// the plugin ignores a failed release
+			}
+		}
+	}
+}
+
 function add(a: CmdArgs, pc: PluginCtx): string {
 	const n = loadNetConf(a.stdin, a.args);
 	const host = pc.ctx.ns;
-	const isLayer3 = n.ipamType !== '';
 	if (n.isDefaultGW) n.isGW = true;
 	if (n.hairpin && n.promisc) fail('cannot set hairpin mode and promiscuous mode at the same time.');
 	if (n.vlan !== 0) fail('netsim: VLAN filtering on the bridge is not simulated');
@@ -119,87 +221,10 @@ function add(a: CmdArgs, pc: PluginCtx): string {
 	const cont = opened.ns;
 	const { hostVeth, contVeth } = setupVeth(pc, cont, host, a.ifName, n.mtu, n.mac);
 	enslave(hostVeth, br);
-	const hostIface: CniInterface = { name: hostVeth.name, mac: macOf(hostVeth) };
-	const contIface: CniInterface = { name: contVeth.name, mac: macOf(contVeth), sandbox: a.netns };
 	const result = newResult();
-	result.interfaces = [brIface, hostIface, contIface];
-	if (isLayer3) {
-		const ipam = ipamAdd(pc, n.ipamType, a.stdin);
-		let success = false;
-		try {
-			result.ips = ipam.ips;
-			result.routes = ipam.routes;
-			if (result.ips.length === 0) fail('IPAM plugin returned missing IP config');
-			// calcGateways
-			const gws: IpNet[] = [];
-			let defaultFound = false;
-			for (const ipc of result.ips) {
-				ipc.interface = 2;
-				const addr = parseCidr(ipc.address);
-				if (ipc.gateway === undefined && n.isGW) ipc.gateway = gatewayOf(addr);
-				if (n.isDefaultGW && !defaultFound) {
-					defaultFound = result.routes.some((r) => r.gw !== undefined && r.dst === '0.0.0.0/0');
-					if (!defaultFound) {
-						result.routes.push({ dst: '0.0.0.0/0', gw: ipc.gateway });
-						defaultFound = true;
-					}
-				}
-				if (n.isGW && ipc.gateway !== undefined) gws.push({ ip: parseIp(ipc.gateway) ?? 0, len: addr.len });
-			}
-			// In the container: the address, up, routes (ipam.ConfigureIface).
-			let v4gw: string | undefined;
-			for (const ipc of result.ips) {
-				if (ipc.interface === undefined) continue;
-				if (!addAddr(cont, a.ifName, ipc.address)) fail(`failed to add IP addr {Interface:${ipc.interface} Address:${ipc.address} Gateway:${ipc.gateway ?? '<nil>'}} to ${goQ(a.ifName)}: file exists`);
-				if (v4gw === undefined) v4gw = ipc.gateway;
-			}
-			linkUp(contVeth);
-			for (const r of result.routes) {
-				const gw = r.gw ?? v4gw;
-				if (!addRoute(cont, r.dst, gw, a.ifName)) {
-					const d = parseCidr(r.dst);
-					fail(`failed to add route '{${formatIpv4(d.ip)} ${maskHex(d.len)}} via ${gw ?? '<nil>'} dev ${a.ifName}': network is unreachable`);
-				}
-			}
-			if (hostVeth.operstate() !== 'UP') fail(`bridge port in error state: ${hostVeth.operstate().toLowerCase()}`);
-			if (n.isGW) {
-				for (const gw of gws) {
-					const want = cidrText(gw);
-					const have = host.v4(br);
-					if (!have.some((x) => `${formatIpv4(x.local as number)}/${x.prefixlen}` === want)) {
-						if (have.length > 0) {
-							if (!n.forceAddress) fail(`failed to set bridge addr: ${goQ(br.name)} already has an IP address different from ${want}`);
-							for (const x of have) delBridgeAddr(host, br, `${formatIpv4(x.local as number)}/${x.prefixlen}`);
-						}
-						addAddr(host, br.name, want);
-						// Set the bridge's MAC to itself, so it no longer follows its ports.
-						linkChange(br, { address: brMac.split(':').map((x) => parseInt(x, 16)) });
-					}
-				}
-				if (gws.length > 0) sysctlWrite(host, 'net.ipv4.ip_forward', '1');
-			}
-			if (n.ipMasq) {
-				const chain = chainName(n.name, a.containerId);
-				const comment = chainComment(n.name, a.containerId);
-				for (const ipc of result.ips) {
-					const addr = parseCidr(ipc.address);
-					if (!host.netfilter.table('nat').chains.some((c) => c.name === chain)) ensureChain(pc, host, 'nat', chain);
-					appendUnique(pc, host, 'nat', chain, ['-d', ipc.address, '-j', 'ACCEPT', '-m', 'comment', '--comment', comment]);
-					appendUnique(pc, host, 'nat', chain, ['!', '-d', '224.0.0.0/4', '-j', 'MASQUERADE', '-m', 'comment', '--comment', comment]);
-					appendUnique(pc, host, 'nat', 'POSTROUTING', ['-s', formatIpv4(addr.ip), '-j', chain, '-m', 'comment', '--comment', comment]);
-				}
-			}
-			success = true;
-		} finally {
-			if (!success) {
-				try {
-					ipamDel(pc, n.ipamType, a.stdin);
-				} catch {
-					// the plugin ignores a failed release
-				}
-			}
-		}
-	} else linkUp(contVeth);
+	result.interfaces = [brIface, { name: hostVeth.name, mac: macOf(hostVeth) }, { name: contVeth.name, mac: macOf(contVeth), sandbox: a.netns }];
+	if (n.ipamType !== '') addLayer3(a, pc, n, { host, cont, br, brMac, hostVeth, contVeth }, result);
+	else linkUp(contVeth);
 	brIface.mac = macOf(br);
 	result.dns = n.dns;
 	return printResult(result, n.version);

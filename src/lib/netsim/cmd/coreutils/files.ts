@@ -2,9 +2,9 @@
 import { fsMessage, type VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
 
-/** The file tools for a host file system accessor. */
-export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
-	const cat: Tool = (argv, ctx) => {
+/** cat: files (`-` is stdin) or stdin; -v/-A/-e/-T show control characters as ^X. */
+function cat(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const files = argv.filter((a) => !/^-[vAenET]+$/.test(a));
 		const showNonPrinting = argv.some((a) => /^-[vAeT]+$/.test(a) && /[vAeT]/.test(a));
@@ -24,8 +24,11 @@ export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
 		}
 		return { stdout, stderr, exit };
 	};
+}
 
-	const ls: Tool = (argv, ctx) => {
+/** ls: the names in each directory (a file lists itself), sorted. */
+function ls(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const paths = argv.filter((a) => !a.startsWith('-'));
 		if (paths.length === 0) paths.push('/root');
@@ -44,8 +47,11 @@ export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
 		}
 		return { stdout, stderr, exit };
 	};
+}
 
-	const mkdir: Tool = (argv, ctx) => {
+/** mkdir, -p for the parents. */
+function mkdir(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const parents = argv.some((a) => /^-[a-z]*p/.test(a) || a === '--parents');
 		let stderr = '';
@@ -59,8 +65,11 @@ export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
 		}
 		return { stdout: '', stderr, exit };
 	};
+}
 
-	const rm: Tool = (argv, ctx) => {
+/** rm, -r for trees, -f for missing files. */
+function rm(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const flags = argv.filter((a) => a.startsWith('-')).join('');
 		const recursive = /r|R/.test(flags);
@@ -75,8 +84,11 @@ export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
 		}
 		return { stdout: '', stderr, exit };
 	};
+}
 
-	const rmdir: Tool = (argv, ctx) => {
+/** rmdir, --ignore-fail-on-non-empty. */
+function rmdir(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const ignoreNonEmpty = argv.includes('--ignore-fail-on-non-empty');
 		let stderr = '';
@@ -89,13 +101,19 @@ export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
 		}
 		return { stdout: '', stderr, exit };
 	};
+}
 
-	const tee: Tool = (argv, ctx) => {
+/** tee: stdin to the files (-a appends) and to stdout. */
+function tee(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
 		const vfs = vfsOf(ctx);
 		const append = argv.includes('-a');
 		for (const p of argv.filter((a) => !a.startsWith('-'))) vfs.write(p, ctx.stdin, append, ctx.ns);
 		return { stdout: ctx.stdin, stderr: '', exit: 0 };
 	};
+}
 
-	return { cat, ls, mkdir, rm, rmdir, tee };
+/** The file tools for a host file system accessor. */
+export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
+	return { cat: cat(vfsOf), ls: ls(vfsOf), mkdir: mkdir(vfsOf), rm: rm(vfsOf), rmdir: rmdir(vfsOf), tee: tee(vfsOf) };
 }
