@@ -10,7 +10,7 @@ const TWO_HOSTS: LabDefinition = {
 	switches: [{ name: 'switch1' }],
 };
 
-describe('packet traces of ping', () => {
+describe('packet traces of ping between hosts and routers', () => {
 	it('walks an echo request through the lab switch, ARP first, and its reply back', () => {
 		const lab = createLab(TWO_HOSTS);
 		lab.exec('alice', 'ip addr add 192.168.1.1/24 dev eth0');
@@ -50,7 +50,9 @@ describe('packet traces of ping', () => {
 		]);
 		expect(r.trace?.steps.at(-1)).toMatchObject({ kind: 'drop', leg: 'request', reason: 'forwarding-off', at: { host: 'eve', netns: '', dev: 'eth0' } });
 	});
+});
 
+describe('packet traces of ping through bridges, NAT, STP and filters', () => {
 	it('walks a namespace behind a bridge out through MASQUERADE: the bridge’s own address, the rule, the rewrite, the reply to the namespace', () => {
 		const lab = createLab(MACHINE);
 		for (const line of CHAPTER_7) expect(lab.exec('pi', line).exit, line).toBe(0);
