@@ -36,7 +36,7 @@ export function createSandboxEngine(name: string, transport: SandboxTransport): 
 			const files = await transport(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total });
 			const read = (f: string): string => files.get(f) ?? '';
 			const scriptRun = files.has('script-0.json') ? { json: read('script-0.json'), stdout: read('script-0.out'), stderr: read('script-0.err') } : undefined;
-			return readSandboxOutput(
+			const result = readSandboxOutput(
 				chapter,
 				{
 					steps: read('steps.jsonl'),
@@ -47,6 +47,7 @@ export function createSandboxEngine(name: string, transport: SandboxTransport): 
 				},
 				Date.now() - started,
 			);
+			return { ...result, engine: name };
 		},
 	};
 }
