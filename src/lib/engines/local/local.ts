@@ -9,8 +9,6 @@ import { SANDBOX_SCRIPT, SEAL_FLAGS } from '../sandbox/script.ts';
 import type { SandboxJob } from '../sandbox/job.ts';
 import type { Recorded } from '../../snapshot/schema.ts';
 
-export { SANDBOX_SCRIPT };
-
 /** Options of {@link createKernelEngine}. */
 export interface KernelEngineOptions {
 	/**
