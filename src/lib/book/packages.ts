@@ -38,7 +38,7 @@ const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
 
 /** Program name (or absolute path) → its package. Sorted by package. */
 export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
-	['apt-get', { package: 'apt', essential: true, calledBy: ['vm'] }],
+	['apt-get', { package: 'apt', essential: true, calledBy: ['tests', 'vm'] }],
 	...essential('bash', 'bash /bin/bash'),
 	...essential('dash', 'sh'),
 	...essential(
@@ -57,14 +57,17 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	...essential('util-linux', 'nsenter'),
 	['setpriv', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['unshare', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
+	['tar', { package: 'tar', essential: true, calledBy: ['engine', 'vm'] }],
+	['ssh', { package: 'openssh-client', calledBy: ['engine', 'tests'] }],
+	['ssh-keygen', { package: 'openssh-client', calledBy: ['tests'] }],
+	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['tests', 'vm'] }],
+	['ldd', { package: 'libc-bin', essential: true, calledBy: ['tests'] }],
 	['chromium', { package: 'chromium', calledBy: ['browser'] }],
 	['cpio', { package: 'cpio', calledBy: ['vm'] }],
-	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['vm'] }],
 	['depmod', { package: 'kmod', calledBy: ['vm'] }],
 	['lz4', { package: 'lz4', calledBy: ['vm'] }],
 	['qemu-system-aarch64', { package: 'qemu-system-arm', calledBy: ['vm'] }],
 	['qemu-system-x86_64', { package: 'qemu-system-x86', calledBy: ['vm'] }],
-	['tar', { package: 'tar', essential: true, calledBy: ['vm'] }],
 	['xz', { package: 'xz-utils', calledBy: ['vm'] }],
 	['conntrack', { package: 'conntrack' }],
 	['/usr/lib/cni/bridge', { package: 'containernetworking-plugins' }],

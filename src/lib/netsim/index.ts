@@ -4,25 +4,25 @@
  */
 import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
-import { coreutils } from './cmd/coreutils.ts';
+import { coreutils } from './cmd/coreutils/index.ts';
 import { ip } from './cmd/ip/index.ts';
-import { netTools } from './cmd/net-tools.ts';
-import { cniTools } from './cmd/cni/index.ts';
-import { iptables } from './cmd/iptables.ts';
-import { ping } from './cmd/ping.ts';
+import { netTools } from './cmd/net-tools/index.ts';
+import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
+import { iptables } from './cmd/iptables/index.ts';
+import { ping } from './cmd/ping/index.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
-import type { Context, ExecResult, Tool } from './cmd/types.ts';
+import type { Context, ExecResult, Tool } from './tool/types.ts';
 import { Stack } from './engine/stack.ts';
-import { buildLab, type LabDefinition } from './lab.ts';
+import { buildLab, type LabDefinition } from './sandbox/build.ts';
 import type { Host } from './model/world.ts';
 import { World } from './model/world.ts';
-import { Shell, type ShellState } from './shell/exec.ts';
-import { Vfs } from './shell/vfs.ts';
+import { Shell, type RunLine, type ShellState } from './shell/exec.ts';
+import { Vfs, type VfsOf } from './shell/vfs.ts';
 import type { LabState, NetnsState } from '../shared/lab-state.ts';
 
-export type { ExecResult } from './cmd/types.ts';
-export type { LabDefinition } from './lab.ts';
+export type { ExecResult } from './tool/types.ts';
+export type { LabDefinition } from './sandbox/build.ts';
 
 export type { LabState, NetnsState } from '../shared/lab-state.ts';
 
@@ -51,7 +51,7 @@ export interface LabOptions {
 }
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
-let jqFactory: typeof import('./cmd/jq.ts').jq | undefined;
+let jqFactory: typeof import('./cmd/jq/index.ts').jq | undefined;
 
 /**
  * Loads the modules of the tools `line` runs that load on demand (today: jq). The page calls it
@@ -59,11 +59,11 @@ let jqFactory: typeof import('./cmd/jq.ts').jq | undefined;
  * happened when this module loaded, so `exec` stays synchronous for the CLI, verify and tests.
  */
 export async function prepare(line: string): Promise<void> {
-	if (!jqFactory && /(^|[^\w./-])jq\b/.test(line)) jqFactory = (await import('./cmd/jq.ts')).jq;
+	if (!jqFactory && /(^|[^\w./-])jq\b/.test(line)) jqFactory = (await import('./cmd/jq/index.ts')).jq;
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') jqFactory = (await import('./cmd/jq.ts')).jq;
+if (typeof document === 'undefined') jqFactory = (await import('./cmd/jq/index.ts')).jq;
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -74,8 +74,6 @@ function hash(text: string): number {
 	return h;
 }
 
-type VfsOf = (ctx: Context) => Vfs;
-type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
 
 /** The tools of a lab, by the name (or path) a command line calls them with. */
 function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
@@ -122,7 +120,9 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {
-		const state: ShellState = { vfs: new Vfs(host.hostname), vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
+		const vfs = new Vfs(host.hostname);
+		installCniPlugins(vfs);
+		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}
 

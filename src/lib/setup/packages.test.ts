@@ -7,7 +7,8 @@ import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
 import { packageOf, PROGRAMS } from '../book/packages.ts';
 import { findProgram } from './preflight.ts';
-import { chapterPrograms, requirementsOf, SANDBOX_SH, sandboxPrograms } from './requirements.ts';
+import { sandboxNeeds } from '../engines/sandbox/script.ts';
+import { chapterPrograms, requirementsOf, SANDBOX_SH } from './requirements.ts';
 
 const book = loadBook();
 
@@ -42,7 +43,7 @@ describe('the one list of system packages', () => {
 	});
 
 	it('names a package for every program the lab sandbox declares, and the sandbox declares every program it calls', () => {
-		const declared = sandboxPrograms();
+		const declared = sandboxNeeds();
 		expect(declared.filter((p) => !packageOf(p))).toEqual([]);
 		// Every command word of sandbox.sh that is a program on this machine (not a builtin, a
 		// function of the script or a word inside a jq program) must be in its NEEDS line.

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative } from 'node:path';
+import { SANDBOX_SCRIPT, sandboxNeeds } from '../engines/sandbox/script.ts';
 import { ROOT } from '../book/paths.ts';
 import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
@@ -23,15 +23,7 @@ export interface Requirement {
 }
 
 /** Path of the lab sandbox script, relative to the repository root. */
-export const SANDBOX_SH = 'src/lib/engines/sandbox/sandbox.sh';
-
-/** The programs `sandbox.sh` declares in its `NEEDS=(…)` line (it checks them itself before anything else). */
-export function sandboxPrograms(root = ROOT): string[] {
-	const text = readFileSync(join(root, SANDBOX_SH), 'utf8');
-	const m = /^NEEDS=\(([^)]*)\)/m.exec(text);
-	if (!m) throw new Error(`${SANDBOX_SH} has no NEEDS=(…) line listing the programs it calls`);
-	return m[1]!.trim().split(/\s+/);
-}
+export const SANDBOX_SH = relative(ROOT, SANDBOX_SCRIPT);
 
 /** Every program the chapters' runnable commands call, with the first line that calls it. */
 export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite> {
@@ -58,7 +50,7 @@ export function requirementsOf(purpose: Purpose, root = ROOT, book: readonly Cha
 	const sites = new Map<string, CallSite>();
 	const add = (program: string, site: CallSite) => void (sites.has(program) || sites.set(program, site));
 	if (wanted.chapters) for (const [program, site] of chapterPrograms(book)) add(program, site);
-	if (wanted.sandbox) for (const program of sandboxPrograms(root)) add(program, { where: `the lab sandbox (${SANDBOX_SH})` });
+	if (wanted.sandbox) for (const program of sandboxNeeds()) add(program, { where: `the lab sandbox (${SANDBOX_SH})` });
 	for (const program of programsCalledBy(wanted.callers))
 		add(program, { where: `the ${wanted.callers.filter((c) => packageOf(program)?.calledBy?.includes(c)).join(' and ')} (src/lib/book/packages.ts)` });
 	return [...sites].map(([program, calledFrom]) => ({ program, package: packageOf(program)?.package, calledFrom }));

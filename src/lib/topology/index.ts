@@ -26,7 +26,7 @@ export { toTopology, type TopologyOptions } from './to-topology.ts';
 export { describeTopology, summarizeTopology } from './describe.ts';
 export { toScene, type Scene, type SceneEdge, type SceneNode, type ScenePort } from './scene.ts';
 export type { Layout, PlacedNode, PlacedPort, PlacedWire, Point } from './layout.ts';
-export { layoutSimple } from './layout-simple/index.ts';
+export { layoutSimple } from './layout-simple.ts';
 export { printSvg, type SvgOptions } from './svg.ts';
 export { TOPOLOGY_CSS } from './svg-style.ts';
 export { asTopology, renderLayout, renderTopologySvg, type RenderOptions, type TopologyInput } from './render.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cases, load } from './fixtures.test-helper.ts';
 import type { Layout, PlacedNode, PlacedWire } from './layout.ts';
-import { layoutSimple } from './layout-simple/index.ts';
+import { layoutSimple } from './layout-simple.ts';
 import { measureLayout } from './quality.ts';
 import { toScene } from './scene.ts';
 import { toTopology } from './to-topology.ts';

@@ -1,7 +1,7 @@
 import { describeTopology, summarizeTopology } from './describe.ts';
 import type { KernelState } from './ip-json.ts';
 import type { Layout } from './layout.ts';
-import { layoutSimple } from './layout-simple/index.ts';
+import { layoutSimple } from './layout-simple.ts';
 import type { Topology, TopologyLab } from './model.ts';
 import { toScene } from './scene.ts';
 import { printSvg } from './svg.ts';

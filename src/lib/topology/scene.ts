@@ -3,7 +3,7 @@ import type { LinkState, Topology, TopologyGhost, TopologyHost, TopologyInterfac
 
 /**
  * The scene: what to draw and how big each piece is, before anything is placed. The layout
- * (layout-simple/) takes a scene and returns a {@link Layout}.
+ * (layout-simple.ts) takes a scene and returns a {@link Layout}.
  */
 
 /** Box kinds. `iface` is a free-standing interface (not on a box edge), `ghost` a namespace only seen from outside. */

@@ -5,9 +5,8 @@ import { chapterFiles, loadChapter } from '../runbook/load.ts';
 import { servedScript } from '../runbook/served.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './judge.ts';
-import { join } from 'node:path';
-import { snapshotFileOf, snapshotPath } from '../book/paths.ts';
-import { readSnapshot, writeSnapshot } from '../snapshot/store.ts';
+import { snapshotPath } from '../book/paths.ts';
+import { readSnapshot, writeSnapshot, type ReadSnapshot } from '../snapshot/store.ts';
 import { mergeForUpdate } from './update.ts';
 
 /** Options of {@link verifyBook}. */
@@ -116,17 +115,32 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
  * kernel or tools changed).
  */
 export function scriptToVerify(root: string, chapter: Chapter, lab: Lab): string {
-	const read = readSnapshot(snapshotFileOf(join(root, chapter.file)));
-	return servedScript(chapter, lab, read.status === 'ok' ? read.snapshot.recorded : undefined);
+	return scriptFor(chapter, lab, snapshotOf(root, chapter));
 }
 
-/** Checks a run against the chapter's rules and its snapshot, or rewrites the snapshot. */
-function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOutcome): void {
+/**
+ * The chapter's snapshot as it is on disk, of `target` (default local); read once per chapter:
+ * for its script and its judgement.
+ */
+function snapshotOf(root: string, chapter: Chapter, target?: string): ReadSnapshot {
+	return readSnapshot(snapshotPath(root, chapter.id, target));
+}
+
+/** The target whose snapshots a run is judged by (check) or rewrites (update). */
+function comparedTarget(options: VerifyOptions): string | undefined {
+	return options.mode === 'check' ? (options.against ?? options.target) : options.target;
+}
+
+function scriptFor(chapter: Chapter, lab: Lab, old: ReadSnapshot): string {
+	return servedScript(chapter, lab, old.status === 'ok' ? old.snapshot.recorded : undefined);
+}
+
+/** Checks a run against the chapter's rules and its snapshot `old`, or rewrites the snapshot. */
+function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOutcome, old: ReadSnapshot): void {
 	const id = result.chapter;
 	outcome.ms = result.ms;
 	outcome.failures = checkRules(result);
-	const compared = options.mode === 'check' ? (options.against ?? options.target) : options.target;
-	const old = readSnapshot(snapshotPath(options.root, id, compared));
+	const compared = comparedTarget(options);
 	if (options.mode === 'update') {
 		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined), options.target);
 	} else if (old.status === 'invalid') {
@@ -157,13 +171,14 @@ export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> 
 		options.onEvent?.({ type: 'start', chapter: chapter.id, commands });
 		const outcome: ChapterOutcome = { chapter: chapter.id, file: chapter.file, commands, ms: 0, mismatches: [], failures: [] };
 		try {
+			const old = snapshotOf(options.root, chapter, comparedTarget(options));
 			const result = await options.engine.run(chapter, lab, {
 				signal: inner.signal,
 				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
-				...(options.scripts === false ? {} : { script: scriptToVerify(options.root, chapter, lab) }),
+				...(options.scripts === false ? {} : { script: scriptFor(chapter, lab, old) }),
 				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
 			});
-			judge(options, result, outcome);
+			judge(options, result, outcome, old);
 		} catch (e) {
 			if (e instanceof EngineRefusedError) {
 				refused ??= e;

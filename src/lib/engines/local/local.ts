@@ -1,17 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
 import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
+import { runSandboxCommand } from '../sandbox/process.ts';
+import { SANDBOX_SCRIPT, SEAL_FLAGS } from '../sandbox/script.ts';
 import type { SandboxJob } from '../sandbox/job.ts';
 import type { Recorded } from '../../snapshot/schema.ts';
-
-/** The bash script that builds the lab and runs the commands inside the sandbox. */
-export const SANDBOX_SCRIPT = resolve(import.meta.dirname, '../sandbox/sandbox.sh');
-
-/** How the sandbox is entered: fresh net, mount, uts, ipc and pid namespaces, private mounts. */
-const SEAL_FLAGS = ['--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
 
 /** Options of {@link createKernelEngine}. */
 export interface KernelEngineOptions {
@@ -116,7 +112,7 @@ export async function runSandbox(job: SandboxJob, options: SandboxRunOptions & {
 		// A private copy: bash reads scripts as it goes, so editing sandbox.sh must not reach a running sandbox.
 		const script = join(dir, 'sandbox.sh');
 		copyFileSync(SANDBOX_SCRIPT, script);
-		await launch(options, [script, jobFile, out], options.sealFlags ?? SEAL_FLAGS);
+		await launch(options, [script, jobFile, out], options.sealFlags ?? [...SEAL_FLAGS]);
 		if (!existsSync(join(out, 'done'))) throw new EngineRunError(options.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
 		return new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
 	} finally {
@@ -133,52 +129,14 @@ export function createKernelEngine(options: KernelEngineOptions = {}): Engine {
 	return createSandboxEngine('kernel', (job, run) => runSandbox(job, { ...run, ...(options.sealFlags ? { sealFlags: options.sealFlags } : {}) }));
 }
 
-function launch(options: SandboxRunOptions, args: string[], sealFlags: string[]): Promise<void> {
-	const { id, total } = options;
-	const command = [
-		'--pdeathsig', 'KILL', '--',
-		'unshare', '--kill-child=KILL', ...sealFlags,
-		'bash', ...args, nsInode('net'), nsInode('mnt'),
-	];
-	return new Promise((resolvePromise, reject) => {
-		if (options.signal?.aborted) return reject(new EngineRunError(id, 'aborted'));
-		const child = spawn('setpriv', command, { stdio: ['ignore', 'ignore', 'pipe'] });
-		let done = 0;
-		let diagnostics = '';
-		let pending = '';
-		const abort = (): void => {
-			child.kill('SIGKILL');
-		};
-		options.signal?.addEventListener('abort', abort, { once: true });
-		child.stderr.setEncoding('utf8');
-		child.stderr.on('data', (chunk: string) => {
-			pending += chunk;
-			const lines = pending.split('\n');
-			pending = lines.pop() ?? '';
-			for (const line of lines) {
-				if (/^progress \d+ \d+( \d+)?$/.test(line)) options.onProgress?.(++done, total);
-				else diagnostics += `${line}\n`;
-			}
-		});
-		child.on('error', (e: NodeJS.ErrnoException) => {
-			options.signal?.removeEventListener('abort', abort);
-			reject(
-				e.code === 'ENOENT'
-					? new EngineRefusedError('the kernel engine needs setpriv and unshare (Debian: apt-get install util-linux)')
-					: new EngineRunError(id, `cannot start the sandbox: ${e.message}`),
-			);
-		});
-		child.on('close', (code, signal) => {
-			options.signal?.removeEventListener('abort', abort);
-			diagnostics += pending;
-			const said = diagnostics.trim().split('\n').filter(Boolean);
-			const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
-			if (options.signal?.aborted) return reject(new EngineRunError(id, 'aborted'));
-			if (code === 0) return resolvePromise();
-			if (code === 3) return reject(new EngineRefusedError(first || 'the sandbox refused to run'));
-			if (code === 4) return reject(new EngineRunError(id, `${first}\n  hint: check the lab "${options.lab}" in examples/labs/`));
-			const tail = said.slice(-5).join('\n  ');
-			reject(new EngineRunError(id, `the sandbox failed (${signal ?? `exit ${code}`})${tail ? `:\n  ${tail}` : ''}`));
-		});
-	});
+/** Starts sandbox.sh sealed on this machine; resolves when it ran to the end. */
+async function launch(options: SandboxRunOptions, args: string[], sealFlags: string[]): Promise<void> {
+	await runSandboxCommand(
+		{
+			program: 'setpriv',
+			args: ['--pdeathsig', 'KILL', '--', 'unshare', '--kill-child=KILL', ...sealFlags, 'bash', ...args, nsInode('net'), nsInode('mnt')],
+			missing: 'the kernel engine needs setpriv and unshare (Debian: apt-get install util-linux)',
+		},
+		options,
+	);
 }

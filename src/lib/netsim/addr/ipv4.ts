@@ -82,12 +82,6 @@ export function formatRouteDst(prefix: Prefix): string {
 export function isLoopback(addr: Ipv4): boolean {
 	return addr >>> 24 === 127;
 }
-
-/** True for 224.0.0.0/4. */
-export function isMulticast(addr: Ipv4): boolean {
-	return addr >>> 28 === 14;
-}
-
 /**
  * Parses `ADDR[/LEN]` as iproute2's get_prefix() does for `ip addr`/`ip route`: loose dotted form,
  * a missing length means /32. Returns null when invalid.

@@ -2,7 +2,7 @@
 import { formatIpv6 } from './mac.ts';
 
 /** Parses IPv6 text (with `::` and an optional dotted tail); null when invalid. */
-export function parseIpv6(text: string): number[] | null {
+function parseIpv6(text: string): number[] | null {
 	if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split('::').length > 2) return null;
 	const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
 	const words = (part: string | undefined): number[] | null => {

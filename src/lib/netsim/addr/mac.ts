@@ -26,7 +26,7 @@ export function parseMac(text: string): Mac | null {
 }
 
 /** Compares two MACs byte by byte (for the bridge's "lowest port MAC" rule). */
-export function compareMac(a: Mac, b: Mac): number {
+function compareMac(a: Mac, b: Mac): number {
 	for (let i = 0; i < 6; i++) {
 		const d = (a[i] ?? 0) - (b[i] ?? 0);
 		if (d !== 0) return d;

@@ -31,16 +31,3 @@ export class Args {
 		return this.argv.slice(this.i);
 	}
 }
-
-/** Thrown inside a tool to return a result early; tools catch it at their top. */
-export class ToolExit extends Error {
-	readonly exit: number;
-	readonly stderr: string;
-	readonly stdout: string;
-	constructor(exit: number, stderr: string, stdout = '') {
-		super(stderr);
-		this.exit = exit;
-		this.stderr = stderr;
-		this.stdout = stdout;
-	}
-}

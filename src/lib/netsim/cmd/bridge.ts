@@ -5,10 +5,16 @@ import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
 import type { Link, McGroup } from '../model/link.ts';
 import { Printer } from '../print/printer.ts';
 import { matches } from './args.ts';
-import { familyDumpLabel, printFlags } from './ip/link-print.ts';
-import type { Context, ExecResult } from './types.ts';
+import { familyDumpLabel, printFlags } from '../print/link.ts';
+import { STRERROR, type Result } from '../kernel/errno.ts';
+import { AGEING_MS, fdbExpire, fdbUpdate } from '../kernel/fdb.ts';
+import { portSet, type PortFlags } from '../kernel/port.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
-const AGEING_MS = 300_000;
+/** A kernel operation's outcome as `bridge` prints it: nothing, or `RTNETLINK answers: …` (exit 2). */
+function answered(r: Result): ExecResult {
+	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 2 };
+}
 
 function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	let dev: string | undefined;
@@ -61,9 +67,9 @@ function linkSet(ctx: Context, argv: string[]): ExecResult {
 		else return { stdout: '', stderr: `Error: either "dev" is duplicate, or "${a}" is a garbage.\n`, exit: 255 };
 	}
 	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
-	if (!dev.master) return { stdout: '', stderr: 'RTNETLINK answers: Operation not supported\n', exit: 2 };
-	for (const [k, v] of changes) if (k === 'hairpin') dev.hairpin = v;
-	return { stdout: '', stderr: '', exit: 0 };
+	const flags: PortFlags = {};
+	for (const [k, v] of changes) if (k === 'hairpin') flags.hairpin = v;
+	return answered(portSet(dev, flags));
 }
 
 /** The solicited-node multicast MACs of a device's IPv6 addresses (made from the MAC it had then). */
@@ -135,7 +141,7 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		if (l.kind === 'loopback' || (port && port !== l)) continue;
 		if (l.kind === 'bridge') {
 			if (br && l !== br) continue;
-			for (const e of l.fdb) if (now - e.updated > AGEING_MS && !e.permanent && !e.static) l.fdb = l.fdb.filter((x) => x !== e);
+			fdbExpire(l);
 			if (!dynamicOnly) {
 				for (const m of selfAddrsOf(l)) row(m, l, { self: true, permanent: true });
 				if (!l.ports().some((x) => x.mac.join() === l.mac.join())) row(l.mac, l, { master: l, permanent: true });
@@ -174,31 +180,7 @@ function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 
 		}
 	}
 	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
-	if (dev.kind === 'vxlan') {
-		const same = dev.vxlanFdb.filter((e) => formatMac(e.mac) === formatMac(mac));
-		if (op === 'del') {
-			if (same.length === 0) return { stdout: '', stderr: 'RTNETLINK answers: No such file or directory\n', exit: 2 };
-			dev.vxlanFdb = dev.vxlanFdb.filter((e) => !same.includes(e) || (dst !== undefined && e.dst !== dst));
-			return { stdout: '', stderr: '', exit: 0 };
-		}
-		if (dst === undefined) return { stdout: '', stderr: 'RTNETLINK answers: Invalid argument\n', exit: 2 };
-		if (op === 'add' && same.length > 0) return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
-		if (same.some((e) => e.dst === dst) && op === 'append') return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
-		dev.vxlanFdb.push({ mac, dst });
-		return { stdout: '', stderr: '', exit: 0 };
-	}
-	const brdev = dev.master ?? (dev.kind === 'bridge' ? dev : undefined);
-	if (!brdev) return { stdout: '', stderr: '', exit: 0 };
-	const existing = brdev.fdb.find((e) => formatMac(e.mac) === formatMac(mac));
-	if (op === 'del') {
-		if (!existing) return { stdout: '', stderr: 'RTNETLINK answers: No such file or directory\n', exit: 2 };
-		brdev.fdb = brdev.fdb.filter((e) => e !== existing);
-		return { stdout: '', stderr: '', exit: 0 };
-	}
-	if (existing && op === 'add') return { stdout: '', stderr: 'RTNETLINK answers: File exists\n', exit: 2 };
-	brdev.fdb = brdev.fdb.filter((e) => e !== existing);
-	brdev.fdb.push({ mac, port: dev, permanent: false, static: true, updated: ctx.world.now });
-	return { stdout: '', stderr: '', exit: 0 };
+	return answered(fdbUpdate(dev, mac, dst, op));
 }
 
 /** Runs `bridge`. */

@@ -1,6 +1,7 @@
 /** `conntrack` (conntrack-tools 1.4.7): `-L` with filters, `-F`, `-C`. */
 import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
-import type { Context, ExecResult } from './types.ts';
+import { conntrackExpire, conntrackFlush } from '../kernel/conntrack.ts';
+import type { Context, ExecResult } from '../tool/types.ts';
 
 const V = 'conntrack v1.4.7 (conntrack-tools)';
 
@@ -38,9 +39,9 @@ export function conntrack(argv: string[], ctx: Context): ExecResult {
 	}
 	const ns = ctx.ns;
 	const now = ctx.world.now;
-	ns.conntrack = ns.conntrack.filter((c) => c.expires > now);
+	conntrackExpire(ns);
 	if (op === 'F') {
-		ns.conntrack = [];
+		conntrackFlush(ns);
 		return { stdout: '', stderr: `${V}: connection tracking table has been emptied.\n`, exit: 0 };
 	}
 	if (op === 'C') return { stdout: `${ns.conntrack.length}\n`, stderr: '', exit: 0 };

@@ -3,9 +3,8 @@
  * or not at all: everyone is root in /root, the system is Linux, but there is no kernel whose
  * release or machine could be named, and the shell does not change directory.
  */
-import { normalise } from '../shell/vfs.ts';
-import type { VfsOf } from './coreutils.ts';
-import type { Tool } from './types.ts';
+import { normalise, type VfsOf } from '../shell/vfs.ts';
+import type { Tool } from '../tool/types.ts';
 
 /** The home and only working directory of the simulated root shell (the prompt's `~`). */
 const HOME = '/root';
@@ -83,8 +82,9 @@ function cd(vfsOf: VfsOf): Tool {
 		const path = target === '~' || target.startsWith('~/') ? HOME + target.slice(1) : target;
 		const vfs = vfsOf(ctx);
 		if (!vfs.isDir(path)) {
-			const file = vfs.read(path, ctx.ns);
-			return { stdout: '', stderr: `${where}${target}: ${file === 'ENOENT' || file === 'ENOSIM' ? 'No such file or directory' : 'Not a directory'}\n`, exit: 1 };
+			const file = vfs.readFile(path, ctx.ns);
+			const missing = !file.ok && (file.error === 'ENOENT' || file.error === 'ENOSIM');
+			return { stdout: '', stderr: `${where}${target}: ${missing ? 'No such file or directory' : 'Not a directory'}\n`, exit: 1 };
 		}
 		if (normalise(path) === HOME) return { stdout: '', stderr: '', exit: 0 };
 		return { stdout: '', stderr: `${where}${target}: not available in this simulator (the shell stays in ${HOME}: give full paths instead)\n`, exit: 1 };

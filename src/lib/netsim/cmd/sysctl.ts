@@ -1,125 +1,148 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
-import type { Context, ExecResult } from './types.ts';
+import { STRERROR } from '../kernel/errno.ts';
+import { sysctlWrite } from '../kernel/sysctl.ts';
+import { defineTool, exitWith } from '../tool/exit.ts';
+import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
-/** Runs sysctl. */
-export function sysctl(argv: string[], ctx: Context): ExecResult {
-	let names = false;
-	let quiet = false;
-	let ignore = false;
-	let write = false;
-	let all = false;
-	let onlyNames = false;
-	let pattern: RegExp | undefined;
-	let load: string | undefined;
-	const keys: string[] = [];
-	const setPattern = (v: string | undefined): ExecResult | undefined => {
-		if (v === undefined) return { stdout: '', stderr: `sysctl: option requires an argument -- 'r'\n${USAGE}`, exit: 1 };
-		try {
-			pattern = new RegExp(v);
-		} catch {
-			return { stdout: '', stderr: `sysctl: unable to parse pattern\n`, exit: 1 };
-		}
-		return undefined;
-	};
+/** What the options ask for, and the keys (or KEY=VALUE) given. */
+interface SysctlArgs {
+	/** -n: values only. */
+	names: boolean;
+	quiet: boolean;
+	/** -e: no error for unknown keys. */
+	ignore: boolean;
+	write: boolean;
+	all: boolean;
+	/** -N: names only. */
+	onlyNames: boolean;
+	pattern?: RegExp | undefined;
+	load?: string | undefined;
+	keys: string[];
+}
+
+/** -r, --pattern: a regular expression the keys shown must match. */
+function pattern(v: string | undefined): RegExp {
+	if (v === undefined) exitWith(1, `sysctl: option requires an argument -- 'r'\n${USAGE}`);
+	try {
+		return new RegExp(v);
+	} catch {
+		exitWith(1, 'sysctl: unable to parse pattern\n');
+	}
+}
+
+/** A cluster of short options (`-nq`, `-rPATTERN`, `-p FILE`); returns the index of the last word used. */
+function shortOptions(argv: string[], i: number, o: SysctlArgs): number {
+	const flags = (argv[i] ?? '').slice(1);
+	for (let j = 0; j < flags.length; j++) {
+		const c = flags[j];
+		if (c === 'n') o.names = true;
+		else if (c === 'q') o.quiet = true;
+		else if (c === 'e') o.ignore = true;
+		else if (c === 'w') o.write = true;
+		else if (c === 'a' || c === 'A' || c === 'X') o.all = true;
+		else if (c === 'N') o.onlyNames = true;
+		else if (c === 'b' || c === 'o' || c === 'x') continue;
+		else if (c === 'r') {
+			const rest = flags.slice(j + 1);
+			o.pattern = pattern(rest !== '' ? rest : argv[++i]);
+			break;
+		} else if (c === 'p' || c === 'f') {
+			const rest = flags.slice(j + 1);
+			o.load = rest !== '' ? rest : argv[i + 1] !== undefined && !(argv[i + 1] ?? '').startsWith('-') ? argv[++i] : '/etc/sysctl.conf';
+			break;
+		} else exitWith(1, `sysctl: invalid option -- '${c}'\n`);
+	}
+	return i;
+}
+
+/** The command line. */
+function parseArgs(argv: string[]): SysctlArgs {
+	const o: SysctlArgs = { names: false, quiet: false, ignore: false, write: false, all: false, onlyNames: false, keys: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] ?? '';
-		if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
-			const flags = a.slice(1);
-			for (let j = 0; j < flags.length; j++) {
-				const c = flags[j];
-				if (c === 'n') names = true;
-				else if (c === 'q') quiet = true;
-				else if (c === 'e') ignore = true;
-				else if (c === 'w') write = true;
-				else if (c === 'a' || c === 'A' || c === 'X') all = true;
-				else if (c === 'N') onlyNames = true;
-				else if (c === 'b' || c === 'o' || c === 'x') continue;
-				else if (c === 'r') {
-					const rest = flags.slice(j + 1);
-					const bad = setPattern(rest !== '' ? rest : argv[++i]);
-					if (bad) return bad;
-					break;
-				} else if (c === 'p' || c === 'f') {
-					const rest = flags.slice(j + 1);
-					load = rest !== '' ? rest : (argv[i + 1] !== undefined && !(argv[i + 1] ?? '').startsWith('-') ? argv[++i] : '/etc/sysctl.conf');
-					break;
-				} else return { stdout: '', stderr: `sysctl: invalid option -- '${c}'\n`, exit: 1 };
-			}
-		} else if (a === '--all') all = true;
-		else if (a === '--values') names = true;
-		else if (a === '--names') onlyNames = true;
-		else if (a === '--quiet') quiet = true;
-		else if (a === '--write') write = true;
-		else if (a === '--pattern' || a.startsWith('--pattern=')) {
-			const bad = setPattern(a === '--pattern' ? argv[++i] : a.slice('--pattern='.length));
-			if (bad) return bad;
-		} else if (a === '--load' || a.startsWith('--load=')) load = a === '--load' ? '/etc/sysctl.conf' : a.slice('--load='.length);
-		else keys.push(a);
+		if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) i = shortOptions(argv, i, o);
+		else if (a === '--all') o.all = true;
+		else if (a === '--values') o.names = true;
+		else if (a === '--names') o.onlyNames = true;
+		else if (a === '--quiet') o.quiet = true;
+		else if (a === '--write') o.write = true;
+		else if (a === '--pattern' || a.startsWith('--pattern=')) o.pattern = pattern(a === '--pattern' ? argv[++i] : a.slice('--pattern='.length));
+		else if (a === '--load' || a.startsWith('--load=')) o.load = a === '--load' ? '/etc/sysctl.conf' : a.slice('--load='.length);
+		else o.keys.push(a);
 	}
-	if (load !== undefined) {
-		// The simulated machines have no sysctl.conf files.
-		return { stdout: '', stderr: `sysctl: cannot open "${load}": No such file or directory\n`, exit: 1 };
-	}
+	return o;
+}
+
+/** Output and errors gathered key by key. */
+interface Out {
+	stdout: string;
+	stderr: string;
+	exit: number;
+}
+
+/** Prints a key as the options say (unless the pattern rejects it). */
+function show(o: SysctlArgs, out: Out, key: string, value: string): void {
+	if (o.pattern && !o.pattern.test(key)) return;
+	out.stdout += o.onlyNames ? `${key}\n` : o.names ? `${value}\n` : `${key} = ${value}\n`;
+}
+
+/** An unknown key, unless -e. */
+function cannotStat(o: SysctlArgs, out: Out, path: string): void {
+	if (o.ignore) return;
+	out.stderr += `sysctl: cannot stat ${path}: No such file or directory\n`;
+	out.exit = 1;
+}
+
+/** KEY=VALUE: writes it and shows it (unless -q). */
+function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: string): void {
 	const ns = ctx.ns;
-	let stdout = '';
-	let stderr = '';
-	let exit = 0;
-	const show = (key: string, value: string): void => {
-		if (pattern && !pattern.test(key)) return;
-		stdout += onlyNames ? `${key}\n` : names ? `${value}\n` : `${key} = ${value}\n`;
-	};
-	if (all || keys.length === 0) {
-		if (!all && argv.length > 0) return { stdout: '', stderr: "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", exit: 1 };
-		if (!all) return { stdout: '', stderr: USAGE, exit: 1 };
-		for (const k of allKeys(ctx)) show(k, ns.get(k) ?? '');
-		return { stdout, stderr, exit };
+	const written = sysctlWrite(ns, key, value);
+	if (!written.ok && written.errno === 'ENOENT') return cannotStat(o, out, `/proc/sys/${key.replaceAll('.', '/')}`);
+	if (!written.ok) {
+		out.stderr += `sysctl: setting key "${key}": ${STRERROR[written.errno]}\n`;
+		out.exit = 1;
+		return;
 	}
-	for (const raw of keys) {
+	if (!o.quiet) show(o, out, key, ns.get(key) ?? value);
+}
+
+/** KEY: its value, or every key under it when it names a directory. */
+function getKey(ctx: Context, o: SysctlArgs, out: Out, key: string): void {
+	const ns = ctx.ns;
+	const v = key === 'kernel.hostname' ? ctx.host.hostname : ns.get(key);
+	if (v !== undefined) return show(o, out, key, v);
+	const under = allKeys(ctx).filter((k) => k.startsWith(`${key}.`));
+	if (under.length === 0) return cannotStat(o, out, `/proc/sys/${key.replaceAll('.', '/')}`);
+	for (const k of under) show(o, out, k, ns.get(k) ?? '');
+}
+
+function run(argv: string[], ctx: Context): ExecResult {
+	const o = parseArgs(argv);
+	// The simulated machines have no sysctl.conf files.
+	if (o.load !== undefined) exitWith(1, `sysctl: cannot open "${o.load}": No such file or directory\n`);
+	const out: Out = { stdout: '', stderr: '', exit: 0 };
+	if (o.all || o.keys.length === 0) {
+		if (!o.all && argv.length > 0) exitWith(1, "sysctl: no variables specified\nTry `sysctl --help' for more information.\n");
+		if (!o.all) exitWith(1, USAGE);
+		for (const k of allKeys(ctx)) show(o, out, k, ctx.ns.get(k) ?? '');
+		return out;
+	}
+	for (const raw of o.keys) {
 		const eq = raw.indexOf('=');
-		if (write && eq < 0) {
-			stderr += `sysctl: command line(0): invalid syntax, continuing...\n`;
-			exit = 1;
+		if (o.write && eq < 0) {
+			out.stderr += 'sysctl: command line(0): invalid syntax, continuing...\n';
+			out.exit = 1;
 			continue;
 		}
 		const key = (eq < 0 ? raw : raw.slice(0, eq)).replaceAll('/', '.').trim();
-		const path = `/proc/sys/${key.replaceAll('.', '/')}`;
-		if (eq >= 0) {
-			const value = raw.slice(eq + 1).trim();
-			if (ns.get(key) === undefined) {
-				if (!ignore) {
-					stderr += `sysctl: cannot stat ${path}: No such file or directory\n`;
-					exit = 1;
-				}
-				continue;
-			}
-			if (key === 'net.ipv4.ip_forward' || /forwarding$/.test(key) || /_time|ttl|rp_filter|proxy_arp|route_localnet|disable_ipv6|accept_dad|ignore/.test(key)) {
-				if (!/^-?\d+$/.test(value)) {
-					stderr += `sysctl: setting key "${key}": Invalid argument\n`;
-					exit = 1;
-					continue;
-				}
-			}
-			ns.setSysctl(key, value);
-			if (!quiet) show(key, ns.get(key) ?? value);
-			continue;
-		}
-		const v = key === 'kernel.hostname' ? ctx.host.hostname : ns.get(key);
-		if (v === undefined) {
-			const under = allKeys(ctx).filter((k) => k.startsWith(`${key}.`));
-			if (under.length > 0) {
-				for (const k of under) show(k, ns.get(k) ?? '');
-				continue;
-			}
-			if (!ignore) {
-				stderr += `sysctl: cannot stat ${path}: No such file or directory\n`;
-				exit = 1;
-			}
-			continue;
-		}
-		show(key, v);
+		if (eq >= 0) setKey(ctx, o, out, key, raw.slice(eq + 1).trim());
+		else getKey(ctx, o, out, key);
 	}
-	return { stdout, stderr, exit };
+	return out;
 }
+
+/** Runs sysctl. */
+export const sysctl: Tool = defineTool(run);
 
 function allKeys(ctx: Context): string[] {
 	const ns = ctx.ns;

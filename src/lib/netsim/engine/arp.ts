@@ -8,7 +8,7 @@ import { BROADCAST_MAC, formatMac, sameMac, type Mac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import { ageNeigh, RESOLVE_MS, type Neigh } from '../model/neigh.ts';
 import type { Netns } from '../model/netns.ts';
-import { ICMP, type Arp, type Frame, type Ip4 } from './packet.ts';
+import { ICMP, type Arp, type Frame, type Ip4 } from '../model/packet.ts';
 import { selectSrc } from './route.ts';
 import type { Stack } from './stack.ts';
 import { legOf, tracing } from './trace.ts';

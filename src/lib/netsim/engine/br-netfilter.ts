@@ -8,7 +8,7 @@ import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import { solicit } from './arp.ts';
 import { filterPasses, nfConfirm, nfPost, nfPre, unNatSource, type NfCtx } from './netfilter-hooks.ts';
-import { clonePacket, type Frame, type Ip4 } from './packet.ts';
+import { clonePacket, type Frame, type Ip4 } from '../model/packet.ts';
 import { routeInput } from './route.ts';
 import type { Stack } from './stack.ts';
 

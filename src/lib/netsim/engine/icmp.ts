@@ -6,7 +6,7 @@
 import { formatIpv4, type Ipv4 } from '../addr/ipv4.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
-import { clonePacket, ICMP, type Icmp, type Ip4 } from './packet.ts';
+import { clonePacket, ICMP, type Icmp, type Ip4 } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 import { tracePacket, tracing } from './trace.ts';
 

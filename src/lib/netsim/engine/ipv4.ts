@@ -9,7 +9,7 @@ import type { Netns } from '../model/netns.ts';
 import { neighOutput } from './arp.ts';
 import { icmpReceive } from './icmp.ts';
 import { filterPasses, nfConfirm, nfPost, nfPre, unNatSource, type NfCtx } from './netfilter-hooks.ts';
-import { ICMP, type Ip4 } from './packet.ts';
+import { ICMP, type Ip4 } from '../model/packet.ts';
 import { routeInput, routeOutput } from './route.ts';
 import type { Stack } from './stack.ts';
 import { tcpDeliver } from './tcp.ts';

@@ -7,7 +7,7 @@ import { formatMac, isGroupMac, sameMac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import { arpReceive } from './arp.ts';
 import { bridgedDnat, bridgeFilter, brNfOn } from './br-netfilter.ts';
-import { clonePacket, frameLen, ICMP, type Frame } from './packet.ts';
+import { clonePacket, frameLen, ICMP, type Frame } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 import { legOf, traceFrame, tracing } from './trace.ts';
 import { vxlanXmit } from './vxlan.ts';

@@ -8,7 +8,7 @@ import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import type { PacketView } from '../model/netfilter.ts';
-import { ICMP, portsOf, setDst, setSrc, type Ip4 } from './packet.ts';
+import { ICMP, portsOf, setDst, setSrc, type Ip4 } from '../model/packet.ts';
 import { selectSrc } from './route.ts';
 import type { Stack } from './stack.ts';
 import { legOf, tracePacket, traceRule, tracing } from './trace.ts';
@@ -30,7 +30,7 @@ function view(pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string, ns?: Netns): 
 }
 
 /** Runs a chain of the filter table; returns its verdict (ACCEPT, DROP or REJECT). */
-export function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
+function filter(stack: Stack, ns: Netns, chain: string, pkt: Ip4, ctx: NfCtx, inIf?: string, outIf?: string): string {
 	if (!ns.netfilter.active('filter')) return 'ACCEPT';
 	const v = view(pkt, ctx, inIf, outIf, ns);
 	const res = ns.netfilter.run('filter', chain, v);

@@ -5,7 +5,7 @@ import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 
 /** A resolved route. */
-export interface Resolved {
+interface Resolved {
 	type: 'local' | 'unicast' | 'broadcast';
 	dev: Link;
 	gateway?: number | undefined;
@@ -77,12 +77,4 @@ export function routeInput(ns: Netns, dst: Ipv4, inDev: Link): Resolved | RouteE
 	if (r.type === 'unreachable') return 'EHOSTUNREACH';
 	if (r.type !== 'unicast' || !r.dev) return 'EINVAL';
 	return { type: 'unicast', dev: r.dev, gateway: r.gateway, src: 0, route: r };
-}
-
-/** True when a gateway is reachable on-link through `dev` (for `ip route add … via`). */
-export function gatewayOnLink(ns: Netns, gw: Ipv4, dev?: Link): Link | undefined {
-	const r = lookup(ns.routes.filter((x) => x.table === TABLE_MAIN && x.type === 'unicast' && !x.gateway && (!dev || x.dev === dev)), gw);
-	if (r && r.dev && r.scope === 'link') return r.dev;
-	if (r && r.dev && inPrefix(gw, r.dst)) return r.dev;
-	return undefined;
 }

@@ -21,7 +21,7 @@ import { icmpError, type PingSocket } from './icmp.ts';
 import { ipOutput, ipReceive, localDeliver } from './ipv4.ts';
 import { devReceive, devXmit } from './l2.ts';
 import type { NfCtx } from './netfilter-hooks.ts';
-import type { Frame, Ip4 } from './packet.ts';
+import type { Frame, Ip4 } from '../model/packet.ts';
 import type { Listener, TcpSocket } from './tcp.ts';
 import type { Tracer } from './trace.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Ipv4 } from '../addr/ipv4.ts';
 import type { Netns } from '../model/netns.ts';
-import type { Ip4 } from './packet.ts';
+import type { Ip4 } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 
 /** A listening socket and what it answers. */
@@ -21,7 +21,7 @@ export interface Listener {
 }
 
 /** What a client socket hears. */
-export interface TcpEvent {
+interface TcpEvent {
 	flags: string;
 	payload?: string | undefined;
 	/** ICMP error (port unreachable, host unreachable…). */
@@ -40,7 +40,7 @@ export interface TcpSocket {
 }
 
 /** Size of a segment on the wire: IP + TCP header (40 with SYN options, 32 with timestamps). */
-export function segmentLen(flags: string, payload = ''): number {
+function segmentLen(flags: string, payload = ''): number {
 	return 20 + (flags.includes('S') ? 40 : 32) + payload.length;
 }
 

@@ -5,21 +5,21 @@
  */
 import { formatIpv4, inPrefix, type Ipv4 } from '../addr/ipv4.ts';
 import { formatMac } from '../addr/mac.ts';
-import { routeText } from '../cmd/ip/route.ts';
+import { routeText } from '../print/route.ts';
 import { TABLE_LOCAL, type Route } from '../model/fib.ts';
 import type { Link } from '../model/link.ts';
 import { policySpec, ruleSpecLine, type Verdict } from '../model/netfilter.ts';
 import type { Netns } from '../model/netns.ts';
 import type { World } from '../model/world.ts';
-import { ICMP, type Frame, type Ip4 } from './packet.ts';
+import { ICMP, type Frame, type Ip4 } from '../model/packet.ts';
 // The trace format is the terminal's engine contract (any engine behind the terminal records
 // it); the simulator implements it, so its types come from there (types only, nothing bundled).
 import type { PacketTrace, TracePlace, TraceStep } from '../../shared/trace.ts';
 
-export type { PacketTrace, TracePlace, TraceStep };
+export type { PacketTrace };
 
 /** Where lab plumbing lives, to name it as the diagram does. */
-export interface InfraMap {
+interface InfraMap {
 	wires?: Netns | undefined;
 	upstream?: Netns | undefined;
 	internet: Set<number>;

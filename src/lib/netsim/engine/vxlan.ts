@@ -6,7 +6,7 @@
 import { isGroupMac, sameMac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
-import { clonePacket, frameLen, type Frame, type Ip4 } from './packet.ts';
+import { clonePacket, frameLen, type Frame, type Ip4 } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 
 /** Encapsulates: to the exact fdb entry's remote, else to every all-zero (default) entry and `remote`. */

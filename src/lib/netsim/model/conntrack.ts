@@ -2,7 +2,7 @@
 import type { Ipv4 } from '../addr/ipv4.ts';
 
 /** A tuple as conntrack prints it; for ICMP echo both ports hold the echo id. */
-export interface Tuple {
+interface Tuple {
 	src: Ipv4;
 	dst: Ipv4;
 	sport: number;

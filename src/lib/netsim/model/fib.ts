@@ -21,9 +21,11 @@ export interface Route {
 	onlink: boolean;
 }
 
-/** Table ids as iproute2 names them. */
+/** The main table's id (`main`). */
 export const TABLE_MAIN = 254;
+/** The local table's id (`local`): local and broadcast routes. */
 export const TABLE_LOCAL = 255;
+/** The default table's id (`default`). */
 export const TABLE_DEFAULT = 253;
 
 /** Sorts routes in the order the FIB trie dumps them: by key, longer prefix first, then metric. */

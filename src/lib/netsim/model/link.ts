@@ -12,10 +12,10 @@ export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan';
 export type McGroup = 'all-nodes' | 'router' | 'all-hosts';
 
 /** A bridge port's STP state, as `bridge link` prints it (no other bridge sends BPDUs here, so never blocking). */
-export type PortState = 'disabled' | 'listening' | 'learning' | 'forwarding';
+type PortState = 'disabled' | 'listening' | 'learning' | 'forwarding';
 
 /** A learned or static bridge forwarding entry. */
-export interface FdbEntry {
+interface FdbEntry {
 	mac: Mac;
 	port: Link;
 	/** Local entries (the ports' own MACs) never age and are marked permanent. */

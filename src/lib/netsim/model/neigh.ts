@@ -1,7 +1,7 @@
 /** The neighbour (ARP) table and its state machine on the virtual clock. */
 import type { Ipv4 } from '../addr/ipv4.ts';
 import type { Mac } from '../addr/mac.ts';
-import type { Ip4 } from '../engine/packet.ts';
+import type { Ip4 } from './packet.ts';
 import type { Link } from './link.ts';
 
 /** NUD states as `ip neigh` prints them. */
@@ -23,9 +23,9 @@ export interface Neigh {
 }
 
 /** base_reachable_time is 30 s; the kernel randomises it to 15-45 s, we take the middle. */
-export const REACHABLE_MS = 30_000;
+const REACHABLE_MS = 30_000;
 /** delay_first_probe_time. */
-export const DELAY_MS = 5_000;
+const DELAY_MS = 5_000;
 /** Three probes one second apart before FAILED. */
 export const RESOLVE_MS = 3_000;
 

@@ -182,14 +182,14 @@ function ifMatch(pattern: string, name: string | undefined): boolean {
 }
 
 /** Parses `VALUE[/MASK]` (hex or decimal). */
-export function parseMark(text: string): [number, number] {
+function parseMark(text: string): [number, number] {
 	const [v, m] = text.split('/');
 	const num = (x: string | undefined, d: number): number => (x === undefined ? d : Number(x) >>> 0);
 	return [num(v, 0), num(m, 0xffffffff)];
 }
 
 /** True when a rule's matches all hold for the packet (the statistic match counts here). */
-export function matches(r: Rule, p: PacketView): boolean {
+function matches(r: Rule, p: PacketView): boolean {
 	if (!basic(r, p)) return false;
 	if (r.statistic?.mode === 'nth') {
 		const every = r.statistic.every ?? 1;

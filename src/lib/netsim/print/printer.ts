@@ -4,10 +4,10 @@
  */
 
 /** A JSON value. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Which output a call is meant for. */
-export type Only = 'any' | 'text' | 'json';
+type Only = 'any' | 'text' | 'json';
 
 /** Collects output either as text or as a JSON document. */
 export class Printer {

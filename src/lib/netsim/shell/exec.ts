@@ -1,8 +1,9 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
-import { notModelled } from '../cmd/not-modelled.ts';
-import type { Context, ExecResult, Tool } from '../cmd/types.ts';
-import { parse, ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './parse.ts';
-import type { FsError, Vfs } from './vfs.ts';
+import { notModelled } from './not-modelled.ts';
+import type { Context, ExecResult, Tool } from '../tool/types.ts';
+import { ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './ast.ts';
+import { parse } from './parse.ts';
+import { fsMessage, type Vfs } from './vfs.ts';
 
 /** Per-host shell state kept between lines. */
 export interface ShellState {
@@ -13,29 +14,14 @@ export interface ShellState {
 	nextPid: number;
 }
 
-/** Looks up a tool by name. */
-export type Registry = (name: string) => Tool | undefined;
+/** Runs a command line in a subshell named `argv0` (for `sh -c`), sharing the host's shell state. */
+export type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
 
-const FS_MSG: Record<FsError, string> = {
-	ENOENT: 'No such file or directory',
-	EISDIR: 'Is a directory',
-	ENOTDIR: 'Not a directory',
-	EEXIST: 'File exists',
-	ENOTEMPTY: 'Directory not empty',
-	EACCES: 'Permission denied',
-	EINVAL: 'Invalid argument',
-	ENOSPC: 'No space left on device',
-	// Not an errno: a file the simulator knows it does not model (today only /etc/resolv.conf).
-	ENOSIM: 'not available in this simulator (the lab has no DNS: use addresses; the names in /etc/hosts resolve)',
-};
+/** Looks up a tool by name. */
+type Registry = (name: string) => Tool | undefined;
 
 /** Output kept per command: beyond it the rest is cut (a terminal would scroll it away). */
 const MAX_OUTPUT = 1 << 20;
-
-/** The message of a file error. */
-export function fsMessage(e: FsError): string {
-	return FS_MSG[e];
-}
 
 /** Splits on blanks, as unquoted expansion results are split. */
 function fields(text: string): string[] {
@@ -248,11 +234,9 @@ export class Shell {
 		for (const r of cmd.redirs) {
 			const target = this.expand(ctx, r.target).join(' ');
 			if (r.op === '<') {
-				const data = this.state.vfs.read(target, ctx.ns);
-				if (typeof data !== 'string' || data in FS_MSG) {
-					return { stdout: '', stderr: `${this.where}${target}: ${FS_MSG[data as FsError]}\n`, exit: 1 };
-				}
-				stdin = data;
+				const data = this.state.vfs.readFile(target, ctx.ns);
+				if (!data.ok) return { stdout: '', stderr: `${this.where}${target}: ${fsMessage(data.error)}\n`, exit: 1 };
+				stdin = data.value;
 			} else if (r.op === '<<<') stdin = `${target}\n`;
 			else if (r.op === '>&') {
 				if (r.fd === 2 && target === '1') errToOut = true;
@@ -277,8 +261,8 @@ export class Shell {
 		}
 		for (const o of outs) {
 			const data = o.fd === 1 ? stdout : stderr;
-			const err = this.state.vfs.write(o.path, data, o.append, ctx.ns);
-			if (err) return { stdout: '', stderr: `${this.where}${o.path}: ${FS_MSG[err]}\n`, exit: 1 };
+			const written = this.state.vfs.write(o.path, data, o.append, ctx.ns);
+			if (!written.ok) return { stdout: '', stderr: `${this.where}${o.path}: ${fsMessage(written.error)}\n`, exit: 1 };
 			if (o.fd === 1) {
 				stdout = '';
 				if (errToOut) stderr = '';

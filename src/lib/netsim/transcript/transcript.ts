@@ -1,11 +1,4 @@
 /** The transcript format shared by the CLI and the comparison fixtures: one command per line. */
-import type { ExecResult, SimLab } from '../index.ts';
-
-/** One executed command of a transcript. */
-export interface TranscriptStep extends ExecResult {
-	host: string;
-	cmd: string;
-}
 
 /** A line to run: host and command. */
 export interface TranscriptLine {
@@ -27,9 +20,4 @@ export function parseTranscript(text: string, defaultHost: string): TranscriptLi
 		else out.push({ host: defaultHost, cmd: line });
 	}
 	return out;
-}
-
-/** Runs transcript lines in a lab, in order. */
-export function runTranscript(lab: SimLab, lines: TranscriptLine[]): TranscriptStep[] {
-	return lines.map((l) => ({ host: l.host, cmd: l.cmd, ...lab.exec(l.host, l.cmd) }));
 }

@@ -9,16 +9,16 @@ import ch09 from '../../../../../content/snapshots/09-cni-by-hand.json' with { t
 import ch10 from '../../../../../content/snapshots/10-cri-and-the-kubelet.json' with { type: 'json' };
 import { loadLab } from '../../../book/labs.ts';
 import { Stack } from '../../engine/stack.ts';
-import { buildLab } from '../../lab.ts';
+import { buildLab } from '../../sandbox/build.ts';
 import { World } from '../../model/world.ts';
 import { Shell, type ShellState } from '../../shell/exec.ts';
 import { Vfs } from '../../shell/vfs.ts';
-import { coreutils } from '../coreutils.ts';
+import { coreutils } from '../coreutils/index.ts';
 import { ip } from '../ip/index.ts';
-import { iptables } from '../iptables.ts';
-import { jq } from '../jq.ts';
+import { iptables } from '../iptables/index.ts';
+import { jq } from '../jq/index.ts';
 import { sysctl } from '../sysctl.ts';
-import type { Context, ExecResult, Tool } from '../types.ts';
+import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { chainName } from './bridge.ts';
 import { cniTools, installCniPlugins } from './index.ts';
 import recorded from './recorded.json' with { type: 'json' };
@@ -119,6 +119,14 @@ describe('CNI plugins', () => {
 		for (const p of ['bridge', 'portmap', 'static']) {
 			expect(run(`/usr/lib/cni/${p}`)).toEqual({ stdout: '', stderr: `CNI ${p} plugin version unknown\nCNI protocol versions supported: 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0\n`, exit: 0 });
 		}
+	});
+
+	it('print a default route they cannot add with its /0 mask as Go does, 00000000', () => {
+		const run = lab();
+		const conf = '{"cniVersion":"1.0.0","name":"n","type":"bridge","ipam":{"type":"host-local","subnet":"10.22.0.0/16","routes":[{"dst":"0.0.0.0/0","gw":"10.99.0.1"}]}}';
+		run(`echo '${conf}' > /tmp/c.json; ip netns add pod1`);
+		const r = run('CNI_COMMAND=ADD CNI_CONTAINERID=pod1 CNI_NETNS=/run/netns/pod1 CNI_IFNAME=eth0 CNI_PATH=/usr/lib/cni /usr/lib/cni/bridge < /tmp/c.json');
+		expect(r).toEqual({ stdout: '{\n    "code": 999,\n    "msg": "failed to add route \'{0.0.0.0 00000000} via 10.99.0.1 dev eth0\': network is unreachable"\n}', stderr: '', exit: 1 });
 	});
 
 	it('never throw on odd input', () => {

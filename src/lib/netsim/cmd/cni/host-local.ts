@@ -7,7 +7,10 @@ import { formatIpv4, inPrefix, maskOf, networkOf, type Ipv4 } from '../../addr/i
 import { normalise } from '../../shell/vfs.ts';
 import type { JObject } from '../json.ts';
 import { loadArgs, loadConf, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { arr, cidrText, CniError, ERR, fail, isIpv6Text, newResult, obj, parseCidr, parseIp, printResult, str, strs, type CniRoute, type IpNet } from './types.ts';
+import { arr, obj, str, strs } from './decode.ts';
+import { CniError, ERR, fail } from './errors.ts';
+import { cidrText, type IpNet, isIpv6Text, parseCidr, parseIp } from './net.ts';
+import { type CniRoute, newResult, printResult } from './result.ts';
 
 interface Range {
 	subnet: IpNet;
@@ -163,22 +166,22 @@ class Store {
 		network: string,
 	) {
 		this.dir = normalise(`${dataDir}/${network}`);
-		const e = pc.vfs.mkdir(this.dir, true);
-		if (e) fail(`mkdir ${this.dir}: ${e === 'EEXIST' || e === 'ENOTDIR' ? 'not a directory' : 'no such file or directory'}`);
+		const made = pc.vfs.mkdir(this.dir, true);
+		if (!made.ok) fail(`mkdir ${this.dir}: ${made.error === 'EEXIST' || made.error === 'ENOTDIR' ? 'not a directory' : 'no such file or directory'}`);
 		const lock = `${this.dir}/lock`;
 		if (!pc.vfs.exists(lock, pc.ctx.ns)) pc.vfs.write(lock, '', false, pc.ctx.ns);
 	}
 
 	private read(name: string): string | undefined {
-		const d = this.pc.vfs.read(`${this.dir}/${name}`, this.pc.ctx.ns);
-		return typeof d === 'string' && !/^E[A-Z]+$/.test(d) ? d : undefined;
+		const d = this.pc.vfs.readFile(`${this.dir}/${name}`, this.pc.ctx.ns);
+		return d.ok ? d.value : undefined;
 	}
 
 	/** Files in lexical order (filepath.Walk), directories skipped. */
 	private files(): string[] {
 		const l = this.pc.vfs.list(this.dir, this.pc.ctx.ns);
-		if (!Array.isArray(l)) return [];
-		return l.filter((f) => !this.pc.vfs.isDir(`${this.dir}/${f}`));
+		if (!l.ok) return [];
+		return l.value.filter((f) => !this.pc.vfs.isDir(`${this.dir}/${f}`));
 	}
 
 	reserve(id: string, ifName: string, ip: Ipv4, rangeId: string): boolean {
@@ -271,8 +274,9 @@ function allocate(store: Store, set: Range[], rangeId: string, id: string, ifNam
 }
 
 function parseResolv(pc: PluginCtx, path: string): { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] } {
-	const d = pc.vfs.read(path, pc.ctx.ns);
-	if (typeof d !== 'string' || /^E[A-Z]+$/.test(d)) fail(`open ${path}: no such file or directory`);
+	const read = pc.vfs.readFile(path, pc.ctx.ns);
+	if (!read.ok) fail(`open ${path}: no such file or directory`);
+	const d = read.value;
 	const dns: { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] } = {};
 	for (const raw of d.split('\n')) {
 		const line = raw.trim();

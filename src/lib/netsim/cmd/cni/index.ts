@@ -5,19 +5,19 @@
  * plugins find their delegates through CNI_PATH on the simulated file system.
  */
 import type { Vfs } from '../../shell/vfs.ts';
-import type { Context, Tool } from '../types.ts';
+import type { Context, Tool } from '../../tool/types.ts';
 import { bridgePlugin } from './bridge.ts';
 import { hostLocal } from './host-local.ts';
 import { loopbackPlugin } from './loopback.ts';
 import { portmapPlugin } from './portmap.ts';
 import { runPlugin, type Plugin } from './skel.ts';
-import { fail } from './types.ts';
+import { fail } from './errors.ts';
 
 /** Where Debian installs the plugins. */
-export const CNI_DIR = '/usr/lib/cni';
+const CNI_DIR = '/usr/lib/cni';
 
 /** The files of /usr/lib/cni (containernetworking-plugins 1.1.1+ds1-3). */
-export const CNI_PLUGIN_NAMES = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
+const CNI_PLUGIN_NAMES = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
 
 function notSimulated(name: string): Plugin {
 	const no = (): string => fail(`netsim: the ${name} plugin is not simulated`);
@@ -25,7 +25,7 @@ function notSimulated(name: string): Plugin {
 }
 
 /** The plugins by type name. */
-export function cniPlugins(): Map<string, Plugin> {
+function cniPlugins(): Map<string, Plugin> {
 	const m = new Map<string, Plugin>();
 	for (const n of CNI_PLUGIN_NAMES) m.set(n, notSimulated(n));
 	for (const p of [bridgePlugin, hostLocal, loopbackPlugin, portmapPlugin]) m.set(p.name, p);
@@ -35,7 +35,7 @@ export function cniPlugins(): Map<string, Plugin> {
 /** Installs the plugin files on a host's file system. */
 export function installCniPlugins(vfs: Vfs): void {
 	vfs.mkdir(CNI_DIR, true);
-	for (const n of CNI_PLUGIN_NAMES) vfs.files.set(`${CNI_DIR}/${n}`, '');
+	for (const n of CNI_PLUGIN_NAMES) vfs.install(`${CNI_DIR}/${n}`, '');
 }
 
 /** Tools keyed by their full path, for the shell's registry. */

@@ -1,7 +1,10 @@
 /** The loopback plugin (plugins 1.1.1): brings `lo` up (ADD) or down (DEL) in the namespace. */
 import { formatIpv4 } from '../../addr/ipv4.ts';
+import { linkDown, linkUp } from '../../kernel/link.ts';
 import { loadConf, openNetns, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { CniError, fail, field, parsePrevResult, printResult, str, type CniResult } from './types.ts';
+import { field, str } from './decode.ts';
+import { CniError, fail } from './errors.ts';
+import { type CniResult, parsePrevResult, printResult } from './result.ts';
 
 function parseNetConf(stdin: string): { version: string; prev?: CniResult | undefined; raw: unknown } {
 	const raw = loadConf(stdin, 'failed to parse network config: ');
@@ -31,7 +34,7 @@ function add(a: CmdArgs, pc: PluginCtx): string {
 	const ns = opened.ns;
 	const lo = ns.link('lo');
 	if (!lo) fail('Link not found');
-	ns.linkUp(lo);
+	linkUp(lo);
 	const v4 = ns.v4(lo);
 	for (const x of v4) if ((x.local as number) >>> 24 !== 127) fail(`loopback interface found with non-loopback address "${formatIpv4(x.local as number)}"`);
 	const v6 = ns.addrs.filter((x) => x.family === 6 && x.link === lo);
@@ -54,7 +57,7 @@ function del(a: CmdArgs, pc: PluginCtx): string {
 	}
 	const lo = opened.ns.link('lo');
 	if (!lo) fail('Link not found');
-	opened.ns.linkDown(lo);
+	linkDown(lo);
 	return '';
 }
 

@@ -3,20 +3,19 @@
  * across namespaces, addresses with a broadcast (vishvananda/netlink computes one), routes, and
  * iptables commands run through the simulated iptables so rules print exactly as the tool's own.
  */
-import { formatMac } from '../../addr/mac.ts';
+import { broadcastOf, parseIpv4Loose, parsePrefix } from '../../addr/ipv4.ts';
+import { formatMac, type Mac } from '../../addr/mac.ts';
+import { addr4Add } from '../../kernel/addr.ts';
+import { vethCreate, vethUpBeforePeer } from '../../kernel/link-veth.ts';
+import { setMaster } from '../../kernel/port.ts';
+import { routeAdd } from '../../kernel/route.ts';
+import { TABLE_MAIN } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
-import { ip } from '../ip/index.ts';
-import { setMaster } from '../ip/link.ts';
-import { iptables } from '../iptables.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
+import { iptables } from '../iptables/index.ts';
 import type { PluginCtx } from './skel.ts';
-import { fail } from './types.ts';
-
-/** Runs `ip ARGS` in a namespace. */
-export function ipIn(pc: PluginCtx, ns: Netns, argv: string[]): ExecResult {
-	return ip(argv, { ...pc.ctx, ns, stdin: '' });
-}
+import { fail, goErrno } from './errors.ts';
 
 /** Runs `iptables ARGS` in a namespace. */
 export function iptIn(pc: PluginCtx, ns: Netns, argv: string[]): ExecResult {
@@ -29,7 +28,7 @@ export function macOf(l: Link): string {
 }
 
 /** Random `vethXXXXXXXX` (ip.RandomVethName), from the simulator's seeded generator. */
-export function randomVethName(pc: PluginCtx): string {
+function randomVethName(pc: PluginCtx): string {
 	const n = pc.ctx.world.rng.next() >>> 0;
 	return `veth${n.toString(16).padStart(8, '0')}`;
 }
@@ -44,25 +43,18 @@ export function setupVeth(pc: PluginCtx, cont: Netns, host: Netns, ifName: strin
 	let peerName = randomVethName(pc);
 	for (let i = 0; i < 10 && host.link(peerName); i++) peerName = randomVethName(pc);
 	if (host.link(peerName)) fail('failed to find a unique veth name');
-	let contMac = world.mac();
+	// Drawn even when a MAC is given, so that the seeded sequence of MACs stays the same.
+	let contMac: Mac = world.mac();
 	if (mac !== undefined) {
 		const m = /^([0-9a-fA-F]{2})([:-][0-9a-fA-F]{2}){5}$/.test(mac) ? mac.split(/[:-]/).map((x) => parseInt(x, 16)) : undefined;
 		if (!m) fail(`address ${mac}: invalid MAC address`);
 		contMac = m;
 	}
-	const hostVeth = host.addLink(peerName, 'veth', world.mac());
-	const contVeth = cont.addLink(ifName, 'veth', contMac);
-	hostVeth.peer = contVeth;
-	contVeth.peer = hostVeth;
-	hostVeth.txqlen = 0;
-	contVeth.txqlen = 0;
-	if (mtu > 0) hostVeth.mtu = contVeth.mtu = mtu;
-	world.linkEvent(hostVeth);
-	world.linkEvent(contVeth);
-	host.linkUp(hostVeth);
-	// The host end came up with its peer already in another namespace and down: the kernel
-	// leaves its operstate DOWN (not LOWERLAYERDOWN) until the peer's next event.
-	if (!contVeth.adminUp) hostVeth.operOverride = 'DOWN';
+	const size = mtu > 0 ? mtu : undefined;
+	const made = vethCreate(cont, { name: ifName, address: contMac, mtu: size, txqlen: 0 }, host, { name: peerName, mtu: size, txqlen: 0, up: true });
+	if (!made.ok) fail(`failed to make veth pair: ${goErrno(made)}`);
+	const [contVeth, hostVeth] = made.value;
+	vethUpBeforePeer(hostVeth);
 	return { hostVeth, contVeth };
 }
 
@@ -72,13 +64,22 @@ export function enslave(port: Link, br: Link): void {
 }
 
 /** netlink.AddrAdd of an IPv4 address: the broadcast is filled in, as vishvananda/netlink does. */
-export function addAddr(pc: PluginCtx, ns: Netns, dev: string, cidr: string): boolean {
-	return ipIn(pc, ns, ['addr', 'add', cidr, 'brd', '+', 'dev', dev]).exit === 0;
+export function addAddr(ns: Netns, dev: string, cidr: string): boolean {
+	const link = ns.link(dev);
+	const pre = parsePrefix(cidr);
+	if (!link || !pre) return false;
+	return addr4Add(ns, link, { local: pre.addr, prefixlen: pre.len, brd: broadcastOf(pre.addr, pre.len) }).ok;
 }
 
-/** netlink.RouteAddEcmp (create, append). */
-export function addRoute(pc: PluginCtx, ns: Netns, dst: string, gw: string | undefined, dev: string): boolean {
-	return ipIn(pc, ns, ['route', 'append', dst, ...(gw ? ['via', gw] : []), 'dev', dev]).exit === 0;
+/** netlink.RouteAddEcmp (create, append): a gateway's device comes from the route to it. */
+export function addRoute(ns: Netns, dst: string, gw: string | undefined, dev: string): boolean {
+	const link = ns.link(dev);
+	const to = parsePrefix(dst);
+	// Read as `ip route append DST via GW` reads them: an empty gateway is none.
+	const via = gw ? (gw.includes('.') || /^\d+$/.test(gw) ? parseIpv4Loose(gw)?.addr : undefined) : undefined;
+	if (!link || !to || (gw && via === undefined)) return false;
+	const route = { table: TABLE_MAIN, type: 'unicast' as const, dst: to, dev: link, gateway: via, proto: 'boot', scope: via === undefined ? ('link' as const) : ('global' as const), metric: 0, onlink: false };
+	return routeAdd(ns, route, 'append').ok;
 }
 
 /** go-iptables ListChains. */

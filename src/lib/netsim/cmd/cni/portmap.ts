@@ -7,11 +7,15 @@
 import { formatIpv4 } from '../../addr/ipv4.ts';
 import type { Netns } from '../../model/netns.ts';
 import { fibLookup } from '../../engine/route.ts';
+import { sysctlWrite } from '../../kernel/sysctl.ts';
 import type { JObject } from '../json.ts';
 import { chainName } from './bridge.ts';
 import { ensureChain, iptIn, iptQuiet, listChains, ruleExists, iptMust } from './netops.ts';
 import { loadConf, type CmdArgs, type Plugin, type PluginCtx } from './skel.ts';
-import { arr, bool, CniError, fail, field, goQ, int, isIpv6Text, obj, parseCidr, parsePrevResult, printResult, str, strs, type CniResult, type IpNet } from './types.ts';
+import { arr, bool, field, int, obj, str, strs } from './decode.ts';
+import { CniError, fail, goQ } from './errors.ts';
+import { type IpNet, isIpv6Text, parseCidr } from './net.ts';
+import { type CniResult, parsePrevResult, printResult } from './result.ts';
 
 const TOP_DNAT = 'CNI-HOSTPORT-DNAT';
 const SETMARK = 'CNI-HOSTPORT-SETMARK';
@@ -198,7 +202,7 @@ function add(a: CmdArgs, pc: PluginCtx): string {
 		// route_localnet on the host interface that leads to the container.
 		const r = fibLookup(host, net.ip);
 		const dev = r?.dev;
-		if (dev) host.setSysctl(`net.ipv4.conf.${dev.name}.route_localnet`, '1');
+		if (dev) sysctlWrite(host, `net.ipv4.conf.${dev.name}.route_localnet`, '1');
 	}
 	try {
 		setup(pc, host, { name: TOP_DNAT, entryChains: ['PREROUTING', 'OUTPUT'], entryRules: [['-m', 'addrtype', '--dst-type', 'LOCAL']], rules: [] });

@@ -6,8 +6,12 @@
 import { normalise, type Vfs } from '../../shell/vfs.ts';
 import type { Netns } from '../../model/netns.ts';
 import { JObject, JsonSyntaxError, parseJson } from '../json.ts';
-import type { Context, ExecResult } from '../types.ts';
-import { CniError, ERR, errorJson, fail, field, goQList, parseResult, convertResult, SUPPORTED_VERSIONS, versionGte, type CniResult } from './types.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import type { Context, ExecResult } from '../../tool/types.ts';
+import { field } from './decode.ts';
+import { CniError, ERR, fail, goQList } from './errors.ts';
+import { type CniResult, convertResult, parseResult } from './result.ts';
+import { SUPPORTED_VERSIONS, versionGte } from './version.ts';
 
 /** What skel hands a plugin's command. */
 export interface CmdArgs {
@@ -36,18 +40,6 @@ export interface Plugin {
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-/** Go's json.Unmarshal error text for a document (undefined when it parses). */
-export function jsonError(text: string): string | undefined {
-	try {
-		parseJson(text);
-		return undefined;
-	} catch (e) {
-		if (e instanceof JsonSyntaxError) return e.message;
-		throw e;
-	}
-}
-
 /** Parses stdin as the network configuration object; `prefix` as the plugin words its error. */
 export function loadConf(text: string, prefix: string): JObject {
 	let v;
@@ -62,7 +54,7 @@ export function loadConf(text: string, prefix: string): JObject {
 }
 
 /** create.DecodeVersion: "0.1.0" when absent. */
-export function confVersion(conf: JObject): string {
+function confVersion(conf: JObject): string {
 	const v = field(conf, 'cniVersion');
 	if (v === undefined || v === null || v === '') return '0.1.0';
 	if (typeof v !== 'string') throw new CniError(ERR.decoding, 'decoding version from network config: json: cannot unmarshal number into Go struct field .cniVersion of type string');
@@ -105,10 +97,9 @@ export function runPlugin(plugin: Plugin, env: Record<string, string>, stdin: st
 	const cmd = get('CNI_COMMAND');
 	const required: Record<string, string[]> = { ADD: ['CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_PATH'], CHECK: ['CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_PATH'], DEL: ['CNI_CONTAINERID', 'CNI_IFNAME', 'CNI_PATH'] };
 	const missing = ['CNI_COMMAND', 'CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_ARGS', 'CNI_PATH'].filter((k) => get(k) === '' && (k === 'CNI_COMMAND' || (required[cmd] ?? []).includes(k)));
-	const out = (e: CniError): ExecResult => ({ stdout: errorJson(e), stderr: '', exit: 1 });
 	if (missing.length > 0) {
 		if (cmd === '') return { stdout: '', stderr: `CNI ${plugin.name} plugin version unknown\nCNI protocol versions supported: ${SUPPORTED_VERSIONS.join(', ')}\n`, exit: 0 };
-		return out(new CniError(ERR.invalidEnv, `required env variables [${missing.join(',')}] missing`));
+		return new CniError(ERR.invalidEnv, `required env variables [${missing.join(',')}] missing`).result();
 	}
 	const a: CmdArgs = { containerId: get('CNI_CONTAINERID'), netns: get('CNI_NETNS'), ifName: get('CNI_IFNAME'), args: get('CNI_ARGS'), path: get('CNI_PATH'), stdin: cmd === 'VERSION' ? '' : stdin };
 	try {
@@ -132,7 +123,7 @@ export function runPlugin(plugin: Plugin, env: Record<string, string>, stdin: st
 		} else throw new CniError(ERR.invalidEnv, `unknown CNI_COMMAND: ${cmd}`);
 		return { stdout, stderr: '', exit: 0 };
 	} catch (e) {
-		if (e instanceof CniError) return out(e);
+		if (e instanceof ToolExit) return e.result();
 		throw e;
 	}
 }

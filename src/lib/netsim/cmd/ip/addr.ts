@@ -1,24 +1,20 @@
 /** `ip address`: show, add, del, flush. */
-import { formatIpv4, parseIpv4Loose, parsePrefix, type Ipv4, broadcastOf, networkOf } from '../../addr/ipv4.ts';
+import { broadcastOf, formatIpv4, networkOf, parseIpv4Loose, parsePrefix, type Ipv4 } from '../../addr/ipv4.ts';
 import { USAGE_IP_ADDR } from '../usage.ts';
 import { canonicalIpv6 } from '../../addr/ipv6.ts';
+import { addr4Add, addr4Del, addr6Add, addr6Del, addrRemove } from '../../kernel/addr.ts';
 import type { Link } from '../../model/link.ts';
 import type { Addr } from '../../model/netns.ts';
-import { padEnd, Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
-import type { IpCtx, IpOut } from './common.ts';
-import { badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-import { familyDumpLabel, linkLabel, printFlags, printLink, printStats } from './link-print.ts';
+import { Printer } from '../../print/printer.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { badPrefix, duparg, invarg, must, nodev } from './errors.ts';
+import { familyDumpLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 
-function nextArg(a: Args): string {
-	const v = a.next();
-	if (v === undefined) incomplete();
-	return v;
-}
-
 /** Address text as printed (`192.168.0.10` or IPv6 text). */
-export function addrText(a: Addr): string {
+function addrText(a: Addr): string {
 	return typeof a.local === 'number' ? formatIpv4(a.local) : a.local;
 }
 
@@ -182,9 +178,7 @@ function addrAdd(ic: IpCtx, a: Args): IpOut {
 		const len = l === undefined ? 128 : /^\d+$/.test(l) && Number(l) <= 128 ? Number(l) : -1;
 		if (!canon || len < 0) badPrefix(r.local);
 		if (!link) nodev(r.dev);
-		if (ns.addrs.some((x) => x.family === 6 && x.link === link && x.local === canon)) rtnl('File exists');
-		const scope = canon.startsWith('fe80:') ? 'link' : canon === '::1' ? 'host' : 'global';
-		ns.addrs.push({ family: 6, link, local: canon, prefixlen: len, scope, secondary: false, label: link.name });
+		must(addr6Add(ns, link, canon, len));
 		return { stdout: '' };
 	}
 	const pre = parsePrefix(r.local);
@@ -200,17 +194,7 @@ function addrAdd(ic: IpCtx, a: Args): IpOut {
 			brd = b.addr;
 		}
 	}
-	if (ns.v4(link).some((x) => x.local === pre.addr && x.prefixlen === pre.len)) kerr('ipv4: Address already assigned.');
-	const secondary = ns.v4(link).some((x) => !x.secondary && x.prefixlen === pre.len && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(pre.addr, pre.len));
-	const scope = (r.scope as Addr['scope'] | undefined) ?? (pre.addr >>> 24 === 127 ? 'host' : 'global');
-	const addr: Addr = { family: 4, link, local: pre.addr, prefixlen: pre.len, scope, brd, secondary, label: r.label ?? link.name };
-	// Primaries go before secondaries, as the kernel keeps its list.
-	const v4 = ns.addrs.filter((x) => x.family === 4 && x.link === link);
-	const lastPrimary = secondary ? v4[v4.length - 1] : [...v4].reverse().find((x) => !x.secondary);
-	const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : v4.length > 0 ? ns.addrs.indexOf(v4[0] as Addr) : ns.addrs.length;
-	ns.addrs.splice(idx, 0, addr);
-	if (!r.noprefixroute) ns.addAddrRoutes(addr);
-	else ns.addAddrRoutes({ ...addr, secondary: true });
+	must(addr4Add(ns, link, { local: pre.addr, prefixlen: pre.len, brd, scope: r.scope as Addr['scope'] | undefined, label: r.label, noprefixroute: r.noprefixroute }));
 	return { stdout: '' };
 }
 
@@ -232,39 +216,15 @@ function addrDel(ic: IpCtx, a: Args): IpOut {
 		const canon = canonicalIpv6(t ?? '');
 		if (!canon) badPrefix(r.local);
 		if (!link) nodev(r.dev);
-		const hit = ns.addrs.find((x) => x.family === 6 && x.link === link && x.local === canon && (l === undefined || x.prefixlen === Number(l)));
-		if (!hit) rtnl('Cannot assign requested address');
-		ns.addrs = ns.addrs.filter((x) => x !== hit);
+		must(addr6Del(ns, link, canon, l === undefined ? undefined : Number(l)));
 		return { stdout: '' };
 	}
 	const pre = parsePrefix(r.local);
 	if (!pre) badPrefix(r.local);
 	if (!link) nodev(r.dev);
 	const wildcard = !r.local.includes('/');
-	const hit = ns.v4(link).find((x) => x.local === pre.addr && (wildcard || x.prefixlen === pre.len));
-	if (!hit) rtnl('Cannot assign requested address');
-	deleteAddr(ic, hit);
+	must(addr4Del(ns, link, pre.addr, wildcard ? undefined : pre.len));
 	return { stdout: '', stderr: wildcard ? WILDCARD_WARNING(formatIpv4(pre.addr)) : '' };
-}
-
-/** Deletes an IPv4 address; deleting a primary takes its secondaries along. */
-function deleteAddr(ic: IpCtx, hit: Addr): void {
-	const ns = ic.ns;
-	const victims = [hit];
-	if (!hit.secondary)
-		for (const x of ns.v4(hit.link))
-			if (x.secondary && x.prefixlen === hit.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(hit.local as Ipv4, hit.prefixlen)) victims.push(x);
-	for (const v of victims) {
-		ns.removeAddrRoutes(v);
-		ns.addrs = ns.addrs.filter((x) => x !== v);
-	}
-	// The last IPv4 address gone: the kernel disables IP on the device (fib_disable_ip), which
-	// flushes its routes and its ARP cache.
-	if (ns.v4(hit.link).length === 0) {
-		ns.routes = ns.routes.filter((r) => r.dev !== hit.link);
-		ns.neigh = ns.neigh.filter((n) => n.link !== hit.link);
-	}
-
 }
 
 /** `ip addr flush`. */
@@ -278,9 +238,9 @@ function addrFlush(ic: IpCtx, a: Args): IpOut {
 			if (fam === 4 && x.family !== 4) continue;
 			if (fam === 6 && x.family !== 6) continue;
 			if (f.scope && x.scope !== f.scope) continue;
+			// An earlier primary may have taken this secondary along.
 			if (!ns.addrs.includes(x)) continue;
-			if (x.family === 4) deleteAddr(ic, x);
-			else ns.addrs = ns.addrs.filter((y) => y !== x);
+			addrRemove(ns, x);
 		}
 	}
 	return { stdout: '' };
@@ -297,6 +257,7 @@ export function ipAddr(ic: IpCtx, argv: string[]): IpOut {
 		try {
 			return addrAdd(ic, a);
 		} catch (e) {
+			// The address is there already: that is what change and replace ask for.
 			if (e instanceof ToolExit && e.stderr.includes('Address already assigned')) return { stdout: '' };
 			throw e;
 		}
@@ -307,5 +268,3 @@ export function ipAddr(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_ADDR);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip address help".\n`);
 }
-
-export { linkLabel, padEnd };

@@ -1,6 +1,8 @@
 /** What every `ip` object handler receives. */
 import type { Netns } from '../../model/netns.ts';
-import type { Context } from '../types.ts';
+import type { Context } from '../../tool/types.ts';
+import type { Args } from '../args.ts';
+import { incomplete } from './errors.ts';
 
 /** Global `ip` options. */
 export interface IpOpts {
@@ -27,4 +29,11 @@ export interface IpOut {
 	stdout: string;
 	stderr?: string | undefined;
 	exit?: number | undefined;
+}
+
+/** The next word, which must be there (iproute2's NEXT_ARG). */
+export function nextArg(a: Args): string {
+	const v = a.next();
+	if (v === undefined) incomplete();
+	return v;
 }

@@ -1,5 +1,6 @@
 /** iproute2's fixed error wording (lib/utils.c: invarg, duparg, missarg, nodev) and exit codes. */
-import { ToolExit } from '../args.ts';
+import { STRERROR, type Refusal, type Result } from '../../kernel/errno.ts';
+import { ToolExit } from '../../tool/exit.ts';
 
 /** `Error: argument "X" is wrong: WHAT` (exit 255). */
 export function invarg(what: string, arg: string): never {
@@ -10,12 +11,6 @@ export function invarg(what: string, arg: string): never {
 export function duparg(key: string, arg: string): never {
 	throw new ToolExit(255, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`);
 }
-
-/** `Error: duplicate "KEY": "ARG" is the second value.` (exit 255). */
-export function duparg2(key: string, arg: string): never {
-	throw new ToolExit(255, `Error: duplicate "${key}": "${arg}" is the second value.\n`);
-}
-
 /** `Command line is not complete. Try option "help"` (exit 255). */
 export function incomplete(): never {
 	throw new ToolExit(255, 'Command line is not complete. Try option "help"\n');
@@ -25,12 +20,6 @@ export function incomplete(): never {
 export function nodev(name: string): never {
 	throw new ToolExit(1, `Cannot find device "${name}"\n`);
 }
-
-/** `RTNETLINK answers: …` (exit 2): the kernel refused. */
-export function rtnl(msg: string): never {
-	throw new ToolExit(2, `RTNETLINK answers: ${msg}\n`);
-}
-
 /** `Error: …` from the kernel's extack (exit 2). */
 export function kerr(msg: string): never {
 	throw new ToolExit(2, `Error: ${msg}\n`);
@@ -49,4 +38,15 @@ export function badPrefix(arg: string): never {
 /** `Error: inet address is expected rather than "X".` (exit 1). */
 export function badAddr(arg: string): never {
 	throw new ToolExit(1, `Error: inet address is expected rather than "${arg}".\n`);
+}
+
+/** The kernel's refusal as iproute2 prints it: its extended ack as `Error: …`, else `RTNETLINK answers: <strerror>` (exit 2). */
+export function answer(r: Refusal): never {
+	throw new ToolExit(2, r.extack !== undefined ? `Error: ${r.extack}\n` : `RTNETLINK answers: ${STRERROR[r.errno]}\n`);
+}
+
+/** The value of a kernel operation, or its refusal as iproute2 prints it. */
+export function must<T>(r: Result<T>): T {
+	if (!r.ok) answer(r);
+	return r.value;
 }

@@ -1,8 +1,9 @@
 /** The `ip` tool: global options, `-n NETNS`, and object dispatch with abbreviations (ip.c). */
 import { prettyJson } from '../../print/printer.ts';
 import { USAGE_IP } from '../usage.ts';
-import { matches, ToolExit } from '../args.ts';
-import type { Context, ExecResult } from '../types.ts';
+import { matches } from '../args.ts';
+import { defineTool, ToolExit } from '../../tool/exit.ts';
+import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { ipAddr } from './addr.ts';
 import type { IpCtx, IpOpts, IpOut } from './common.ts';
 import { ipLink } from './link.ts';
@@ -53,14 +54,7 @@ const OBJECTS: [string, Handler | undefined][] = [
 const USAGE = USAGE_IP;
 
 /** Runs `ip ARGS…` in a context. */
-export function ip(argv: string[], ctx: Context): ExecResult {
-	try {
-		return run(argv, ctx);
-	} catch (e) {
-		if (e instanceof ToolExit) return { stdout: e.stdout, stderr: e.stderr, exit: e.exit };
-		throw e;
-	}
-}
+export const ip: Tool = defineTool(run);
 
 function run(argv: string[], ctx: Context): ExecResult {
 	const opts: IpOpts = { json: false, pretty: false, brief: false, details: false, stats: 0, oneline: false };

@@ -3,17 +3,13 @@ import { formatIpv4, parsePrefix, inPrefix, type Ipv4, type Prefix } from '../..
 import { USAGE_IP_NEIGH } from '../usage.ts';
 import { formatMac, parseMac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
-import { ageNeigh, type Neigh, type NudState } from '../../model/neigh.ts';
+import { neighAgeAll, neighDel, neighRemove, neighSet } from '../../kernel/neigh.ts';
+import type { Neigh, NudState } from '../../model/neigh.ts';
 import { padEnd, Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
-import type { IpCtx, IpOut } from './common.ts';
-import { duparg, incomplete, nodev, rtnl } from './errors.ts';
-
-function nextArg(a: Args): string {
-	const v = a.next();
-	if (v === undefined) incomplete();
-	return v;
-}
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { duparg, incomplete, must, nodev } from './errors.ts';
 
 const STATES: NudState[] = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];
 
@@ -50,13 +46,8 @@ function parseFilter(ic: IpCtx, a: Args): Filter {
 	return f;
 }
 
-/** Ages every entry to now (timers run lazily). */
-export function ageAll(ic: IpCtx): void {
-	for (const n of ic.ns.neigh) ageNeigh(n, ic.ns.world.now, () => n.link.running());
-}
-
 function selected(ic: IpCtx, f: Filter): Neigh[] {
-	ageAll(ic);
+	neighAgeAll(ic.ns);
 	return ic.ns.neigh.filter((n) => {
 		if (f.dev && n.link !== f.dev) return false;
 		if (f.prefix && !inPrefix(n.ip, f.prefix)) return false;
@@ -126,31 +117,15 @@ function neighModify(ic: IpCtx, a: Args, mode: 'add' | 'replace' | 'change' | 'd
 	if (dev === undefined || dst === undefined) throw new ToolExit(255, 'Device and destination are required arguments.\n');
 	const link = ic.ns.link(dev);
 	if (!link) nodev(dev);
-	const now = ic.ns.world.now;
-	const existing = ic.ns.neigh.find((n) => n.link === link && n.ip === dst);
-	if (mode === 'del') {
-		if (!existing) rtnl('No such file or directory');
-		ic.ns.neigh = ic.ns.neigh.filter((n) => n !== existing);
-		return { stdout: '' };
-	}
-	if (mode === 'add' && existing) rtnl('File exists');
-	if (mode === 'change' && !existing) rtnl('No such file or directory');
-	if (!lladdr && !existing && (nud === 'PERMANENT' || nud === 'REACHABLE' || nud === 'STALE')) {
-		throw new ToolExit(2, 'Error: No link layer address given.\n');
-	}
-	const n: Neigh = existing ?? { link, ip: dst, state: nud, since: now };
-	n.state = nud;
-	n.since = now;
-	if (lladdr) n.mac = lladdr;
-	if (!existing) ic.ns.neigh.push(n);
+	if (mode === 'del') must(neighDel(ic.ns, link, dst));
+	else must(neighSet(ic.ns, link, dst, mode, nud, lladdr));
 	return { stdout: '' };
 }
 
 function neighFlush(ic: IpCtx, a: Args): IpOut {
 	if (a.cur === undefined) throw new ToolExit(1, 'Flush requires arguments.\n');
 	const f = parseFilter(ic, a);
-	const victims = new Set(selected(ic, f).filter((n) => (f.states ? true : n.state !== 'PERMANENT')));
-	ic.ns.neigh = ic.ns.neigh.filter((n) => !victims.has(n));
+	neighRemove(ic.ns, selected(ic, f).filter((n) => (f.states ? true : n.state !== 'PERMANENT')));
 	return { stdout: '' };
 }
 

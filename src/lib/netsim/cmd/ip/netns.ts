@@ -1,9 +1,12 @@
 /** `ip netns`: list, add, delete, exec, identify, pids, set, list-id. */
+import { netnsCreate, netnsDestroy, nsidSet } from '../../kernel/netns.ts';
 import { Printer } from '../../print/printer.ts';
 import { USAGE_IP_NETNS } from '../usage.ts';
-import { Args, matches, ToolExit } from '../args.ts';
-import type { ExecResult } from '../types.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
+import { must } from './errors.ts';
 
 function netnsList(ic: IpCtx): IpOut {
 	const p = new Printer(ic.opts.json);
@@ -37,20 +40,20 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
 		if (!validName(name)) throw new ToolExit(255, `Invalid netns name "${name}"\n`);
 		if (host.named.has(name)) throw new ToolExit(1, `Cannot create namespace file "/run/netns/${name}": File exists\n`);
-		host.named.set(name, ic.ns.world.createNetns());
+		host.named.set(name, netnsCreate(ic.ns.world));
 		return { stdout: '' };
 	}
 	if (matches(w, 'delete')) {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
 		if (a.next() === undefined && name === '-a' || name === '-all') {
-			for (const ns of host.named.values()) ic.ns.world.destroyNetns(ns);
+			for (const ns of host.named.values()) netnsDestroy(ns);
 			host.named.clear();
 			return { stdout: '' };
 		}
 		const ns = host.named.get(name);
 		if (!ns) throw new ToolExit(1, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`);
 		host.named.delete(name);
-		if (![...host.named.values()].includes(ns)) ic.ns.world.destroyNetns(ns);
+		if (![...host.named.values()].includes(ns)) netnsDestroy(ns);
 		return { stdout: '' };
 	}
 	if (matches(w, 'exec')) {
@@ -83,13 +86,8 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		if (name === undefined || id === undefined) throw new ToolExit(255, 'Usage: ip netns set NAME NETNSID\n');
 		const ns = host.named.get(name);
 		if (!ns) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
-		if (id === 'auto') {
-			ic.ns.nsid(ns, true);
-			return { stdout: '' };
-		}
-		if (!/^\d+$/.test(id)) throw new ToolExit(1, `Invalid id: ${id}\n`);
-		if (ic.ns.nsid(ns, false) !== undefined || [...ic.ns.nsids.values()].includes(Number(id))) throw new ToolExit(2, 'RTNETLINK answers: File exists\n');
-		ic.ns.nsids.set(ns, Number(id));
+		if (id !== 'auto' && !/^\d+$/.test(id)) throw new ToolExit(1, `Invalid id: ${id}\n`);
+		must(nsidSet(ic.ns, ns, id === 'auto' ? 'auto' : Number(id)));
 		return { stdout: '' };
 	}
 	if (matches(w, 'list-id')) {

@@ -1,217 +1,19 @@
-/** `ip route`: show, add/append/replace/change, del, get, flush. */
-import { formatIpv4, formatRouteDst, inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
-import { USAGE_IP_ROUTE } from '../usage.ts';
-import { routeInput, routeOutput } from '../../engine/route.ts';
-import { sameKey, TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
+/** `ip route`: add/append/replace/change, del, flush here; show (route-show.ts) and get (route-get.ts) beside. */
+import { networkOf, parseIpv4Loose, parsePrefix } from '../../addr/ipv4.ts';
+import { routeAdd, routeDel, routesRemove, type RouteMode } from '../../kernel/route.ts';
+import { TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
-import { Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
-import type { IpCtx, IpOut } from './common.ts';
-import { badAddr, badPrefix, duparg, incomplete, invarg, kerr, nodev, rtnl } from './errors.ts';
-
-function nextArg(a: Args): string {
-	const v = a.next();
-	if (v === undefined) incomplete();
-	return v;
-}
+import { PROTOS } from '../../print/route.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import { Args, matches } from '../args.ts';
+import { USAGE_IP_ROUTE } from '../usage.ts';
+import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { badAddr, badPrefix, duparg, incomplete, invarg, kerr, must, nodev } from './errors.ts';
+import { routeGet } from './route-get.ts';
+import { filterRoutes, parseFilter, parseTable } from './route-select.ts';
+import { routeShow } from './route-show.ts';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
-const PROTOS: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192 };
-const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
-
-/** How `ip route` prints a route beyond the route itself (print_route's filter and option checks). */
-interface RoutePrintOpts {
-	details?: boolean | undefined;
-	numeric?: boolean | undefined;
-	hideProto?: boolean | undefined;
-	hideScope?: boolean | undefined;
-	hideVia?: boolean | undefined;
-}
-
-/** Table names as iproute2 prints them. */
-export function tableName(id: number): string {
-	return id === TABLE_MAIN ? 'main' : id === TABLE_LOCAL ? 'local' : id === TABLE_DEFAULT ? 'default' : String(id);
-}
-
-function parseTable(v: string, what = '"table"'): number {
-	if (v === 'main') return TABLE_MAIN;
-	if (v === 'local') return TABLE_LOCAL;
-	if (v === 'default') return TABLE_DEFAULT;
-	if (v === 'all') return -1;
-	if (/^\d+$/.test(v) && Number(v) < 2 ** 32) return Number(v);
-	invarg(`${what} value is invalid\n`, v);
-}
-
-/** Prints one route (print_route). */
-/** One route as `ip route` prints it, without the trailing space (for packet traces). */
-export function routeText(r: Route): string {
-	const p = new Printer(false);
-	printRoute(p, r, r.table !== TABLE_MAIN);
-	return p.result().trimEnd();
-}
-
-function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = false, o: RoutePrintOpts = {}): void {
-	p.openObject();
-	if (r.type !== 'unicast' || o.details) p.str('type', '%s ', r.type);
-	p.str('dst', '%s ', formatRouteDst(r.dst));
-	if (r.gateway !== undefined && !o.hideVia) p.str('gateway', 'via %s ', formatIpv4(r.gateway));
-	if (r.dev && !hideDev) p.str('dev', 'dev %s ', r.dev.name);
-	if (showTable && r.table !== TABLE_MAIN) p.str('table', 'table %s ', tableName(r.table));
-	if ((r.proto !== 'boot' || o.details) && !o.hideProto) p.str('protocol', 'proto %s ', o.numeric ? String(PROTOS[r.proto] ?? r.proto) : r.proto);
-	if ((r.scope !== 'global' || o.details) && !o.hideScope) p.str('scope', 'scope %s ', o.numeric ? String(SCOPES[r.scope] ?? r.scope) : r.scope);
-	if (r.prefsrc !== undefined) p.str('prefsrc', 'src %s ', formatIpv4(r.prefsrc));
-	if (r.metric) p.num('metric', 'metric %u ', r.metric);
-	p.openArray('flags');
-	if (r.onlink) p.str(undefined, 'onlink ', 'onlink');
-	if (r.dev && r.type === 'unicast' && r.dev.adminUp && !r.dev.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
-	p.close();
-	p.close();
-	p.out('\n');
-}
-
-interface RouteFilter {
-	table: number;
-	dev?: Link | undefined;
-	proto?: string | undefined;
-	scope?: string | undefined;
-	type?: RouteType | undefined;
-	/** Exact prefix (`ip route show 10.0.0.0/8`), or `root`/`match` variants. */
-	prefix?: Prefix | undefined;
-	mode: 'exact' | 'root' | 'match';
-	via?: Ipv4 | undefined;
-	src?: Ipv4 | undefined;
-}
-
-function parseFilter(ic: IpCtx, a: Args): RouteFilter {
-	const f: RouteFilter = { table: TABLE_MAIN, mode: 'exact' };
-	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (matches(w, 'table')) f.table = parseTable(nextArg(a), 'table id');
-		else if (matches(w, 'cache')) continue;
-		else if (w === 'dev' || w === 'oif') {
-			const v = nextArg(a);
-			const l = ic.ns.link(v);
-			if (!l) nodev(v);
-			f.dev = l;
-		} else if (matches(w, 'protocol')) f.proto = nextArg(a);
-		else if (matches(w, 'scope')) f.scope = nextArg(a);
-		else if (matches(w, 'type')) f.type = nextArg(a) as RouteType;
-		else if (w === 'via') {
-			const v = nextArg(a);
-			const g = parseIpv4Loose(v);
-			if (!g) badAddr(v);
-			f.via = g.addr;
-		} else if (w === 'src') {
-			const v = nextArg(a);
-			const g = parseIpv4Loose(v);
-			if (!g) badAddr(v);
-			f.src = g.addr;
-		} else if (w === 'root' || w === 'match' || w === 'exact') {
-			f.mode = w;
-			const v = nextArg(a);
-			f.prefix = v === 'default' || v === 'all' ? { addr: 0, len: 0 } : parsePrefix(v) ?? badPrefix(v);
-		} else {
-			let v = w;
-			if (w === 'to') v = nextArg(a);
-			if (v === 'all') {
-				f.prefix = { addr: 0, len: 0 };
-				f.mode = 'root';
-			} else if (v === 'default') f.prefix = { addr: 0, len: 0 };
-			else {
-				const pre = parsePrefix(v);
-				if (!pre) badPrefix(v);
-				f.prefix = pre;
-			}
-		}
-	}
-	return f;
-}
-
-function filterRoutes(ic: IpCtx, f: RouteFilter): Route[] {
-	const routes = f.table === -1 ? [...new Set(ic.ns.routes.map((r) => r.table))].sort((a, b) => (a % 256) - (b % 256) || a - b).flatMap((t) => ic.ns.table(t)) : ic.ns.table(f.table);
-	return routes.filter((r) => {
-		if (f.dev && r.dev !== f.dev) return false;
-		if (f.proto && r.proto !== f.proto) return false;
-		if (f.scope && r.scope !== f.scope) return false;
-		if (f.type && r.type !== f.type) return false;
-		if (f.via !== undefined && r.gateway !== f.via) return false;
-		if (f.src !== undefined && r.prefsrc !== f.src) return false;
-		if (f.prefix) {
-			const pre = f.prefix;
-			const net = networkOf(pre.addr, pre.len);
-			if (f.mode === 'exact' && (r.dst.len !== pre.len || r.dst.addr !== net)) return false;
-			if (f.mode === 'root' && (r.dst.len < pre.len || !inPrefix(r.dst.addr, { addr: net, len: pre.len }))) return false;
-			if (f.mode === 'match' && (r.dst.len > pre.len || !inPrefix(net, r.dst))) return false;
-		}
-		return true;
-	});
-}
-
-function routeShow(ic: IpCtx, a: Args): IpOut {
-	if (ic.opts.family === 6) return ipv6Routes(ic);
-	const f = parseFilter(ic, a);
-	const p = new Printer(ic.opts.json);
-	p.openArray();
-	if (f.table !== TABLE_MAIN && f.table !== -1 && !ic.ns.tables.has(f.table)) {
-		throw new ToolExit(2, 'Error: ipv4: FIB table does not exist.\nDump terminated\n');
-	}
-	const po: RoutePrintOpts = { details: ic.opts.details, numeric: ic.opts.numeric, hideProto: f.proto !== undefined, hideScope: f.scope !== undefined, hideVia: f.via !== undefined };
-	for (const r of filterRoutes(ic, f)) printRoute(p, r, f.table === -1, f.dev !== undefined, po);
-	if (f.table === -1 && !ic.opts.family) ipv6Rows(ic, p, true);
-	p.close();
-	return { stdout: p.result() };
-}
-
-/** `ip -6 route`: the link-local prefixes of devices with IPv6 addresses. */
-function ipv6Routes(ic: IpCtx): IpOut {
-	const p = new Printer(ic.opts.json);
-	p.openArray();
-	ipv6Rows(ic, p, false);
-	p.close();
-	return { stdout: p.result() };
-}
-
-/** IPv6 routes the kernel keeps for link-local addressing (main, and with `all` the local table). */
-function ipv6Rows(ic: IpCtx, p: Printer, withLocal: boolean): void {
-	const seen = new Set<Link>();
-	for (const a of ic.ns.addrs) {
-		if (a.family !== 6 || a.scope !== 'link' || seen.has(a.link) || !a.link.adminUp) continue;
-		seen.add(a.link);
-		p.openObject();
-		p.str('dst', '%s ', 'fe80::/64');
-		p.str('dev', 'dev %s ', a.link.name);
-		p.str('protocol', 'proto %s ', 'kernel');
-		p.num('metric', 'metric %u ', 256);
-		p.openArray('flags');
-		if (!a.link.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
-		p.close();
-		p.str('pref', 'pref %s', 'medium');
-		p.close();
-		p.out('\n');
-	}
-	if (!withLocal) return;
-	const row = (type: string, dst: string, dev: string, metric: number): void => {
-		p.openObject();
-		p.str('type', '%s ', type);
-		p.str('dst', '%s ', dst);
-		p.str('dev', 'dev %s ', dev);
-		p.str('table', 'table %s ', 'local');
-		p.str('protocol', 'proto %s ', 'kernel');
-		p.num('metric', 'metric %u ', metric);
-		p.openArray('flags');
-		p.close();
-		p.str('pref', 'pref %s', 'medium');
-		p.close();
-		p.out('\n');
-	};
-	const v6 = ic.ns.addrs.filter((a) => a.family === 6 && a.link.adminUp);
-	for (const a of v6) row('local', String(a.local), a.link.name, 0);
-	const mc = new Set<Link>();
-	for (const a of v6) {
-		if (a.link.kind === 'loopback' || mc.has(a.link)) continue;
-		mc.add(a.link);
-		row('multicast', 'ff00::/8', a.link.name, 256);
-	}
-}
 
 interface RouteReq {
 	route: Route;
@@ -282,7 +84,7 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 	return req;
 }
 
-function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'change'): IpOut {
+function routeModify(ic: IpCtx, a: Args, mode: RouteMode): IpOut {
 	const req = parseModify(ic, a);
 	const r = req.route;
 	const ns = ic.ns;
@@ -293,31 +95,12 @@ function routeModify(ic: IpCtx, a: Args, mode: 'add' | 'append' | 'replace' | 'c
 		if (!d) nodev(req.devName);
 		r.dev = d;
 	}
-	if (r.type === 'unicast') {
-		if (r.gateway !== undefined && !r.onlink && r.scope === 'link') kerr('Nexthop has invalid gateway.');
-		if (r.gateway !== undefined && !r.onlink) {
-			const via = ns.table(TABLE_MAIN).filter((x) => x.type === 'unicast' && (!r.dev || x.dev === r.dev) && inPrefix(r.gateway as number, x.dst) && x.scope === 'link' && x.dev?.adminUp);
-			const best = via.sort((x, y) => y.dst.len - x.dst.len)[0];
-			if (!best) kerr('Nexthop has invalid gateway.');
-			r.dev = best.dev;
-		} else if (r.gateway !== undefined && r.onlink && !r.dev) kerr('Nexthop device required for onlink.');
-		if (!r.dev && r.gateway === undefined) rtnl('No such device');
-		if (r.dev && !r.dev.adminUp) kerr('Nexthop device is not up.');
-		if (r.prefsrc !== undefined && !ns.isLocal(r.prefsrc)) kerr('Invalid prefsrc address.');
-	}
-	const existing = ns.routes.filter((x) => sameKey(x, r) && x.type !== 'local' && x.type !== 'broadcast' || (sameKey(x, r) && x.type === r.type));
-	if (mode === 'add' && existing.length > 0) rtnl('File exists');
-	if (mode === 'change' && existing.length === 0) rtnl('No such file or directory');
-	if (mode === 'replace' || mode === 'change') ns.routes = ns.routes.filter((x) => !existing.includes(x));
-	if (mode === 'append' && existing.some((x) => x.dev === r.dev && x.gateway === r.gateway)) rtnl('File exists');
-	ns.tables.add(r.table);
-	ns.routes.push(r);
+	must(routeAdd(ns, r, mode));
 	return { stdout: '' };
 }
 
-function routeDel(ic: IpCtx, a: Args): IpOut {
+function routeDelete(ic: IpCtx, a: Args): IpOut {
 	const req = parseModify(ic, a);
-	const r = req.route;
 	const ns = ic.ns;
 	if (!req.hasDst) incomplete();
 	let dev: Link | undefined;
@@ -325,109 +108,14 @@ function routeDel(ic: IpCtx, a: Args): IpOut {
 		dev = ns.link(req.devName);
 		if (!dev) nodev(req.devName);
 	}
-	const hit = ns.table(r.table).find((x) => x.dst.addr === r.dst.addr && x.dst.len === r.dst.len && (!dev || x.dev === dev) && (r.gateway === undefined || x.gateway === r.gateway) && (!r.metric || x.metric === r.metric) && (r.type === 'unicast' || x.type === r.type));
-	if (!hit) rtnl('No such process');
-	ns.routes = ns.routes.filter((x) => x !== hit);
+	must(routeDel(ns, req.route, dev));
 	return { stdout: '' };
 }
 
 function routeFlush(ic: IpCtx, a: Args): IpOut {
 	const f = parseFilter(ic, a);
-	if (f.table === TABLE_MAIN && !f.prefix && !f.dev && !f.proto && !f.scope && !f.type && a.left === 0 && !ic.opts.family) {
-		// `ip route flush` alone: iproute2 refuses to flush everything without a selector.
-	}
-	const victims = new Set(filterRoutes(ic, f));
-	ic.ns.routes = ic.ns.routes.filter((r) => !victims.has(r));
+	routesRemove(ic.ns, filterRoutes(ic, f));
 	return { stdout: '' };
-}
-
-function routeGet(ic: IpCtx, a: Args): IpOut {
-	let dst: Ipv4 | undefined;
-	let from: Ipv4 | undefined;
-	let iif: Link | undefined;
-	let oif: Link | undefined;
-	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (w === 'from') {
-			const v = nextArg(a);
-			const g = parsePrefix(v);
-			if (!g) badPrefix(v);
-			from = g.addr;
-		} else if (w === 'iif') {
-			const v = nextArg(a);
-			const l = ic.ns.link(v);
-			if (!l) nodev(v);
-			iif = l;
-		} else if (w === 'oif' || w === 'dev') {
-			const v = nextArg(a);
-			const l = ic.ns.link(v);
-			if (!l) nodev(v);
-			oif = l;
-		} else if (w === 'tos' || matches(w, 'dsfield') || w === 'mark' || w === 'uid' || w === 'vrf' || w === 'ipproto' || w === 'sport' || w === 'dport') nextArg(a);
-		else if (w === 'connected' || w === 'fibmatch' || w === 'notify') continue;
-		else {
-			let v = w;
-			if (w === 'to') v = nextArg(a);
-			const g = parsePrefix(v);
-			if (!g) badPrefix(v);
-			dst = g.addr;
-		}
-	}
-	if (dst === undefined) throw new ToolExit(1, 'need at least a destination address\n');
-	const p = new Printer(ic.opts.json);
-	p.openArray();
-	p.openObject();
-	if (iif) {
-		if (from === undefined) from = 0;
-		const rt = routeInput(ic.ns, dst, iif);
-		if (typeof rt === 'string') {
-			if (rt === 'EHOSTUNREACH') rtnl('No route to host');
-			if (rt === 'ENETUNREACH') rtnl('Network is unreachable');
-			rtnl('Invalid argument');
-		}
-		if (rt.type === 'local') p.str('type', '%s ', 'local');
-		p.str('dst', '%s ', formatIpv4(dst));
-		p.str('from', 'from %s ', formatIpv4(from));
-		if (rt.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(rt.gateway));
-		p.str('dev', 'dev %s ', rt.dev.name);
-		if (rt.type === 'local') p.str('prefsrc', 'src %s ', formatIpv4(dst));
-		p.openArray('flags');
-		p.close();
-		p.out('\n    cache ');
-		p.openArray('cache');
-		if (rt.type === 'local') p.str(undefined, '<local> ', 'local');
-		p.close();
-		p.str('iif', 'iif %s ', iif.name);
-		p.close();
-		p.close();
-		p.out('\n');
-		return { stdout: p.result() };
-	}
-	const rt = routeOutput(ic.ns, dst, oif, from);
-	if (typeof rt === 'string') {
-		if (rt === 'ENETUNREACH') rtnl('Network is unreachable');
-		if (rt === 'EHOSTUNREACH') rtnl('No route to host');
-		if (rt === 'EACCES') rtnl('Permission denied');
-		rtnl('Invalid argument');
-	}
-	if (rt.type === 'local') p.str('type', '%s ', 'local');
-	if (rt.type === 'broadcast') p.str('type', '%s ', 'broadcast');
-	p.str('dst', '%s ', formatIpv4(dst));
-	if (from !== undefined) p.str('from', 'from %s ', formatIpv4(from));
-	if (rt.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(rt.gateway));
-	p.str('dev', 'dev %s ', rt.dev.name);
-	if (from === undefined) p.str('prefsrc', 'src %s ', formatIpv4(rt.src));
-	p.openArray('flags');
-	p.close();
-	p.num('uid', 'uid %u ', 0);
-	p.out('\n    cache ');
-	p.openArray('cache');
-	if (rt.type === 'local') p.str(undefined, '<local> ', 'local');
-	if (rt.type === 'broadcast') p.str(undefined, '<local,brd> ', 'local');
-	p.close();
-	p.close();
-	p.close();
-	p.out('\n');
-	return { stdout: p.result() };
 }
 
 /** Entry point for `ip route …`. */
@@ -440,12 +128,10 @@ export function ipRoute(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'append')) return routeModify(ic, a, 'append');
 	if (matches(w, 'replace')) return routeModify(ic, a, 'replace');
 	if (matches(w, 'change')) return routeModify(ic, a, 'change');
-	if (matches(w, 'delete')) return routeDel(ic, a);
+	if (matches(w, 'delete')) return routeDelete(ic, a);
 	if (matches(w, 'show') || matches(w, 'list') || matches(w, 'lst')) return routeShow(ic, a);
 	if (matches(w, 'get')) return routeGet(ic, a);
 	if (matches(w, 'flush')) return routeFlush(ic, a);
-	if (matches(w, 'help')) throw new ToolExit(255, ROUTE_USAGE);
+	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_ROUTE);
 	throw new ToolExit(255, `Command "${w}" is unknown, try "ip route help".\n`);
 }
-
-const ROUTE_USAGE = USAGE_IP_ROUTE;

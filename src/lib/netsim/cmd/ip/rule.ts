@@ -1,12 +1,14 @@
 /** `ip rule`: list, add, del (policy routing). */
 import { formatIpv4, parsePrefix } from '../../addr/ipv4.ts';
 import { USAGE_IP_RULE } from '../usage.ts';
+import { ruleAdd, ruleDel } from '../../kernel/rule.ts';
 import type { PolicyRule } from '../../model/netns.ts';
 import { Printer } from '../../print/printer.ts';
-import { Args, matches, ToolExit } from '../args.ts';
+import { Args, matches } from '../args.ts';
+import { ToolExit } from '../../tool/exit.ts';
 import type { IpCtx, IpOut } from './common.ts';
-import { badPrefix, incomplete, invarg, rtnl } from './errors.ts';
-import { tableName } from './route.ts';
+import { badPrefix, incomplete, invarg, must } from './errors.ts';
+import { tableName } from '../../print/route.ts';
 
 function fmtPrefix(p: { addr: number; len: number } | undefined): string {
 	if (!p) return 'all';
@@ -71,19 +73,12 @@ export function ipRule(ic: IpCtx, argv: string[]): IpOut {
 	if (matches(w, 'list') || matches(w, 'show') || w === 'lst') return ruleList(ic);
 	if (matches(w, 'add')) {
 		const r = parseRule(a);
-		if (!r.prioritySet) {
-			const nonzero = ic.ns.rules.find((x) => x.priority > 0);
-			r.priority = nonzero ? nonzero.priority - 1 : 0;
-		}
-		ic.ns.rules.push({ priority: r.priority, table: r.table, from: r.from, to: r.to });
-		ic.ns.rules.sort((x, y) => x.priority - y.priority);
+		must(ruleAdd(ic.ns, r, r.prioritySet));
 		return { stdout: '' };
 	}
 	if (matches(w, 'delete')) {
 		const r = parseRule(a);
-		const hit = ic.ns.rules.find((x) => (!r.prioritySet || x.priority === r.priority) && (r.table === 254 || x.table === r.table) && fmtPrefix(x.from) === fmtPrefix(r.from) && fmtPrefix(x.to) === fmtPrefix(r.to));
-		if (!hit) rtnl('No such file or directory');
-		ic.ns.rules = ic.ns.rules.filter((x) => x !== hit);
+		must(ruleDel(ic.ns, (x) => (!r.prioritySet || x.priority === r.priority) && (r.table === 254 || x.table === r.table) && fmtPrefix(x.from) === fmtPrefix(r.from) && fmtPrefix(x.to) === fmtPrefix(r.to)));
 		return { stdout: '' };
 	}
 	if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_RULE);

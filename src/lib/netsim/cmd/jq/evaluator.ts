@@ -6,7 +6,7 @@
 import { jsonType, JObject, type Json } from '../json.ts';
 import { index } from './access.ts';
 import type { Node, NodeOf } from './ast.ts';
-import { BUILTINS } from './builtins/index.ts';
+import { BUILTINS } from './builtins.ts';
 import { desc, JqCompileError, JqError, typeErr } from './errors.ts';
 import { format } from './formats.ts';
 import { binop } from './operators.ts';

@@ -8,7 +8,7 @@
  * command line (options) → program (parser ← lexer) → inputs → run (evaluator ← builtins/*)
  */
 import type { Vfs } from '../../shell/vfs.ts';
-import type { Context, ExecResult, Tool } from '../types.ts';
+import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { readInputs } from './inputs.ts';
 import { parseOptions } from './options.ts';
 import { compile } from './program.ts';
@@ -21,9 +21,8 @@ export type JqVfs = (ctx: Context) => Vfs;
 export function jq(vfsOf: JqVfs): Tool {
 	return (argv, ctx): ExecResult => {
 		const readFile = (f: string): string | undefined => {
-			const d = vfsOf(ctx).read(f, ctx.ns);
-			// The vfs returns an errno name (ENOENT, EISDIR…) instead of the content.
-			return typeof d === 'string' && !/^E[A-Z]+$/.test(d) ? d : undefined;
+			const r = vfsOf(ctx).readFile(f, ctx.ns);
+			return r.ok ? r.value : undefined;
 		};
 		const parsed = parseOptions(argv, readFile);
 		if ('result' in parsed) return parsed.result;

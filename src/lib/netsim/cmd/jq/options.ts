@@ -1,6 +1,6 @@
 /** jq 1.6's command line: flags, `--indent`, the `--arg` family, the filter and the files. */
 import { JsonSyntaxError, parseJson, parseJsonStream, type Json } from '../json.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import { inputError } from './input-error.ts';
 
 /** What the command line asks for. */

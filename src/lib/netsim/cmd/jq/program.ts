@@ -1,6 +1,6 @@
 /** Compiling the filter: parse it, check its variables, and word a failure as jq does (exit 3). */
 import type { Json } from '../json.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import type { Node } from './ast.ts';
 import { JqCompileError } from './errors.ts';
 import { parse } from './parser.ts';

@@ -1,6 +1,6 @@
 /** Running the program over the inputs and printing each output as jq's options say. */
 import { jqDump, type Json } from '../json.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult } from '../../tool/types.ts';
 import type { Node } from './ast.ts';
 import { JqCompileError, JqError } from './errors.ts';
 import { evaluate } from './evaluator.ts';

@@ -1,0 +1,126 @@
+/**
+ * An sshd for the SSH target's tests, on 127.0.0.1 with keys made for the run. Debian's sshd is
+ * taken from its package without installing it (`apt-get download` + `dpkg-deb -x` into
+ * node_modules/.netbook/openssh), so running the tests never leaves an SSH server enabled on the
+ * machine; it runs in a private mount namespace whose own /run holds its privilege-separation
+ * folder. Everything it started is ended by PID.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../book/paths.ts';
+
+const SSHD_HOME = join(ROOT, 'node_modules/.netbook/openssh');
+
+/** Runs a program and returns its standard output; throws with what it said when it fails. */
+function run(program: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+	const r = spawnSync(program, args, { encoding: 'utf8', ...options });
+	if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
+	return r.stdout;
+}
+
+/** Debian's sshd, unpacked once from its package (and libwrap0, which it links and minbase lacks). */
+function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv } {
+	const root = join(SSHD_HOME, 'root');
+	const sshd = join(root, 'usr/sbin/sshd');
+	const libs = [join(root, 'lib/x86_64-linux-gnu'), join(root, 'usr/lib/x86_64-linux-gnu'), join(root, 'lib/aarch64-linux-gnu'), join(root, 'usr/lib/aarch64-linux-gnu')];
+	const env = { ...process.env, LD_LIBRARY_PATH: libs.join(':') };
+	if (!existsSync(sshd)) {
+		const debs = join(SSHD_HOME, 'debs');
+		mkdirSync(debs, { recursive: true });
+		run('apt-get', ['download', 'openssh-server', 'libwrap0'], { cwd: debs });
+		for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) run('dpkg-deb', ['-x', join(debs, deb), root]);
+	}
+	const missing = run('ldd', [sshd], { env }).split('\n').filter((l) => l.includes('not found'));
+	if (missing.length) throw new Error(`the unpacked sshd lacks libraries: ${missing.join('; ')}`);
+	return { sshd, env };
+}
+
+/** A TCP port nothing listens on now. */
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+/** A running test sshd: the `ssh -F` config that reaches it as root, and how to stop it. */
+export interface TestSshd {
+	port: number;
+	/** An ssh_config file: the generated key, its own known_hosts, no agent, no password. */
+	config: string;
+	stop(): Promise<void>;
+}
+
+/** Starts sshd on 127.0.0.1 for root, with a host key and a user key made for this run. */
+export async function startSshd(): Promise<TestSshd> {
+	const { sshd, env } = sshdBinary();
+	const dir = mkdtempSync(join(tmpdir(), 'netbook-sshd-'));
+	const port = await freePort();
+	run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+	run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'user_key')]);
+	writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'user_key.pub')));
+	writeFileSync(
+		join(dir, 'sshd_config'),
+		[
+			`Port ${port}`,
+			'ListenAddress 127.0.0.1',
+			`HostKey ${join(dir, 'host_key')}`,
+			`PidFile ${join(dir, 'sshd.pid')}`,
+			`AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+			'PermitRootLogin prohibit-password',
+			'PasswordAuthentication no',
+			'KbdInteractiveAuthentication no',
+			'UsePAM no',
+			'StrictModes no',
+			'PrintMotd no',
+			'',
+		].join('\n'),
+	);
+	writeFileSync(
+		join(dir, 'ssh_config'),
+		[
+			'Host *',
+			`  IdentityFile ${join(dir, 'user_key')}`,
+			'  IdentitiesOnly yes',
+			'  IdentityAgent none',
+			`  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+			'  StrictHostKeyChecking accept-new',
+			'  LogLevel ERROR',
+			'',
+		].join('\n'),
+	);
+	// A private mount namespace gives it what installing the package would have added to the
+	// machine: /run/sshd, and an `sshd` user for privilege separation (in its own copy of /etc/passwd).
+	writeFileSync(join(dir, 'passwd'), `${readFileSync('/etc/passwd', 'utf8')}sshd:x:65534:65534:sshd privilege separation:/run/sshd:/usr/sbin/nologin\n`);
+	const setup = 'mount -t tmpfs -o mode=755 tmpfs /run && mkdir -m 755 /run/sshd && mount --bind "$2" /etc/passwd && exec "$0" -D -e -f "$1"';
+	const child: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', setup, sshd, join(dir, 'sshd_config'), join(dir, 'passwd')], {
+		env,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+	let log = '';
+	child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+	const stop = async (): Promise<void> => {
+		if (child.exitCode === null && child.pid) {
+			const closed = new Promise((resolve) => child.once('close', resolve));
+			child.kill('SIGTERM');
+			await closed;
+		}
+		rmSync(dir, { recursive: true, force: true });
+	};
+	// Ready when it answers: a login that runs `true`.
+	for (let i = 0; i < 100; i++) {
+		if (child.exitCode !== null) break;
+		const r = spawnSync('ssh', ['-F', join(dir, 'ssh_config'), '-o', 'BatchMode=yes', '-p', String(port), 'root@127.0.0.1', 'true']);
+		if (r.status === 0) return { port, config: join(dir, 'ssh_config'), stop };
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	await stop();
+	throw new Error(`the test sshd did not start: ${log.trim()}`);
+}

@@ -1,0 +1,45 @@
+/** Tools about running things: sleep, timeout, sh and bash, xargs, true, false and `:`. */
+import type { RunLine } from '../../shell/exec.ts';
+import type { Tool } from '../../tool/types.ts';
+
+/** sleep: advances the virtual clock. */
+export const sleep: Tool = (argv, ctx) => {
+	const s = Number(argv[0]);
+	if (argv[0] === undefined || Number.isNaN(s)) return { stdout: '', stderr: argv[0] === undefined ? "sleep: missing operand\nTry 'sleep --help' for more information.\n" : `sleep: invalid time interval '${argv[0]}'\nTry 'sleep --help' for more information.\n`, exit: 1 };
+	ctx.world.advance(ctx.world.now + s * 1000);
+	return { stdout: '', stderr: '', exit: 0 };
+};
+
+/** timeout: runs the command (nothing here runs for ever: pings and loops are capped). */
+export const timeout: Tool = (argv, ctx) => {
+	const rest = argv.filter((a, i) => !(a.startsWith('-') && i === 0));
+	if (rest.length < 2) return { stdout: '', stderr: "timeout: missing operand\nTry 'timeout --help' for more information.\n", exit: 125 };
+	return ctx.run(ctx, rest.slice(1));
+};
+
+/** sh and bash: `-c LINE` runs a line in a subshell; with nothing to run, a reader's shell says it cannot wait for input. */
+export function shellTool(name: string, runLine: RunLine): Tool {
+	return (argv, ctx) => {
+		if (argv[0] === '-c' && argv[1] !== undefined) return runLine(ctx, argv[1], 'sh');
+		// At a reader's prompt a shell with nothing to read would wait for them; it cannot here.
+		if (ctx.interactive && ctx.stdin === '' && argv.every((a) => a.startsWith('-'))) {
+			const ns = [...ctx.host.named].find(([, n]) => n === ctx.ns)?.[0];
+			const instead = ns ? `run each command as ip netns exec ${ns} CMD` : 'type the commands at this prompt';
+			return { stdout: '', stderr: `${name}: an interactive shell is not available in this simulator (${instead})\n`, exit: 1 };
+		}
+		return { stdout: '', stderr: '', exit: 0 };
+	};
+}
+
+/** xargs: -r; runs the command once with the words of stdin (exit 123 when it fails, 127 when missing). */
+export const xargs: Tool = (argv, ctx) => {
+	let i = 0;
+	let noEmpty = false;
+	for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) if (argv[i] === '-r' || argv[i] === '--no-run-if-empty') noEmpty = true;
+	const words = ctx.stdin.split(/\s+/).filter(Boolean);
+	if (words.length === 0 && noEmpty) return { stdout: '', stderr: '', exit: 0 };
+	const cmd = argv.slice(i);
+	if (cmd.length === 0) cmd.push('echo');
+	const r = ctx.run({ ...ctx, stdin: '' }, [...cmd, ...words]);
+	return { ...r, exit: r.exit === 0 ? 0 : r.exit === 127 ? 127 : 123 };
+};

@@ -1,0 +1,91 @@
+/** `ip route get ADDR [from ADDR] [iif DEV] [oif DEV]`, through the engine's route resolution. */
+import { formatIpv4, parsePrefix, type Ipv4 } from '../../addr/ipv4.ts';
+import { routeInput, routeOutput } from '../../engine/route.ts';
+import { refuse } from '../../kernel/errno.ts';
+import type { Link } from '../../model/link.ts';
+import { Printer } from '../../print/printer.ts';
+import { ToolExit } from '../../tool/exit.ts';
+import { matches, type Args } from '../args.ts';
+import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { answer, badPrefix, nodev } from './errors.ts';
+
+/** `ip route get`: the route the kernel would take, for output or, with `iif`, for input. */
+export function routeGet(ic: IpCtx, a: Args): IpOut {
+	let dst: Ipv4 | undefined;
+	let from: Ipv4 | undefined;
+	let iif: Link | undefined;
+	let oif: Link | undefined;
+	for (let w = a.cur; w !== undefined; w = a.next()) {
+		if (w === 'from') {
+			const v = nextArg(a);
+			const g = parsePrefix(v);
+			if (!g) badPrefix(v);
+			from = g.addr;
+		} else if (w === 'iif') {
+			const v = nextArg(a);
+			const l = ic.ns.link(v);
+			if (!l) nodev(v);
+			iif = l;
+		} else if (w === 'oif' || w === 'dev') {
+			const v = nextArg(a);
+			const l = ic.ns.link(v);
+			if (!l) nodev(v);
+			oif = l;
+		} else if (w === 'tos' || matches(w, 'dsfield') || w === 'mark' || w === 'uid' || w === 'vrf' || w === 'ipproto' || w === 'sport' || w === 'dport') nextArg(a);
+		else if (w === 'connected' || w === 'fibmatch' || w === 'notify') continue;
+		else {
+			let v = w;
+			if (w === 'to') v = nextArg(a);
+			const g = parsePrefix(v);
+			if (!g) badPrefix(v);
+			dst = g.addr;
+		}
+	}
+	if (dst === undefined) throw new ToolExit(1, 'need at least a destination address\n');
+	const p = new Printer(ic.opts.json);
+	p.openArray();
+	p.openObject();
+	if (iif) {
+		if (from === undefined) from = 0;
+		const rt = routeInput(ic.ns, dst, iif);
+		if (typeof rt === 'string') answer(refuse(rt));
+		if (rt.type === 'local') p.str('type', '%s ', 'local');
+		p.str('dst', '%s ', formatIpv4(dst));
+		p.str('from', 'from %s ', formatIpv4(from));
+		if (rt.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(rt.gateway));
+		p.str('dev', 'dev %s ', rt.dev.name);
+		if (rt.type === 'local') p.str('prefsrc', 'src %s ', formatIpv4(dst));
+		p.openArray('flags');
+		p.close();
+		p.out('\n    cache ');
+		p.openArray('cache');
+		if (rt.type === 'local') p.str(undefined, '<local> ', 'local');
+		p.close();
+		p.str('iif', 'iif %s ', iif.name);
+		p.close();
+		p.close();
+		p.out('\n');
+		return { stdout: p.result() };
+	}
+	const rt = routeOutput(ic.ns, dst, oif, from);
+	if (typeof rt === 'string') answer(refuse(rt));
+	if (rt.type === 'local') p.str('type', '%s ', 'local');
+	if (rt.type === 'broadcast') p.str('type', '%s ', 'broadcast');
+	p.str('dst', '%s ', formatIpv4(dst));
+	if (from !== undefined) p.str('from', 'from %s ', formatIpv4(from));
+	if (rt.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(rt.gateway));
+	p.str('dev', 'dev %s ', rt.dev.name);
+	if (from === undefined) p.str('prefsrc', 'src %s ', formatIpv4(rt.src));
+	p.openArray('flags');
+	p.close();
+	p.num('uid', 'uid %u ', 0);
+	p.out('\n    cache ');
+	p.openArray('cache');
+	if (rt.type === 'local') p.str(undefined, '<local> ', 'local');
+	if (rt.type === 'broadcast') p.str(undefined, '<local,brd> ', 'local');
+	p.close();
+	p.close();
+	p.close();
+	p.out('\n');
+	return { stdout: p.result() };
+}

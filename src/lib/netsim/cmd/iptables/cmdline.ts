@@ -1,0 +1,93 @@
+/** The command part of an iptables command line: one of -A -I -D -R -C -N -X -F -Z -P -E -L -S, its chain and number, the table. */
+import { exitWith } from '../../tool/exit.ts';
+import { TRY, V } from './words.ts';
+
+/** The command asked for. */
+export interface Cmd {
+	/** The command letter (A, I, D, …). */
+	op?: string | undefined;
+	chain?: string | undefined;
+	num?: number | undefined;
+	policy?: string | undefined;
+	newName?: string | undefined;
+}
+
+/** A parsed command line: the table, the command, and the words left for the rule. */
+interface CommandLine {
+	table: string;
+	cmd: Cmd;
+	rest: string[];
+}
+
+const LONG: Record<string, string> = { '--append': 'A', '--insert': 'I', '--delete': 'D', '--list': 'L', '--list-rules': 'S', '--flush': 'F', '--delete-chain': 'X', '--new-chain': 'N', '--policy': 'P', '--zero': 'Z', '--check': 'C', '--replace': 'R', '--rename-chain': 'E' };
+
+/** Commands that take a rule number after the chain. */
+const NUMBERED = ['I', 'D', 'R', 'L', 'S', 'Z'];
+
+/** Commands whose chain is required. */
+const NEED_CHAIN = ['A', 'I', 'D', 'N', 'P', 'C', 'R', 'E'];
+
+/** Reads a command's arguments (chain, number, policy or new name) from `argv[i + 1]` on; returns the new index. */
+function commandArgs(argv: string[], i: number, op: string, cmd: Cmd): number {
+	const next = argv[i + 1];
+	if (next !== undefined && !next.startsWith('-')) {
+		cmd.chain = next;
+		i++;
+		if (NUMBERED.includes(op) && /^\d+$/.test(argv[i + 1] ?? '')) {
+			cmd.num = Number(argv[i + 1]);
+			i++;
+		} else if (op === 'P' || op === 'E') {
+			const v = argv[i + 1];
+			if (v === undefined) exitWith(2, `${V}: -${op} requires a chain and a ${op === 'P' ? 'policy' : 'name'}\n${TRY}`);
+			if (op === 'P') cmd.policy = v;
+			else cmd.newName = v;
+			i++;
+		}
+	} else if (op === 'N' && next !== undefined) {
+		exitWith(2, `${V}: chain name not allowed to start with \`-'\n${TRY}`);
+	} else if (NEED_CHAIN.includes(op)) {
+		exitWith(2, `${V}: option "${argv[i]}" requires an argument\n${TRY}`);
+	}
+	return i;
+}
+
+/** Splits a command line; `-V` and `-h` end iptables at once with their output. */
+export function parseCommandLine(argv: string[]): CommandLine {
+	let table = 'filter';
+	const cmd: Cmd = {};
+	const rest: string[] = [];
+	const setOp = (op: string): void => {
+		if (cmd.op) exitWith(2, `${V}: Cannot use -${op} with -${cmd.op}\n\n${TRY}`);
+		cmd.op = op;
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i] as string;
+		const op = LONG[a] ?? (/^-[AIDLSFXNPZCRE]$/.test(a) ? a.slice(1) : undefined);
+		if (op) {
+			setOp(op);
+			i = commandArgs(argv, i, op, cmd);
+			continue;
+		}
+		if (a === '-t' || a === '--table') {
+			const v = argv[++i];
+			if (v === undefined) exitWith(2, `${V}: option "-t" requires an argument\n${TRY}`);
+			table = v;
+			continue;
+		}
+		if (a === '-V' || a === '--version') exitWith(0, '', `${V}\n`);
+		if (a === '-h' || a === '--help') exitWith(0, '', `${V}\n\nUsage: iptables -[ACD] chain rule-specification [options]\n`);
+		if (/^-[LnvSx]+$/.test(a) && a.includes('L') && !cmd.op) {
+			// `-nvL`: the command and listing flags in one cluster.
+			setOp('L');
+			rest.push(`-${a.slice(1).replace('L', '')}`.replace(/^-$/, ''));
+			const next = argv[i + 1];
+			if (next !== undefined && !next.startsWith('-')) {
+				cmd.chain = next;
+				i++;
+			}
+			continue;
+		}
+		rest.push(a);
+	}
+	return { table, cmd, rest: rest.filter((x) => x !== '') };
+}

@@ -1,0 +1,118 @@
+/**
+ * Netfilter's tables as iptables-nft changes them (nf_tables over netlink): rules put in, replaced
+ * and deleted, chains created, flushed, zeroed, renamed and deleted, policies set. Refusals carry
+ * the errno that iptables' own error table (nft_strerror) turns into its words.
+ */
+import { ruleSpec, type Chain, type Netfilter, type Rule, type Table } from '../model/netfilter.ts';
+import { ok, refuse, type Result } from './errno.ts';
+
+/** Targets only the nat table takes. */
+const NAT_TARGETS = ['MASQUERADE', 'SNAT', 'DNAT', 'REDIRECT'];
+
+/** Connection tracking starts in the namespace (a NAT rule or a stateful match asks for it). */
+export function nfTrack(nf: Netfilter): void {
+	nf.conntrackOn = true;
+}
+
+/** A chain of a table: ENOENT when there is none of that name. */
+export function chainGet(t: Table, name: string | undefined): Result<Chain> {
+	const c = t.chains.find((x) => x.name === name);
+	return c ? ok(c) : refuse('ENOENT');
+}
+
+/** EINVAL for a NAT target outside the nat table. */
+function checkRule(t: Table, rule: Rule): Result {
+	return rule.target && NAT_TARGETS.includes(rule.target) && t.name !== 'nat' ? refuse('EINVAL') : ok();
+}
+
+/** Puts a rule at 0-based `pos` of a chain, or at its end: E2BIG past the end. */
+export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result {
+	const valid = checkRule(t, rule);
+	if (!valid.ok) return valid;
+	if (pos === undefined) c.rules.push(rule);
+	else {
+		if (pos > c.rules.length) return refuse('E2BIG');
+		c.rules.splice(pos, 0, rule);
+	}
+	return ok();
+}
+
+/** Replaces the rule at 0-based `pos`: E2BIG when there is none. */
+export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result {
+	const valid = checkRule(t, rule);
+	if (!valid.ok) return valid;
+	if (pos < 0 || pos >= c.rules.length) return refuse('E2BIG');
+	c.rules[pos] = rule;
+	return ok();
+}
+
+/** Deletes rule number `num` (from 1): E2BIG when there is none. */
+export function ruleDeleteNum(c: Chain, num: number): Result {
+	if (num < 1 || num > c.rules.length) return refuse('E2BIG');
+	c.rules.splice(num - 1, 1);
+	return ok();
+}
+
+/** The index of the first rule that is `rule` (same specification): ENOENT when none is. */
+export function ruleFind(c: Chain, rule: Rule): Result<number> {
+	const spec = ruleSpec(rule);
+	const idx = c.rules.findIndex((r) => ruleSpec(r) === spec);
+	return idx < 0 ? refuse('ENOENT') : ok(idx);
+}
+
+/** Deletes the first rule that is `rule`: ENOENT when none is. */
+export function ruleDelete(c: Chain, rule: Rule): Result {
+	const found = ruleFind(c, rule);
+	if (!found.ok) return found;
+	c.rules.splice(found.value, 1);
+	return ok();
+}
+
+/** Creates a user chain: EEXIST when the name is taken. */
+export function chainCreate(t: Table, name: string): Result {
+	if (t.chains.some((c) => c.name === name)) return refuse('EEXIST');
+	t.chains.push({ name, rules: [] });
+	return ok();
+}
+
+/** How many rules jump to a chain. */
+export function chainReferences(chains: readonly Chain[], name: string): number {
+	return chains.reduce((n, c) => n + c.rules.filter((r) => r.target === name).length, 0);
+}
+
+/**
+ * Deletes user chains, all or none: EBUSY (with the chain's name as the message) when one is
+ * jumped to, or, when `mustBeEmpty`, still has rules.
+ */
+export function chainsDelete(t: Table, victims: readonly Chain[], mustBeEmpty: boolean): Result {
+	for (const c of victims) if (chainReferences(t.chains, c.name) > 0 || (mustBeEmpty && c.rules.length > 0)) return refuse('EBUSY', c.name);
+	t.chains = t.chains.filter((c) => !victims.includes(c));
+	return ok();
+}
+
+/** Empties chains. */
+export function chainsFlush(victims: readonly Chain[]): void {
+	for (const c of victims) c.rules = [];
+}
+
+/** Zeroes the counters of chains' rules. */
+export function chainsZero(victims: readonly Chain[]): void {
+	for (const c of victims) for (const r of c.rules) r.pkts = r.bytes = 0;
+}
+
+/** Sets a built-in chain's policy: ENOENT when the chain is not a built-in one, EINVAL for a policy other than ACCEPT or DROP. */
+export function chainPolicy(t: Table, name: string | undefined, policy: string | undefined): Result {
+	const c = t.chains.find((x) => x.name === name);
+	if (!c || c.policy === undefined) return refuse('ENOENT');
+	if (policy !== 'ACCEPT' && policy !== 'DROP') return refuse('EINVAL');
+	c.policy = policy;
+	return ok();
+}
+
+/** Renames a user chain, and the jumps to it: EEXIST when the new name is taken. */
+export function chainRename(t: Table, c: Chain, newName: string): Result {
+	if (t.chains.some((x) => x.name === newName)) return refuse('EEXIST');
+	for (const x of t.chains) for (const r of x.rules) if (r.target === c.name) r.target = newName;
+	c.name = newName;
+	return ok();
+}

@@ -1,0 +1,58 @@
+/**
+ * Network namespaces: creating and destroying them, the ids one namespace gives another
+ * (RTM_NEWNSID), and moving a device between them (dev_change_net_namespace).
+ */
+import type { Link } from '../model/link.ts';
+import type { Netns } from '../model/netns.ts';
+import type { World } from '../model/world.ts';
+import { ok, refuse, type Result } from './errno.ts';
+import { setMaster } from './port.ts';
+
+/** A new namespace, with its `lo` (unshare(CLONE_NEWNET)). */
+export function netnsCreate(world: World): Netns {
+	return world.createNetns();
+}
+
+/** Destroys a namespace once nothing holds it: its devices go, veth peers with them. */
+export function netnsDestroy(ns: Netns): void {
+	ns.world.destroyNetns(ns);
+}
+
+/** Gives `other` an id in `ns` (EEXIST when it has one, or the id is taken); 'auto' takes the lowest free. */
+export function nsidSet(ns: Netns, other: Netns, id: number | 'auto'): Result {
+	if (id === 'auto') {
+		ns.nsid(other, true);
+		return ok();
+	}
+	if (ns.nsid(other, false) !== undefined || [...ns.nsids.values()].includes(id)) return refuse('EEXIST');
+	ns.nsids.set(other, id);
+	return ok();
+}
+
+/**
+ * Moves a device to another namespace: it goes down, leaves its bridge, loses its addresses,
+ * routes and neighbours, and registers afresh there (keeping its ifindex when free, qdisc noop).
+ * The caller has checked that the move is allowed (linkChange: not lo, the name free there).
+ */
+export function linkMove(link: Link, target: Netns): void {
+	const from = link.ns;
+	const world = from.world;
+	if (link.adminUp) from.linkDown(link);
+	if (link.master) setMaster(link, null);
+	from.addrs = from.addrs.filter((x) => x.link !== link);
+	from.flushLinkState(link);
+	from.links = from.links.filter((l) => l !== link);
+	link.qdisc = 'noop';
+	link.operOverride = undefined;
+	// Registered afresh in its new namespace: IPv6 joins all-nodes again.
+	link.mcGroups = ['all-nodes'];
+	link.v6Ready = false;
+	if (link.peer && link.peer.adminUp && link.peer.ns !== target) link.peer.operOverride = 'DOWN';
+	// The old namespace gets an id for the new one when it announces the move.
+	from.nsid(target, true);
+	link.ns = target;
+	link.ifindex = target.allocIfindex(link.ifindex);
+	target.insertLink(link);
+	world.linkEvent(link);
+	if (link.peer) world.linkEvent(link.peer);
+}

@@ -1,0 +1,43 @@
+/**
+ * Bridge ports (br_add_if, br_del_if, br_setport): enslaving a device to a bridge, releasing it,
+ * and the per-port flags the simulator models (hairpin).
+ */
+import type { Link } from '../model/link.ts';
+import { ok, refuse, type Result } from './errno.ts';
+
+/**
+ * Enslaves a device to a bridge, or releases it (master null). Its own MAC becomes a permanent
+ * entry of the bridge's forwarding table, and a bridge without a fixed MAC takes its lowest
+ * port's. The caller has checked that `master` is a bridge other than `link`.
+ */
+export function setMaster(link: Link, master: Link | null): void {
+	const world = link.ns.world;
+	const old = link.master;
+	if (old === (master ?? undefined)) return;
+	if (old) {
+		link.master = undefined;
+		old.fdb = old.fdb.filter((e) => e.port !== link);
+		world.updateBridgeMac(old);
+	}
+	if (master) {
+		link.master = master;
+		master.hadPorts = true;
+		master.bridgeIdSet = true;
+		master.fdb.push({ mac: link.mac, port: link, permanent: true, static: false, updated: world.now });
+		world.updateBridgeMac(master);
+		// A port's own IPv4 routes stop being usable; the kernel keeps addresses.
+	}
+	world.linkEvent(link);
+}
+
+/** Port flags `bridge link set` may change. */
+export interface PortFlags {
+	hairpin?: boolean | undefined;
+}
+
+/** Changes a bridge port's flags: EOPNOTSUPP for a device that is not a port. */
+export function portSet(link: Link, flags: PortFlags): Result {
+	if (!link.master) return refuse('EOPNOTSUPP');
+	if (flags.hairpin !== undefined) link.hairpin = flags.hairpin;
+	return ok();
+}

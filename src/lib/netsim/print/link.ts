@@ -1,0 +1,220 @@
+/** Printing of one link, shared by `ip link show`, `ip addr show` and `bridge link` (print_linkinfo). */
+import { formatMac } from '../addr/mac.ts';
+import type { Link } from '../model/link.ts';
+import type { Host } from '../model/world.ts';
+import { padEnd, type Printer } from './printer.ts';
+
+/** How a link is printed. */
+interface LinkPrintOpts {
+	brief: boolean;
+	details: boolean;
+	stats: boolean;
+	oneline: boolean;
+	/** `ip addr` leaves out `mode DEFAULT`. */
+	forAddr: boolean;
+	/** `ip -4 addr`: no link/ether line; link-netnsid moves onto the header line. */
+	familyFilter: boolean;
+	/** `ip -br -6 addr`: the IPv6 link dump carries no IFLA_LINK, so no `@peer`. */
+	plainName?: boolean | undefined;
+}
+
+/** The namespace id and, when the host named it, its name, of a peer in another namespace. */
+function peerNetns(link: Link, host: Host): { id: number; name?: string | undefined } | undefined {
+	const other = (link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined))?.ns;
+	if (!other || other === link.ns) return undefined;
+	const id = link.ns.nsid(other, true) as number;
+	let name: string | undefined;
+	for (const [n, ns] of host.named) if (link.ns.nsid(ns, false) === id) name = n;
+	return { id, name };
+}
+
+/** `eth0@if2`, `veth-a@veth-b` or plain `br0`. */
+function linkLabel(link: Link): string {
+	const other = link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined);
+	if (!other) return link.name;
+	if (other.ns === link.ns) return `${link.name}@${other.name}`;
+	return `${link.name}@if${other.ifindex}`;
+}
+
+/**
+ * A link's name and M-DOWN as printed from a per-family link dump: `ip -6 addr` with no device
+ * named (AF_INET6) and `bridge link` (AF_BRIDGE). Those dumps carry IFLA_LINK (the peer's or lower
+ * device's ifindex) only when it differs from the device's own, and no link-netnsid, so iproute2
+ * (print_name_and_link) names that index as it is known in *this* namespace: `vx@eth0` for a peer
+ * elsewhere whose index is eth0's here, `vy@if6` when no device here has it; M-DOWN when the
+ * device here with that index is down.
+ */
+export function familyDumpLabel(link: Link): { name: string; mdown: boolean } {
+	const other = link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined);
+	const iflink = other?.ifindex ?? link.ifindex;
+	if (iflink === link.ifindex) return { name: link.name, mdown: false };
+	const here = link.ns.links.find((l) => l.ifindex === iflink);
+	return { name: `${link.name}@${here?.name ?? `if${iflink}`}`, mdown: here !== undefined && !here.adminUp };
+}
+
+/** Prints the flags list `<A,B,C>` (JSON array "flags"); `mdown` overrides the peer test. */
+export function printFlags(p: Printer, link: Link, mdown = link.peerDownHere()): void {
+	const flags = link.flags();
+	if (mdown) flags.push('M-DOWN');
+	p.openArray('flags');
+	for (const f of flags) p.str(undefined, '', f, 'json');
+	p.close();
+	p.out(`<${flags.join(',')}> `);
+}
+
+/** Prints the header line(s) of a link; the caller opens and closes the JSON object. */
+export function printLink(p: Printer, link: Link, host: Host, o: LinkPrintOpts): void {
+	const other = link.peer ?? (link.kind === 'macvlan' ? link.lower : undefined);
+	const netns = peerNetns(link, host);
+	if (o.brief) {
+		if (other && other.ns !== link.ns) p.num('link_index', '', other.ifindex, 'json');
+		else if (other) p.str('link', '', other.name, 'json');
+		p.str('ifname', '', link.name, 'json');
+		p.out(padEnd(o.plainName ? familyDumpLabel(link).name : linkLabel(link), 16) + ' ');
+		p.str('operstate', '%s', link.operstate(), 'json');
+		p.out(padEnd(link.operstate(), 14) + ' ');
+		if (!o.forAddr) {
+			p.str('address', '%s ', formatMac(link.mac));
+			const flags = link.flags();
+			if (link.peerDownHere()) flags.push('M-DOWN');
+			p.openArray('flags');
+			for (const f of flags) p.str(undefined, '', f, 'json');
+			p.close();
+			p.out(`<${flags.join(',')}> `);
+		}
+		return;
+	}
+	p.num('ifindex', '%u: ', link.ifindex);
+	if (other && other.ns !== link.ns) p.num('link_index', '', other.ifindex, 'json');
+	else if (other) p.str('link', '', other.name, 'json');
+	p.str('ifname', '%s', link.name, 'json');
+	p.out(`${linkLabel(link)}: `);
+	printFlags(p, link);
+	p.num('mtu', 'mtu %u ', link.mtu);
+	p.str('qdisc', 'qdisc %s ', link.qdisc);
+	if (link.master) p.str('master', 'master %s ', link.master.name);
+	p.str('operstate', 'state %s ', link.operstate());
+	if (!o.forAddr) p.str('linkmode', 'mode %s ', 'DEFAULT');
+	p.str('group', 'group %s ', 'default');
+	if (link.txqlen > 0) p.num('txqlen', 'qlen %u', link.txqlen);
+	if (o.familyFilter) {
+		if (netns) p.out(netns.name ? ` link-netns ${netns.name}` : ` link-netnsid ${netns.id}`);
+		p.out(o.oneline ? '\\' : '\n');
+		if (netns) p.num('link_netnsid', '', netns.id, 'json');
+		return;
+	}
+	p.out(o.oneline ? '\\' : '\n');
+	const loop = link.kind === 'loopback';
+	p.str('link_type', '    link/%s ', loop ? 'loopback' : 'ether');
+	p.str('address', '%s ', formatMac(link.mac));
+	p.str('broadcast', 'brd %s', loop ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff');
+	if (netns) {
+		p.num('link_netnsid', '', netns.id, 'json');
+		p.out(netns.name ? ` link-netns ${netns.name}` : ` link-netnsid ${netns.id}`);
+	}
+	if (o.details) printDetails(p, link, o.forAddr);
+	if (o.stats && !o.forAddr) printStats(p, link, o.oneline);
+}
+
+function printDetails(p: Printer, link: Link, forAddr = false): void {
+	const loop = link.kind === 'loopback';
+	p.num('promiscuity', ' promiscuity %u ', link.master ? 1 : 0);
+	p.num('allmulti', ' allmulti %u ', link.master ? 1 : 0);
+	p.num('min_mtu', 'minmtu %u ', loop ? 0 : 68);
+	p.num('max_mtu', 'maxmtu %u ', loop ? 0 : link.kind === 'bridge' ? 65535 : 65535);
+	if (!loop) {
+		p.openObject('linkinfo');
+		p.str('info_kind', '\n    %s ', link.kind);
+		if (link.kind === 'bridge') {
+			p.openObject('info_data');
+			const hex = (link.bridgeIdSet ? link.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':');
+			const id = `8000.${hex}`;
+			for (const [k, v] of [
+				['forward_delay', link.forwardDelay], ['hello_time', 200], ['max_age', 2000], ['ageing_time', 30000], ['stp_state', link.stp ? 1 : 0], ['priority', 32768], ['vlan_filtering', 0],
+			] as const) p.num(k, `${k} %u `, v);
+			p.str('bridge_id', 'bridge_id %s ', id);
+			p.str('root_id', 'designated_root %s ', id);
+			for (const [k, v] of [['root_port', 0], ['root_path_cost', 0], ['topology_change', 0], ['topology_change_detected', 0]] as const) p.num(k, `${k} %u `, v);
+			// STP sends a hello every 2 s while the bridge is up: the timer counts down to the next.
+			const hello = link.stp && link.adminUp ? 2000 - ((link.ns.world.now - link.stpOnAt) % 2000) : 0;
+			const timer = (ms: number): string => `${String(Math.floor(ms / 1000)).padStart(4)}.${String(Math.floor((ms % 1000) / 10)).padStart(2, '0')}`;
+			p.str('hello_timer', 'hello_timer %s ', timer(hello));
+			for (const k of ['tcn_timer', 'topology_change_timer', 'gc_timer']) p.str(k, `${k} %s `, '   0.00');
+			p.num('group_fwd_mask', 'group_fwd_mask %u ', 0);
+			p.str('group_addr', 'group_address %s ', '01:80:c2:00:00:00');
+			for (const [k, v] of [
+				['mcast_snooping', 1], ['no_linklocal_learn', 0], ['mcast_vlan_snooping', 0], ['mcast_router', 1], ['mcast_query_use_ifaddr', 0], ['mcast_querier', 0], ['mcast_hash_elasticity', 16], ['mcast_hash_max', 4096], ['mcast_last_member_count', 2], ['mcast_startup_query_count', 2], ['mcast_last_member_interval', 100], ['mcast_membership_interval', 26000], ['mcast_querier_interval', 25500], ['mcast_query_interval', 12500], ['mcast_query_response_interval', 1000], ['mcast_startup_query_interval', 3124], ['mcast_stats_enabled', 0], ['mcast_igmp_version', 2], ['mcast_mld_version', 1], ['nf_call_iptables', 0], ['nf_call_ip6tables', 0], ['nf_call_arptables', 0],
+			] as const) p.num(k, `${k} %u `, v);
+			p.close();
+		}
+		if (link.kind === 'vxlan' && link.vxlan) {
+			const vx = link.vxlan;
+			const ip4 = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+			p.openObject('info_data');
+			p.num('id', 'id %u ', vx.id);
+			if (vx.group !== undefined) p.str('group', 'group %s ', ip4(vx.group));
+			if (vx.remote !== undefined) p.str('remote', 'remote %s ', ip4(vx.remote));
+			if (vx.local !== undefined) p.str('local', 'local %s ', ip4(vx.local));
+			if (vx.lower) p.str('link', 'dev %s ', vx.lower.name);
+			p.openObject('port_range');
+			p.num('low', 'srcport %u ', 0);
+			p.num('high', '%u ', 0);
+			p.close();
+			p.num('port', 'dstport %u ', vx.dstport);
+			if (!vx.learning) p.bool('learning', 'nolearning ', false);
+			p.str('ttl', 'ttl %s ', 'auto');
+			p.num('ageing', 'ageing %u ', 300);
+			p.bool('udp_csum', 'udpcsum ', true);
+			p.bool('udp_zero_csum6_tx', 'noudp6zerocsumtx ', false);
+			p.bool('udp_zero_csum6_rx', 'noudp6zerocsumrx ', false);
+			p.close();
+		}
+		if (link.kind === 'macvlan') {
+			p.openObject('info_data');
+			p.str('mode', 'mode %s ', link.macvlanMode);
+			p.num('bcqueuelen', 'bcqueuelen %u ', 1000);
+			p.num('usedbcqueuelen', 'usedbcqueuelen %u ', 1000);
+			p.close();
+		}
+		if (link.master) {
+			p.str('info_slave_kind', '\n    %s_slave ', 'bridge');
+			p.openObject('info_slave_data');
+			p.str('state', 'state %s ', link.portState());
+			p.num('priority', 'priority %u ', 32);
+			p.num('cost', 'cost %u ', 2);
+			p.close();
+		}
+		p.close();
+	}
+	if (!forAddr) p.str('inet6_addr_gen_mode', 'addrgenmode %s ', 'eui64');
+	const q = link.kind === 'veth' ? 2 : 1;
+	p.num('num_tx_queues', 'numtxqueues %u ', q);
+	p.num('num_rx_queues', 'numrxqueues %u ', q);
+	p.num('gso_max_size', 'gso_max_size %u ', 65536);
+	p.num('gso_max_segs', 'gso_max_segs %u ', 65535);
+	p.num('tso_max_size', 'tso_max_size %u ', link.kind === 'bridge' ? 65536 : 524280);
+	p.num('tso_max_segs', 'tso_max_segs %u ', 65535);
+	p.num('gro_max_size', 'gro_max_size %u ', 65536);
+}
+
+/** The RX and TX counter lines of `ip -s link` (and `ip -s addr`), `lead` starting them on a new line. */
+export function printStats(p: Printer, link: Link, oneline: boolean, lead = true): void {
+	const nl = oneline ? '\\' : '\n';
+	const s = link.stats;
+	p.openObject('stats64');
+	p.openObject('rx');
+	p.out(`${lead ? nl : ''}    RX:  bytes packets errors dropped  missed   mcast           ${nl}`);
+	p.num('bytes', `${' '.repeat(Math.max(0, 14 - String(s.rxBytes).length))}%u`, s.rxBytes);
+	p.num('packets', ` ${' '.repeat(Math.max(0, 7 - String(s.rxPackets).length))}%u`, s.rxPackets);
+	for (const k of ['errors', 'dropped', 'missed', 'multicast']) p.num(k, k === 'errors' ? '      %u' : '       %u', 0);
+	p.out(' ');
+	p.close();
+	p.openObject('tx');
+	p.out(`${nl}    TX:  bytes packets errors dropped carrier collsns           ${nl}`);
+	p.num('bytes', `${' '.repeat(Math.max(0, 14 - String(s.txBytes).length))}%u`, s.txBytes);
+	p.num('packets', ` ${' '.repeat(Math.max(0, 7 - String(s.txPackets).length))}%u`, s.txPackets);
+	for (const k of ['errors', 'dropped', 'carrier_errors', 'collisions']) p.num(k, k === 'errors' ? '      %u' : '       %u', 0);
+	p.out(' ');
+	p.close();
+	p.close();
+}
