@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../book/labs.ts';
-import { parseChapter } from '../../runbook/parse.ts';
-import { requirementsOf } from '../../setup/requirements.ts';
-import type { ChapterResult } from '../engine.ts';
-import { createVmEngine, vmImage, type VmArch } from './vm.ts';
+import { loadLab } from '../src/lib/book/labs.ts';
+import { parseChapter } from '../src/lib/runbook/parse.ts';
+import { requirementsOf } from '../src/lib/setup/requirements.ts';
+import type { ChapterResult } from '../src/lib/engines/engine.ts';
+import { createVmEngine, vmImage, type VmArch } from '../src/lib/engines/vm/vm.ts';
 
 const lab = loadLab('machine');
 const chapter = parseChapter(
