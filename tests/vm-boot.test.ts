@@ -55,7 +55,7 @@ async function bootAndRun(arch: VmArch, machine: string) {
 	const image = await vmImage(arch);
 	// Every program the chapters and sandbox.sh call is in the image.
 	const programs = new Set(readFileSync(join(image, 'programs.txt'), 'utf8').split('\n'));
-	const absent = requirementsOf('verify')
+	const absent = requirementsOf('lab')
 		.map((r) => r.program)
 		.filter((p) => (p.startsWith('/') ? !programs.has(p) : !programs.has(`/usr/bin/${p}`) && !programs.has(`/usr/sbin/${p}`)));
 	expect(absent).toEqual([]);

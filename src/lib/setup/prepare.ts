@@ -3,7 +3,7 @@ import { ROOT } from '../book/paths.ts';
 import { machineHost, preflight } from './preflight.ts';
 import { requirementsOf, type Purpose } from './requirements.ts';
 
-const WHO: Record<Purpose, string> = { test: 'npm test', verify: 'npm run verify', 'verify-vm': 'npm run verify', bench: 'npm run bench' };
+const WHO: Record<Purpose, string> = { test: 'npm test', verify: 'npm run verify', 'verify-vm': 'npm run verify', lab: 'a machine that runs the labs', bench: 'npm run bench' };
 
 /**
  * Makes this machine ready for `purpose`: installs missing Debian packages when root on Debian,

@@ -7,7 +7,7 @@ import type { Chapter } from '../runbook/types.ts';
 import { packageOf, programsCalledBy, type Caller } from '../book/packages.ts';
 
 /** What a command of the project needs the machine to have. */
-export type Purpose = 'test' | 'verify' | 'verify-vm' | 'bench';
+export type Purpose = 'test' | 'verify' | 'verify-vm' | 'lab' | 'bench';
 
 /** Where a program is first called: a chapter line and host, or a part of the project. */
 export interface CallSite {
@@ -40,6 +40,8 @@ const CALLERS: Record<Purpose, { sandbox: boolean; chapters: boolean; callers: C
 	verify: { sandbox: true, chapters: true, callers: ['engine'] },
 	// A VM target runs the chapters and the sandbox inside the VM: the host needs QEMU and the image builder's tools.
 	'verify-vm': { sandbox: false, chapters: false, callers: ['vm'] },
+	// What the machine the lab runs on needs (a VM image, a reader's Pi): the sandbox and the chapters, no transport.
+	lab: { sandbox: true, chapters: true, callers: [] },
 	test: { sandbox: true, chapters: true, callers: ['engine', 'tests', 'browser', 'vm'] },
 	bench: { sandbox: true, chapters: true, callers: ['engine', 'browser', 'bench'] },
 };

@@ -8,8 +8,9 @@
 #   stderr: progress, one line per stage: "vm-image: <stage> (<seconds> s)"
 #
 # The image lives in ${NETBOOK_CACHE:-~/.cache/netbook}/vm/<release>-<arch>-<hash>/, where the
-# hash covers every input: this script, the guest's init.sh, sandbox.sh, the package and module
-# lists, the release and the architecture. An image whose inputs did not change is reused
+# hash covers every input: this script, the guest's init.sh, the package and module lists,
+# sandbox.sh's NEEDS line (the rest of sandbox.sh comes with each job), the release and the
+# architecture. An image whose inputs did not change is reused
 # (--rebuild builds it again, e.g. to take in a new kernel from the release's updates). apt runs
 # with a private configuration and state under the cache folder, so the machine's own apt
 # settings, lists and package database are neither read nor changed.
@@ -80,12 +81,13 @@ main() {
 	x86_64) DEB_ARCH=amd64 KERNEL_PACKAGE=linux-image-amd64 ;;
 	esac
 
-	INPUTS=("$HERE/image.sh" "$HERE/init.sh" "$HERE/image-packages.txt" "$HERE/image-modules.txt" "$HERE/image-trim.txt" "$HERE/../sandbox/sandbox.sh")
+	INPUTS=("$HERE/image.sh" "$HERE/init.sh" "$HERE/image-packages.txt" "$HERE/image-modules.txt" "$HERE/image-trim.txt")
+	[[ -r $HERE/../sandbox/sandbox.sh ]] || die "missing input $HERE/../sandbox/sandbox.sh"
 	for f in "${INPUTS[@]}"; do [[ -r $f ]] || die "missing input $f"; done
 	for tool in apt-get dpkg-deb tar cpio depmod xz flock sha256sum find; do
 		command -v "$tool" >/dev/null || die "needs $tool (Debian: apt-get install cpio kmod xz-utils lz4; see docs/targets.md)"
 	done
-	HASH=$({ printf '%s\n' "$RELEASE" "$ARCH"; cat "${INPUTS[@]}"; } | sha256sum | cut -c1-12)
+	HASH=$({ printf '%s\n' "$RELEASE" "$ARCH"; cat "${INPUTS[@]}"; grep '^NEEDS=' "$HERE/../sandbox/sandbox.sh"; } | sha256sum | cut -c1-12)
 	CACHE=${NETBOOK_CACHE:-${HOME:?}/.cache/netbook}/vm
 	IMAGE=$CACHE/$RELEASE-$ARCH-$HASH
 	mkdir -p "$CACHE"
