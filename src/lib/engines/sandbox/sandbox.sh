@@ -233,7 +233,7 @@ for i in "${!H_NAME[@]}"; do
 	# State of the host's interactive shell: variables, functions and cwd carry over between
 	# commands, as in a terminal.
 	printf 'export PATH=%s HOME=/root LANG=C.UTF-8 TERM=dumb USER=root LOGNAME=root SHELL=/bin/bash\ncd /root\n' \
-		"$PATH" >"$W/sh-$h"
+		"$PATH" >"$W/sh-$h.0"
 done
 
 # The machine's NICs for the lab (job.nics), in this namespace: ask, wait at most 10 s, then
@@ -329,9 +329,10 @@ done
 # ---------------------------------------------------------------------------------------------
 # Runs inside the host as a plain `bash` reading this from stdin (so `ps` shows "bash", not this
 # script): restores the shell state from fd 3, reads the command from fd 6, runs it with stdin
-# /dev/null, saves the state to fd 4. The command never sees fds 3, 4 and 6.
+# /dev/null, saves the state to fd 4. The command never sees fds 3, 4, 6 and 7 (the end of the
+# step: see run_step).
 STEP_WRAPPER='{
-exec 0</dev/null
+exec 0</dev/null 7>&-
 . /dev/fd/3 >/dev/null 2>&1
 exec 3<&-
 IFS= read -r -d "" __nb_cmd <&6
@@ -380,7 +381,9 @@ echo "$n"
 '
 
 # unsettled_host PID: the same check for a host's own namespace, read straight from its sysfs
-# and /proc/PID/net without forking; then the lesson namespaces, if it has any.
+# and /proc/PID/net without forking; then the lesson namespaces, if it has any. The count goes
+# into UNSETTLED (not printed: a command substitution would fork, which costs ~20 ms in a VM).
+UNSETTLED=0
 unsettled_host() {
 	local pid=$1 sys="/proc/$1/root/sys/class/net" d dev flags carrier st n=0 line f
 	local -A lower=()
@@ -403,7 +406,7 @@ unsettled_host() {
 	if compgen -G "/proc/$pid/root/run/netns/*" >/dev/null; then
 		n=$((n + $(nsenter -t "$pid" -n -m -- bash -c "$SETTLE_NETNS" 2>/dev/null || echo 0)))
 	fi
-	echo "$n"
+	UNSETTLED=$n
 }
 
 # Prints one host's state: {"": {link, addr, route, neigh}, "<netns>": {…}, …}.
@@ -420,10 +423,10 @@ cap() { local o v; for o in link addr route neigh; do v=$(ip "$@" -j "$o" 2>/dev
 '
 
 settle() { # PID: waits (at most 5 s) until nothing is settling on that host
-	local k t
+	local k
 	for ((k = 0; k < 100; k++)); do
-		t=$(unsettled_host "$1") || return 0
-		[[ $t == 0 ]] && return 0
+		unsettled_host "$1"
+		((UNSETTLED == 0)) && return 0
 		sleep 0.05
 	done
 }
@@ -439,19 +442,46 @@ capture() { # AFTER: block index or "end"
 		>>"$O/states.jsonl"
 }
 
+# A step runs in a background job with a process group of its own (set -m), so a timeout can end
+# the command and everything it started, as timeout(1) would, without the cost of running
+# timeout(1) and env(1) for every command (each exec costs ~100 ms in a VM under TCG). The job
+# holds the write end of the fifo "end" until nsenter exits (the wrapper closes its copy, so
+# a command's background processes do not hold it): EOF on the read end is the end of the step.
+mkfifo "$W/end"
+STATE_SIDE=() # per host: which of its two state files (sh-HOST.0, sh-HOST.1) is current
+
 run_step() { # B S
-	local b=$1 s=$2 h=${B_HOST[$1]} cmd=${CMD[$1:$2]} pid rc t0 t1 ms timed=false
-	pid=${H_PID[${HOST_IX[$h]}]}
-	local so="$O/$b.$s.out" se="$O/$b.$s.err" st="$W/sh-$h"
+	local b=$1 s=$2 h=${B_HOST[$1]} cmd=${CMD[$1:$2]} pid rc t0 t1 ms timed=false job
+	local hi=${HOST_IX[$h]}
+	pid=${H_PID[$hi]}
+	local so="$O/$b.$s.out" se="$O/$b.$s.err" side=${STATE_SIDE[$hi]:-0}
+	local st="$W/sh-$h.$side" st_new="$W/sh-$h.$((1 - side))"
 	t0=${EPOCHREALTIME/./}
 	printf '%s' "$cmd" >"$W/cmd"
-	env -i PATH="$PATH" timeout -k 2 "$TIMEOUT" nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash \
-		3<"$st" 4>"$st.new" 6<"$W/cmd" >"$so" 2>"$se" <<<"$STEP_WRAPPER"
+	set -m
+	{
+		exec 7>"$W/end"
+		# -c: an empty environment (the shell state sets PATH, HOME…), as `env -i` did.
+		exec -c nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash \
+			3<"$st" 4>"$st_new" 6<"$W/cmd" >"$so" 2>"$se" <<<"$STEP_WRAPPER"
+	} &
+	job=$!
+	set +m
+	exec 8<"$W/end"
+	read -r -t "$TIMEOUT" -u 8 _
+	if (($? > 128)); then # still running: TERM to its process group, KILL 2 s later (timeout -k 2)
+		timed=true
+		kill -TERM -- "-$job" 2>/dev/null
+		read -r -t 2 -u 8 _
+		(($? > 128)) && kill -KILL -- "-$job" 2>/dev/null
+	fi
+	exec 8<&-
+	{ wait "$job"; } 2>/dev/null # (no "Killed" notice from the shell)
 	rc=$?
+	if [[ $timed == true ]]; then ((rc == 137)) || rc=124; fi # timeout(1)'s codes
 	t1=${EPOCHREALTIME/./}
 	ms=$(((t1 - t0) / 1000))
-	if [[ ($rc == 124 || $rc == 137) && $ms -ge $((TIMEOUT * 1000 - 50)) ]]; then timed=true; fi
-	[[ -s $st.new ]] && mv -f "$st.new" "$st"
+	[[ -s $st_new ]] && STATE_SIDE[hi]=$((1 - side))
 	settle "$pid"
 	printf '{"b":%d,"s":%d,"exit":%d,"timedOut":%s,"ms":%d}\n' "$b" "$s" "$rc" "$timed" "$ms" >>"$O/steps.jsonl"
 	t1=${EPOCHREALTIME/./}
