@@ -41,7 +41,12 @@ describe('verify on bad input', () => {
 	});
 
 	it('knows its targets, and says in one line when a target has no snapshots to check against yet', () => {
-		expect(verify('--target', 'vm:riscv64')).toEqual({ code: 2, stdout: '', stderr: 'verify: unknown target "vm:riscv64" (local, vm:arm64 or vm:x86_64)\n' });
+		expect(verify('--target', 'vm:riscv64')).toEqual({ code: 2, stdout: '', stderr: 'verify: unknown target "vm:riscv64" (local, vm:arm64, vm:x86_64 or ssh://[user@]host[:port])\n' });
+		expect(verify('--target', 'ssh://pi@rasp berry')).toEqual({
+			code: 2,
+			stdout: '',
+			stderr: 'verify: --target ssh://pi@rasp berry: write an SSH target as ssh://[user@]host[:port], e.g. ssh://pi@raspberrypi.local\n',
+		});
 		expect(verify('--target', 'vm:arm64', '--engine', 'sim').stderr).toBe('verify: --target chooses where the real kernel runs: drop --engine sim\n');
 		expect(verify('--update', '--against', 'local').stderr).toBe('verify: --against compares with other snapshots: use it with --check\n');
 		expect(verify('--check', '--target', 'vm:arm64', '--chapter', '05')).toEqual({

@@ -1,8 +1,9 @@
-// npm run verify -- [--check | --update] [--chapter NAME]… [--target local|vm:arm64|vm:x86_64]
+// npm run verify -- [--check | --update] [--chapter NAME]…
+//                   [--target local|vm:arm64|vm:x86_64|ssh://[user@]host[:port]]
 //                   [--against TARGET] [--engine kernel|sim] [--timeout SEC]
-// Runs every chapter's shell blocks on a real kernel (sealed sandbox, on this machine or in a VM)
-// or the simulator and checks them against the target's snapshots (or rewrites them). See
-// docs/verify.md and docs/targets.md.
+// Runs every chapter's shell blocks on a real kernel (sealed sandbox, on this machine, in a VM or
+// on a machine over SSH) or the simulator and checks them against the target's snapshots (or
+// rewrites them). See docs/verify.md and docs/targets.md.
 // Exit codes: 0 all good, 1 mismatches or failures, 2 bad input or the engine refused to run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
 import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/local/local.ts';
 import { LOCAL_TARGET, ROOT, SNAPSHOTS_DIR, targetSnapshotsDir } from '../src/lib/book/paths.ts';
 import { createVmEngine, isVmArch } from '../src/lib/engines/vm/vm.ts';
+import { createSshEngine } from '../src/lib/engines/ssh/ssh.ts';
+import { parseSshTarget, type SshTarget } from '../src/lib/engines/ssh/target.ts';
 import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
 import { readSnapshot } from '../src/lib/snapshot/store.ts';
@@ -42,7 +45,7 @@ try {
 		allowPositionals: false,
 	}).values;
 } catch (e) {
-	fail(`${(e as Error).message}\n  hint: npm run verify -- [--check|--update] [--chapter NAME] [--target local|vm:arm64|vm:x86_64] [--engine kernel|sim]`);
+	fail(`${(e as Error).message}\n  hint: npm run verify -- [--check|--update] [--chapter NAME] [--target local|vm:arm64|vm:x86_64|ssh://user@host] [--engine kernel|sim]`);
 }
 if (args?.help) {
 	process.stdout.write(
@@ -51,7 +54,9 @@ if (args?.help) {
 			'  --update    re-run and rewrite the snapshots (kernel engine only)\n' +
 			'  --chapter   only chapters whose id starts with NAME (repeatable)\n' +
 			'  --target    where the kernel runs: local (default: this machine, content/snapshots/), vm:arm64 or\n' +
-			'              vm:x86_64 (a QEMU VM, no root needed; content/snapshots/vm-arm64/ …), docs/targets.md\n' +
+			'              vm:x86_64 (a QEMU VM, no root needed; content/snapshots/vm-arm64/ …), or\n' +
+			"              ssh://[user@]host[:port] (a machine of yours, e.g. a Pi: checked against local's\n" +
+			"              snapshots until it has its own), docs/targets.md\n" +
 			"  --against   with --check: compare with another target's snapshots (e.g. --against local)\n" +
 			"  --no-scripts  don't run the chapters' downloadable scripts after them (faster while writing)\n",
 	);
@@ -64,11 +69,21 @@ if (args.engine !== 'kernel' && args.engine !== 'sim') fail(`unknown engine "${a
 if (mode === 'update' && args.engine !== 'kernel') fail('snapshots are recorded from the real kernel only: drop --engine sim');
 const target = args.target;
 const vmArch = target.startsWith('vm:') ? target.slice(3) : undefined;
-if (target !== LOCAL_TARGET && !(vmArch !== undefined && isVmArch(vmArch)))
-	fail(`unknown target "${target}" (local, vm:arm64 or vm:x86_64)`);
+let ssh: SshTarget | undefined;
+if (target.startsWith('ssh:')) {
+	try {
+		ssh = parseSshTarget(target);
+	} catch (e) {
+		fail((e as Error).message);
+	}
+} else if (target !== LOCAL_TARGET && !(vmArch !== undefined && isVmArch(vmArch)))
+	fail(`unknown target "${target}" (local, vm:arm64, vm:x86_64 or ssh://[user@]host[:port])`);
 if (args.engine === 'sim' && target !== LOCAL_TARGET) fail('--target chooses where the real kernel runs: drop --engine sim');
 if (args.against !== undefined && mode === 'update') fail('--against compares with other snapshots: use it with --check');
-const compared = (mode === 'check' ? args.against : undefined) ?? target;
+// A machine over SSH (a reader's Pi) answers "does it print what the book shows?" until it has
+// snapshots of its own.
+const sshDefault = ssh && !existsSync(join(args.root ?? ROOT, targetSnapshotsDir(target))) ? LOCAL_TARGET : undefined;
+const compared = (mode === 'check' ? (args.against ?? sshDefault) : undefined) ?? target;
 const comparedDir = join(args.root ?? ROOT, targetSnapshotsDir(compared));
 if (mode === 'check' && args.engine === 'kernel' && !existsSync(comparedDir))
 	fail(
@@ -80,7 +95,7 @@ const concurrency = Number(args.concurrency);
 if (!(timeoutSec > 0)) fail(`--timeout needs a number of seconds, not "${args.timeout}"`);
 if (!(concurrency >= 1)) fail(`--concurrency needs a positive number, not "${args.concurrency}"`);
 
-if (args.engine === 'kernel' && !args.root) {
+if (args.engine === 'kernel' && !args.root && !ssh) {
 	const code = prepareMachine(vmArch ? 'verify-vm' : 'verify');
 	if (code) process.exit(code);
 }
@@ -89,7 +104,9 @@ const engine: Engine =
 		? createSimEngine()
 		: vmArch && isVmArch(vmArch)
 			? createVmEngine(vmArch, { onLog: (line) => void process.stderr.write(`${line}\n`) })
-			: createKernelEngine();
+			: ssh
+				? createSshEngine(ssh)
+				: createKernelEngine();
 if (engine.name === 'kernel' && mode === 'check' && compared === LOCAL_TARGET) {
 	const dir = join(args.root ?? ROOT, SNAPSHOTS_DIR);
 	const recordedWith = (existsSync(dir) ? readdirSync(dir) : []).flatMap((f) => {

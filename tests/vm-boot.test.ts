@@ -62,7 +62,9 @@ async function bootAndRun(arch: VmArch, machine: string) {
 	expect(programs.size).toBeGreaterThan(100);
 
 	const progress: number[] = [];
-	const result = await createVmEngine(arch).run(chapter, lab, { timeoutSec: 30, onProgress: (done) => progress.push(done) });
+	const logs: string[] = [];
+	const engine = createVmEngine(arch, { onLog: (line) => logs.push(line) });
+	const result = await engine.run(chapter, lab, { timeoutSec: 30, onProgress: (done) => progress.push(done) });
 	expect(result.engine).toBe(`vm:${arch}`);
 	expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 	expect(result.recorded).toMatchObject({ arch: machine, os: 'Debian GNU/Linux 13 (trixie)' });
@@ -84,6 +86,14 @@ async function bootAndRun(arch: VmArch, machine: string) {
 	expect(out['uname -m']).toBe(`${machine}\n(exit 0)`);
 	// Shell state carries from one command to the next, as in a terminal (sandbox.sh keeps it through /dev/fd).
 	expect(out['echo "x=$x"; ls -d /dev/fd/']).toBe('x=42\n/dev/fd/\n(exit 0)');
+
+	// The next chapter runs in the same VM (booted once), in a fresh sandbox: the NICs came back
+	// from the first sandbox's namespaces and were handed over again; nothing of the first lab is left.
+	const again = outputs(await engine.run(chapter, lab, { timeoutSec: 30 }));
+	expect(logs.filter((l) => l.startsWith('vm: booting'))).toHaveLength(1);
+	for (const command of ['ip link', 'ip route', 'uname -m', 'echo "x=$x"; ls -d /dev/fd/']) expect(again[command]).toBe(out[command]);
+	const veths = (text: string | undefined) => text?.replace(/[0-9a-f]{2}(:[0-9a-f]{2}){5}/g, '<mac>'); // a veth's MAC is random
+	expect(veths(again['ip -br link show type veth'])).toBe(veths(out['ip -br link show type veth']));
 }
 
 describe('a VM target boots and runs a chapter', () => {

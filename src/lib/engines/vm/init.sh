@@ -1,21 +1,25 @@
 #!/bin/bash
-# netbook VM init: PID 1 of the VM that vm.ts boots (the image is built by image.sh). It runs one
-# sandbox job, as the local transport runs it on the host, and powers the VM off:
+# netbook VM init: PID 1 of the VMs that vm.ts boots (the image is built by image.sh). It runs
+# sandbox jobs one after another, each as the local transport runs one on the host, until the
+# host says quit:
 #
 #   1. mounts /proc /sys /dev /run /tmp, loads the lab's kernel modules;
-#   2. reads the job, a tar of job.json and sandbox.sh, from fw_cfg (opt/netbook/job);
-#   3. runs sandbox.sh sealed with the local transport's unshare flags, passing the inodes of its
-#      own network and mount namespaces. When the sandbox asks for its NICs (a line "want nics"
-#      on its stderr, written once it has checked that it is sealed), init moves every network
-#      device of the VM into the sandbox's network namespace; the sandbox then takes the two ends
-#      of each wire it was promised by MAC (job.nics) and refuses anything else;
+#   2. opens the virtio-serial port "netbook.control" and says "ready" on it;
+#   3. for each "job N" line it reads N bytes, a tar of job.json and sandbox.sh, into a fresh
+#      folder and runs sandbox.sh sealed with the local transport's unshare flags, passing the
+#      inodes of its own network and mount namespaces. When the sandbox asks for its NICs (a line
+#      "want nics" on its stderr, written once it has checked that it is sealed), init moves the
+#      NICs the job names (by MAC) into the sandbox's network namespace, waiting for them first:
+#      the previous job's namespaces give them back to this one a moment after it ends. The
+#      sandbox takes them by MAC and refuses anything else;
 #   4. passes "progress …" lines and diagnostics to the console, which is QEMU's stdout;
-#   5. writes out/ (what the sandbox wrote), exit (its exit code) and stderr (its diagnostics) as
-#      one tar to the virtio-serial port "netbook.out", which QEMU backs with a host file;
-#   6. powers off (QEMU runs with -no-reboot, so a panic ends it too).
+#   5. answers "results N" and N bytes: a tar of out/ (what the sandbox wrote), exit (its exit
+#      code) and stderr (its diagnostics);
+#   6. on "quit" (or when the port closes) powers off (QEMU runs with -no-reboot, so a panic
+#      ends it too).
 #
-# Console lines for the host: "vm: ready MS" (booted: the sandbox starts; MS since the kernel
-# started), "progress B S MS" (a command ran), "vm: exit N", anything else is a diagnostic.
+# Console lines for the host: "vm: ready MS" (booted; MS since the kernel started), "progress B S
+# MS" (a command ran), "vm: exit N" (a job ended), anything else is a diagnostic.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root
 exec </dev/console >/dev/console 2>&1
@@ -51,55 +55,82 @@ hostname localhost
 # which the lab kernel of the local transport has built in (bridged traffic goes through
 # iptables). The kernel loads every other module when a command first needs it, through
 # modprobe (dummy with numdummies=0: /etc/modprobe.d/netbook.conf).
-modprobe -a virtio_net qemu_fw_cfg overlay br_netfilter || fatal 'cannot load the kernel modules'
-
-# Outside /run and /tmp, which the sandbox covers with its own tmpfs before it reads the job.
-JOB=/netbook
-mkdir -p "$JOB/out"
-raw=/sys/firmware/qemu_fw_cfg/by_name/opt/netbook/job/raw
-[[ -r $raw ]] || fatal "no job in fw_cfg ($raw)"
-tar -x -C "$JOB" -f "$raw" job.json sandbox.sh || fatal 'the job is not a tar of job.json and sandbox.sh'
+modprobe -a virtio_net virtio_console overlay br_netfilter || fatal 'cannot load the kernel modules'
 
 port=''
 for p in /sys/class/virtio-ports/*; do
-	[[ $(cat "$p/name" 2>/dev/null) == netbook.out ]] && port=/dev/${p##*/}
+	[[ $(cat "$p/name" 2>/dev/null) == netbook.control ]] && port=/dev/${p##*/}
 done
-[[ -n $port && -w $port ]] || fatal 'no virtio-serial port named netbook.out'
+[[ -n $port && -w $port ]] || fatal 'no virtio-serial port named netbook.control'
+exec 9<>"$port"
 
-# Every network device of the VM (QEMU's NICs), for the sandbox when it asks.
-hand_over_nics() { # SANDBOX-PID
-	local dev
-	for dev in /sys/class/net/*; do
-		dev=${dev##*/}
-		[[ $dev == lo ]] && continue
+# The job's NICs (job.json "nics": lab interface and far end, by MAC), for the sandbox when it
+# asks. They may still be on their way back from the previous job's namespaces: wait up to 10 s.
+hand_over_nics() { # SANDBOX-PID JOB.json
+	local mac dev k
+	for mac in $(jq -r '(.nics // [])[] | .mac, .wire | ascii_downcase' "$2"); do
+		for ((k = 0; k < 200; k++)); do
+			dev=$(ip -o link show | awk -v m="$mac" '{ for (i = 1; i < NF; i++) if ($i == "link/ether" && $(i + 1) == m) { sub(/:$/, "", $2); print $2 } }')
+			[[ -n $dev ]] && break
+			sleep 0.05
+		done
+		[[ -n $dev ]] || { say "no NIC with MAC $mac to hand over"; continue; }
 		ip link set dev "$dev" netns "$1" || say "cannot move $dev into the sandbox"
 	done
 }
 
+# run_job DIR: runs the sandbox on DIR/job.json; leaves DIR/out, DIR/exit, DIR/stderr.
+run_job() {
+	local dir=$1 line sandbox_pid unshare_pid rc
+	mkdir -p "$dir/out"
+	mkfifo "$dir/err"
+	unshare --kill-child=KILL --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
+		bash "$dir/sandbox.sh" "$dir/job.json" "$dir/out" "$(stat -L -c %i /proc/self/ns/net)" "$(stat -L -c %i /proc/self/ns/mnt)" \
+		</dev/null >/dev/null 2>"$dir/err" &
+	unshare_pid=$!
+	: >"$dir/stderr"
+	while IFS= read -r line; do
+		case $line in
+		'want nics')
+			read -r sandbox_pid _ <"/proc/$unshare_pid/task/$unshare_pid/children"
+			hand_over_nics "$sandbox_pid" "$dir/job.json"
+			;;
+		progress\ *) printf '%s\n' "$line" ;;
+		*)
+			printf '%s\n' "$line" >>"$dir/stderr"
+			printf '%s\n' "$line"
+			;;
+		esac
+	done <"$dir/err"
+	wait "$unshare_pid"
+	rc=$?
+	printf '%d\n' "$rc" >"$dir/exit"
+	say "exit $rc"
+}
+
+# Outside /run and /tmp, which the sandbox covers with its own tmpfs before it reads the job.
+JOB=/netbook
 read -r up _ </proc/uptime
 say "ready $(printf '%.0f' "${up/./}0")"
-mkfifo "$JOB/err"
-unshare --kill-child=KILL --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
-	bash "$JOB/sandbox.sh" "$JOB/job.json" "$JOB/out" "$(stat -L -c %i /proc/self/ns/net)" "$(stat -L -c %i /proc/self/ns/mnt)" \
-	</dev/null >/dev/null 2>"$JOB/err" &
-unshare_pid=$!
-: >"$JOB/stderr"
-while IFS= read -r line; do
+printf 'ready\n' >&9
+jobs_run=0
+while IFS= read -r -u 9 line; do
 	case $line in
-	'want nics')
-		read -r sandbox_pid _ <"/proc/$unshare_pid/task/$unshare_pid/children"
-		hand_over_nics "$sandbox_pid"
+	job\ *)
+		n=${line#job }
+		jobs_run=$((jobs_run + 1))
+		dir=$JOB/$jobs_run
+		mkdir -p "$dir"
+		head -c "$n" <&9 >"$dir.tar" || fatal 'cannot read the job'
+		tar -x -C "$dir" -f "$dir.tar" job.json sandbox.sh || fatal 'the job is not a tar of job.json and sandbox.sh'
+		run_job "$dir"
+		tar -C "$dir" -cf "$dir/results.tar" out exit stderr || fatal 'cannot pack the results'
+		printf 'results %d\n' "$(stat -c %s "$dir/results.tar")" >&9
+		cat "$dir/results.tar" >&9 || fatal 'cannot send the results'
+		rm -rf "$dir" "$dir.tar"
 		;;
-	progress\ *) printf '%s\n' "$line" ;;
-	*)
-		printf '%s\n' "$line" >>"$JOB/stderr"
-		printf '%s\n' "$line"
-		;;
+	quit) break ;;
+	*) say "unknown request: $line" ;;
 	esac
-done <"$JOB/err"
-wait "$unshare_pid"
-rc=$?
-printf '%d\n' "$rc" >"$JOB/exit"
-tar -C "$JOB" -cf "$port" out exit stderr || say 'cannot write the results to netbook.out'
-say "exit $rc"
+done
 halt

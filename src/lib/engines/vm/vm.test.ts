@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../book/labs.ts';
 import { IMAGE_SCRIPT, isVmArch, labNics, qemuArgs } from './vm.ts';
 
-const files = { kernel: '/i/vmlinuz', initrd: '/i/initrd.img', job: '/r/job.tar', out: '/r/out.tar' };
+const files = { kernel: '/i/vmlinuz', initrd: '/i/initrd.img', control: '/r/control.sock' };
 
 /** Runs bash with image.sh sourced (its functions only) and returns stdout as a Buffer. */
 function imageSh(code: string, input = ''): Buffer {
@@ -39,7 +39,10 @@ describe("QEMU's command line", () => {
 		]);
 		expect(args).toContain('-nodefaults');
 		// every network backend QEMU has that could reach the host or beyond: none
-		expect(args.filter((a) => /^-(nic|net)$/.test(a) || /^(user|tap|bridge|socket|stream|dgram|vde|l2tpv3|vhost-user|vhost-vdpa|af-xdp)\b/.test(a))).toEqual([]);
+		expect(args.filter((a) => /^-(nic|net)$/.test(a))).toEqual([]);
+		expect(values('-netdev').filter((n) => /^(user|tap|bridge|socket|stream|dgram|vde|l2tpv3|vhost-user|vhost-vdpa|af-xdp)\b/.test(n))).toEqual([]);
+		// the one socket is the control port's, a Unix socket in a private folder (no host, no port)
+		expect(values('-chardev')).toEqual(['socket,id=control,path=/r/control.sock,server=on,wait=off']);
 		expect(values('-netdev').every((n) => n.startsWith('hubport,'))).toBe(true);
 	});
 
@@ -48,13 +51,14 @@ describe("QEMU's command line", () => {
 		expect(args.filter((a) => /netdev|virtio-net|^-nic$|^-net$/.test(a))).toEqual([]);
 	});
 
-	it('boots each architecture with its machine, console, the job in fw_cfg and the results port', () => {
+	it('boots each architecture with its machine, console and the control port (jobs in, results out)', () => {
 		const arm = qemuArgs('arm64', files, []).join(' ');
 		expect(arm).toContain('-M virt -cpu cortex-a72 -accel tcg,tb-size=128 -smp 1 -m 512');
 		expect(qemuArgs('arm64', files, [], { icount: true }).join(' ')).toContain('-accel tcg,tb-size=128 -icount shift=1,sleep=off -smp 1');
 		expect(arm).toContain('-append console=ttyAMA0 quiet panic=-1');
-		expect(arm).toContain('-fw_cfg name=opt/netbook/job,file=/r/job.tar');
-		expect(arm).toContain('-chardev file,id=out,path=/r/out.tar -device virtserialport,bus=vs.0,chardev=out,name=netbook.out');
+		expect(arm).toContain(
+			'-chardev socket,id=control,path=/r/control.sock,server=on,wait=off -device virtserialport,bus=vs.0,chardev=control,name=netbook.control',
+		);
 		const x86 = qemuArgs('x86_64', files, []).join(' ');
 		expect(x86).toContain('-M q35 -accel tcg,tb-size=128 -smp 1');
 		expect(x86).toContain('console=ttyS0');

@@ -1,18 +1,19 @@
 /**
- * The VM transport: each chapter's sandbox job runs in a fresh Linux VM under QEMU, without
- * root, on a Debian kernel of the chosen architecture (image.sh builds the image, init.sh is the
- * guest's PID 1). The job goes in through fw_cfg, the results come out through a virtio-serial
- * port into a file, progress comes on the console. The VM has no network device that reaches
- * outside: its only NICs are pairs on QEMU hubs, the two ends of a lab host's uplink.
+ * The VM transport: each chapter's sandbox job runs in a Linux VM under QEMU, without root, on a
+ * Debian kernel of the chosen architecture (image.sh builds the image, init.sh is the guest's
+ * PID 1). A VM takes one chapter after another, each in a fresh sandbox (machine.ts: jobs in and
+ * results out over a virtio-serial port, progress on the console). The VM has no network device
+ * that reaches outside: its only NICs are pairs on QEMU hubs, the two ends of a lab host's uplink.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Lab } from '../../shared/lab.ts';
 import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
 import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
 import type { SandboxJob, SandboxNic } from '../sandbox/job.ts';
+import { Machine, tail, type MachineResult } from './machine.ts';
 
 /** The architectures a VM target runs. */
 export type VmArch = 'arm64' | 'x86_64';
@@ -77,22 +78,26 @@ export function labNics(lab: Lab): SandboxNic[] {
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0');
 
-/** Files of one VM run. */
+/** The files a VM boots from, and its control socket. */
 export interface VmFiles {
 	kernel: string;
 	initrd: string;
-	/** The job: a tar of job.json and sandbox.sh. */
-	job: string;
-	/** Where the guest's results tar lands. */
-	out: string;
+	/** The Unix socket of the control port: jobs in, results out (machine.ts). */
+	control: string;
+}
+
+/** A NIC pair of a VM: two virtio NICs on one hub (a lab interface and the far end of its wire). */
+export interface NicPair {
+	mac: string;
+	wire: string;
 }
 
 /**
- * QEMU's command line for one run: no default devices, the console on stdout, the job in
- * fw_cfg, a virtio-serial port into `files.out`, and for each NIC pair two virtio NICs on a hub
- * of their own, which has no host backend: nothing the guest sends can leave the VM.
+ * QEMU's command line for one VM: no default devices, the console on stdout, the control port
+ * (virtio-serial on a Unix socket that QEMU listens on), and for each NIC pair two virtio NICs
+ * on a hub of their own, which has no host backend: nothing the guest sends can leave the VM.
  */
-export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly SandboxNic[], options: { icount?: boolean } = {}): string[] {
+export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly NicPair[], options: { icount?: boolean } = {}): string[] {
 	const p = ARCHES[arch];
 	const nicArgs = nics.flatMap((nic, k) =>
 		[nic.mac, nic.wire].flatMap((mac, side) => {
@@ -109,10 +114,9 @@ export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly SandboxNic
 		'-serial', 'stdio',
 		'-kernel', files.kernel, '-initrd', files.initrd,
 		'-append', `console=${p.console} quiet panic=-1 mitigations=off`,
-		'-fw_cfg', `name=opt/netbook/job,file=${files.job}`,
 		'-device', 'virtio-serial-pci,id=vs',
-		'-chardev', `file,id=out,path=${files.out}`,
-		'-device', 'virtserialport,bus=vs.0,chardev=out,name=netbook.out',
+		'-chardev', `socket,id=control,path=${files.control},server=on,wait=off`,
+		'-device', 'virtserialport,bus=vs.0,chardev=control,name=netbook.control',
 		...nicArgs,
 	];
 }
@@ -123,9 +127,6 @@ function findProgram(program: string): string | undefined {
 }
 
 const images = new Map<VmArch, Promise<string>>();
-
-/** NETBOOK_VM_DEBUG=1: every console line of every VM goes to stderr, with the seconds since QEMU started. */
-const DEBUG = process.env['NETBOOK_VM_DEBUG'] === '1';
 
 /**
  * The image folder of `arch` (vmlinuz, initrd.img…), built by image.sh when its inputs changed,
@@ -161,116 +162,136 @@ export function vmImage(arch: VmArch, onLog?: (line: string) => void): Promise<s
 	return built;
 }
 
-/** How long a VM may take to boot, and to stay silent after that, before it is stopped. */
-function limits(timeoutSec: number): { bootMs: number; silentMs: number } {
-	return { bootMs: 180_000, silentMs: Math.max(300, timeoutSec * 10 + 120) * 1000 };
+/** How long a job may stay silent (no progress, no diagnostic) before its VM is stopped, ms. */
+function silentMs(timeoutSec: number): number {
+	return Math.max(300, timeoutSec * 10 + 120) * 1000;
 }
 
-/** Runs one sandbox job in a fresh VM of `arch` and returns every file the sandbox wrote. */
-export async function runInVm(arch: VmArch, job: SandboxJob, options: SandboxRunOptions & VmEngineOptions): Promise<SandboxFiles> {
-	const profile = ARCHES[arch];
-	if (!findProgram(profile.qemu))
-		throw new EngineRefusedError(`the vm:${arch} target needs ${profile.qemu} (Debian: apt-get install ${profile.package})`);
-	const image = options.image ?? (await vmImage(arch, options.onLog));
-	const dir = mkdtempSync(join(tmpdir(), `netbook-vm-${process.pid}-${options.id}-`));
+/**
+ * Every VM gets this NIC pair, whatever the job that booted it needs: the `machine` lab's uplink
+ * (the first interface of a lab, `02:00:00:00:00:01`). Unused NICs stay in the VM's own network
+ * namespace, where no sandbox sees them, so one VM serves chapters with and without an uplink.
+ */
+const DEFAULT_NICS: readonly NicPair[] = [{ mac: '02:00:00:00:00:01', wire: '02:00:00:00:01:01' }];
+
+/** Idle VMs stop after this long without a job (verify starts the next chapter at once), ms. */
+const IDLE_MS = 2000;
+
+/**
+ * The VMs of one engine: a job takes an idle VM that has its NICs, or boots a new one; when the
+ * job ends the VM waits {@link IDLE_MS} for the next and then powers off. At most as many VMs
+ * run as jobs run at once (verify's --concurrency).
+ */
+class VmPool {
+	private readonly idle = new Set<Machine>();
+	private readonly timers = new Map<Machine, NodeJS.Timeout>();
+	private booted = 0;
+
+	constructor(
+		private readonly arch: VmArch,
+		private readonly options: VmEngineOptions,
+	) {}
+
+	async run(job: SandboxJob, run: SandboxRunOptions): Promise<SandboxFiles> {
+		const profile = ARCHES[this.arch];
+		if (!findProgram(profile.qemu))
+			throw new EngineRefusedError(`the vm:${this.arch} target needs ${profile.qemu} (Debian: apt-get install ${profile.package})`);
+		const wanted = (job.nics ?? []).flatMap((n) => [n.mac.toLowerCase(), n.wire.toLowerCase()]);
+		const machine = await this.acquire(wanted, job, run);
+		let done = 0;
+		try {
+			const result = await machine.run({
+				id: run.id,
+				tar: packJob(job, run.id),
+				silentMs: silentMs(run.timeoutSec ?? 30),
+				...(run.onProgress ? { onProgress: () => run.onProgress?.(++done, run.total) } : {}),
+				...(run.signal ? { signal: run.signal } : {}),
+			});
+			return sandboxFiles(result, run);
+		} finally {
+			this.release(machine);
+		}
+	}
+
+	private async acquire(wanted: readonly string[], job: SandboxJob, run: SandboxRunOptions): Promise<Machine> {
+		for (const m of this.idle)
+			if (m.alive && wanted.every((mac) => m.macs.has(mac))) {
+				this.idle.delete(m);
+				clearTimeout(this.timers.get(m));
+				this.timers.delete(m);
+				return m;
+			}
+		const image = this.options.image ?? (await vmImage(this.arch, this.options.onLog));
+		const pairs = [...DEFAULT_NICS];
+		for (const n of job.nics ?? []) if (!pairs.some((p) => p.mac === n.mac.toLowerCase())) pairs.push({ mac: n.mac.toLowerCase(), wire: n.wire.toLowerCase() });
+		const name = `vm:${this.arch}#${++this.booted}`;
+		this.options.onLog?.(`vm: booting ${name} for ${run.id}`);
+		const started = Date.now();
+		try {
+			const machine = await Machine.boot(
+				{
+					qemu: ARCHES[this.arch].qemu,
+					macs: pairs.flatMap((p) => [p.mac, p.wire]),
+					args: (control) => qemuArgs(this.arch, { kernel: join(image, 'vmlinuz'), initrd: join(image, 'initrd.img'), control }, pairs, this.options),
+				},
+				name,
+				run.signal,
+			);
+			this.options.onLog?.(`vm: ${name} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+			return machine;
+		} catch (e) {
+			throw new EngineRunError(run.id, (e as Error).message);
+		}
+	}
+
+	private release(machine: Machine): void {
+		if (!machine.alive) return;
+		this.idle.add(machine);
+		this.timers.set(
+			machine,
+			setTimeout(() => {
+				this.idle.delete(machine);
+				this.timers.delete(machine);
+				void machine.close();
+			}, IDLE_MS),
+		);
+	}
+}
+
+/** The job as the guest takes it: a tar of job.json and sandbox.sh. */
+function packJob(job: SandboxJob, id: string): Buffer {
+	const dir = mkdtempSync(join(tmpdir(), `netbook-job-${process.pid}-`));
 	try {
-		const nics = job.nics ?? [];
 		writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
 		copyFileSync(SANDBOX_SCRIPT, join(dir, 'sandbox.sh'));
-		const files: VmFiles = { kernel: join(image, 'vmlinuz'), initrd: join(image, 'initrd.img'), job: join(dir, 'job.tar'), out: join(dir, 'out.tar') };
-		const packed = spawnSync('tar', ['-cf', files.job, '-C', dir, 'job.json', 'sandbox.sh'], { encoding: 'utf8' });
-		if (packed.status !== 0) throw new EngineRunError(options.id, `cannot pack the job: ${packed.stderr.trim()}`);
-		const console = await boot(profile.qemu, qemuArgs(arch, files, nics, options), options);
-		const results = join(dir, 'results');
-		mkdirSync(results);
-		const opened = existsSync(files.out) && statSync(files.out).size > 0 ? spawnSync('tar', ['-xf', files.out, '-C', results], { encoding: 'utf8' }) : undefined;
-		if (!opened || opened.status !== 0 || !existsSync(join(results, 'exit')))
-			throw new EngineRunError(options.id, `the VM stopped before the end of the chapter (no results)${tail(console)}`);
-		const code = Number(readFileSync(join(results, 'exit'), 'utf8').trim());
-		const said = readFileSync(join(results, 'stderr'), 'utf8').trim().split('\n').filter(Boolean);
-		const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
-		if (code === 3) throw new EngineRefusedError(first || 'the sandbox refused to run');
-		if (code === 4) throw new EngineRunError(options.id, `${first}\n  hint: check the lab "${options.lab}" in examples/labs/`);
-		if (code !== 0) throw new EngineRunError(options.id, `the sandbox failed (exit ${code})${tail(said.join('\n'))}`);
-		const out = join(results, 'out');
-		if (!existsSync(join(out, 'done'))) throw new EngineRunError(options.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
-		return new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+		const packed = spawnSync('tar', ['-cf', '-', '-C', dir, 'job.json', 'sandbox.sh'], { maxBuffer: 64 << 20 });
+		if (packed.status !== 0) throw new EngineRunError(id, `cannot pack the job: ${packed.stderr.toString().trim()}`);
+		return packed.stdout;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
-/** The last lines of some output, indented, for an error message ('' when there are none). */
-function tail(text: string): string {
-	const lines = text.trim().split('\n').filter(Boolean).slice(-5);
-	return lines.length ? `:\n  ${lines.join('\n  ')}` : '';
+/** sandbox.sh's exit code read as the local transport reads it; the files it wrote. */
+function sandboxFiles(result: MachineResult, run: SandboxRunOptions): SandboxFiles {
+	const said = result.stderr.trim().split('\n').filter(Boolean);
+	const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
+	if (result.exit === 3) throw new EngineRefusedError(first || 'the sandbox refused to run');
+	if (result.exit === 4) throw new EngineRunError(run.id, `${first}\n  hint: check the lab "${run.lab}" in examples/labs/`);
+	if (result.exit !== 0) throw new EngineRunError(run.id, `the sandbox failed (exit ${result.exit})${tail(said.join('\n'))}`);
+	if (!result.files.has('done')) throw new EngineRunError(run.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
+	return result.files;
 }
 
 /**
- * Boots QEMU and waits until it stops; passes `progress` lines of the console to onProgress.
- * Resolves with the console's other lines (kernel and init diagnostics). Stops QEMU (by PID,
- * SIGKILL) when the run is aborted, when it does not boot in time or falls silent.
- */
-function boot(qemu: string, args: string[], options: SandboxRunOptions): Promise<string> {
-	const { id, total } = options;
-	const { bootMs, silentMs } = limits(options.timeoutSec ?? 30);
-	return new Promise((resolvePromise, reject) => {
-		if (options.signal?.aborted) return reject(new EngineRunError(id, 'aborted'));
-		const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-		let done = 0;
-		let console = '';
-		let pending = '';
-		let booted = false;
-		let stopped: string | undefined;
-		const stop = (why: string): void => {
-			stopped ??= why;
-			child.kill('SIGKILL');
-		};
-		let timer = setTimeout(() => stop(`the VM did not boot within ${bootMs / 1000} s`), bootMs);
-		const abort = (): void => stop('aborted');
-		options.signal?.addEventListener('abort', abort, { once: true });
-		const started = Date.now();
-		const line = (raw: string): void => {
-			const text = raw.replace(/\r$/, '');
-			if (DEBUG) process.stderr.write(`[${id} ${((Date.now() - started) / 1000).toFixed(2)} s] ${text}\n`);
-			if (/^progress \d+ \d+( \d+)?$/.test(text)) options.onProgress?.(++done, total);
-			else if (/^vm: ready \d+$/.test(text)) booted = true;
-			else if (text) console += `${text}\n`;
-			if (booted) {
-				clearTimeout(timer);
-				timer = setTimeout(() => stop(`the VM printed nothing for ${silentMs / 1000} s and was stopped`), silentMs);
-			}
-		};
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			pending += chunk;
-			const lines = pending.split('\n');
-			pending = lines.pop() ?? '';
-			lines.forEach(line);
-		});
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (console += chunk));
-		child.on('error', (e) => {
-			clearTimeout(timer);
-			options.signal?.removeEventListener('abort', abort);
-			reject(new EngineRunError(id, `cannot start ${qemu}: ${e.message}`));
-		});
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			options.signal?.removeEventListener('abort', abort);
-			line(pending);
-			if (stopped) return reject(new EngineRunError(id, stopped === 'aborted' ? 'aborted' : `${stopped}${tail(console)}`));
-			if (code !== 0) return reject(new EngineRunError(id, `QEMU failed (${signal ?? `exit ${code}`})${tail(console)}`));
-			resolvePromise(console);
-		});
-	});
-}
-
-/**
- * The real-kernel engine in a Linux VM of `arch` (target `vm:arm64`, `vm:x86_64`): a fresh VM
- * per chapter, the lab's uplinks real NICs of the VM. Needs QEMU, not root.
+ * The real-kernel engine in Linux VMs of `arch` (target `vm:arm64`, `vm:x86_64`): each chapter
+ * a fresh sandbox in a VM that stays up for the next chapter, the lab's uplinks real NICs of the
+ * VM. Needs QEMU, not root.
  */
 export function createVmEngine(arch: VmArch, options: VmEngineOptions = {}): Engine {
+	const pool = new VmPool(arch, options);
 	return createSandboxEngine(`vm:${arch}`, (job, run) => {
 		const nics = labNics(job.lab);
-		return runInVm(arch, nics.length ? { ...job, nics } : job, { ...options, ...run });
+		return pool.run(nics.length ? { ...job, nics } : job, run);
 	});
 }
