@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../book/labs.ts';
-import { IMAGE_SCRIPT, isVmArch, labNics, qemuArgs } from './vm.ts';
+import { accelFromEnv, IMAGE_SCRIPT, isVmArch, labNics, qemuArgs } from './vm.ts';
 
 const files = { kernel: '/i/vmlinuz', initrd: '/i/initrd.img', control: '/r/control.sock' };
 
@@ -44,6 +44,16 @@ describe("QEMU's command line", () => {
 		// the one socket is the control port's, a Unix socket in a private folder (no host, no port)
 		expect(values('-chardev')).toEqual(['socket,id=control,path=/r/control.sock,server=on,wait=off']);
 		expect(values('-netdev').every((n) => n.startsWith('hubport,'))).toBe(true);
+	});
+
+	it('runs under KVM on the host\'s CPU only when asked (NETBOOK_VM_ACCEL=kvm), TCG otherwise', () => {
+		const kvm = qemuArgs('x86_64', files, [], { accel: 'kvm', icount: true }).join(' ');
+		expect(kvm).toContain('-M q35 -cpu host -accel kvm -smp 1');
+		expect(kvm).not.toContain('icount');
+		expect(qemuArgs('arm64', files, [], { accel: 'kvm' }).join(' ')).toContain('-M virt,gic-version=max -cpu host -accel kvm');
+		expect(accelFromEnv(undefined)).toBe('tcg');
+		expect(accelFromEnv('kvm')).toBe('kvm');
+		expect(() => accelFromEnv('hvf')).toThrow('NETBOOK_VM_ACCEL=hvf: use tcg (the default) or kvm');
 	});
 
 	it('has no network device at all without NICs', () => {

@@ -23,15 +23,26 @@ interface ArchProfile {
 	qemu: string;
 	/** Debian package of the QEMU binary. */
 	package: string;
-	/** Machine, CPU and accelerator. */
+	/** Machine and CPU under TCG. */
 	machine: string[];
+	/** Machine and CPU under KVM (the host's own CPU). */
+	kvmMachine: string[];
+	/** `uname -m` of a host that can run this architecture under KVM. */
+	hostMachine: string;
 	console: string;
 }
 
 const ARCHES: Record<VmArch, ArchProfile> = {
 	// cortex-a72 (a Pi 4's core), not -cpu max: pointer authentication makes TCG much slower.
-	arm64: { qemu: 'qemu-system-aarch64', package: 'qemu-system-arm', machine: ['-M', 'virt', '-cpu', 'cortex-a72'], console: 'ttyAMA0' },
-	x86_64: { qemu: 'qemu-system-x86_64', package: 'qemu-system-x86', machine: ['-M', 'q35'], console: 'ttyS0' },
+	arm64: {
+		qemu: 'qemu-system-aarch64',
+		package: 'qemu-system-arm',
+		machine: ['-M', 'virt', '-cpu', 'cortex-a72'],
+		kvmMachine: ['-M', 'virt,gic-version=max', '-cpu', 'host'],
+		hostMachine: 'aarch64',
+		console: 'ttyAMA0',
+	},
+	x86_64: { qemu: 'qemu-system-x86_64', package: 'qemu-system-x86', machine: ['-M', 'q35'], kvmMachine: ['-M', 'q35', '-cpu', 'host'], hostMachine: 'x86_64', console: 'ttyS0' },
 };
 
 /** The image builder (scripts/vm-image.sh runs it too). */
@@ -55,8 +66,33 @@ export interface VmEngineOptions {
 	 * (docs/targets.md).
 	 */
 	icount?: boolean;
+	/**
+	 * `kvm` runs the guest on the host's CPU (the same architecture only, /dev/kvm writable):
+	 * near the host's own speed where KVM works (e.g. CI runners). Default `tcg`, or the
+	 * environment's NETBOOK_VM_ACCEL: KVM is not probed, because where it is present but broken
+	 * (as on the machine these figures come from) QEMU hangs or aborts instead of falling back.
+	 */
+	accel?: VmAccel;
 	/** The image folder to boot (default: built or reused by image.sh). */
 	image?: string;
+}
+
+/** How QEMU runs the guest's instructions. */
+export type VmAccel = 'tcg' | 'kvm';
+
+/** The accelerator NETBOOK_VM_ACCEL asks for (`tcg` when unset); throws on anything else. */
+export function accelFromEnv(value = process.env['NETBOOK_VM_ACCEL']): VmAccel {
+	if (value === undefined || value === '' || value === 'tcg') return 'tcg';
+	if (value === 'kvm') return 'kvm';
+	throw new EngineRefusedError(`NETBOOK_VM_ACCEL=${value}: use tcg (the default) or kvm`);
+}
+
+/** Refuses KVM for a guest of another architecture than the host's. */
+function checkAccel(arch: VmArch, accel: VmAccel): void {
+	if (accel !== 'kvm') return;
+	const host = spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim();
+	if (host !== ARCHES[arch].hostMachine)
+		throw new EngineRefusedError(`NETBOOK_VM_ACCEL=kvm runs vm:${arch} only on a ${ARCHES[arch].hostMachine} host (this one is ${host}): unset it to use TCG`);
 }
 
 /**
@@ -97,7 +133,7 @@ export interface NicPair {
  * (virtio-serial on a Unix socket that QEMU listens on), and for each NIC pair two virtio NICs
  * on a hub of their own, which has no host backend: nothing the guest sends can leave the VM.
  */
-export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly NicPair[], options: { icount?: boolean } = {}): string[] {
+export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly NicPair[], options: { icount?: boolean; accel?: VmAccel } = {}): string[] {
 	const p = ARCHES[arch];
 	const nicArgs = nics.flatMap((nic, k) =>
 		[nic.mac, nic.wire].flatMap((mac, side) => {
@@ -106,9 +142,8 @@ export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly NicPair[],
 		}),
 	);
 	return [
-		...p.machine,
-		'-accel', 'tcg,tb-size=128',
-		...(options.icount ? ['-icount', 'shift=1,sleep=off'] : []),
+		...(options.accel === 'kvm' ? [...p.kvmMachine, '-accel', 'kvm'] : [...p.machine, '-accel', 'tcg,tb-size=128']),
+		...(options.icount && options.accel !== 'kvm' ? ['-icount', 'shift=1,sleep=off'] : []),
 		'-smp', '1', '-m', '512',
 		'-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
 		'-serial', 'stdio',
@@ -186,16 +221,20 @@ class VmPool {
 	private readonly idle = new Set<Machine>();
 	private readonly timers = new Map<Machine, NodeJS.Timeout>();
 	private booted = 0;
+	private readonly accel: VmAccel;
 
 	constructor(
 		private readonly arch: VmArch,
 		private readonly options: VmEngineOptions,
-	) {}
+	) {
+		this.accel = options.accel ?? accelFromEnv();
+	}
 
 	async run(job: SandboxJob, run: SandboxRunOptions): Promise<SandboxFiles> {
 		const profile = ARCHES[this.arch];
 		if (!findProgram(profile.qemu))
 			throw new EngineRefusedError(`the vm:${this.arch} target needs ${profile.qemu} (Debian: apt-get install ${profile.package})`);
+		checkAccel(this.arch, this.accel);
 		const wanted = (job.nics ?? []).flatMap((n) => [n.mac.toLowerCase(), n.wire.toLowerCase()]);
 		const machine = await this.acquire(wanted, job, run);
 		let done = 0;
@@ -232,7 +271,8 @@ class VmPool {
 				{
 					qemu: ARCHES[this.arch].qemu,
 					macs: pairs.flatMap((p) => [p.mac, p.wire]),
-					args: (control) => qemuArgs(this.arch, { kernel: join(image, 'vmlinuz'), initrd: join(image, 'initrd.img'), control }, pairs, this.options),
+					args: (control) =>
+						qemuArgs(this.arch, { kernel: join(image, 'vmlinuz'), initrd: join(image, 'initrd.img'), control }, pairs, { ...this.options, accel: this.accel }),
 				},
 				name,
 				run.signal,
