@@ -83,6 +83,12 @@ describe('releaseSummary', () => {
 		expect(releaseSummary([s!], { diffLines: lines })).not.toContain('more lines');
 	});
 
+	it('cuts a very long line of a diff', () => {
+		const wide = realSnapshot(first);
+		wide.blocks[0]!.steps[0]!.stdout += `${'x'.repeat(2000)}\n`;
+		expect(releaseSummary(gathered({ local: [wide, realSnapshot(second)] }))).toContain(`  + ${'x'.repeat(498)} … (1502 more characters)\n`);
+	});
+
 	it('fences output that holds backticks with a longer fence', () => {
 		const ticks = realSnapshot(first);
 		ticks.blocks[0]!.steps[0]!.stdout += '```\n';

@@ -49,12 +49,19 @@ function machinesOf(chapters: readonly ChapterReport[], pick: (c: ChapterReport)
 	return [...new Set(chapters.flatMap((c) => (pick(c) ? [recordedOn(pick(c) as Recorded)] : [])))].join('; ');
 }
 
+/** Longest diff line shown; `ip -j` entries of a state are one line each, a few hundred characters. */
+const MAX_LINE = 500;
+
 /**
  * A problem's diff as a ```diff block: judge.ts indents it for a terminal; here it is flush, so
- * GitHub colours `-` and `+` lines. Long diffs keep their first `maxLines` lines.
+ * GitHub colours `-` and `+` lines. Long diffs keep their first `maxLines` lines, long lines their
+ * first {@link MAX_LINE} characters.
  */
 function diffBlock(p: Problem, maxLines: number): string {
-	const lines = (p.diff ?? '').split('\n').map((l) => l.replace(/^ {4}/, ''));
+	const lines = (p.diff ?? '')
+		.split('\n')
+		.map((l) => l.replace(/^ {4}/, ''))
+		.map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)} … (${l.length - MAX_LINE} more characters)` : l));
 	const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), `  … ${lines.length - maxLines} more lines`] : lines;
 	const body = shown.join('\n');
 	const f = fence(body, 3);
