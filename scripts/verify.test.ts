@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/lib/book/paths.ts';
@@ -56,5 +56,37 @@ describe('verify on bad input', () => {
 				'verify: no snapshots of target vm:arm64 yet (content/snapshots/vm-arm64/ does not exist): record them with ' +
 				"--update --target vm:arm64, or compare this run with local's with --against local\n",
 		});
+	});
+
+	it('records a run apart only under a set name that belongs to no target', () => {
+		const line = (...args: string[]): string => verify('--chapter', '05', ...args).stderr;
+		expect(line('--check', '--save-as', 'native-arm64')).toBe(
+			'verify: --save-as names the snapshot set that --update writes; to compare a run with a set, use --against native-arm64\n',
+		);
+		expect(line('--update', '--save-as', 'Native/ARM')).toBe(
+			'verify: --save-as needs a folder name of lowercase letters, digits, ".", "_" or "-" (such as native-arm64), not "Native/ARM"\n',
+		);
+		expect(line('--update', '--save-as', 'local')).toBe("verify: --save-as local is target local's own set: drop --save-as\n");
+		expect(line('--update', '--target', 'vm:x86_64', '--save-as', 'vm-arm64')).toBe(
+			'verify: --save-as vm-arm64 is the snapshot set of target vm:arm64 (content/snapshots/vm-arm64/): choose another name (such as native-arm64)\n',
+		);
+		expect(line('--check', '--against', 'native-arm64')).toBe(
+			'verify: no snapshot set native-arm64 (content/snapshots/native-arm64/ does not exist): record one with ' +
+				"--update --save-as native-arm64, or compare with a target's snapshots (--against local)\n",
+		);
+	});
+});
+
+describe('verify --update --save-as (as root: runs a one-command chapter in the sandbox)', () => {
+	it("writes the run into the named set, leaves the book's own set alone, and --against checks with it", () => {
+		const own = join(root, 'content/snapshots/05-ok.json');
+		const set = join(root, 'content/snapshots/native-arm64/05-ok.json');
+		const recorded = verify('--update', '--chapter', '05', '--save-as', 'native-arm64', '--no-scripts');
+		expect(recorded.stderr).toBe('');
+		expect(recorded.code).toBe(0);
+		expect([existsSync(set), existsSync(own)]).toEqual([true, false]);
+		const checked = verify('--check', '--chapter', '05', '--against', 'native-arm64', '--no-scripts');
+		expect(checked.stdout).toMatch(/verify: 1 chapter, 1 command, 0 mismatches/);
+		expect(checked.code).toBe(0);
 	});
 });

@@ -1,6 +1,6 @@
 // npm run verify -- [--check | --update] [--chapter NAME]…
 //                   [--target local|vm:arm64|vm:x86_64|ssh://[user@]host[:port]]
-//                   [--against TARGET] [--engine kernel|sim] [--timeout SEC]
+//                   [--against TARGET] [--save-as SET] [--engine kernel|sim] [--timeout SEC]
 // Runs every chapter's shell blocks on a real kernel (sealed sandbox, on this machine, in a VM or
 // on a machine over SSH) or the simulator and checks them against the target's snapshots (or
 // rewrites them). See docs/verify.md and docs/targets.md.
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
 import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/local/local.ts';
 import { LOCAL_TARGET, ROOT, SNAPSHOTS_DIR, targetSnapshotsDir } from '../src/lib/book/paths.ts';
-import { createVmEngine, isVmArch } from '../src/lib/engines/vm/vm.ts';
+import { createVmEngine, isVmArch, VM_ARCHES } from '../src/lib/engines/vm/vm.ts';
 import { createSshEngine } from '../src/lib/engines/ssh/ssh.ts';
 import { parseSshTarget, type SshTarget } from '../src/lib/engines/ssh/target.ts';
 import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
@@ -19,7 +19,7 @@ import { RunbookError } from '../src/lib/runbook/errors.ts';
 import { readSnapshot } from '../src/lib/snapshot/store.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
 import { formatOutcome, formatSummary } from '../src/lib/verify/report.ts';
-import { verifyBook, type VerifyEvent } from '../src/lib/verify/verify.ts';
+import { saveAsProblem, verifyBook, type VerifyEvent } from '../src/lib/verify/verify.ts';
 
 const fail = (message: string): never => {
 	process.stderr.write(`verify: ${message}\n`);
@@ -36,6 +36,7 @@ try {
 			engine: { type: 'string', default: 'kernel' },
 			target: { type: 'string', default: LOCAL_TARGET },
 			against: { type: 'string' },
+			'save-as': { type: 'string' },
 			timeout: { type: 'string', default: '30' },
 			'no-scripts': { type: 'boolean' },
 			concurrency: { type: 'string', default: '2' },
@@ -49,7 +50,7 @@ try {
 }
 if (args?.help) {
 	process.stdout.write(
-		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--target TARGET] [--against TARGET] [--engine kernel|sim] [--timeout SEC] [--concurrency N] [--no-scripts]\n' +
+		'usage: npm run verify -- [--check | --update] [--chapter NAME]… [--target TARGET] [--against TARGET] [--save-as SET] [--engine kernel|sim] [--timeout SEC] [--concurrency N] [--no-scripts]\n' +
 			"  --check     (default) re-run every chapter and compare with the target's snapshots\n" +
 			'  --update    re-run and rewrite the snapshots (kernel engine only)\n' +
 			'  --chapter   only chapters whose id starts with NAME (repeatable)\n' +
@@ -57,7 +58,9 @@ if (args?.help) {
 			'              vm:x86_64 (a QEMU VM, no root needed; content/snapshots/vm-arm64/ …), or\n' +
 			"              ssh://[user@]host[:port] (a machine of yours, e.g. a Pi: checked against local's\n" +
 			"              snapshots until it has its own), docs/targets.md\n" +
-			"  --against   with --check: compare with another target's snapshots (e.g. --against local)\n" +
+			"  --against   with --check: compare with another target's snapshots, or a set's (e.g. --against local)\n" +
+			'  --save-as   with --update: record the run as snapshot set SET (content/snapshots/SET/), e.g. a local\n' +
+			'              run on an arm64 machine as native-arm64, apart from the book\'s own set\n' +
 			"  --no-scripts  don't run the chapters' downloadable scripts after them (faster while writing)\n",
 	);
 	process.exit(0);
@@ -83,12 +86,22 @@ if (args.against !== undefined && mode === 'update') fail('--against compares wi
 // A machine over SSH (a reader's Pi) answers "does it print what the book shows?" until it has
 // snapshots of its own.
 const sshDefault = ssh && !existsSync(join(args.root ?? ROOT, targetSnapshotsDir(target))) ? LOCAL_TARGET : undefined;
-const compared = (mode === 'check' ? (args.against ?? sshDefault) : undefined) ?? target;
+const saveAs = args['save-as'];
+const knownTargets = [LOCAL_TARGET, ...VM_ARCHES.map((a) => `vm:${a}`), ...(ssh ? [target] : [])];
+if (saveAs !== undefined) {
+	if (mode !== 'update') fail(`--save-as names the snapshot set that --update writes; to compare a run with a set, use --against ${saveAs}`);
+	const problem = saveAsProblem(saveAs, target, knownTargets);
+	if (problem) fail(problem);
+}
+const compared = (mode === 'check' ? (args.against ?? sshDefault) : saveAs) ?? target;
 const comparedDir = join(args.root ?? ROOT, targetSnapshotsDir(compared));
 if (mode === 'check' && args.engine === 'kernel' && !existsSync(comparedDir))
 	fail(
-		`no snapshots of target ${compared} yet (${targetSnapshotsDir(compared)}/ does not exist): record them with ` +
-			`--update --target ${compared}, or compare this run with local's with --against local`,
+		knownTargets.includes(compared)
+			? `no snapshots of target ${compared} yet (${targetSnapshotsDir(compared)}/ does not exist): record them with ` +
+					`--update --target ${compared}, or compare this run with local's with --against local`
+			: `no snapshot set ${compared} (${targetSnapshotsDir(compared)}/ does not exist): record one with ` +
+					`--update --save-as ${compared}, or compare with a target's snapshots (--against local)`,
 	);
 const timeoutSec = Number(args.timeout);
 const concurrency = Number(args.concurrency);
@@ -167,6 +180,7 @@ try {
 		engine,
 		target,
 		...(args.against !== undefined ? { against: args.against } : {}),
+		...(saveAs !== undefined ? { saveAs } : {}),
 		only: args.chapter ?? [],
 		concurrency,
 		timeoutSec,

@@ -35,12 +35,29 @@ export function snapshotFileOf(chapterFile: string): string {
 export const LOCAL_TARGET = 'local';
 
 /**
- * Folder of a target's snapshots, relative to the repository root: `content/snapshots` for
- * `local`, a folder below it for any other target, named after it with `:` as `-`
- * (`vm:arm64` → `content/snapshots/vm-arm64`).
+ * A snapshot set's name: what `verify --update --save-as NAME` accepts and what names a folder
+ * below content/snapshots (lowercase letters, digits, `.`, `_`, `-`; a letter or digit first).
+ */
+export const SNAPSHOT_SET_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+
+/**
+ * The name of the snapshot set a target records by default: `local`, or the target with every
+ * run of other characters as `-` (`vm:arm64` → `vm-arm64`). A set's name maps to itself, so
+ * `--save-as native-arm64` and the target `vm:arm64` name folders the same way.
+ */
+export function snapshotSetName(target: string = LOCAL_TARGET): string {
+	return target === LOCAL_TARGET ? LOCAL_TARGET : target.replace(/[^a-z0-9_.-]+/gi, '-');
+}
+
+/**
+ * Folder of a target's (or a snapshot set's) snapshots, relative to the repository root:
+ * `content/snapshots` for `local`, a folder below it named by {@link snapshotSetName} for
+ * anything else (`vm:arm64` → `content/snapshots/vm-arm64`, `native-arm64` →
+ * `content/snapshots/native-arm64`).
  */
 export function targetSnapshotsDir(target: string = LOCAL_TARGET): string {
-	return target === LOCAL_TARGET ? SNAPSHOTS_DIR : join(SNAPSHOTS_DIR, target.replace(/[^a-z0-9_.-]+/gi, '-'));
+	const set = snapshotSetName(target);
+	return set === LOCAL_TARGET ? SNAPSHOTS_DIR : join(SNAPSHOTS_DIR, set);
 }
 
 /** Path of a chapter's snapshot by chapter id, under `root`, as `target` recorded it (default local). */

@@ -5,7 +5,7 @@ import { chapterFiles, loadChapter } from '../runbook/load.ts';
 import { servedScript } from '../runbook/served.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './judge.ts';
-import { snapshotPath } from '../book/paths.ts';
+import { SNAPSHOT_SET_NAME, snapshotPath, snapshotSetName, targetSnapshotsDir } from '../book/paths.ts';
 import { readSnapshot, writeSnapshot, type ReadSnapshot } from '../snapshot/store.ts';
 import { mergeForUpdate } from './update.ts';
 
@@ -25,6 +25,12 @@ export interface VerifyOptions {
 	target?: string;
 	/** Check mode: compare with this target's snapshots instead of the run's own target's. */
 	against?: string;
+	/**
+	 * Update mode: the snapshot set to merge with and write instead of the target's own, so a
+	 * run can be recorded apart (`native-arm64`: `local` on an arm64 machine, kept in
+	 * content/snapshots/native-arm64/ beside the book's own set). See {@link saveAsProblem}.
+	 */
+	saveAs?: string;
 	/** Chapters run at the same time (each in its own sandbox). */
 	concurrency?: number;
 	/** Per-command timeout, seconds. */
@@ -126,9 +132,24 @@ function snapshotOf(root: string, chapter: Chapter, target?: string): ReadSnapsh
 	return readSnapshot(snapshotPath(root, chapter.id, target));
 }
 
-/** The target whose snapshots a run is judged by (check) or rewrites (update). */
+/** The target (or snapshot set) whose snapshots a run is judged by (check) or rewrites (update). */
 function comparedTarget(options: VerifyOptions): string | undefined {
-	return options.mode === 'check' ? (options.against ?? options.target) : options.target;
+	return options.mode === 'check' ? (options.against ?? options.target) : (options.saveAs ?? options.target);
+}
+
+/**
+ * What is wrong with `--save-as NAME` for a run on `target`, or undefined when it is fine. A
+ * set's name must be a folder name ({@link SNAPSHOT_SET_NAME}), and may not be the set of any
+ * known target: `local` is the book's own (what the site shows), and writing `vm-arm64` from
+ * another target would mix two kernels' outputs in one set.
+ */
+export function saveAsProblem(name: string, target: string, knownTargets: readonly string[]): string | undefined {
+	if (!SNAPSHOT_SET_NAME.test(name))
+		return `--save-as needs a folder name of lowercase letters, digits, ".", "_" or "-" (such as native-arm64), not "${name}"`;
+	const owner = knownTargets.find((t) => snapshotSetName(t) === name);
+	if (owner === undefined) return undefined;
+	if (owner === target) return `--save-as ${name} is target ${target}'s own set: drop --save-as`;
+	return `--save-as ${name} is the snapshot set of target ${owner} (${targetSnapshotsDir(owner)}/): choose another name (such as native-arm64)`;
 }
 
 function scriptFor(chapter: Chapter, lab: Lab, old: ReadSnapshot): string {
@@ -142,7 +163,7 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 	outcome.failures = checkRules(result);
 	const compared = comparedTarget(options);
 	if (options.mode === 'update') {
-		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined), options.target);
+		outcome.written = writeSnapshot(options.root, mergeForUpdate(result, old.status === 'ok' ? old.snapshot : undefined), compared);
 	} else if (old.status === 'invalid') {
 		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}${compared && compared !== 'local' ? ` --target ${compared}` : ''}\``;
 		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];

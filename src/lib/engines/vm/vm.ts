@@ -49,6 +49,9 @@ const ARCHES: Record<VmArch, ArchProfile> = {
 export const IMAGE_SCRIPT = resolve(import.meta.dirname, 'image.sh');
 const SANDBOX_SCRIPT = resolve(import.meta.dirname, '../sandbox/sandbox.sh');
 
+/** Every architecture a VM target runs, as `vm:<arch>` names them. */
+export const VM_ARCHES = Object.keys(ARCHES) as readonly VmArch[];
+
 /** True for `arm64` and `x86_64`. */
 export function isVmArch(arch: string): arch is VmArch {
 	return Object.hasOwn(ARCHES, arch);
