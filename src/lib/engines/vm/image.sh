@@ -214,21 +214,17 @@ main() {
 	depmod -b "$KROOT" "$KREL" || die 'depmod failed on the kernel package'
 	MODS=$KROOT/usr/lib/modules/$KREL
 	declare -A want=()
-	add_module() { # NAME: the module's file and its dependencies, from modules.dep
-		local name=${1//-/_} line path dep
-		line=$(awk -v n="$name" '{ f = $1; sub(/:$/, "", f); b = f; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b); gsub(/-/, "_", b); if (b == n) { print; exit } }' "$MODS/modules.dep")
-		if [[ -z $line ]]; then
-			grep -qw "$name" "$MODS/modules.builtin.modinfo" 2>/dev/null || grep -q "/$name.ko" "$MODS/modules.builtin" ||
-				die "module $name is neither in $KERNEL_PACKAGE nor built in"
-			return 0
-		fi
-		path=${line%%:*}
-		[[ -n ${want[$path]+x} ]] && return 0
-		want[$path]=1
-		for dep in ${line#*:}; do
-			dep=${dep##*/}
-			add_module "${dep%%.ko*}"
-		done
+	# add_module NAME: the module (a name or an alias), what it depends on and its soft
+	# dependencies, as modprobe resolves them (libcrc32c's "softdep pre: crc32c" is the kind that
+	# modules.dep alone misses: without crc32c_generic, nf_tables does not load).
+	add_module() {
+		local out kind path
+		out=$(modprobe -d "$KROOT" -S "$KREL" --show-depends "$1" 2>&1) ||
+			die "module $1 is neither in $KERNEL_PACKAGE nor built in: $out"
+		while read -r kind path _; do
+			[[ $kind == insmod ]] && want[${path#*/"$KREL"/}]=1
+		done <<<"$out"
+		return 0
 	}
 	while read -r pattern; do
 		if [[ $pattern == *'*' ]]; then
