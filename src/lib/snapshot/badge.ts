@@ -44,9 +44,25 @@ function shortOs(os: string): string {
 	return m ? `${m[1]} ${m[2]}` : os.replace(/\s*\(.*\)$/, '');
 }
 
+/** What a target ran, from its recording: "Debian 13, Linux 6.12". */
+function systemText(recorded: Recorded): string {
+	return `${shortOs(recorded.os)}, Linux ${shortVersion(recorded.kernel)}`;
+}
+
 /** A target in a sentence: "arm64 VM (Debian 13, Linux 6.12)". */
 export function targetText({ label, recorded }: LabelledRecording): string {
-	return `${label} (${shortOs(recorded.os)}, Linux ${shortVersion(recorded.kernel)})`;
+	return `${label} (${systemText(recorded)})`;
+}
+
+/**
+ * Targets in a sentence, those that ran the same system named together, in order of first
+ * appearance: "this project's x86_64 machine (Debian 12, Linux 6.18); arm64 VM and x86_64 VM
+ * (Debian 13, Linux 6.12)".
+ */
+export function targetsText(targets: readonly LabelledRecording[]): string {
+	const groups = new Map<string, string[]>();
+	for (const t of targets) groups.set(systemText(t.recorded), [...(groups.get(systemText(t.recorded)) ?? []), t.label]);
+	return [...groups].map(([system, labels]) => `${listText(labels)} (${system})`).join('; ');
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -56,10 +72,10 @@ export function listText(items: readonly string[]): string {
 
 /**
  * A block's badge line: the targets whose output matched, the primary first:
- * "verified on this project's x86_64 machine (Debian 12, Linux 6.18) and arm64 VM (Debian 13, Linux 6.12)".
+ * "verified on this project's x86_64 machine (Debian 12, Linux 6.18); arm64 VM (Debian 13, Linux 6.12)".
  */
 export function verifiedOnText(matched: readonly LabelledRecording[]): string {
-	return `verified on ${listText(matched.map(targetText))}`;
+	return `verified on ${targetsText(matched)}`;
 }
 
 /** A block's badge tooltip: every detail of each target's recording, one target after another. */

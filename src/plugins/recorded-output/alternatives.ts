@@ -5,32 +5,27 @@
  * them into a row of toggle buttons that swap the block's displayed output in place.
  */
 import { h, type Element } from '@astrojs/starlight/expressive-code/hast';
-import { listText } from '../../lib/snapshot/badge.ts';
 
 /** One other target's rendering of a block. */
 export interface Alternative {
 	/** Reader-facing name of the target: "arm64 VM". */
 	label: string;
-	/** The target in a sentence, with its system: "arm64 VM (Debian 13, Linux 6.12)". */
-	text: string;
 	/** The block's terminal as that target printed it: a copy of the block's `<pre>` with its outputs. */
 	pre: Element;
 }
 
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
 /**
- * The note and the other outputs: `<div class="nb-alts">` with a sentence naming the targets that
- * printed something different and one `<details class="nb-alt">` per target holding its terminal.
- * `primaryLabel` names the output shown by default (the switch's first button). Left out of the
- * search index, like every recorded output.
+ * The note and the other outputs: `<div class="nb-alts">` with a sentence saying that `who` (the
+ * targets, with their systems) printed something different and one `<details class="nb-alt">` per
+ * target holding its terminal. `primaryLabel` names the output shown by default (the switch's
+ * first button). Left out of the search index, like every recorded output.
  */
-export function alternativesElement(primaryLabel: string, alternatives: readonly Alternative[]): Element {
-	const who = listText(alternatives.map((a) => a.text));
+export function alternativesElement(primaryLabel: string, who: string, alternatives: readonly Alternative[]): Element {
 	return h('div', { className: ['nb-alts'], dataNbPrimary: primaryLabel, dataPagefindIgnore: '' }, [
 		h('p', { className: ['nb-alts-note'] }, [
 			h('span', { className: ['nb-alts-icon'], ariaHidden: 'true' }, '≠'),
-			` ${capitalised(who)} printed something different.`,
+			// Labels are names ("arm64 VM"), kept as written even where they start the sentence.
+			` ${who} printed something different.`,
 		]),
 		...alternatives.map((a) =>
 			h('details', { className: ['nb-alt'], dataNbLabel: a.label }, [h('summary', {}, `Output on ${a.label}`), a.pre]),

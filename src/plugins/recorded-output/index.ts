@@ -6,7 +6,7 @@ import { checkSteps, missingSnapshotError, resolveBlock, type ResolvedBlock } fr
 import { isChapterFile } from '../../lib/book/paths.ts';
 import { DIAGRAM_SCROLL_JS, diagramHtml, type TopologyRenderer } from './diagram.ts';
 import { PRIMARY_TARGET, targetLabel } from '../../lib/book/targets.ts';
-import { matchedTargets, targetText, verifiedOnDetails, verifiedOnText } from '../../lib/snapshot/badge.ts';
+import { matchedTargets, targetsText, verifiedOnDetails, verifiedOnText } from '../../lib/snapshot/badge.ts';
 import type { Step } from '../../lib/snapshot/schema.ts';
 import { alternativesElement, TARGET_SWITCH_JS, type Alternative } from './alternatives.ts';
 import { recordedOutputStyles } from './styles.ts';
@@ -121,10 +121,11 @@ function decorateBlock(codeBlock: ExpressiveCodeBlock, figure: Element, collapse
 		copy.properties['ariaLabel'] = `${name} (output on ${label})`;
 		const copyCode = select('code', copy);
 		if (copyCode) interleaveOutputs(codeBlock, copyCode, block, other.block.steps, collapse);
-		return { label, text: targetText({ label, recorded: other.recorded }), pre: copy };
+		return { label, pre: copy };
 	});
 	const badge = figure.children.findIndex((c) => c.type === 'element' && (c.properties.className as string[] | undefined)?.includes('nb-badge'));
-	figure.children.splice(badge + 1, 0, alternativesElement(targetLabel(resolved.primary), alternatives));
+	const who = targetsText(differing.map((o) => ({ label: targetLabel(o.target), recorded: o.recorded })));
+	figure.children.splice(badge + 1, 0, alternativesElement(targetLabel(resolved.primary), who, alternatives));
 }
 
 /** The diagrams drawn from the recorded state of a group's `diagram` blocks, as raw HTML. */

@@ -126,10 +126,10 @@ pre[hidden] {
 	font: inherit;
 	cursor: pointer;
 }
+/* Pressed: filled, same width as unpressed (no bold), so switching moves nothing. */
 .nb-switch button[aria-pressed='true'] {
 	background: var(--sl-color-text-accent, #0055aa);
 	color: var(--sl-color-black, #fff);
-	font-weight: 600;
 }
 .nb-switch button:focus-visible, .nb-alt > summary:focus-visible {
 	outline: 2px solid var(--sl-color-text-accent, #0055aa);
