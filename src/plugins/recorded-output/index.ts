@@ -72,8 +72,8 @@ function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, block:
 	code.children = children;
 }
 
-/** The badge under the terminal, the copy button's commands, and the figure's data attributes. */
-function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): void {
+/** The badge under the terminal (returned), the copy button's commands, and the figure's data attributes. */
+function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): Element {
 	const { block, recorded, snapshot } = resolved;
 	const matched = snapshot ? matchedTargets(resolved.primary, snapshot.recorded, resolved.others) : [];
 	const badge = !block.runnable
@@ -96,6 +96,7 @@ function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): vo
 	figure.properties['dataNbHost'] = block.host;
 	figure.properties['dataNbLine'] = String(block.line);
 	figure.properties['dataNbKey'] = block.key;
+	return badge;
 }
 
 /** Turns a rendered chapter `sh` block into a terminal with the kernel's recorded output. */
@@ -109,23 +110,29 @@ function decorateBlock(codeBlock: ExpressiveCodeBlock, figure: Element, collapse
 	// Expressive Code turns a scrolling <pre> into a region; give each its own name.
 	const name = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
 	pre.properties['ariaLabel'] = name;
-	// Other targets' terminals are copies of the block's before any output goes in.
-	const differing = resolved.others.filter((o) => o.differing.length > 0);
-	const pristine = differing.length ? structuredClone(pre) : undefined;
+	// Other targets' terminals are copies of the block's taken before any output goes in.
+	const pristine = resolved.others.some((o) => o.differing.length > 0) ? structuredClone(pre) : undefined;
 	interleaveOutputs(codeBlock, code, block, resolved.recorded?.steps, collapse);
-	labelFigure(figure, pre, resolved);
-	if (!pristine) return;
+	const badge = labelFigure(figure, pre, resolved);
+	if (pristine) figure.children.splice(figure.children.indexOf(badge) + 1, 0, alternativesOf(codeBlock, pristine, name, resolved, collapse));
+}
+
+/**
+ * The note under the badge for the targets that printed something different, with each one's
+ * terminal: a copy of the block's `pristine` pre (named `name`) with that target's outputs.
+ */
+function alternativesOf(codeBlock: ExpressiveCodeBlock, pristine: Element, name: string, resolved: ResolvedBlock, collapse: Collapse): Element {
+	const differing = resolved.others.filter((o) => o.differing.length > 0);
 	const alternatives = differing.map((other): Alternative => {
 		const copy = structuredClone(pristine);
 		const label = targetLabel(other.target);
 		copy.properties['ariaLabel'] = `${name} (output on ${label})`;
 		const copyCode = select('code', copy);
-		if (copyCode) interleaveOutputs(codeBlock, copyCode, block, other.block.steps, collapse);
+		if (copyCode) interleaveOutputs(codeBlock, copyCode, resolved.block, other.block.steps, collapse);
 		return { label, pre: copy };
 	});
-	const badge = figure.children.findIndex((c) => c.type === 'element' && (c.properties.className as string[] | undefined)?.includes('nb-badge'));
 	const who = targetsText(differing.map((o) => ({ label: targetLabel(o.target), recorded: o.recorded })));
-	figure.children.splice(badge + 1, 0, alternativesElement(targetLabel(resolved.primary), who, alternatives));
+	return alternativesElement(targetLabel(resolved.primary), who, alternatives);
 }
 
 /** The diagrams drawn from the recorded state of a group's `diagram` blocks, as raw HTML. */
@@ -161,8 +168,9 @@ async function diagramsOf(groupContents: readonly { codeBlock: ExpressiveCodeBlo
  * kernel's recorded output (the primary target's snapshot, src/lib/book/targets.ts): a root prompt
  * naming the host before each command, stdout and stderr under it, long outputs collapsed, a badge
  * naming the targets that printed the same (normalised), a note with a switch to each other
- * target's output where one printed something different, a copy button that copies only the commands (and their `sudo` variant for the
- * page's toggle), and the topology diagram under `diagram` blocks.
+ * target's output where one printed something different, a copy button that copies only the
+ * commands (and their `sudo` variant for the page's toggle), and the topology diagram under
+ * `diagram` blocks.
  *
  * Throws, failing the build, for a runnable block without a recording: the error names the
  * chapter file, line and host, with a hint to run `npm run verify -- --update`.
