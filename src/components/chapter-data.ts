@@ -4,9 +4,9 @@ import { loadLab } from '../lib/book/labs.ts';
 import type { Lab } from '../lib/shared/lab.ts';
 import type { Chapter } from '../lib/runbook/types.ts';
 import { chapterOf } from '../plugins/recorded-output/book.ts';
-import { isChapterFile, snapshotFileOf } from '../lib/book/paths.ts';
+import { isChapterFile } from '../lib/book/paths.ts';
 import { scriptHref } from '../lib/book/site.ts';
-import { loadSnapshot } from '../lib/snapshot/store.ts';
+import { loadPrimarySnapshot } from '../lib/snapshot/recordings.ts';
 import type { Snapshot } from '../lib/snapshot/schema.ts';
 
 /**
@@ -15,7 +15,7 @@ import type { Snapshot } from '../lib/snapshot/schema.ts';
  */
 export const SITE_ROOT = process.cwd();
 
-/** What a chapter page shows besides its prose: the parsed chapter, its lab and its recording. */
+/** What a chapter page shows besides its prose: the parsed chapter, its lab and its recording (the primary target's). */
 export interface ChapterData {
 	chapter: Chapter;
 	lab: Lab;
@@ -36,7 +36,7 @@ export function chapterData(entry: { id: string; filePath?: string }): ChapterDa
 	return {
 		chapter,
 		lab: loadLab(chapter.lab, SITE_ROOT),
-		snapshot: loadSnapshot(snapshotFileOf(file)),
+		snapshot: loadPrimarySnapshot(file),
 		scriptHref: scriptHref(chapter.id),
 	};
 }

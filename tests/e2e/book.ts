@@ -4,8 +4,8 @@ import { loadLab } from '../../src/lib/book/labs.ts';
 import type { Lab } from '../../src/lib/shared/lab.ts';
 import { loadChapter } from '../../src/lib/runbook/load.ts';
 import type { Chapter } from '../../src/lib/runbook/types.ts';
-import { CHAPTER_FILE_NAME, ROOT, snapshotFileOf } from '../../src/lib/book/paths.ts';
-import { loadSnapshot } from '../../src/lib/snapshot/store.ts';
+import { CHAPTER_FILE_NAME, ROOT } from '../../src/lib/book/paths.ts';
+import { loadOtherSnapshots, loadPrimarySnapshot, type TargetSnapshot } from '../../src/lib/snapshot/recordings.ts';
 import type { Snapshot } from '../../src/lib/snapshot/schema.ts';
 
 export { ROOT };
@@ -24,7 +24,10 @@ export const DIST = PREBUILT ?? (BOOK === resolve(ROOT, 'content') ? join(ROOT, 
 export interface BookChapter {
 	chapter: Chapter;
 	lab: Lab;
+	/** The primary target's recording, the one the page shows. */
 	snapshot: Snapshot | undefined;
+	/** The other targets' recordings, which the page compares with the primary's block by block. */
+	others: TargetSnapshot[];
 	/** Site path, e.g. /05-veth-pairs/. */
 	path: string;
 }
@@ -37,7 +40,7 @@ export function bookChapters(): BookChapter[] {
 		.map((f) => {
 			const file = join(dir, f);
 			const chapter = loadChapter(file, ROOT);
-			return { chapter, lab: loadLab(chapter.lab, ROOT), snapshot: loadSnapshot(snapshotFileOf(file)), path: `/${chapter.id}/` };
+			return { chapter, lab: loadLab(chapter.lab, ROOT), snapshot: loadPrimarySnapshot(file), others: loadOtherSnapshots(file), path: `/${chapter.id}/` };
 		})
 		.sort((a, b) => (a.chapter.order ?? 1e9) - (b.chapter.order ?? 1e9) || a.chapter.id.localeCompare(b.chapter.id));
 }

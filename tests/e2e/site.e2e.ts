@@ -3,7 +3,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSudo } from '../../src/plugins/recorded-output/sudo.ts';
-import { badgeText } from '../../src/lib/snapshot/badge.ts';
+import { PRIMARY_TARGET } from '../../src/lib/book/targets.ts';
+import { matchedTargets, verifiedOnText } from '../../src/lib/snapshot/badge.ts';
+import { compareTargets } from '../../src/lib/snapshot/compare-targets.ts';
 import { scriptToVerify } from '../../src/lib/verify/verify.ts';
 import { bookChapters, ROOT, type BookChapter } from './book.ts';
 import { useBuiltSite } from './site-fixture.ts';
@@ -48,21 +50,23 @@ function readTerminals(page: Page): Promise<Terminal[]> {
 	return page.$$eval('figure.nb-terminal', (figures) =>
 		figures.map((f) => {
 			const button = f.querySelector<HTMLElement>('.copy button');
+			// The block's own terminal; other targets' outputs (hidden, or in an expander) come after it.
+			const main = f.querySelector('pre')!;
 			const decode = (s: string | undefined) => (s ?? '').replace(/\u007f/g, '\n');
 			return {
 				line: f.getAttribute('data-nb-line'),
 				host: f.getAttribute('data-nb-host'),
 				classes: f.className,
-				prompts: [...f.querySelectorAll('.nb-prompt')].map((p) => p.textContent ?? ''),
+				prompts: [...main.querySelectorAll('.nb-prompt')].map((p) => p.textContent ?? ''),
 				// Spans hold whole lines; the expander's spans continue after the visible ones.
-				outputs: [...f.querySelectorAll('.nb-out')].map((o) =>
+				outputs: [...main.querySelectorAll('.nb-out')].map((o) =>
 					[':scope > .nb-stdout, :scope > .nb-stderr', ':scope > details > .nb-stdout, :scope > details > .nb-stderr'].flatMap((sel) => {
 						const text = [...o.querySelectorAll(sel)].map((s) => s.textContent ?? '').join('');
 						return text === '' ? [] : text.split('\n');
 					}),
 				),
 				badge: `${f.querySelector('.nb-badge-icon')?.textContent ?? ''}${f.querySelector('.nb-badge-text')?.textContent ?? ''}`,
-				expected: [...f.querySelectorAll('.nb-expected')].map((e) => e.textContent ?? ''),
+				expected: [...main.querySelectorAll('.nb-expected')].map((e) => e.textContent ?? ''),
 				code: decode(button?.dataset['code']),
 				codeSudo: decode(button?.dataset['codeSudo']),
 			};
@@ -145,6 +149,7 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 	});
 
 	it('shows the recorded output under each command, the badge, and expected errors', () => {
+		const compared = c.snapshot ? compareTargets(c.snapshot, c.others) : [];
 		c.chapter.blocks.forEach((block, i) => {
 			const t = terminals[i]!;
 			const where = `${c.chapter.file}:${block.line}`;
@@ -153,7 +158,8 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 				expect(t.outputs, where).toEqual([]);
 				return;
 			}
-			expect(t.badge, where).toBe(`✓${badgeText(c.snapshot!.recorded)}`);
+			const others = compared[c.snapshot!.blocks.findIndex((b) => b.key === block.key)] ?? [];
+			expect(t.badge, where).toBe(`✓${verifiedOnText(matchedTargets(PRIMARY_TARGET, c.snapshot!.recorded, others))}`);
 			expect(t.outputs, where).toEqual(expectedOutputs(c, block.key));
 			if (block.attributes.fails) expect(t.expected[0], where).toMatch(/^expected error · exit [1-9]\d*$/);
 			else expect(t.expected, where).toEqual([]);
@@ -191,7 +197,7 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 		const script = await response.text();
 		expect(script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
 		for (const block of c.chapter.blocks.filter((b) => b.runnable)) for (const cmd of block.commands) expect(script).toContain(cmd.text.split('\n')[0]);
-		expect(Buffer.from(script)).toEqual(Buffer.from(scriptToVerify(ROOT, c.chapter, c.lab)));
+		expect(Buffer.from(script)).toEqual(Buffer.from(scriptToVerify(ROOT, c.chapter, c.lab, PRIMARY_TARGET)));
 	});
 
 	it('fits a 360 px screen without sideways scrolling', async () => {

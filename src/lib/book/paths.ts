@@ -26,13 +26,22 @@ export function isChapterFile(path: string | undefined): path is string {
 	return parts.at(-2) === 'chapters' && CHAPTER_FILE_NAME.test(parts.at(-1) ?? '');
 }
 
-/** Snapshot file of a chapter file: `<book>/snapshots/<id>.json` beside `<book>/chapters/<id>.mdx`. */
-export function snapshotFileOf(chapterFile: string): string {
-	return join(dirname(dirname(chapterFile)), 'snapshots', basename(chapterFile).replace(/\.mdx$/, '.json'));
+/** The target that runs on this machine (`content/snapshots/*.json`); see targets.ts for the rest. */
+export const LOCAL_TARGET = 'local';
+
+/** A target's folder below a snapshots folder: none for `local`, else its name with `:` as `-` (`vm-arm64`). */
+function targetFolder(target: string): string {
+	return target === LOCAL_TARGET ? '' : snapshotSetName(target);
 }
 
-/** The target whose snapshots are the book's own: this machine's sandbox (`content/snapshots/*.json`). */
-export const LOCAL_TARGET = 'local';
+/**
+ * Snapshot file of a chapter file as `target` (default local) recorded it:
+ * `<book>/snapshots/<id>.json` beside `<book>/chapters/<id>.mdx`, or
+ * `<book>/snapshots/vm-arm64/<id>.json` for `vm:arm64`.
+ */
+export function snapshotFileOf(chapterFile: string, target: string = LOCAL_TARGET): string {
+	return join(dirname(dirname(chapterFile)), 'snapshots', targetFolder(target), basename(chapterFile).replace(/\.mdx$/, '.json'));
+}
 
 /**
  * A snapshot set's name: what `verify --update --save-as NAME` accepts and what names a folder

@@ -116,12 +116,13 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 }
 
 /**
- * The chapter's script as the site serves it: built from the same chapter, lab and recording
- * header (the snapshot on disk when the run starts; `--update` keeps that header unless the
- * kernel or tools changed).
+ * The chapter's script as verify runs it on `target` (default local): built from the same
+ * chapter, lab and recording header (the target's snapshot on disk when the run starts;
+ * `--update` keeps that header unless the kernel or tools changed). The site serves the one of
+ * the primary target (src/lib/book/targets.ts).
  */
-export function scriptToVerify(root: string, chapter: Chapter, lab: Lab): string {
-	return scriptFor(chapter, lab, snapshotOf(root, chapter));
+export function scriptToVerify(root: string, chapter: Chapter, lab: Lab, target?: string): string {
+	return scriptFor(chapter, lab, snapshotOf(root, chapter, target));
 }
 
 /**

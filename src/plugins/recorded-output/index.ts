@@ -5,7 +5,10 @@ import { ROOT } from '../../lib/book/paths.ts';
 import { checkSteps, missingSnapshotError, resolveBlock, type ResolvedBlock } from './book.ts';
 import { isChapterFile } from '../../lib/book/paths.ts';
 import { DIAGRAM_SCROLL_JS, diagramHtml, type TopologyRenderer } from './diagram.ts';
-import { badgeDetails, badgeText } from '../../lib/snapshot/badge.ts';
+import { PRIMARY_TARGET, targetLabel } from '../../lib/book/targets.ts';
+import { matchedTargets, targetsText, verifiedOnDetails, verifiedOnText } from '../../lib/snapshot/badge.ts';
+import type { Step } from '../../lib/snapshot/schema.ts';
+import { alternativesElement, TARGET_SWITCH_JS, type Alternative } from './alternatives.ts';
 import { recordedOutputStyles } from './styles.ts';
 import { withSudo } from './sudo.ts';
 import { badgeElement, classifyLines, outputElement, promptElement } from './terminal.ts';
@@ -23,6 +26,11 @@ export interface RecordedOutputOptions {
 	visibleLines?: number;
 	/** Draws recorded state (tests pass a fake); default: src/lib/topology's layout. */
 	renderTopology?: TopologyRenderer;
+	/**
+	 * The target whose outputs the page shows; default PRIMARY_TARGET from src/lib/book/targets.ts,
+	 * the one place the site sets it (tests pass another).
+	 */
+	primary?: string;
 }
 
 const blockData = new AttachedPluginData<{ resolved?: ResolvedBlock }>(() => ({}));
@@ -38,9 +46,8 @@ interface Collapse {
 	visibleLines: number;
 }
 
-/** The prompt before each command and its recorded output under it, line by line. */
-function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, resolved: ResolvedBlock, collapse: Collapse): void {
-	const { block, recorded } = resolved;
+/** The prompt before each command and the output `steps` recorded under it, line by line. */
+function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, block: ResolvedBlock['block'], steps: readonly Step[] | undefined, collapse: Collapse): void {
 	const lines = code.children.filter((c): c is Element => c.type === 'element');
 	const roles = classifyLines(codeBlock.getLines().map((l) => l.text));
 	const children: ElementContent[] = [];
@@ -53,7 +60,7 @@ function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, resolv
 		children.push(line);
 		const next = roles[i + 1];
 		if (role?.kind !== 'start' && role?.kind !== 'continuation') return;
-		const step = next?.kind === 'continuation' ? undefined : recorded?.steps[role.command];
+		const step = next?.kind === 'continuation' ? undefined : steps?.[role.command];
 		if (step) {
 			const out = outputElement(step, {
 				...collapse,
@@ -65,13 +72,14 @@ function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, resolv
 	code.children = children;
 }
 
-/** The badge under the terminal, the copy button's commands, and the figure's data attributes. */
-function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): void {
+/** The badge under the terminal (returned), the copy button's commands, and the figure's data attributes. */
+function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): Element {
 	const { block, recorded, snapshot } = resolved;
+	const matched = snapshot ? matchedTargets(resolved.primary, snapshot.recorded, resolved.others) : [];
 	const badge = !block.runnable
 		? badgeElement('norun', `not verified: ${block.attributes.norun}`)
 		: recorded && snapshot
-			? badgeElement('verified', badgeText(snapshot.recorded), badgeDetails(snapshot.recorded))
+			? badgeElement('verified', verifiedOnText(matched), verifiedOnDetails(matched))
 			: badgeElement('unverified', 'not yet verified: no recorded output (drafting build)');
 	figure.children.splice(figure.children.indexOf(pre) + 1, 0, badge);
 
@@ -88,6 +96,7 @@ function labelFigure(figure: Element, pre: Element, resolved: ResolvedBlock): vo
 	figure.properties['dataNbHost'] = block.host;
 	figure.properties['dataNbLine'] = String(block.line);
 	figure.properties['dataNbKey'] = block.key;
+	return badge;
 }
 
 /** Turns a rendered chapter `sh` block into a terminal with the kernel's recorded output. */
@@ -99,9 +108,31 @@ function decorateBlock(codeBlock: ExpressiveCodeBlock, figure: Element, collapse
 	const code = select('pre > code', figure);
 	if (!pre || !code) return;
 	// Expressive Code turns a scrolling <pre> into a region; give each its own name.
-	pre.properties['ariaLabel'] = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
-	interleaveOutputs(codeBlock, code, resolved, collapse);
-	labelFigure(figure, pre, resolved);
+	const name = `Terminal ${block.index + 1} on ${block.host}${block.attributes.title ? `: ${block.attributes.title}` : ''}`;
+	pre.properties['ariaLabel'] = name;
+	// Other targets' terminals are copies of the block's taken before any output goes in.
+	const pristine = resolved.others.some((o) => o.differing.length > 0) ? structuredClone(pre) : undefined;
+	interleaveOutputs(codeBlock, code, block, resolved.recorded?.steps, collapse);
+	const badge = labelFigure(figure, pre, resolved);
+	if (pristine) figure.children.splice(figure.children.indexOf(badge) + 1, 0, alternativesOf(codeBlock, pristine, name, resolved, collapse));
+}
+
+/**
+ * The note under the badge for the targets that printed something different, with each one's
+ * terminal: a copy of the block's `pristine` pre (named `name`) with that target's outputs.
+ */
+function alternativesOf(codeBlock: ExpressiveCodeBlock, pristine: Element, name: string, resolved: ResolvedBlock, collapse: Collapse): Element {
+	const differing = resolved.others.filter((o) => o.differing.length > 0);
+	const alternatives = differing.map((other): Alternative => {
+		const copy = structuredClone(pristine);
+		const label = targetLabel(other.target);
+		copy.properties['ariaLabel'] = `${name} (output on ${label})`;
+		const copyCode = select('code', copy);
+		if (copyCode) interleaveOutputs(codeBlock, copyCode, resolved.block, other.block.steps, collapse);
+		return { label, pre: copy };
+	});
+	const who = targetsText(differing.map((o) => ({ label: targetLabel(o.target), recorded: o.recorded })));
+	return alternativesElement(targetLabel(resolved.primary), who, alternatives);
 }
 
 /** The diagrams drawn from the recorded state of a group's `diagram` blocks, as raw HTML. */
@@ -134,27 +165,30 @@ async function diagramsOf(groupContents: readonly { codeBlock: ExpressiveCodeBlo
 
 /**
  * Expressive Code plugin that turns every `sh` block of a chapter into a terminal with the
- * kernel's recorded output (content/snapshots/<chapter>.json): a root prompt naming the host
- * before each command, stdout and stderr under it, long outputs collapsed, a badge saying where
- * it was verified, a copy button that copies only the commands (and their `sudo` variant for the
- * page's toggle), and the topology diagram under `diagram` blocks.
+ * kernel's recorded output (the primary target's snapshot, src/lib/book/targets.ts): a root prompt
+ * naming the host before each command, stdout and stderr under it, long outputs collapsed, a badge
+ * naming the targets that printed the same (normalised), a note with a switch to each other
+ * target's output where one printed something different, a copy button that copies only the
+ * commands (and their `sudo` variant for the page's toggle), and the topology diagram under
+ * `diagram` blocks.
  *
  * Throws, failing the build, for a runnable block without a recording: the error names the
  * chapter file, line and host, with a hint to run `npm run verify -- --update`.
  */
 export function pluginRecordedOutput(options: RecordedOutputOptions = {}): ExpressiveCodePlugin {
 	const allowUnverified = options.allowUnverified ?? process.env['NETBOOK_ALLOW_UNVERIFIED'] === '1';
+	const primary = options.primary ?? PRIMARY_TARGET;
 	const collapse: Collapse = { collapseAbove: options.collapseAbove ?? 24, visibleLines: options.visibleLines ?? 12 };
 
 	return {
 		name: 'RecordedOutput',
 		baseStyles: recordedOutputStyles,
-		jsModules: [DIAGRAM_SCROLL_JS],
+		jsModules: [DIAGRAM_SCROLL_JS, TARGET_SWITCH_JS],
 		hooks: {
 			preprocessMetadata: ({ codeBlock }) => {
 				const file = codeBlock.parentDocument?.sourceFilePath;
 				if (codeBlock.language !== 'sh' || !isChapterFile(file)) return;
-				const resolved = resolveBlock(file, codeBlock.code, codeBlock.meta);
+				const resolved = resolveBlock(file, codeBlock.code, codeBlock.meta, primary);
 				if (resolved.block.runnable && !resolved.recorded && !allowUnverified) throw missingSnapshotError(resolved);
 				if (resolved.recorded) checkSteps({ ...resolved, recorded: resolved.recorded });
 				blockData.setFor(codeBlock, { resolved });

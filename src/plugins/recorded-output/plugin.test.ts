@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExpressiveCode } from '@astrojs/starlight/expressive-code';
-import { toHtml } from '@astrojs/starlight/expressive-code/hast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/book/paths.ts';
-import { pluginRecordedOutput, type RecordedOutputOptions } from './index.ts';
+import type { RecordedOutputOptions } from './index.ts';
+import { fakeSvg, renderBlock, textOf } from './render.test-helper.ts';
 
 const BOOK = join(ROOT, 'tests/fixtures/book');
 const CHAPTER = join(BOOK, 'chapters/01-two-machines.mdx');
@@ -19,33 +18,9 @@ function fence(n: number): { code: string; meta: string } {
 	return { meta: SOURCE[start]!.slice('```sh'.length).trim(), code: SOURCE.slice(start + 1, end).join('\n') };
 }
 
-async function render(
-	input: { code: string; meta: string; file?: string; language?: string },
-	options: RecordedOutputOptions = { renderTopology: fakeSvg },
-): Promise<string> {
-	const ec = new ExpressiveCode({ plugins: [pluginRecordedOutput(options)]});
-	const { renderedGroupAst } = await ec.render({
-		code: input.code,
-		language: input.language ?? 'sh',
-		meta: input.meta,
-		parentDocument: { sourceFilePath: input.file ?? CHAPTER },
-	});
-	return toHtml(renderedGroupAst, { allowDangerousHtml: true });
-}
-
-/** Stands in for src/lib/topology, so that these snapshots do not follow the drawing's details. */
-function fakeSvg(state: object, { title, id }: { title: string; id: string }): string {
-	return `<svg id="${id}" role="img"><title>${title}</title><desc>${Object.keys(state).join(', ')}</desc></svg>`;
-}
-
-/** Visible text of an HTML fragment, for assertions that should not depend on markup. */
-const text = (html: string) =>
-	html
-		.replace(/<(style|script)[\s\S]*?<\/\1>/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&#x3C;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&#x27;/g, "'");
+const render = (input: { code: string; meta: string; file?: string; language?: string }, options?: RecordedOutputOptions) =>
+	renderBlock({ ...input, file: input.file ?? CHAPTER }, options);
+const text = textOf;
 
 describe('preprocessMetadata', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'netbook-book-'));
@@ -113,7 +88,8 @@ describe('postprocessRenderedBlock', () => {
 	});
 
 	it('adds the badge from the recording, or says why a block is not verified', async () => {
-		expect(text(await render(fence(0)))).toContain('verified on Linux 6.18 · iproute2 6.1 · x86_64 · 2026-11-26');
+		// The fixture book has the local target's snapshots only: the badge names that one.
+		expect(text(await render(fence(0)))).toContain("verified on this project's x86_64 machine (Debian 12, Linux 6.18)");
 		const norun = await render(fence(6));
 		expect(text(norun)).toContain('not verified: needs Docker');
 		expect(norun).not.toContain('data-nb-output');

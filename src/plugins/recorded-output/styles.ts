@@ -78,4 +78,61 @@ export const recordedOutputStyles = `
 	color: var(--sl-color-red-high, #b00020);
 	font-weight: 600;
 }
+/* Another target printed something different: a note, then its output (details; with JS a switch). */
+.nb-alts {
+	padding: 0.3rem var(--ec-codePadInl);
+	border: var(--ec-brdWd) solid var(--ec-brdCol);
+	border-top: none;
+	font-family: var(--ec-uiFontFml);
+	font-size: 0.8rem;
+	line-height: 1.4;
+	color: var(--sl-color-gray-2, #333);
+	background: var(--sl-color-gray-6, #eee);
+}
+.nb-alts > p {
+	margin: 0;
+}
+.nb-alts-icon {
+	font-weight: 700;
+	color: var(--sl-color-orange-high, #a04000);
+}
+.nb-alt > summary {
+	cursor: pointer;
+	width: fit-content;
+	color: var(--sl-color-text-accent, #0055aa);
+	text-decoration: underline;
+	text-underline-offset: 0.2em;
+}
+.nb-alt > pre {
+	margin-block: 0.3rem;
+	font-size: var(--ec-codeFontSize);
+}
+pre[hidden] {
+	display: none;
+}
+.nb-switch {
+	display: flex;
+	flex-wrap: wrap;
+	align-items: center;
+	gap: 0.35rem;
+	margin-block-start: 0.3rem;
+}
+.nb-switch button {
+	padding: 0.1rem 0.6rem;
+	border: 1px solid var(--sl-color-text-accent, #0055aa);
+	border-radius: 999px;
+	background: var(--sl-color-bg, #fff);
+	color: var(--sl-color-text-accent, #0055aa);
+	font: inherit;
+	cursor: pointer;
+}
+/* Pressed: filled, same width as unpressed (no bold), so switching moves nothing. */
+.nb-switch button[aria-pressed='true'] {
+	background: var(--sl-color-text-accent, #0055aa);
+	color: var(--sl-color-black, #fff);
+}
+.nb-switch button:focus-visible, .nb-alt > summary:focus-visible {
+	outline: 2px solid var(--sl-color-text-accent, #0055aa);
+	outline-offset: 2px;
+}
 `;
