@@ -80,13 +80,17 @@ export function formatTargets(t: TargetsFigures): string {
 	if (t.images.length) {
 		const images: (string | number)[][] = [['VM image', 'cold s', 'downloaded', 'cached s', 'vmlinuz MB', 'initrd MB', 'packages', 'kernel']];
 		for (const i of t.images)
-			images.push([i.arch, s(i.coldMs), i.downloaded ? `${i.downloaded.count} of ${i.downloaded.of}` : '-', s(i.cachedMs), mb(i.vmlinuzBytes), mb(i.initrdBytes), i.packages, i.kernelRelease]);
-		out.push('', formatTable(images), 'cold: image.sh --rebuild (apt index, resolve, unpack, modules, pack), the packages already in its download cache (downloaded: what it fetched all the same); cached: image.sh again, nothing changed');
+			images.push(
+				'error' in i
+					? [i.arch, 'not built', '-', '-', '-', '-', '-', '-']
+					: [i.arch, s(i.coldMs), i.downloaded ? `${i.downloaded.count} of ${i.downloaded.of}` : '-', s(i.cachedMs), mb(i.vmlinuzBytes), mb(i.initrdBytes), i.packages, i.kernelRelease],
+			);
+		out.push('', formatTable(images), ...t.images.flatMap((i) => ('error' in i ? [`${i.arch} not built: ${i.error.split('\n')[0]}`] : [])), 'cold: image.sh --rebuild (apt index, resolve, unpack, modules, pack), the packages already in its download cache (downloaded: what it fetched all the same); cached: image.sh again, nothing changed');
 	}
 	if (t.boot.length) {
 		const boot: (string | number)[][] = [['VM boot', 'to ready s', 'to first command s', 'one-command chapter s']];
-		for (const b of t.boot) boot.push([b.arch, s(b.readyMs), s(b.firstCommandMs), s(b.totalMs)]);
-		out.push('', formatTable(boot), 'a fresh VM running `hostname` on the machine lab; ready: the guest\'s init takes jobs; first command: the sandbox sealed, the lab built, the command run');
+		for (const b of t.boot) boot.push('error' in b ? [b.arch, 'failed', '-', '-'] : [b.arch, s(b.readyMs), s(b.firstCommandMs), s(b.totalMs)]);
+		out.push('', formatTable(boot), ...t.boot.flatMap((b) => ('error' in b ? [`${b.arch} boot failed: ${b.error.split('\n')[0]}`] : [])), 'a fresh VM running `hostname` on the machine lab; ready: the guest\'s init takes jobs; first command: the sandbox sealed, the lab built, the command run');
 	}
 	if (t.differences.length) {
 		const chapters = [...new Set(t.differences.flatMap((d) => d.chapters.map((c) => c.chapter)))];

@@ -81,8 +81,9 @@ export interface TargetDifferences {
 export interface TargetsFigures {
 	targets: TargetName[];
 	books: TargetBook[];
-	images: ImageFigures[];
-	boot: BootFigures[];
+	/** Per VM architecture; `error` when its image could not be built (its target then cannot run either). */
+	images: (ImageFigures | { arch: VmArch; error: string })[];
+	boot: (BootFigures | { arch: VmArch; error: string })[];
 	differences: TargetDifferences[];
 	/** The SSH target: its label and the machine's network (`ip -j link/addr/route`) after the run compared with before. */
 	ssh?: { engine: string; network: 'unchanged' | string[] };
@@ -188,7 +189,13 @@ export async function measureTargets(options: TargetsOptions): Promise<TargetsFi
 	const { root, targets, log } = options;
 	const figures: TargetsFigures = { targets: [...targets], books: [], images: [], boot: [], differences: [] };
 	const arches = targets.flatMap((t) => vmArch(t) ?? []);
-	for (const arch of arches) figures.images.push(await measureImage(arch, log));
+	for (const arch of arches)
+		figures.images.push(
+			await measureImage(arch, log).catch((e: unknown) => {
+				log(`targets: image ${arch}: ${(e as Error).message}`);
+				return { arch, error: (e as Error).message };
+			}),
+		);
 	const scratch = scratchBook(root);
 	try {
 		for (const target of targets) {
@@ -214,8 +221,14 @@ export async function measureTargets(options: TargetsOptions): Promise<TargetsFi
 		}
 		const lab = loadLab('machine', scratch);
 		for (const image of figures.images) {
+			if ('error' in image) continue;
 			log(`targets: boot ${image.arch}: a fresh VM, one command on the machine lab`);
-			figures.boot.push(await measureBoot(image.arch, image.folder, lab, log));
+			figures.boot.push(
+				await measureBoot(image.arch, image.folder, lab, log).catch((e: unknown) => {
+					log(`targets: boot ${image.arch}: ${(e as Error).message}`);
+					return { arch: image.arch, error: (e as Error).message };
+				}),
+			);
 		}
 		const local = figures.books.find((b) => b.target === LOCAL_TARGET && !b.error);
 		if (local) for (const b of figures.books) if (!b.error) b.overLocal = round(b.wallMs / local.wallMs, 2);
