@@ -1,5 +1,6 @@
 import type { BookTiming } from './engines.ts';
 import type { BenchResults } from './run.ts';
+import { formatTargets } from './report-targets.ts';
 import { formatTable, kb } from './table.ts';
 
 /** The results as the tables `npm run bench` prints. */
@@ -39,5 +40,6 @@ export function formatResults(r: BenchResults): string {
 		for (const c of r.simOverKernel) rows.push([c.chapter, c.ratio]);
 		out.push('', formatTable(rows));
 	}
+	if (r.targets) out.push('', formatTargets(r.targets));
 	return out.join('\n');
 }

@@ -19,12 +19,21 @@ import { buildStarlightStarter } from './starter.ts';
 import { hasTerminal, openTerminal, timeClickToPrompt, timeCommands } from './terminal.ts';
 import { median, round } from './stats.ts';
 import { oneLine } from '../runbook/commands.ts';
+import { measureTargets, TARGET_NAMES, type TargetName, type TargetsFigures } from './targets.ts';
 
-/** Which parts to run; all by default. */
+/** The parts of the bench. */
+export type BenchPart = 'site' | 'lighthouse' | 'verify' | 'sim' | 'targets';
+
+/** The parts a plain `npm run bench` runs: all but `targets`, which takes most of an hour. */
+export const DEFAULT_PARTS: readonly BenchPart[] = ['site', 'lighthouse', 'verify', 'sim'];
+
+/** Which parts to run ({@link DEFAULT_PARTS} when `only` is empty). */
 export interface BenchOptions {
 	root: string;
 	runs: number;
-	only?: readonly ('site' | 'lighthouse' | 'verify' | 'sim')[];
+	only?: readonly BenchPart[];
+	/** The targets part: which targets (default all of {@link TARGET_NAMES}). */
+	targets?: readonly TargetName[];
 	log: (line: string) => void;
 }
 
@@ -54,6 +63,8 @@ export interface BenchResults {
 		};
 	/** Per chapter: simulator time over kernel time. */
 	simOverKernel?: { chapter: string; ratio: number }[];
+	/** The verify targets side by side (`--only targets`). */
+	targets?: TargetsFigures;
 }
 
 const sum = (w: PageWeight) => w.html.gzip + w.css.gzip + w.js.gzip;
@@ -128,7 +139,7 @@ async function pageTerminalFigures(
 /** Runs the benchmark and writes bench/results.json. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	const { root, runs, log } = options;
-	const want = (part: 'site' | 'lighthouse' | 'verify' | 'sim') => !options.only?.length || options.only.includes(part);
+	const want = (part: BenchPart) => (options.only?.length ? options.only : DEFAULT_PARTS).includes(part);
 	const book = loadBook(root).map((chapter) => ({ chapter, lab: loadLab(chapter.lab, root) }));
 	const results: BenchResults = { date: new Date().toISOString(), commit: currentCommit(root), machine: describeMachine(CHROMIUM_PATH) };
 	const chapterPages = book.map(({ chapter }) => chapter.id);
@@ -176,6 +187,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 		const kernel = new Map(results.verify.chapters.map((c) => [c.chapter, c.ms]));
 		results.simOverKernel = results.sim.chapters.map((c) => ({ chapter: c.chapter, ratio: round(c.ms / (kernel.get(c.chapter) ?? NaN), 4) }));
 	}
+
+	if (want('targets')) results.targets = await measureTargets({ root, targets: options.targets ?? TARGET_NAMES, log });
 
 	mkdirSync(join(root, 'bench'), { recursive: true });
 	writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, '\t')}\n`);

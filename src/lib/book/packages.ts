@@ -14,11 +14,11 @@
 export type Caller =
 	/** The real-kernel engine outside the sandbox (`src/lib/engines/local/local.ts`). */
 	| 'engine'
-	/** Unit tests (the sandbox safety tests read the machine's firewall). */
+	/** Unit tests (the sandbox safety tests read the machine's firewall; the SSH tests start a loopback sshd). */
 	| 'tests'
 	/** Browser tests and the benchmark's page measurements. */
 	| 'browser'
-	/** The benchmark's machine description. */
+	/** The benchmark: its machine description, and the loopback sshd of its SSH target (`engines/ssh/loopback-sshd.ts`). */
 	| 'bench'
 	/** The VM targets on the host: the image builder (`src/lib/engines/vm/image.sh`) and QEMU. */
 	| 'vm';
@@ -38,7 +38,7 @@ const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
 
 /** Program name (or absolute path) → its package. Sorted by package. */
 export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
-	['apt-get', { package: 'apt', essential: true, calledBy: ['tests', 'vm'] }],
+	['apt-get', { package: 'apt', essential: true, calledBy: ['tests', 'bench', 'vm'] }],
 	...essential('bash', 'bash /bin/bash'),
 	...essential('dash', 'sh'),
 	...essential(
@@ -58,10 +58,10 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['setpriv', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['unshare', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['tar', { package: 'tar', essential: true, calledBy: ['engine', 'vm'] }],
-	['ssh', { package: 'openssh-client', calledBy: ['engine', 'tests'] }],
-	['ssh-keygen', { package: 'openssh-client', calledBy: ['tests'] }],
-	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['tests', 'vm'] }],
-	['ldd', { package: 'libc-bin', essential: true, calledBy: ['tests'] }],
+	['ssh', { package: 'openssh-client', calledBy: ['engine', 'tests', 'bench'] }],
+	['ssh-keygen', { package: 'openssh-client', calledBy: ['tests', 'bench'] }],
+	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['tests', 'bench', 'vm'] }],
+	['ldd', { package: 'libc-bin', essential: true, calledBy: ['tests', 'bench'] }],
 	['chromium', { package: 'chromium', calledBy: ['browser'] }],
 	['cpio', { package: 'cpio', calledBy: ['vm'] }],
 	['depmod', { package: 'kmod', calledBy: ['vm'] }],

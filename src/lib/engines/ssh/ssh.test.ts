@@ -8,7 +8,7 @@ import { loadChapter } from '../../runbook/load.ts';
 import { EngineRefusedError } from '../engine.ts';
 import { chapterSource, fixtureBook, machineNetwork } from '../local/safety-helpers.ts';
 import { createSshEngine, missingLine, remoteRunScript } from './ssh.ts';
-import { startSshd, type TestSshd } from './sshd.test-helper.ts';
+import { startLoopbackSshd, type LoopbackSshd } from './loopback-sshd.ts';
 import { parseSshTarget } from './target.ts';
 
 describe('ssh targets', () => {
@@ -34,10 +34,10 @@ describe('ssh targets', () => {
 });
 
 describe('a chapter over SSH (sshd on 127.0.0.1)', () => {
-	let sshd: TestSshd;
+	let sshd: LoopbackSshd;
 	let root: string;
 	beforeAll(async () => {
-		sshd = await startSshd();
+		sshd = await startLoopbackSshd();
 		root = fixtureBook({
 			'01-remote': chapterSource('machine', [
 				{ commands: ['hostname', 'ip netns add red', 'ip link add veth-a type veth peer name veth-b', 'ip -br link show veth-a'] },
@@ -50,7 +50,7 @@ describe('a chapter over SSH (sshd on 127.0.0.1)', () => {
 		await sshd?.stop();
 	});
 
-	const engine = () => createSshEngine(parseSshTarget(`ssh://root@127.0.0.1:${sshd.port}`), { sshOptions: ['-F', sshd.config] });
+	const engine = () => createSshEngine(sshd.target, { sshOptions: sshd.sshOptions });
 
 	it('runs every command in the sandbox there, and leaves the machine’s network as it was', async () => {
 		const before = machineNetwork();

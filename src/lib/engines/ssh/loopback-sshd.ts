@@ -1,9 +1,12 @@
 /**
- * An sshd for the SSH target's tests, on 127.0.0.1 with keys made for the run. Debian's sshd is
- * taken from its package without installing it (`apt-get download` + `dpkg-deb -x` into
- * node_modules/.netbook/openssh), so running the tests never leaves an SSH server enabled on the
- * machine; it runs in a private mount namespace whose own /run holds its privilege-separation
- * folder. Everything it started is ended by PID.
+ * An sshd on 127.0.0.1 with keys made for the run, so this machine can be an SSH target: the SSH
+ * engine's tests and the benchmark (`npm run bench -- --only targets`) run the book through it.
+ * Debian's sshd is taken from its package without installing it (`apt-get download` +
+ * `dpkg-deb -x` into node_modules/.netbook/openssh), so it never leaves an SSH server enabled on
+ * the machine; it listens on 127.0.0.1 only, lets in only the key made for the run (root, no
+ * password), runs in a private mount namespace whose own /run holds its privilege-separation
+ * folder, and dies with the process that started it (`setpriv --pdeathsig KILL`). `stop()` ends
+ * it by PID and removes its keys.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../book/paths.ts';
+import { parseSshTarget, type SshTarget } from './target.ts';
 
 const SSHD_HOME = join(ROOT, 'node_modules/.netbook/openssh');
 
@@ -50,16 +54,20 @@ async function freePort(): Promise<number> {
 	});
 }
 
-/** A running test sshd: the `ssh -F` config that reaches it as root, and how to stop it. */
-export interface TestSshd {
+/** A running loopback sshd: the target and the `ssh -F` config that reach it as root, and how to stop it. */
+export interface LoopbackSshd {
 	port: number;
+	/** `ssh://root@127.0.0.1:PORT`. */
+	target: SshTarget;
 	/** An ssh_config file: the generated key, its own known_hosts, no agent, no password. */
 	config: string;
+	/** `['-F', config]`: the SSH engine's `sshOptions`. */
+	sshOptions: string[];
 	stop(): Promise<void>;
 }
 
 /** Starts sshd on 127.0.0.1 for root, with a host key and a user key made for this run. */
-export async function startSshd(): Promise<TestSshd> {
+export async function startLoopbackSshd(): Promise<LoopbackSshd> {
 	const { sshd, env } = sshdBinary();
 	const dir = mkdtempSync(join(tmpdir(), 'netbook-sshd-'));
 	const port = await freePort();
@@ -100,7 +108,9 @@ export async function startSshd(): Promise<TestSshd> {
 	// machine: /run/sshd, and an `sshd` user for privilege separation (in its own copy of /etc/passwd).
 	writeFileSync(join(dir, 'passwd'), `${readFileSync('/etc/passwd', 'utf8')}sshd:x:65534:65534:sshd privilege separation:/run/sshd:/usr/sbin/nologin\n`);
 	const setup = 'mount -t tmpfs -o mode=755 tmpfs /run && mkdir -m 755 /run/sshd && mount --bind "$2" /etc/passwd && exec "$0" -D -e -f "$1"';
-	const child: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', setup, sshd, join(dir, 'sshd_config'), join(dir, 'passwd')], {
+	// setpriv, unshare and sh each exec the next, so the PID is sshd's and it dies with its parent.
+	const args = ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', setup, sshd, join(dir, 'sshd_config'), join(dir, 'passwd')];
+	const child: ChildProcess = spawn('setpriv', args, {
 		env,
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
@@ -118,9 +128,10 @@ export async function startSshd(): Promise<TestSshd> {
 	for (let i = 0; i < 100; i++) {
 		if (child.exitCode !== null) break;
 		const r = spawnSync('ssh', ['-F', join(dir, 'ssh_config'), '-o', 'BatchMode=yes', '-p', String(port), 'root@127.0.0.1', 'true']);
-		if (r.status === 0) return { port, config: join(dir, 'ssh_config'), stop };
+		if (r.status === 0)
+			return { port, target: parseSshTarget(`ssh://root@127.0.0.1:${port}`), config: join(dir, 'ssh_config'), sshOptions: ['-F', join(dir, 'ssh_config')], stop };
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	await stop();
-	throw new Error(`the test sshd did not start: ${log.trim()}`);
+	throw new Error(`the loopback sshd did not start: ${log.trim()}`);
 }
