@@ -333,8 +333,17 @@ function sandboxFiles(result: MachineResult, run: SandboxRunOptions): SandboxFil
  */
 export function createVmEngine(arch: VmArch, options: VmEngineOptions = {}): Engine {
 	const pool = new VmPool(arch, options);
+	const slower = (options.accel ?? accelFromEnv()) === 'tcg' ? TCG_TIMEOUT_FACTOR : 1;
 	return createSandboxEngine(`vm:${arch}`, (job, run) => {
 		const nics = labNics(job.lab);
-		return pool.run(nics.length ? { ...job, nics } : job, run);
+		const timeout = job.timeout * slower;
+		return pool.run({ ...job, timeout, ...(nics.length ? { nics } : {}) }, { ...run, timeoutSec: timeout });
 	});
 }
+
+/**
+ * Under TCG a guest runs programs about 20 times slower than this machine does (docs/targets.md):
+ * chapter 8's `python3 -m http.server` needs more than the 30 s a command gets by default
+ * before it answers. Each command's timeout is multiplied by this under TCG.
+ */
+export const TCG_TIMEOUT_FACTOR = 4;
