@@ -5,7 +5,7 @@ import { chapterFiles, loadChapter } from '../runbook/load.ts';
 import { servedScript } from '../runbook/served.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './judge.ts';
-import { SNAPSHOT_SET_NAME, snapshotPath, snapshotSetName, targetSnapshotsDir } from '../book/paths.ts';
+import { LOCAL_TARGET, SNAPSHOT_SET_NAME, snapshotPath, snapshotSetName, targetSnapshotsDir } from '../book/paths.ts';
 import { readSnapshot, writeSnapshot, type ReadSnapshot } from '../snapshot/store.ts';
 import { mergeForUpdate } from './update.ts';
 
@@ -64,6 +64,12 @@ export interface ChapterOutcome {
 	mismatches: Problem[];
 	/** Rule failures: a command failed, a fails block succeeded, a timeout. */
 	failures: Problem[];
+	/**
+	 * Check mode, an engine with its own clock (the simulator): differences from the snapshot only
+	 * in neighbour states that time decides (REACHABLE/DELAY/PROBE/STALE, INCOMPLETE/FAILED).
+	 * Not mismatches; reported apart.
+	 */
+	timing?: Problem[];
 	/** The engine could not run the chapter (lab build failed, sandbox died). */
 	error?: string;
 	/** Update mode: the snapshot file was (re)written. */
@@ -168,7 +174,10 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}${compared && compared !== 'local' ? ` --target ${compared}` : ''}\``;
 		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];
 	} else {
-		outcome.mismatches = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined).filter((p) => MISMATCH_KINDS.has(p.kind));
+		// The simulator keeps its own clock: neighbour states that time alone decides are notes.
+		const problems = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined, { ownClock: result.engine === 'sim' });
+		outcome.mismatches = problems.filter((p) => MISMATCH_KINDS.has(p.kind));
+		outcome.timing = problems.filter((p) => p.kind === 'timing');
 	}
 }
 
@@ -198,6 +207,7 @@ export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> 
 				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
 				...(options.scripts === false ? {} : { script: scriptFor(chapter, lab, old) }),
 				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
+				compared: { set: comparedTarget(options) ?? LOCAL_TARGET, recorded: old.status === 'ok' ? old.snapshot.recorded : undefined },
 			});
 			judge(options, result, outcome, old);
 		} catch (e) {

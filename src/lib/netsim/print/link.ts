@@ -124,7 +124,8 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 	p.num('max_mtu', 'maxmtu %u ', loop ? 0 : link.kind === 'bridge' ? 65535 : 65535);
 	if (!loop) {
 		p.openObject('linkinfo');
-		p.str('info_kind', '\n    %s ', link.kind);
+		// A NIC is hardware: its driver registers no link kind.
+		if (link.kind !== 'nic') p.str('info_kind', '\n    %s ', link.kind);
 		if (link.kind === 'bridge') {
 			p.openObject('info_data');
 			const hex = (link.bridgeIdSet ? link.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':');
