@@ -104,3 +104,62 @@ describe('bridge fdb with VLAN support built into the kernel', () => {
 		);
 	});
 });
+
+const NODES: LabDefinition = {
+	name: 'nodes',
+	hosts: [{ name: 'node1', interfaces: [{ name: 'eth0', switch: 'lan', address: '192.168.56.11/24' }] }],
+	switches: [{ name: 'lan' }],
+};
+
+function node1(profile = DEFAULT_PROFILE) {
+	const lab = createLab(NODES, { profile });
+	return (line: string): string => {
+		const r = lab.exec('node1', line);
+		return r.stdout + r.stderr;
+	};
+}
+
+describe('the tools of Debian 12 and of Debian 13', () => {
+	it('iptables -L -n: 1.8.9 prints the protocol as a number, 1.8.10 and later by name', () => {
+		const rules = (profile = DEFAULT_PROFILE): string => {
+			const run = node1(profile);
+			run('iptables -A FORWARD -s 10.0.0.0/8 -p tcp -j ACCEPT');
+			run('iptables -A FORWARD -d 10.0.0.0/8');
+			return run('iptables -L FORWARD -n');
+		};
+		const head = 'Chain FORWARD (policy ACCEPT)\ntarget     prot opt source               destination         \n';
+		expect(rules()).toBe(`${head}ACCEPT     6    --  10.0.0.0/8           0.0.0.0/0           \n           0    --  0.0.0.0/0            10.0.0.0/8          \n`);
+		expect(rules(DEBIAN_13_VM)).toBe(`${head}ACCEPT     tcp  --  10.0.0.0/8           0.0.0.0/0           \n           all  --  0.0.0.0/0            10.0.0.0/8          \n`);
+	});
+
+	it('conntrack names its own version', () => {
+		expect(node1()('conntrack -L')).toBe('conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.\n');
+		expect(node1(DEBIAN_13_VM)('conntrack -L')).toBe('conntrack v1.4.8 (conntrack-tools): 0 flow entries have been shown.\n');
+	});
+
+	it('ss has a Process column without -p only before iproute2 6.8', () => {
+		const listen = (profile = DEFAULT_PROFILE): string => {
+			const run = node1(profile);
+			run('python3 -m http.server 80 >/dev/null 2>&1 &');
+			return run('ss -ltn');
+		};
+		expect(listen()).toBe('State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\nLISTEN 0      5            0.0.0.0:80        0.0.0.0:*          \n');
+		expect(listen(DEBIAN_13_VM)).toBe('State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0      5            0.0.0.0:80        0.0.0.0:*   \n');
+	});
+
+	it('ip -d link: a VXLAN device as iproute2 6.1 and 6.15 print it', () => {
+		const details = (profile = DEFAULT_PROFILE): string => {
+			const run = node1(profile);
+			run('ip link add flannel.1 address 02:00:00:00:bb:01 type vxlan id 1 local 192.168.56.11 dev eth0 dstport 8472 nolearning');
+			return run('ip -d link show flannel.1').split('\n').slice(1).join('\n');
+		};
+		expect(details()).toBe(
+			'    link/ether 02:00:00:00:bb:01 brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 \n' +
+				'    vxlan id 1 local 192.168.56.11 dev eth0 srcport 0 0 dstport 8472 nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 \n',
+		);
+		expect(details(DEBIAN_13_VM)).toBe(
+			'    link/ether 02:00:00:00:bb:01 brd ff:ff:ff:ff:ff:ff promiscuity 0 allmulti 0 minmtu 68 maxmtu 65535 \n' +
+				'    vxlan id 1 local 192.168.56.11 dev eth0 srcport 0 0 dstport 8472 ttl auto ageing 300 nolearning addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 gso_ipv4_max_size 65536 gro_ipv4_max_size 65536 \n',
+		);
+	});
+});

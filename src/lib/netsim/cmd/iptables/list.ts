@@ -4,9 +4,12 @@ import { chainReferences } from '../../kernel/netfilter.ts';
 import { policySpec, protoName, ruleSpecLine, type Chain, type Neg, type Rule } from '../../model/netfilter.ts';
 import { ICMP_TYPES, serviceName } from '../../model/services.ts';
 import { padEnd, padStart } from '../../print/printer.ts';
+import { atLeast, type SimProfile } from '../../profile/profile.ts';
 
 /** How `-L` prints. */
 interface ListOpts {
+	/** The machine imitated: iptables' version decides some spellings. */
+	profile: SimProfile;
 	numeric: boolean;
 	verbose: boolean;
 	lineNumbers: boolean;
@@ -78,7 +81,9 @@ function ruleLine(r: Rule, o: ListOpts): string {
 	if (verbose) s += exact ? `${padStart(String(r.pkts), 8)} ${padStart(String(r.bytes), 8)} ` : `${counter(r.pkts, false, 5)} ${counter(r.bytes, false, 5)} `;
 	s += padEnd(r.target ?? '', 9) + ' ';
 	const p = r.proto?.value ?? 0;
-	s += (r.proto?.neg ? '!' : ' ') + padEnd(numeric ? String(p) : protoName(p) ?? String(p), 5);
+	// iptables 1.8.9 printed the protocol as a number with -n (a regression); 1.8.10 prints names again.
+	const asNumber = numeric && !atLeast(o.profile.iptables, 1, 8, 10);
+	s += (r.proto?.neg ? '!' : ' ') + padEnd(asNumber ? String(p) : protoName(p) ?? String(p), 5);
 	s += '-- ';
 	if (verbose) {
 		const any = numeric ? '*' : 'any';
