@@ -163,3 +163,17 @@ describe('the tools of Debian 12 and of Debian 13', () => {
 		);
 	});
 });
+
+describe('iptables -L -v: policy counters', () => {
+	const policy = (profile = DEFAULT_PROFILE): string => {
+		const run = pi(profile);
+		run('iptables -A INPUT -s 10.9.9.9 -j DROP');
+		run('ping -c 1 8.8.8.8');
+		return run('iptables -L INPUT -n -v').split('\n')[0] as string;
+	};
+
+	it('read 0 through iptables-nft 1.8.9, the packets the policy decided from 1.8.10 on', () => {
+		expect(policy()).toBe('Chain INPUT (policy ACCEPT 0 packets, 0 bytes)');
+		expect(policy(DEBIAN_13_VM)).toBe('Chain INPUT (policy ACCEPT 1 packets, 84 bytes)');
+	});
+});

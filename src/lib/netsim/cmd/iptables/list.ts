@@ -106,7 +106,11 @@ export function listChains(all: Chain[], chains: Chain[], o: ListOpts): string {
 	const blocks: string[] = [];
 	for (const c of chains) {
 		let s = `Chain ${c.name} `;
-		if (c.policy !== undefined) s += o.verbose ? `(policy ${c.policy} 0 packets, 0 bytes)\n` : `(policy ${c.policy})\n`;
+		// iptables-nft 1.8.9 read a base chain's counters as 0; 1.8.10 and later show them.
+		const counted = atLeast(o.profile.iptables, 1, 8, 10);
+		const pk = counted ? (c.policyPkts ?? 0) : 0;
+		const by = counted ? (c.policyBytes ?? 0) : 0;
+		if (c.policy !== undefined) s += o.verbose ? `(policy ${c.policy} ${o.exact ? pk : counter(pk, false, 0).trim()} packets, ${o.exact ? by : counter(by, false, 0).trim()} bytes)\n` : `(policy ${c.policy})\n`;
 		else s += `(${chainReferences(all, c.name)} references)\n`;
 		let head = '';
 		if (o.lineNumbers) head += 'num  ';
