@@ -58,6 +58,8 @@ export interface CompareOptions {
 	 * `timing` note, not a mismatch.
 	 */
 	ownClock?: boolean;
+	/** Where the snapshot would be, for the message when there is none (default: the local set's). */
+	snapshotFile?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export function compareWithSnapshot(result: ChapterResult, snapshot: Snapshot | 
 				chapter: result.chapter,
 				file: result.file,
 				line: 1,
-				message: `no snapshot content/snapshots/${result.chapter}.json`,
+				message: `no snapshot ${options.snapshotFile ?? `content/snapshots/${result.chapter}.json`}`,
 				diff: `    hint: ${update}`,
 			},
 		];

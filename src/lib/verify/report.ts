@@ -46,12 +46,16 @@ export function formatSummary(r: VerifyReport): string {
 /**
  * Commands whose stdout, stderr and exit all match the snapshot after normalisation, over the
  * commands verified: the simulator's fidelity figure. A command counts as missed once, however
- * many of its streams differ; block-level problems (a captured state) miss no command.
+ * many of its streams differ; block-level problems (a captured state) miss no command. A chapter
+ * the engine could not run, or one with no (readable) snapshot, matches no command.
  */
 export function fidelity(r: VerifyReport): { matching: number; verified: number } {
 	const missed = new Set<string>();
 	for (const c of r.chapters)
 		for (const p of [...c.mismatches, ...c.failures]) if (p.cmd !== undefined) missed.add(`${c.chapter}:${p.line}`);
-	const unrun = r.chapters.filter((c) => c.error).reduce((n, c) => n + c.commands, 0);
+	// A chapter that ran without a snapshot to compare with matched nothing: no command of it counts.
+	const unrun = r.chapters
+		.filter((c) => c.error || c.mismatches.some((p) => p.kind === 'missing-snapshot' || p.kind === 'unreadable-snapshot'))
+		.reduce((n, c) => n + c.commands, 0);
 	return { matching: r.commands - missed.size - unrun, verified: r.commands };
 }

@@ -175,7 +175,10 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];
 	} else {
 		// The simulator keeps its own clock: neighbour states that time alone decides are notes.
-		const problems = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined, { ownClock: result.engine === 'sim' });
+		const problems = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined, {
+			ownClock: result.engine === 'sim',
+			snapshotFile: `${targetSnapshotsDir(compared)}/${id}.json`,
+		});
 		outcome.mismatches = problems.filter((p) => MISMATCH_KINDS.has(p.kind));
 		outcome.timing = problems.filter((p) => p.kind === 'timing');
 	}
