@@ -30,8 +30,8 @@ describe('profiles', () => {
 		expect(atLeast([6, 15, 0], 6, 4)).toBe(true);
 		expect(atLeast([6, 1, 0], 6, 4)).toBe(false);
 		expect(atLeast([6, 4], 6, 4, 0)).toBe(true);
-		expect(DEBIAN_13_VM).toMatchObject({ iproute2: [6, 15, 0], iptables: [1, 8, 11], conntrack: [1, 4, 8], uplink: 'nic', bridgeVlans: true });
-		expect(DEFAULT_PROFILE).toMatchObject({ iproute2: [6, 1, 0], iptables: [1, 8, 9], conntrack: [1, 4, 7], uplink: 'veth', bridgeVlans: false });
+		expect(DEBIAN_13_VM).toMatchObject({ iproute2: [6, 15, 0], iptables: [1, 8, 11], conntrack: [1, 4, 8], python: [3, 13, 5], uplink: 'nic', bridgeVlans: true });
+		expect(DEFAULT_PROFILE).toMatchObject({ iproute2: [6, 1, 0], iptables: [1, 8, 9], conntrack: [1, 4, 7], python: [3, 11, 2], uplink: 'veth', bridgeVlans: false });
 		expect(profileFor(undefined)).toEqual(DEFAULT_PROFILE);
 	});
 });

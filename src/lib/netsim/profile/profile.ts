@@ -25,6 +25,8 @@ export interface SimProfile {
 	readonly iptables: Version;
 	/** conntrack-tools, as the OS release ships it (snapshots do not record it). */
 	readonly conntrack: Version;
+	/** Python 3 (`python3 -m http.server` names it in its Server header), as the OS release ships it. */
+	readonly python: Version;
 	/** A lab interface marked `uplink`: a veth into the hidden wires (sandbox) or a real NIC (VM, Pi). */
 	readonly uplink: 'veth' | 'nic';
 	/**
@@ -52,11 +54,11 @@ export function atLeast(v: Version, ...min: number[]): boolean {
 	return true;
 }
 
-/** conntrack-tools by OS release (the snapshots record the OS, not conntrack's version). */
-const CONNTRACK_BY_OS: readonly [RegExp, string][] = [
-	[/debian.* 12\b|bookworm/i, '1.4.7'],
-	[/debian.* 13\b|trixie/i, '1.4.8'],
-	[/ubuntu 24\.04|noble/i, '1.4.8'],
+/** conntrack-tools and Python by OS release (the snapshots record the OS, not these versions). */
+const BY_OS: readonly { os: RegExp; conntrack: string; python: string }[] = [
+	{ os: /debian.* 12\b|bookworm/i, conntrack: '1.4.7', python: '3.11.2' },
+	{ os: /debian.* 13\b|trixie/i, conntrack: '1.4.8', python: '3.13.5' },
+	{ os: /ubuntu 24\.04|noble/i, conntrack: '1.4.8', python: '3.12.3' },
 ];
 
 /** What the book's own snapshots were recorded with: Debian 12 in this machine's sandbox. */
@@ -74,13 +76,14 @@ export const DEBIAN_12_SANDBOX: MachineProvenance = {
  */
 export function profileFor(recorded: MachineProvenance | undefined, kind: TargetKind = 'local'): SimProfile {
 	const r = recorded ?? DEBIAN_12_SANDBOX;
-	const conntrack = CONNTRACK_BY_OS.find(([os]) => os.test(r.os))?.[1] ?? '1.4.7';
+	const release = BY_OS.find((x) => x.os.test(r.os)) ?? (BY_OS[0] as (typeof BY_OS)[number]);
 	return {
 		name: `${r.os}, kernel ${r.kernel}, iproute2 ${r.iproute2}, iptables ${r.iptables}${kind === 'vm' ? ', in a VM' : ''}`,
 		kernel: parseVersion(r.kernel),
 		iproute2: parseVersion(r.iproute2),
 		iptables: parseVersion(r.iptables),
-		conntrack: parseVersion(conntrack),
+		conntrack: parseVersion(release.conntrack),
+		python: parseVersion(release.python),
 		uplink: kind === 'vm' ? 'nic' : 'veth',
 		bridgeVlans: !/-fc\b/.test(r.kernel),
 	};
