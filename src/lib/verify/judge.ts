@@ -60,6 +60,8 @@ export interface CompareOptions {
 	ownClock?: boolean;
 	/** Where the snapshot would be, for the message when there is none (default: the local set's). */
 	snapshotFile?: string;
+	/** What `--update` needs besides the chapter to record that set (`--target vm:arm64`). */
+	updateArgs?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export interface CompareOptions {
  */
 export function compareWithSnapshot(result: ChapterResult, snapshot: Snapshot | undefined, options: CompareOptions = {}): Problem[] {
 	const timingOnly = (a: string, b: string): boolean => options.ownClock === true && foldNeighbourTiming(a) === foldNeighbourTiming(b);
-	const update = `run \`npm run verify -- --update --chapter ${result.chapter}\` and commit the snapshot`;
+	const update = `run \`npm run verify -- --update --chapter ${result.chapter}${options.updateArgs ? ` ${options.updateArgs}` : ''}\` and commit the snapshot`;
 	if (!snapshot)
 		return [
 			{

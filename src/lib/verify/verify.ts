@@ -158,6 +158,13 @@ export function saveAsProblem(name: string, target: string, knownTargets: readon
 	return `--save-as ${name} is the snapshot set of target ${owner} (${targetSnapshotsDir(owner)}/): choose another name (such as native-arm64)`;
 }
 
+/** What `--update` needs to record snapshot set `set`: its target (`vm:arm64`, also for `vm-arm64`) or `--save-as`. */
+function updateArgsFor(set: string): string {
+	if (set.includes(':')) return `--target ${set}`;
+	if (/^vm-/.test(set)) return `--target ${set.replace('-', ':')}`;
+	return `--save-as ${set}`;
+}
+
 function scriptFor(chapter: Chapter, lab: Lab, old: ReadSnapshot): string {
 	return servedScript(chapter, lab, old.status === 'ok' ? old.snapshot.recorded : undefined);
 }
@@ -178,6 +185,7 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 		const problems = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined, {
 			ownClock: result.engine === 'sim',
 			snapshotFile: `${targetSnapshotsDir(compared)}/${id}.json`,
+			...(compared && compared !== LOCAL_TARGET ? { updateArgs: updateArgsFor(compared) } : {}),
 		});
 		outcome.mismatches = problems.filter((p) => MISMATCH_KINDS.has(p.kind));
 		outcome.timing = problems.filter((p) => p.kind === 'timing');
