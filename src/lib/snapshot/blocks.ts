@@ -68,8 +68,8 @@ export function normaliseState(state: LabState | undefined): string {
  */
 export function foldNeighbourTiming(text: string): string {
 	return text
-		.replace(/^(\S+ dev \S+ lladdr \S+(?: router)?(?: proxy)?) (?:REACHABLE|DELAY|PROBE|STALE)( ?)$/gm, '$1 <nud>$2')
-		.replace(/^(\S+ dev \S+ +)(?:INCOMPLETE|FAILED)( ?)$/gm, '$1<unresolved>$2')
+		.replace(/^(\S+ (?:dev \S+ )?lladdr \S+(?: router)?(?: proxy)?) (?:REACHABLE|DELAY|PROBE|STALE)( ?)$/gm, '$1 <nud>$2')
+		.replace(/^(\S+ (?:dev \S+ +)?)(?:INCOMPLETE|FAILED)( ?)$/gm, '$1<unresolved>$2')
 		.replace(/("state":\[)"(?:REACHABLE|DELAY|PROBE|STALE|<valid>)"(\])/g, '$1"<nud>"$2')
 		.replace(/("state":\[)"(?:INCOMPLETE|FAILED)"(\])/g, '$1"<unresolved>"$2');
 }
