@@ -98,4 +98,12 @@ describe('the transcript CLI (npm run -s netsim -- --lab LAB)', () => {
 		expect(unknown.stdout).toBe('');
 		expect(unknown.stderr).toMatch(/^netsim: lab "nowhere": cannot read .*examples\/labs\/nowhere\.json: ENOENT/);
 	});
+
+	it('--like SET imitates the machine a snapshot set was recorded on', () => {
+		const out = (args: string[]): string => (JSON.parse(tsx('netsim.ts', ['--lab', 'machine', ...args], 'ip link show eth0\n').stdout) as { stdout: string }).stdout;
+		expect(out([])).toMatch(/^2: eth0@if2: .* qdisc noqueue /);
+		expect(out(['--like', 'vm:arm64'])).toMatch(/^2: eth0: .* qdisc fq_codel /);
+		const none = tsx('netsim.ts', ['--lab', 'machine', '--like', 'nope']);
+		expect([none.status, none.stderr]).toEqual([2, 'netsim: --like nope: no snapshots in content/snapshots/nope/ to tell what it was recorded on\n']);
+	});
 });

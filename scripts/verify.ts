@@ -18,7 +18,7 @@ import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
 import { readSnapshot } from '../src/lib/snapshot/store.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
-import { formatOutcome, formatSummary } from '../src/lib/verify/report.ts';
+import { formatOutcome, formatSummary, formatTiming } from '../src/lib/verify/report.ts';
 import { saveAsProblem, verifyBook, type VerifyEvent } from '../src/lib/verify/verify.ts';
 
 const fail = (message: string): never => {
@@ -149,10 +149,12 @@ const onEvent = (e: VerifyEvent): void => {
 		finished++;
 		clear();
 		const text = formatOutcome(e.outcome);
+		const timing = formatTiming(e.outcome);
 		const took = `${(e.outcome.ms / 1000).toFixed(1)} s`;
 		const mark = text ? '✗' : '✓';
 		const note = mode === 'update' && e.outcome.written ? ', snapshot written' : '';
-		process.stdout.write(`${mark} ${e.outcome.chapter} (${e.outcome.commands} commands, ${took}${note})\n${text ? `${text}\n\n` : ''}`);
+		const body = [text, timing].filter(Boolean).join('\n\n');
+		process.stdout.write(`${mark} ${e.outcome.chapter} (${e.outcome.commands} commands, ${took}${note})\n${body ? `${body}\n\n` : ''}`);
 	}
 	draw();
 };

@@ -4,6 +4,7 @@
  */
 import type { CheckSpec } from '../../lib/runbook/checks.ts';
 import type { Lab } from '../../lib/shared/lab.ts';
+import type { MachineProvenance, TargetKind } from '../../lib/shared/machine.ts';
 import type { ScriptBlock } from '../../lib/terminal/script.ts';
 
 /** The chapter as the terminal needs it. */
@@ -16,6 +17,11 @@ export interface TryItData {
 	blocks: ScriptBlock[];
 	/** The chapter's progress checks, from its frontmatter. */
 	checks: CheckSpec[];
+	/**
+	 * The machine whose outputs the page shows (the primary target's recording of the chapter):
+	 * the simulator imitates it, so the terminal prints what the page shows. Absent: its default.
+	 */
+	machine?: { recorded: MachineProvenance; kind: TargetKind };
 }
 
 /** Reads the JSON TryIt.astro wrote inside `root`. */

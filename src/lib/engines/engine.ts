@@ -72,6 +72,12 @@ export interface ChapterRunOptions {
 	script?: string;
 	/** Called after each command with the number of commands done and in total. */
 	onProgress?: (done: number, total: number) => void;
+	/**
+	 * The snapshots the run will be compared with: their set (a target such as `vm:arm64`, or a set
+	 * name) and the chapter's `recorded` provenance there, when it has one. An engine that imitates
+	 * a machine (the simulator) imitates that one; a real kernel ignores it.
+	 */
+	compared?: { set: string; recorded?: Recorded | undefined };
 }
 
 /**

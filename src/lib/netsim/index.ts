@@ -20,11 +20,13 @@ import { World } from './model/world.ts';
 import { Shell, type RunLine, type ShellState } from './shell/exec.ts';
 import { Vfs, type VfsOf } from './shell/vfs.ts';
 import type { LabState, NetnsState } from '../shared/lab-state.ts';
+import type { SimProfile } from './profile/profile.ts';
 
 export type { ExecResult } from './tool/types.ts';
 export type { LabDefinition } from './sandbox/build.ts';
 
 export type { LabState, NetnsState } from '../shared/lab-state.ts';
+export { DEFAULT_PROFILE, profileFor, type SimProfile } from './profile/profile.ts';
 
 /** A running simulated lab. */
 export interface SimLab {
@@ -48,6 +50,11 @@ export interface LabOptions {
 	 * found`), a shell or `ping` that would wait for input or Ctrl-C says what it did instead.
 	 */
 	interactive?: boolean | undefined;
+	/**
+	 * The machine to imitate (default: the book's own, Debian 12 in the sandbox): the tools print
+	 * as its versions print, its lab uplinks are veths or NICs. See `profileFor`.
+	 */
+	profile?: SimProfile | undefined;
 }
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
@@ -105,7 +112,7 @@ export function toolNames(): string[] {
 
 /** Builds a lab and returns its handle. */
 export function createLab(definition: LabDefinition, options: LabOptions = {}): SimLab {
-	const world = new World(options.seed ?? hash(definition.name));
+	const world = new World(options.seed ?? hash(definition.name), options.profile);
 	buildLab(world, definition);
 	const stack = new Stack(world);
 	const shells = new Map<string, Shell>();

@@ -57,6 +57,23 @@ export function normaliseState(state: LabState | undefined): string {
 		.replace(/("state":\[)"(?:REACHABLE|DELAY|PROBE|STALE)"(\])/g, '$1"<valid>"$2');
 }
 
+/**
+ * A normalised text with the neighbour states that only a clock decides folded into one per
+ * family: REACHABLE, DELAY, PROBE and STALE (how long ago the neighbour was confirmed: DELAY for
+ * 5 s after a STALE entry is used, then a probe makes it REACHABLE, which goes STALE after
+ * 15-45 s) become `<nud>`, INCOMPLETE and FAILED (an unanswered resolution fails after three
+ * probes, 3 s) become `<unresolved>`; in `ip neigh` lines and in `ip -j` neighbour states.
+ * For comparing a run whose clock is not the recording's (the simulator's virtual clock with
+ * a VM whose commands take seconds): both are right about their own time.
+ */
+export function foldNeighbourTiming(text: string): string {
+	return text
+		.replace(/^(\S+ (?:dev \S+ )?lladdr \S+(?: router)?(?: proxy)?) (?:REACHABLE|DELAY|PROBE|STALE)( ?)$/gm, '$1 <nud>$2')
+		.replace(/^(\S+ (?:dev \S+ +)?)(?:INCOMPLETE|FAILED)( ?)$/gm, '$1<unresolved>$2')
+		.replace(/("state":\[)"(?:REACHABLE|DELAY|PROBE|STALE|<valid>)"(\])/g, '$1"<nud>"$2')
+		.replace(/("state":\[)"(?:INCOMPLETE|FAILED)"(\])/g, '$1"<unresolved>"$2');
+}
+
 /** Normalises a block's step texts in order through `context` (shared across a chapter), and its state. */
 export function normaliseBlock(block: StepsAndState, context: NormaliseContext): NormalisedBlock {
 	return {

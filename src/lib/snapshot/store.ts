@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { snapshotPath } from '../book/paths.ts';
-import { snapshotSchema, type Snapshot, type SnapshotBlock } from './schema.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { snapshotPath, targetSnapshotsDir } from '../book/paths.ts';
+import { snapshotSchema, type Recorded, type Snapshot, type SnapshotBlock } from './schema.ts';
 
 /** Result of reading a snapshot: absent, valid, or unreadable with the reason. */
 export type ReadSnapshot = { status: 'missing' } | { status: 'ok'; snapshot: Snapshot; text: string } | { status: 'invalid'; error: string };
@@ -81,4 +81,18 @@ export function writeSnapshot(root: string, snapshot: Snapshot, target?: string)
 	mkdirSync(dirname(path), { recursive: true });
 	writeFileSync(path, text);
 	return true;
+}
+
+/**
+ * What a snapshot set was recorded with: the `recorded` of its first readable chapter (a set is
+ * one run, so they agree), or undefined when the set has none.
+ */
+export function recordedOfSet(root: string, set: string): Recorded | undefined {
+	const dir = join(root, targetSnapshotsDir(set));
+	const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+	for (const f of files) {
+		const read = readSnapshot(join(dir, f));
+		if (read.status === 'ok') return read.snapshot.recorded;
+	}
+	return undefined;
 }

@@ -10,6 +10,8 @@ import { PING_OK, TWO_HOSTS } from './fake-engine.test-helper.ts';
 import { createSimTerminalEngine, loadNetsim, type TerminalSimLab } from './sim-engine.ts';
 import type { PacketTrace } from '../shared/trace.ts';
 
+const MACHINE_LAB = loadLab('machine');
+
 const fake = (exec: TerminalSimLab['exec']) => async () => () => ({ exec, state: () => ({}) });
 
 describe('the simulator engine (adapter)', () => {
@@ -54,6 +56,24 @@ describe('the simulator engine (adapter)', () => {
 		expect(seen[0]).not.toBe(TWO_HOSTS);
 		expect(seen[1]).not.toBe(seen[0]);
 		expect(engine.hosts()).toEqual(['alice', 'bob']);
+	});
+
+	it("imitates the machine whose recording the page shows, after a reset too", async () => {
+		const recorded = { kernel: '6.12.118+deb13-arm64', iproute2: '6.15.0', iptables: '1.8.11 (nf_tables)', arch: 'aarch64', os: 'Debian GNU/Linux 13 (trixie)' };
+		const engine = createSimTerminalEngine(MACHINE_LAB, { msPerSecond: 0, load: loadNetsim, machine: { recorded, kind: 'vm' } });
+		const out = async (line: string): Promise<string> => {
+			const chunks: OutputChunk[] = [];
+			await engine.run('pi', line, { onOutput: (c) => chunks.push(c) });
+			return chunks.map((c) => c.text).join('');
+		};
+		expect(await out('ip link show eth0')).toMatch(/^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel /);
+		await engine.reset();
+		expect(await out('ip addr show lo')).toContain('inet6 ::1/128 scope host proto kernel_lo \n');
+		// Without a machine: the simulator's default, the book's own (Debian 12 in the sandbox).
+		const plain = createSimTerminalEngine(MACHINE_LAB, { msPerSecond: 0, load: loadNetsim });
+		const chunks: OutputChunk[] = [];
+		await plain.run('pi', 'ip link show eth0', { onOutput: (c) => chunks.push(c) });
+		expect(chunks.map((c) => c.text).join('')).toMatch(/^2: eth0@if2: /);
 	});
 });
 

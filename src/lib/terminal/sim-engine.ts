@@ -2,7 +2,8 @@
  * The simulator (src/lib/netsim) as a terminal engine. The simulator is imported only when the
  * first command runs, so a page that never opens its terminal never downloads it.
  */
-import type { ExecResult, LabOptions, SimLab } from '../netsim/index.ts';
+import type { ExecResult, LabOptions, SimLab, SimProfile } from '../netsim/index.ts';
+import type { MachineProvenance, TargetKind } from '../shared/machine.ts';
 import type { LabState } from '../shared/lab-state.ts';
 import type { Lab } from '../shared/lab.ts';
 import type { TerminalRunOptions, RunResult, TerminalEngine } from './engine.ts';
@@ -22,12 +23,19 @@ export interface Netsim {
 	toolNames?: () => string[];
 	/** Loads the on-demand tool modules a line needs (jq) before it runs. */
 	prepare?: (line: string) => Promise<void>;
+	/** The profile of a recorded machine (src/lib/netsim/profile/). */
+	profileFor?: (recorded: MachineProvenance | undefined, kind?: TargetKind) => SimProfile;
 }
 
 /** Options of {@link createSimTerminalEngine}. */
 export interface SimTerminalOptions extends Pick<PlayOptions, 'msPerSecond' | 'sleep'> {
 	/** Loads the simulator (default: a lazy import of src/lib/netsim): its module, or just `createLab`. */
 	load?: () => Promise<CreateLab | Netsim>;
+	/**
+	 * The machine to imitate: the recording the page shows (the primary target's) and its kind of
+	 * target, so the terminal prints what the page shows. Absent: the simulator's default.
+	 */
+	machine?: { recorded: MachineProvenance; kind: TargetKind } | undefined;
 }
 
 /** Loads the simulator's module (its own chunk in the page: a lazy import). */
@@ -48,10 +56,12 @@ export function createSimTerminalEngine(definition: Lab, options: SimTerminalOpt
 		const got = await load();
 		return (netsim = typeof got === 'function' ? { createLab: got } : got);
 	};
-	const current = async (): Promise<TerminalSimLab> => {
-		const { createLab } = await loaded();
-		return (lab ??= createLab(clone(definition), { interactive: true }));
+	/** A fresh lab for a reader: an interactive shell, imitating the page's machine. */
+	const fresh = (sim: Netsim): TerminalSimLab => {
+		const profile = options.machine && sim.profileFor ? sim.profileFor(options.machine.recorded, options.machine.kind) : undefined;
+		return sim.createLab(clone(definition), { interactive: true, ...(profile ? { profile } : {}) });
 	};
+	const current = async (): Promise<TerminalSimLab> => (lab ??= fresh(await loaded()));
 	const clone = (d: Lab): Lab => JSON.parse(JSON.stringify(d)) as Lab;
 
 	return {
@@ -79,7 +89,7 @@ export function createSimTerminalEngine(definition: Lab, options: SimTerminalOpt
 			return (await current()).state();
 		},
 		async reset(): Promise<void> {
-			lab = (await loaded()).createLab(clone(definition), { interactive: true });
+			lab = fresh(await loaded());
 		},
 	};
 }

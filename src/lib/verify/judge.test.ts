@@ -23,6 +23,20 @@ describe('compareWithSnapshot', () => {
 		expect(problem?.diff).toContain('+ 2: eth0: <DOWN>');
 	});
 
+	it('with its own clock (the simulator), notes a neighbour state that time decides instead of a mismatch', () => {
+		const snapshot = snapshotFromRun(sampleRun());
+		const run = sampleRun();
+		(snapshot.blocks[0]?.steps[1] as { stdout: string }).stdout = '10.0.0.2 dev eth0 lladdr 4e:8a:02:3b:12:34 REACHABLE \n10.0.0.9 dev eth0  FAILED \n';
+		(run.blocks[0]?.steps[1] as { stdout: string }).stdout = '10.0.0.2 dev eth0 lladdr 4e:8a:02:3b:12:34 DELAY \n10.0.0.9 dev eth0  INCOMPLETE \n';
+		(run.blocks[1]?.state?.['bob']?.['']?.neigh as unknown[]).push({ dst: '10.0.0.9', dev: 'eth0', state: ['INCOMPLETE'] });
+		(snapshot.blocks[1]?.state?.['bob']?.['']?.neigh as unknown[]).push({ dst: '10.0.0.9', dev: 'eth0', state: ['FAILED'] });
+		expect(compareWithSnapshot(run, snapshot).map((p) => p.kind)).toEqual(['stdout', 'state']);
+		expect(compareWithSnapshot(run, snapshot, { ownClock: true }).map((p) => [p.kind, p.line])).toEqual([['timing', 10], ['timing', 14]]);
+		// Another state family, or anything else, is still a mismatch.
+		(run.blocks[0]?.steps[1] as { stdout: string }).stdout = '10.0.0.2 dev eth0 lladdr 4e:8a:02:3b:12:34 PERMANENT \n10.0.0.9 dev eth0  INCOMPLETE \n';
+		expect(compareWithSnapshot(run, snapshot, { ownClock: true }).map((p) => p.kind)).toEqual(['stdout', 'timing']);
+	});
+
 	it('reports exit codes, missing snapshots, new blocks and stale blocks', () => {
 		const snapshot = snapshotFromRun(sampleRun());
 		const run = sampleRun();

@@ -23,6 +23,18 @@ describe('fidelity', () => {
 		expect(fidelity(r)).toEqual({ matching: 29, verified: 32 });
 	});
 
+	it('counts no command of a chapter that had no snapshot to compare with', () => {
+		expect(fidelity(report('sim', [{ ...problem(1), kind: 'missing-snapshot' }]))).toEqual({ matching: 0, verified: 32 });
+	});
+
+	it('says how many commands differ only in a neighbour state that time decides', () => {
+		const r = report('sim', []);
+		(r.chapters[0] as ChapterOutcome).timing = [{ ...problem(10, 'ip neigh'), kind: 'timing' }, { ...problem(14), kind: 'timing' }];
+		expect(formatSummary(r)).toBe(
+			'verify: 1 chapter, 32 commands, 0 mismatches (sim, 1.2 s)\nfidelity: 32/32 commands print what the kernel printed (100.0%); 1 command of them differs only in a neighbour state that time decides (~)',
+		);
+	});
+
 	it('is printed under the simulator summary, not the kernel one', () => {
 		expect(formatSummary(report('sim', []))).toBe(
 			'verify: 1 chapter, 32 commands, 0 mismatches (sim, 1.2 s)\nfidelity: 32/32 commands print what the kernel printed (100.0%)',

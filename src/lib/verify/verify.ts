@@ -5,7 +5,7 @@ import { chapterFiles, loadChapter } from '../runbook/load.ts';
 import { servedScript } from '../runbook/served.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { checkRules, compareWithSnapshot, MISMATCH_KINDS, type Problem } from './judge.ts';
-import { SNAPSHOT_SET_NAME, snapshotPath, snapshotSetName, targetSnapshotsDir } from '../book/paths.ts';
+import { LOCAL_TARGET, SNAPSHOT_SET_NAME, snapshotPath, snapshotSetName, targetSnapshotsDir } from '../book/paths.ts';
 import { readSnapshot, writeSnapshot, type ReadSnapshot } from '../snapshot/store.ts';
 import { mergeForUpdate } from './update.ts';
 
@@ -64,6 +64,12 @@ export interface ChapterOutcome {
 	mismatches: Problem[];
 	/** Rule failures: a command failed, a fails block succeeded, a timeout. */
 	failures: Problem[];
+	/**
+	 * Check mode, an engine with its own clock (the simulator): differences from the snapshot only
+	 * in neighbour states that time decides (REACHABLE/DELAY/PROBE/STALE, INCOMPLETE/FAILED).
+	 * Not mismatches; reported apart.
+	 */
+	timing?: Problem[];
 	/** The engine could not run the chapter (lab build failed, sandbox died). */
 	error?: string;
 	/** Update mode: the snapshot file was (re)written. */
@@ -153,6 +159,13 @@ export function saveAsProblem(name: string, target: string, knownTargets: readon
 	return `--save-as ${name} is the snapshot set of target ${owner} (${targetSnapshotsDir(owner)}/): choose another name (such as native-arm64)`;
 }
 
+/** What `--update` needs to record snapshot set `set`: its target (`vm:arm64`, also for `vm-arm64`) or `--save-as`. */
+function updateArgsFor(set: string): string {
+	if (set.includes(':')) return `--target ${set}`;
+	if (/^vm-/.test(set)) return `--target ${set.replace('-', ':')}`;
+	return `--save-as ${set}`;
+}
+
 function scriptFor(chapter: Chapter, lab: Lab, old: ReadSnapshot): string {
 	return servedScript(chapter, lab, old.status === 'ok' ? old.snapshot.recorded : undefined);
 }
@@ -169,7 +182,14 @@ function judge(options: VerifyOptions, result: ChapterResult, outcome: ChapterOu
 		const hint = `    hint: run \`npm run verify -- --update --chapter ${id}${compared && compared !== 'local' ? ` --target ${compared}` : ''}\``;
 		outcome.mismatches = [{ kind: 'unreadable-snapshot', chapter: id, file: result.file, line: 1, message: old.error, diff: hint }];
 	} else {
-		outcome.mismatches = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined).filter((p) => MISMATCH_KINDS.has(p.kind));
+		// The simulator keeps its own clock: neighbour states that time alone decides are notes.
+		const problems = compareWithSnapshot(result, old.status === 'ok' ? old.snapshot : undefined, {
+			ownClock: result.engine === 'sim',
+			snapshotFile: `${targetSnapshotsDir(compared)}/${id}.json`,
+			...(compared && compared !== LOCAL_TARGET ? { updateArgs: updateArgsFor(compared) } : {}),
+		});
+		outcome.mismatches = problems.filter((p) => MISMATCH_KINDS.has(p.kind));
+		outcome.timing = problems.filter((p) => p.kind === 'timing');
 	}
 }
 
@@ -199,6 +219,7 @@ export async function verifyBook(options: VerifyOptions): Promise<VerifyReport> 
 				...(options.timeoutSec === undefined ? {} : { timeoutSec: options.timeoutSec }),
 				...(options.scripts === false ? {} : { script: scriptFor(chapter, lab, old) }),
 				onProgress: (done, total) => options.onEvent?.({ type: 'progress', chapter: chapter.id, done, total }),
+				compared: { set: comparedTarget(options) ?? LOCAL_TARGET, recorded: old.status === 'ok' ? old.snapshot.recorded : undefined },
 			});
 			judge(options, result, outcome, old);
 		} catch (e) {

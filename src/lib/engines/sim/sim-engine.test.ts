@@ -19,7 +19,9 @@ describe('the simulator as an engine', () => {
 			},
 			state: () => ({ alice: { '': { link: [], addr: [], route: [], neigh: [] } } }),
 		};
-		const result = await createSimEngine(async () => () => fake).run(chapter, lab);
+		const profiles: string[] = [];
+		const result = await createSimEngine(async () => (_lab, { profile }) => (profiles.push(`${profile.iproute2.join('.')} ${profile.uplink}`), fake)).run(chapter, lab);
+		expect(profiles).toEqual(['6.1.0 veth']);
 		expect(calls).toEqual(['alice: ip link show', 'alice: true', 'bob: false']);
 		expect(result.engine).toBe('sim');
 		expect(result.blocks.map((b) => [b.host, b.line, b.fails, b.steps.map((s) => [s.line, s.exit]), Boolean(b.state)])).toEqual([
@@ -27,5 +29,16 @@ describe('the simulator as an engine', () => {
 			['bob', 17, true, [[18, 1]], true],
 		]);
 		expect(result.blocks[0]?.steps[0]?.cmd).toBe('ip link \\\n  show');
+	});
+
+	it('imitates the machine of the snapshots it is compared with: their tool versions, a VM\'s NICs', async () => {
+		const fake: ChapterSimLab = { exec: () => ({ stdout: '', stderr: '', exit: 0 }), state: () => ({}) };
+		const seen: string[] = [];
+		const engine = createSimEngine(async () => (_lab, { profile }) => (seen.push(`${profile.iproute2.join('.')} ${profile.iptables.join('.')} ${profile.uplink}`), fake));
+		const recorded = { kernel: '6.12.118+deb13-arm64', iproute2: '6.15.0', iptables: '1.8.11 (nf_tables)', arch: 'aarch64', os: 'Debian GNU/Linux 13 (trixie)', date: '2026-12-03' };
+		await engine.run(chapter, lab, { compared: { set: 'vm:arm64', recorded } });
+		await engine.run(chapter, lab, { compared: { set: 'vm-arm64', recorded } });
+		await engine.run(chapter, lab, { compared: { set: 'native-arm64', recorded } });
+		expect(seen).toEqual(['6.15.0 1.8.11 nic', '6.15.0 1.8.11 nic', '6.15.0 1.8.11 veth']);
 	});
 });

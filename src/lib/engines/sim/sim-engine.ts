@@ -2,17 +2,24 @@ import { oneLine } from '../../runbook/commands.ts';
 import { builtStateBlock } from '../../runbook/cleanup.ts';
 import type { Chapter } from '../../runbook/types.ts';
 import type { SimLab } from '../../netsim/index.ts';
+// The profile module is a leaf of the simulator's: choosing a profile loads nothing else of it.
+import { profileFor, type SimProfile } from '../../netsim/profile/profile.ts';
+import { LOCAL_TARGET } from '../../book/paths.ts';
+import { targetKind } from '../../shared/machine.ts';
 import { runnableBlocks, type BlockResult, type ChapterResult, type Engine, type ChapterRunOptions } from '../engine.ts';
 import type { Lab } from '../../shared/lab.ts';
 
 /** What the engine uses of a simulated lab (src/lib/netsim's `SimLab`): test doubles need no more. */
 export type ChapterSimLab = Pick<SimLab, 'exec' | 'state'>;
 
+/** The simulator's `createLab`, as the engine calls it: a lab and the machine to imitate. */
+export type SimCreateLab = (lab: Lab, options: { profile: SimProfile }) => ChapterSimLab;
+
 /** Loads the simulator's `createLab`. */
-export type SimLoader = () => Promise<(lab: Lab) => ChapterSimLab>;
+export type SimLoader = () => Promise<SimCreateLab>;
 
 /** Loads the simulator only when this engine runs, so kernel runs never pay for it. */
-async function loadNetsim(): Promise<(lab: Lab) => ChapterSimLab> {
+async function loadNetsim(): Promise<SimCreateLab> {
 	return (await import('../../netsim/index.ts')).createLab;
 }
 
@@ -27,7 +34,10 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 		async run(chapter: Chapter, labDef: Lab, options: ChapterRunOptions = {}): Promise<ChapterResult> {
 			const createLab = await load();
 			const started = Date.now();
-			const lab = createLab(labDef);
+			// Imitate the machine of the snapshots the run is compared with (their tools' versions, a VM's NICs).
+			const set = options.compared?.set ?? LOCAL_TARGET;
+			const profile = profileFor(options.compared?.recorded, targetKind(set));
+			const lab = createLab(labDef, { profile });
 			const blocks = runnableBlocks(chapter);
 			const built = builtStateBlock(chapter);
 			const total = blocks.reduce((n, b) => n + b.commands.length, 0);
@@ -45,7 +55,7 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 				if (b.attributes.diagram || b === built || i === blocks.length - 1) result.state = lab.state();
 				results.push(result);
 			}
-			const recorded = { kernel: 'netsim', iproute2: 'netsim', iptables: 'netsim', arch: 'any', os: 'netsim', date: new Date().toISOString().slice(0, 10) };
+			const recorded = { kernel: 'netsim', iproute2: 'netsim', iptables: 'netsim', arch: 'any', os: `netsim imitating ${profile.name}`, date: new Date().toISOString().slice(0, 10) };
 			return { chapter: chapter.id, file: chapter.file, engine: 'sim', recorded, blocks: results, ms: Date.now() - started };
 		},
 	};

@@ -122,10 +122,11 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	const now = ctx.world.now;
 	const p = new Printer(json);
 	p.openArray();
-	const row = (mac: Mac, dev: Link | undefined, extra: { dst?: number; master?: Link; self?: boolean; permanent?: boolean; static?: boolean }): void => {
+	const row = (mac: Mac, dev: Link | undefined, extra: { dst?: number; master?: Link; self?: boolean; permanent?: boolean; static?: boolean; vlan?: number }): void => {
 		p.openObject();
 		p.str('mac', '%s ', formatMac(mac));
 		if (dev && !port) p.str('ifname', 'dev %s ', dev.name);
+		if (extra.vlan !== undefined) p.num('vlan', 'vlan %u ', extra.vlan);
 		if (extra.dst !== undefined) p.str('dst', 'dst %s ', formatIpv4(extra.dst));
 		p.openArray('flags');
 		if (extra.self) p.str(undefined, 'self ', 'self');
@@ -134,6 +135,12 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		p.str('state', '%s', extra.permanent ? 'permanent' : extra.static ? 'static' : '');
 		p.close();
 		p.out('\n');
+	};
+	// A bridge's or port's own address: with VLAN support built in, also in the default VLAN 1,
+	// an entry added after the one without a VLAN, so listed before it.
+	const local = (mac: Mac, dev: Link, master: Link): void => {
+		if (ctx.world.profile.bridgeVlans) row(mac, dev, { master, permanent: true, vlan: 1 });
+		row(mac, dev, { master, permanent: true });
 	};
 	// rtnl_fdb_dump: device by device; a port's entries in its bridge first, then the device's own
 	// dump (a bridge: its address lists, then its own entries; vxlan: its forwarding entries).
@@ -144,7 +151,7 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 			fdbExpire(l);
 			if (!dynamicOnly) {
 				for (const m of selfAddrsOf(l)) row(m, l, { self: true, permanent: true });
-				if (!l.ports().some((x) => x.mac.join() === l.mac.join())) row(l.mac, l, { master: l, permanent: true });
+				if (!l.ports().some((x) => x.mac.join() === l.mac.join())) local(l.mac, l, l);
 			}
 			continue;
 		}
@@ -152,7 +159,7 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		const bridge = l.master;
 		if (bridge) {
 			for (const e of bridge.fdb.filter((x) => x.port === l && !x.permanent && now - x.updated <= AGEING_MS)) row(e.mac, l, { master: bridge, static: e.static });
-			if (!dynamicOnly) for (const e of bridge.fdb.filter((x) => x.port === l && x.permanent)) row(e.mac, l, { master: bridge, permanent: true });
+			if (!dynamicOnly) for (const e of bridge.fdb.filter((x) => x.port === l && x.permanent)) local(e.mac, l, bridge);
 		}
 		if (dynamicOnly) continue;
 		if (l.kind === 'vxlan') for (const e of l.vxlanFdb) row(e.mac, l, { dst: e.dst, self: true, permanent: true });

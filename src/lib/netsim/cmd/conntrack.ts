@@ -1,12 +1,15 @@
-/** `conntrack` (conntrack-tools 1.4.7): `-L` with filters, `-F`, `-C`. */
+/** `conntrack` (conntrack-tools 1.4.7 and 1.4.8, which word all of this alike): `-L` with filters, `-F`, `-C`. */
 import { formatIpv4, parseIpv4Strict } from '../addr/ipv4.ts';
 import { conntrackExpire, conntrackFlush } from '../kernel/conntrack.ts';
 import type { Context, ExecResult } from '../tool/types.ts';
+import { versionText } from '../profile/profile.ts';
 
-const V = 'conntrack v1.4.7 (conntrack-tools)';
+/** The program's name and version as it starts its messages (conntrack-tools 1.4.7 or 1.4.8, by the profile). */
+const version = (ctx: Context): string => `conntrack v${versionText(ctx.world.profile.conntrack)} (conntrack-tools)`;
 
 /** Runs conntrack. */
 export function conntrack(argv: string[], ctx: Context): ExecResult {
+	const V = version(ctx);
 	let op: string | undefined;
 	let proto: number | undefined;
 	const f: Record<string, number> = {};

@@ -16,16 +16,18 @@ import { vxlanXmit } from './vxlan.ts';
 export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
 	dev.stats.txPackets++;
 	dev.stats.txBytes += frameLen(frame);
-	if (dev.kind === 'veth' && dev.peer) {
+	const far = dev.farEnd();
+	if (far) {
 		const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
 		// ARP replies are only worth a step while the walk is on its ARP leg.
 		if (tr && !tr.hidden(dev.ns) && (!frame.arp || tr.leg === 'arp' || frame.arp.op === 'request')) {
-			const to = tr.place(dev.peer.ns, dev.peer, frame.ip?.dst);
+			const to = tr.place(far.ns, far, frame.ip?.dst);
 			const what = frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : frame.ip?.icmp?.type === ICMP.ECHO_REQUEST ? 'The echo request' : 'The packet';
-			const where = 'switch' in to ? `into ${to.switch}` : 'node' in to ? 'up the uplink to the home router' : `across the veth pair to ${to.dev} in ${tr.who(dev.peer.ns)}`;
+			const across = (dev: string | undefined): string => (far.kind === 'nic' ? `down the cable to ${dev}` : `across the veth pair to ${dev}`);
+			const where = 'switch' in to ? `into ${to.switch}` : 'node' in to ? 'up the uplink to the home router' : `${across(to.dev)} in ${tr.who(far.ns)}`;
 			tr.add({ kind: 'wire', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to, text: `${what} leaves ${dev.name} ${where}.`, packet: traceFrame(frame) });
 		}
-		stack.receive(dev.peer, frame);
+		stack.receive(far, frame);
 	} else if (dev.kind === 'bridge') bridgeForward(stack, dev, undefined, frame);
 	else if (dev.kind === 'loopback') stack.receive(dev, frame);
 	else if (dev.kind === 'macvlan' && dev.lower) macvlanXmit(stack, dev, frame);
@@ -98,7 +100,8 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 	const upToo = !!tr && !!inPort && isGroupMac(frame.dst) && !tr.hidden(br.ns);
 	const traceTo = (out: Link, flood: boolean): void => {
 		if (!tr) return;
-		const dest = tr.hidden(br.ns) && out.peer ? tr.place(out.peer.ns, out.peer) : tr.place(br.ns, out);
+		const back = out.farEnd();
+		const dest = tr.hidden(br.ns) && back ? tr.place(back.ns, back) : tr.place(br.ns, out);
 		const here = tr.place(br.ns, br);
 		if ('node' in here) {
 			// The home router's side of the uplink: only the way back down is worth a step.

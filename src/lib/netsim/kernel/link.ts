@@ -80,9 +80,9 @@ export function linkDown(link: Link): void {
 	link.ns.linkDown(link);
 }
 
-/** Deletes a device (and a veth's peer): EOPNOTSUPP for lo, which has no driver to delete it. */
+/** Deletes a device (and a veth's peer): EOPNOTSUPP for lo and NICs, whose drivers delete nothing. */
 export function linkDelete(link: Link): Result {
-	if (link.kind === 'loopback') return refuse('EOPNOTSUPP');
+	if (link.kind === 'loopback' || link.kind === 'nic') return refuse('EOPNOTSUPP');
 	link.ns.world.deleteLink(link);
 	return ok();
 }

@@ -95,9 +95,12 @@ export function chainsFlush(victims: readonly Chain[]): void {
 	for (const c of victims) c.rules = [];
 }
 
-/** Zeroes the counters of chains' rules. */
+/** Zeroes the counters of chains' rules and of built-in chains' policies. */
 export function chainsZero(victims: readonly Chain[]): void {
-	for (const c of victims) for (const r of c.rules) r.pkts = r.bytes = 0;
+	for (const c of victims) {
+		for (const r of c.rules) r.pkts = r.bytes = 0;
+		if (c.policyPkts !== undefined) c.policyPkts = c.policyBytes = 0;
+	}
 }
 
 /** Sets a built-in chain's policy: ENOENT when the chain is not a built-in one, EINVAL for a policy other than ACCEPT or DROP. */

@@ -2,8 +2,11 @@
 import type { Mac } from '../addr/mac.ts';
 import type { Netns } from './netns.ts';
 
-/** Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS). */
-export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan';
+/**
+ * Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS); `nic` is an
+ * Ethernet card (a VM's virtio NIC, a Pi's port): hardware, which no `ip link add` creates.
+ */
+export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'nic';
 
 /**
  * Multicast groups a device has joined, in the order joined (its `self permanent` fdb rows):
@@ -47,10 +50,15 @@ export class Link {
 	macFixed = false;
 	mtu: number;
 	adminUp = false;
-	/** noop until the device is first opened, then noqueue (virtual devices have no queue). */
-	qdisc: 'noop' | 'noqueue' = 'noop';
+	/**
+	 * noop until the device is first opened, then noqueue (virtual devices have no queue), or the
+	 * kernel's default qdisc on a NIC (fq_codel, Debian's kernel's default).
+	 */
+	qdisc: 'noop' | 'noqueue' | 'fq_codel' = 'noop';
 	txqlen = 1000;
 	peer?: Link | undefined;
+	/** A NIC's cable: the NIC at its other end (the VM targets join the two on a QEMU hub). */
+	wire?: Link | undefined;
 	master?: Link | undefined;
 	lower?: Link | undefined;
 	alias?: string | undefined;
@@ -109,6 +117,11 @@ export class Link {
 		this.mtu = kind === 'loopback' ? 65536 : kind === 'vxlan' ? 1450 : 1500;
 	}
 
+	/** The device a frame sent here arrives on: a veth's peer, a NIC's far end of the cable. */
+	farEnd(): Link | undefined {
+		return this.kind === 'veth' ? this.peer : this.kind === 'nic' ? this.wire : undefined;
+	}
+
 	/** Bridge ports (devices whose master is this bridge). */
 	ports(): Link[] {
 		return this.ns.links.filter((l) => l.master === this);
@@ -120,6 +133,9 @@ export class Link {
 		switch (this.kind) {
 			case 'loopback':
 			case 'vxlan':
+				return true;
+			case 'nic':
+				// QEMU's virtio NIC reports its link up whatever the far end does.
 				return true;
 			case 'veth':
 				return this.peer?.adminUp === true;

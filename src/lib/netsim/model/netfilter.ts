@@ -51,6 +51,9 @@ export interface Chain {
 	name: string;
 	policy?: 'ACCEPT' | 'DROP' | undefined;
 	rules: Rule[];
+	/** A built-in chain's counters: the packets its policy decided (nf_tables base chain counters). */
+	policyPkts?: number | undefined;
+	policyBytes?: number | undefined;
 }
 
 /** A table by name: filter, nat, mangle, raw. */
@@ -139,6 +142,10 @@ export class Netfilter {
 		const result = this.walk(t, chain, p, 0);
 		if (result && result.verdict !== 'RETURN') return result as Verdict;
 		const c = t.chains.find((x) => x.name === chain);
+		if (c) {
+			c.policyPkts = (c.policyPkts ?? 0) + 1;
+			c.policyBytes = (c.policyBytes ?? 0) + p.len;
+		}
 		return { verdict: c?.policy === 'DROP' ? 'DROP' : 'ACCEPT' };
 	}
 

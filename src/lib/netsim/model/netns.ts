@@ -7,6 +7,7 @@ import { Link, type LinkKind } from './link.ts';
 import type { Neigh } from './neigh.ts';
 import { Netfilter } from './netfilter.ts';
 import type { World } from './world.ts';
+import { atLeast } from '../profile/profile.ts';
 
 /** An IPv4 or IPv6 interface address. */
 export interface Addr {
@@ -23,6 +24,11 @@ export interface Addr {
 	tentativeUntil?: number | undefined;
 	/** IPv6 autoconf addresses go when the device goes down. */
 	auto?: boolean | undefined;
+	/**
+	 * Who made the address (IFA_PROTO, kernel 5.18+): the kernel marks the IPv6 addresses it makes
+	 * itself, `::1` on lo (`kernel_lo`) and link-locals (`kernel_ll`); others carry none.
+	 */
+	proto?: 'kernel_lo' | 'kernel_ll' | undefined;
 }
 
 /** A policy routing rule (`ip rule`). */
@@ -259,7 +265,7 @@ export class Netns {
 		// The bridge opens (its multicast router groups) before IPv4 joins all-hosts on NETDEV_UP.
 		if (link.kind === 'bridge') link.mcGroups.push('router');
 		link.mcGroups.push('all-hosts');
-		link.qdisc = 'noqueue';
+		link.qdisc = link.kind === 'nic' ? 'fq_codel' : 'noqueue';
 		if (link.kind === 'bridge') {
 			link.bridgeIdSet = true;
 			// STP's port selection runs as the bridge opens: no forwarding port, no carrier.
@@ -272,7 +278,7 @@ export class Netns {
 			if (!this.v4(link).some((a) => a.local === 0x7f000001))
 				this.addrs.unshift({ family: 4, link, local: 0x7f000001, prefixlen: 8, scope: 'host', secondary: false, label: link.name });
 			if (!this.addrs.some((a) => a.family === 6 && a.link === link))
-				this.addrs.push({ family: 6, link, local: '::1', prefixlen: 128, scope: 'host', secondary: false, label: link.name, auto: false });
+				this.addrs.push({ family: 6, link, local: '::1', prefixlen: 128, scope: 'host', secondary: false, label: link.name, auto: false, ...this.kernelProto('kernel_lo') });
 		}
 		this.adminChanged(link);
 	}
@@ -319,13 +325,18 @@ export class Netns {
 		this.world.refreshAll();
 	}
 
+	/** The protocol the kernel gives an address it makes itself (IFA_PROTO, from Linux 5.18). */
+	private kernelProto(proto: 'kernel_lo' | 'kernel_ll'): Pick<Addr, 'proto'> {
+		return atLeast(this.world.profile.kernel, 5, 18) ? { proto } : {};
+	}
+
 	/** Adds the EUI-64 link-local address once a device is up with carrier. */
 	ensureLinkLocal(link: Link): void {
 		if (link.kind === 'loopback' || !link.running()) return;
 		if (this.get(`net.ipv6.conf.${link.name}.disable_ipv6`) === '1' || this.get('net.ipv6.conf.all.disable_ipv6') === '1') return;
 		if (this.addrs.some((a) => a.family === 6 && a.link === link && a.auto)) return;
 		// DAD: the kernel engine lets it finish after every command, so it is never seen running.
-		this.addrs.push({ family: 6, link, local: linkLocalOf(link.mac), prefixlen: 64, scope: 'link', secondary: false, label: link.name, auto: true });
+		this.addrs.push({ family: 6, link, local: linkLocalOf(link.mac), prefixlen: 64, scope: 'link', secondary: false, label: link.name, auto: true, ...this.kernelProto('kernel_ll') });
 		this.world.onIpv6Start?.(link);
 	}
 }

@@ -1,5 +1,6 @@
 /** The simulated machine room: every namespace, the virtual clock, the seeded RNG, and timers. */
 import { Rng } from '../addr/mac.ts';
+import { DEFAULT_PROFILE, type SimProfile } from '../profile/profile.ts';
 import type { Link } from './link.ts';
 import { Netns } from './netns.ts';
 
@@ -25,6 +26,8 @@ export const WALL_START = 1_700_000_000;
 export class World {
 	now = 0;
 	readonly rng: Rng;
+	/** The machine imitated: kernel and tool versions, how uplinks are wired (printers ask it). */
+	readonly profile: SimProfile;
 	namespaces: Netns[] = [];
 	hosts = new Map<string, Host>();
 	/**
@@ -38,8 +41,9 @@ export class World {
 	private timerSeq = 0;
 	private serial = 0;
 
-	constructor(seed: number) {
+	constructor(seed: number, profile: SimProfile = DEFAULT_PROFILE) {
 		this.rng = new Rng(seed);
+		this.profile = profile;
 	}
 
 	/** Creates a namespace (with its `lo`). */

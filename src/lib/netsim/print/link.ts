@@ -3,6 +3,7 @@ import { formatMac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import type { Host } from '../model/world.ts';
 import { padEnd, type Printer } from './printer.ts';
+import { atLeast } from '../profile/profile.ts';
 
 /** How a link is printed. */
 interface LinkPrintOpts {
@@ -116,15 +117,24 @@ export function printLink(p: Printer, link: Link, host: Host, o: LinkPrintOpts):
 	if (o.stats && !o.forAddr) printStats(p, link, o.oneline);
 }
 
+/**
+ * The `-d` details of a link (print_linkinfo's show_details part and the kind's print_opt), as
+ * the imitated iproute2 prints them: 6.4 dropped the double space before `allmulti`, prints a
+ * VXLAN's on/off options only where they differ from the default (in the table's order), and
+ * from 6.3 on shows the IPv4 GSO/GRO limits the kernel (6.3+) reports.
+ */
 function printDetails(p: Printer, link: Link, forAddr = false): void {
 	const loop = link.kind === 'loopback';
+	const { iproute2, kernel } = link.ns.world.profile;
+	const v64 = atLeast(iproute2, 6, 4);
 	p.num('promiscuity', ' promiscuity %u ', link.master ? 1 : 0);
-	p.num('allmulti', ' allmulti %u ', link.master ? 1 : 0);
+	p.num('allmulti', v64 ? 'allmulti %u ' : ' allmulti %u ', link.master ? 1 : 0);
 	p.num('min_mtu', 'minmtu %u ', loop ? 0 : 68);
 	p.num('max_mtu', 'maxmtu %u ', loop ? 0 : link.kind === 'bridge' ? 65535 : 65535);
 	if (!loop) {
 		p.openObject('linkinfo');
-		p.str('info_kind', '\n    %s ', link.kind);
+		// A NIC is hardware: its driver registers no link kind.
+		if (link.kind !== 'nic') p.str('info_kind', '\n    %s ', link.kind);
 		if (link.kind === 'bridge') {
 			p.openObject('info_data');
 			const hex = (link.bridgeIdSet ? link.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':');
@@ -161,12 +171,25 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 			p.num('high', '%u ', 0);
 			p.close();
 			p.num('port', 'dstport %u ', vx.dstport);
-			if (!vx.learning) p.bool('learning', 'nolearning ', false);
-			p.str('ttl', 'ttl %s ', 'auto');
-			p.num('ageing', 'ageing %u ', 300);
-			p.bool('udp_csum', 'udpcsum ', true);
-			p.bool('udp_zero_csum6_tx', 'noudp6zerocsumtx ', false);
-			p.bool('udp_zero_csum6_rx', 'noudp6zerocsumrx ', false);
+			if (v64) {
+				p.str('ttl', 'ttl %s ', 'auto', 'text');
+				p.num('ttl', '', 0, 'json');
+				p.num('ageing', 'ageing %u ', 300);
+				// The options the kernel reports, each printed (`no…` when off) only when not its default.
+				const opts: [string, boolean, boolean][] = [
+					['external', false, false], ['vnifilter', false, false], ['learning', vx.learning, true], ['proxy', false, false], ['rsc', false, false],
+					['l2miss', false, false], ['l3miss', false, false], ['udp_csum', true, true], ['udp_zero_csum6_tx', false, false], ['udp_zero_csum6_rx', false, false],
+					['remcsum_tx', false, false], ['remcsum_rx', false, false], ...(atLeast(kernel, 6, 8) ? [['localbypass', true, true] as [string, boolean, boolean]] : []),
+				];
+				for (const [key, value, dflt] of opts) if (p.json || value !== dflt) p.bool(key, `${value ? '' : 'no'}${key} `, value);
+			} else {
+				if (!vx.learning) p.bool('learning', 'nolearning ', false);
+				p.str('ttl', 'ttl %s ', 'auto');
+				p.num('ageing', 'ageing %u ', 300);
+				p.bool('udp_csum', 'udpcsum ', true);
+				p.bool('udp_zero_csum6_tx', 'noudp6zerocsumtx ', false);
+				p.bool('udp_zero_csum6_rx', 'noudp6zerocsumrx ', false);
+			}
 			p.close();
 		}
 		if (link.kind === 'macvlan') {
@@ -195,6 +218,10 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 	p.num('tso_max_size', 'tso_max_size %u ', link.kind === 'bridge' ? 65536 : 524280);
 	p.num('tso_max_segs', 'tso_max_segs %u ', 65535);
 	p.num('gro_max_size', 'gro_max_size %u ', 65536);
+	if (atLeast(iproute2, 6, 3) && atLeast(kernel, 6, 3)) {
+		p.num('gso_ipv4_max_size', 'gso_ipv4_max_size %u ', 65536);
+		p.num('gro_ipv4_max_size', 'gro_ipv4_max_size %u ', 65536);
+	}
 }
 
 /** The RX and TX counter lines of `ip -s link` (and `ip -s addr`), `lead` starting them on a new line. */

@@ -3,6 +3,7 @@
  * (src/lib/engines/sandbox/sandbox.sh) wires the real kernel:
  * - one hidden namespace "wires" holds the far end `pN` of every host interface
  *   (host side MAC 02:00:00:00:00:NN, far side 02:00:00:00:01:NN) and one bridge per switch;
+ *   a veth pair, except an `uplink` when the profile imitates a VM: two NICs joined by a cable;
  *   every host sees it as netns id 99;
  * - the upstream (home router + pretend internet) is a second hidden namespace whose `eth0`
  *   hangs off a bridge "upstream" in "wires"; the internet addresses sit on its `lo`;
@@ -15,6 +16,7 @@ import type { Result } from '../kernel/errno.ts';
 import { linkUp } from '../kernel/link.ts';
 import { bridgeCreate } from '../kernel/link-bridge.ts';
 import { vethCreate } from '../kernel/link-veth.ts';
+import { nicPair } from '../kernel/link-nic.ts';
 import { netnsCreate, nsidSet } from '../kernel/netns.ts';
 import { setMaster } from '../kernel/port.ts';
 import { routeAdd } from '../kernel/route.ts';
@@ -100,7 +102,11 @@ export function buildLab(world: World, def: LabDefinition): Infra {
 	const pairs: Link[] = [];
 	ifaces.forEach(({ host, iface }, k) => {
 		const n = k + 1;
-		pairs.push(vethPair(def.name, wires, `p${n}`, mac(1, n), host.root, iface.name, mac(0, n)));
+		// In a VM (and on a Pi) an uplink is a real NIC; its far end a second NIC, in the wires.
+		if (iface.uplink && world.profile.uplink === 'nic') {
+			const [, far] = built(def.name, `nic ${iface.name}/p${n}`, nicPair(host.root, { name: iface.name, address: mac(0, n) }, wires, { name: `p${n}`, address: mac(1, n) }));
+			pairs.push(far);
+		} else pairs.push(vethPair(def.name, wires, `p${n}`, mac(1, n), host.root, iface.name, mac(0, n)));
 		sysctlWrite(host.root, `net.ipv6.conf.${iface.name}.accept_dad`, '0');
 	});
 	const up = infra.upstream;

@@ -12,6 +12,7 @@ import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { badPrefix, duparg, invarg, must, nodev } from './errors.ts';
 import { familyDumpLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
+import { atLeast, type SimProfile } from '../../profile/profile.ts';
 
 /** Address text as printed (`192.168.0.10` or IPv6 text). */
 function addrText(a: Addr): string {
@@ -22,8 +23,12 @@ function isTentative(a: Addr, now: number): boolean {
 	return a.tentativeUntil !== undefined && now < a.tentativeUntil;
 }
 
-/** Prints one address (print_addrinfo). */
-function printAddr(p: Printer, a: Addr, now: number, oneline: boolean): void {
+/**
+ * Prints one address (print_addrinfo). The address's protocol (IFA_PROTO: `proto kernel_lo` on
+ * lo's `::1`, `proto kernel_ll` on link-locals) is printed from iproute2 6.4 on; older versions
+ * do not know the attribute.
+ */
+function printAddr(p: Printer, a: Addr, now: number, oneline: boolean, profile: SimProfile): void {
 	p.openObject();
 	const fam = a.family === 4 ? 'inet' : 'inet6';
 	p.str('family', `    ${fam} `, fam);
@@ -33,6 +38,7 @@ function printAddr(p: Printer, a: Addr, now: number, oneline: boolean): void {
 	p.str('scope', 'scope %s ', a.scope);
 	if (a.secondary) p.bool('secondary', 'secondary ', true);
 	if (a.family === 6 && isTentative(a, now)) p.bool('tentative', 'tentative ', true);
+	if (a.proto && atLeast(profile.iproute2, 6, 4)) p.str('protocol', 'proto %s ', a.proto);
 	if (a.family === 4) p.str('label', '%s', a.label);
 	p.out(oneline ? '\\' : '\n');
 	p.num('valid_life_time', '       valid_lft %s', 4294967295, 'json');
@@ -68,17 +74,11 @@ function addrShow(ic: IpCtx, a: Args): IpOut {
 	for (const link of selectLinks(ic, f)) {
 		const addrs = addrsOf(link);
 		if (filtered && addrs.length === 0) continue;
-		if (ic.opts.oneline && !ic.opts.brief) {
+		if (ic.opts.oneline && !ic.opts.brief && !ic.opts.json) {
 			for (const x of addrs) {
-				const fmt = x.family === 4 ? 'inet' : 'inet6';
-				let line = `${link.ifindex}: ${link.name}    ${fmt} ${addrText(x)}/${x.prefixlen} `;
-				if (x.brd !== undefined) line += `brd ${formatIpv4(x.brd)} `;
-				line += `scope ${x.scope} `;
-				if (x.secondary) line += 'secondary ';
-				if (x.family === 6 && isTentative(x, now)) line += 'tentative ';
-				if (x.family === 4) line += x.label;
-				line += '\\       valid_lft forever preferred_lft forever\n';
-				p.out(line);
+				p.out(`${link.ifindex}: ${link.name}`);
+				printAddr(p, x, now, true, ns.world.profile);
+				p.out('\n');
 			}
 			continue;
 		}
@@ -113,7 +113,7 @@ function addrShow(ic: IpCtx, a: Args): IpOut {
 		if (fam !== 6 && fam !== 4) p.out('\n');
 		p.openArray('addr_info');
 		addrs.forEach((x, i) => {
-			printAddr(p, x, now, false);
+			printAddr(p, x, now, false, ns.world.profile);
 			if (i < addrs.length - 1 || true) p.out('\n');
 		});
 		p.close();

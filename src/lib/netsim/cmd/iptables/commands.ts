@@ -4,6 +4,7 @@
  * differently for each command).
  */
 import type { Refusal } from '../../kernel/errno.ts';
+import type { SimProfile } from '../../profile/profile.ts';
 import { chainCreate, chainGet, chainPolicy, chainRename, chainsDelete, chainsFlush, chainsZero, nfTrack, ruleDelete, ruleDeleteNum, ruleFind, ruleInsert, ruleReplace } from '../../kernel/netfilter.ts';
 import type { Chain, Netfilter, Table } from '../../model/netfilter.ts';
 import { exitWith } from '../../tool/exit.ts';
@@ -15,6 +16,8 @@ import { BUILTIN_TARGETS, TRY, V } from './words.ts';
 
 /** What a command works on. */
 export interface Run {
+	/** The machine imitated (iptables' version). */
+	profile: SimProfile;
 	nf: Netfilter;
 	table: string;
 	t: Table;
@@ -133,7 +136,7 @@ function rename(run: Run): ExecResult {
 /** -S and -L. */
 function list(run: Run): ExecResult {
 	const chains = run.cmd.chain ? [chainOf(run, run.cmd.chain, true)] : ordered(run.t.chains);
-	const stdout = run.cmd.op === 'S' ? specChains(chains, run.cmd.num) : listChains(run.t.chains, chains, run.args);
+	const stdout = run.cmd.op === 'S' ? specChains(chains, run.cmd.num) : listChains(run.t.chains, chains, { ...run.args, profile: run.profile });
 	return { stdout, stderr: '', exit: 0 };
 }
 

@@ -27,7 +27,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	const args = parseRule(rest);
 	if (!cmd.op) exitWith(2, `${V}: no command specified\n${TRY}`);
 	if (!TABLE_NAMES.includes(table)) exitWith(3, `${V}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`);
-	const r: Run = { nf, table, t: nf.table(table), cmd, args };
+	const r: Run = { profile: ctx.world.profile, nf, table, t: nf.table(table), cmd, args };
 	checkCommand(r);
 	// A stateful match loads connection tracking, whatever the command does with it.
 	if (args.rule.ctstate) nfTrack(nf);

@@ -4,9 +4,12 @@ import { chainReferences } from '../../kernel/netfilter.ts';
 import { policySpec, protoName, ruleSpecLine, type Chain, type Neg, type Rule } from '../../model/netfilter.ts';
 import { ICMP_TYPES, serviceName } from '../../model/services.ts';
 import { padEnd, padStart } from '../../print/printer.ts';
+import { atLeast, type SimProfile } from '../../profile/profile.ts';
 
 /** How `-L` prints. */
 interface ListOpts {
+	/** The machine imitated: iptables' version decides some spellings. */
+	profile: SimProfile;
 	numeric: boolean;
 	verbose: boolean;
 	lineNumbers: boolean;
@@ -78,7 +81,9 @@ function ruleLine(r: Rule, o: ListOpts): string {
 	if (verbose) s += exact ? `${padStart(String(r.pkts), 8)} ${padStart(String(r.bytes), 8)} ` : `${counter(r.pkts, false, 5)} ${counter(r.bytes, false, 5)} `;
 	s += padEnd(r.target ?? '', 9) + ' ';
 	const p = r.proto?.value ?? 0;
-	s += (r.proto?.neg ? '!' : ' ') + padEnd(numeric ? String(p) : protoName(p) ?? String(p), 5);
+	// iptables 1.8.9 printed the protocol as a number with -n (a regression); 1.8.10 prints names again.
+	const asNumber = numeric && !atLeast(o.profile.iptables, 1, 8, 10);
+	s += (r.proto?.neg ? '!' : ' ') + padEnd(asNumber ? String(p) : protoName(p) ?? String(p), 5);
 	s += '-- ';
 	if (verbose) {
 		const any = numeric ? '*' : 'any';
@@ -101,7 +106,11 @@ export function listChains(all: Chain[], chains: Chain[], o: ListOpts): string {
 	const blocks: string[] = [];
 	for (const c of chains) {
 		let s = `Chain ${c.name} `;
-		if (c.policy !== undefined) s += o.verbose ? `(policy ${c.policy} 0 packets, 0 bytes)\n` : `(policy ${c.policy})\n`;
+		// iptables-nft 1.8.9 read a base chain's counters as 0; 1.8.10 and later show them.
+		const counted = atLeast(o.profile.iptables, 1, 8, 10);
+		const pk = counted ? (c.policyPkts ?? 0) : 0;
+		const by = counted ? (c.policyBytes ?? 0) : 0;
+		if (c.policy !== undefined) s += o.verbose ? `(policy ${c.policy} ${o.exact ? pk : counter(pk, false, 0).trim()} packets, ${o.exact ? by : counter(by, false, 0).trim()} bytes)\n` : `(policy ${c.policy})\n`;
 		else s += `(${chainReferences(all, c.name)} references)\n`;
 		let head = '';
 		if (o.lineNumbers) head += 'num  ';

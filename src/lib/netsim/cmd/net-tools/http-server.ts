@@ -1,5 +1,6 @@
 /** `python3 -m http.server [PORT] [--bind ADDR] [--directory DIR]`: a listener that serves the host's files. */
 import { formatIpv4, parseIpv4Strict } from '../../addr/ipv4.ts';
+import { versionText } from '../../profile/profile.ts';
 import { WALL_START } from '../../model/world.ts';
 import type { VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
@@ -43,13 +44,13 @@ export function httpServer(vfsOf: VfsOf): Tool {
 			port,
 			addr: bind || undefined,
 			pid,
-			// http.server's headers, as Python 3.11 sends them: send_response adds Server and Date.
+			// http.server's headers: send_response adds Server (naming Python's version) and Date.
 			respond: (path, method) => {
 				const clean = decodeURIComponent(path.split('?')[0] ?? '/');
 				let file = `${dir}/${clean}`;
 				if (vfs.isDir(file)) file = `${file}/index.html`;
 				const read = vfs.readFile(file, ns);
-				const head = `Server: SimpleHTTP/0.6 Python/3.11.2\r\nDate: ${httpDate(ctx.world.now)}\r\n`;
+				const head = `Server: SimpleHTTP/0.6 Python/${versionText(ctx.world.profile.python)}\r\nDate: ${httpDate(ctx.world.now)}\r\n`;
 				const send = (text: string) => (method === 'HEAD' ? '' : text);
 				if (!read.ok) {
 					return `HTTP/1.0 404 File not found\r\n${head}Connection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: ${NOT_FOUND.length}\r\n\r\n${send(NOT_FOUND)}`;

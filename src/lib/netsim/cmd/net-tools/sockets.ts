@@ -3,6 +3,7 @@ import { formatIpv4 } from '../../addr/ipv4.ts';
 import { serviceName } from '../../model/services.ts';
 import { padEnd, padStart } from '../../print/printer.ts';
 import type { Tool } from '../../tool/types.ts';
+import { atLeast } from '../../profile/profile.ts';
 
 /** ss: -l lists the listening TCP sockets of the namespace (-n: ports as numbers). */
 export const ss: Tool = (argv, ctx) => {
@@ -14,8 +15,10 @@ export const ss: Tool = (argv, ctx) => {
 	const aw = Math.max(13, ...local.map((x) => x[0].length));
 	const pw = Math.max(4, ...local.map((x) => x[1].length));
 	const sw = rows.length ? 6 : 5;
-	let out = `${padEnd('State', sw)} ${padEnd('Recv-Q', 6)} ${padEnd('Send-Q', 6)} ${padStart('Local Address', aw)}:${padEnd('Port', pw)} ${padStart('Peer Address', 12)}:${padEnd('Port', 4)}Process\n`;
-	for (const [addr, port] of local) out += `${padEnd('LISTEN', 6)} ${padEnd('0', 6)} ${padEnd('5', 6)} ${padStart(addr, aw)}:${padEnd(port, pw)} ${padStart('0.0.0.0', 12)}:${padEnd('*', 4)}${padEnd('', 7)}\n`;
+	// The Process column (empty without -p) is left out unless asked for since iproute2 6.8.
+	const proc = !atLeast(ctx.world.profile.iproute2, 6, 8);
+	let out = `${padEnd('State', sw)} ${padEnd('Recv-Q', 6)} ${padEnd('Send-Q', 6)} ${padStart('Local Address', aw)}:${padEnd('Port', pw)} ${padStart('Peer Address', 12)}:${padEnd('Port', 4)}${proc ? 'Process' : ''}\n`;
+	for (const [addr, port] of local) out += `${padEnd('LISTEN', 6)} ${padEnd('0', 6)} ${padEnd('5', 6)} ${padStart(addr, aw)}:${padEnd(port, pw)} ${padStart('0.0.0.0', 12)}:${padEnd('*', 4)}${proc ? padEnd('', 7) : ''}\n`;
 	return { stdout: out, stderr: '', exit: 0 };
 };
 
