@@ -57,28 +57,8 @@ export const recordedOutputStyles = `
 .nb-out details.nb-more[open] > summary {
 	margin-block-end: 0.25rem;
 }
-.nb-badge {
-	display: flex;
-	gap: 0.5em;
-	align-items: baseline;
-	padding: 0.3rem var(--ec-codePadInl);
-	border: var(--ec-brdWd) solid var(--ec-brdCol);
-	border-top: none;
-	font-family: var(--ec-uiFontFml);
-	font-size: 0.8rem;
-	line-height: 1.4;
-	color: var(--sl-color-gray-2, #333);
-	background: var(--sl-color-gray-6, #eee);
-}
-.nb-badge.nb-verified .nb-badge-icon {
-	color: var(--sl-color-green-high, #2e7d32);
-	font-weight: 700;
-}
-.nb-badge.nb-unverified {
-	color: var(--sl-color-red-high, #b00020);
-	font-weight: 600;
-}
-/* Another target printed something different: a note, then its output (details; with JS a switch). */
+/* The badge and the other targets' note: one strip under the terminal. */
+.nb-badge,
 .nb-alts {
 	padding: 0.3rem var(--ec-codePadInl);
 	border: var(--ec-brdWd) solid var(--ec-brdCol);
@@ -89,6 +69,20 @@ export const recordedOutputStyles = `
 	color: var(--sl-color-gray-2, #333);
 	background: var(--sl-color-gray-6, #eee);
 }
+.nb-badge {
+	display: flex;
+	gap: 0.5em;
+	align-items: baseline;
+}
+.nb-badge.nb-verified .nb-badge-icon {
+	color: var(--sl-color-green-high, #2e7d32);
+	font-weight: 700;
+}
+.nb-badge.nb-unverified {
+	color: var(--sl-color-red-high, #b00020);
+	font-weight: 600;
+}
+/* Another target printed something different (.nb-alts): a note, then its output (details; with JS a switch). */
 .nb-alts > p {
 	margin: 0;
 }

@@ -224,7 +224,9 @@ class VmPool {
 	private readonly idle = new Set<Machine>();
 	private readonly timers = new Map<Machine, NodeJS.Timeout>();
 	private booted = 0;
-	private readonly accel: VmAccel;
+	/** The host was found fit (QEMU there, the accelerator usable): checked once, at the first job. */
+	private hostChecked = false;
+	readonly accel: VmAccel;
 
 	constructor(
 		private readonly arch: VmArch,
@@ -233,11 +235,18 @@ class VmPool {
 		this.accel = options.accel ?? accelFromEnv();
 	}
 
-	async run(job: SandboxJob, run: SandboxRunOptions): Promise<SandboxFiles> {
+	/** Refuses (EngineRefusedError) when this machine cannot run the VMs: no QEMU, KVM for another architecture. */
+	private checkHost(): void {
+		if (this.hostChecked) return;
 		const profile = ARCHES[this.arch];
 		if (!findProgram(profile.qemu))
 			throw new EngineRefusedError(`the vm:${this.arch} target needs ${profile.qemu} (Debian: apt-get install ${profile.package})`);
 		checkAccel(this.arch, this.accel);
+		this.hostChecked = true;
+	}
+
+	async run(job: SandboxJob, run: SandboxRunOptions): Promise<SandboxFiles> {
+		this.checkHost();
 		const wanted = (job.nics ?? []).flatMap((n) => [n.mac.toLowerCase(), n.wire.toLowerCase()]);
 		const machine = await this.acquire(wanted, job, run);
 		let done = 0;
@@ -333,7 +342,7 @@ function sandboxFiles(result: MachineResult, run: SandboxRunOptions): SandboxFil
  */
 export function createVmEngine(arch: VmArch, options: VmEngineOptions = {}): Engine {
 	const pool = new VmPool(arch, options);
-	const slower = (options.accel ?? accelFromEnv()) === 'tcg' ? TCG_TIMEOUT_FACTOR : 1;
+	const slower = pool.accel === 'tcg' ? TCG_TIMEOUT_FACTOR : 1;
 	return createSandboxEngine(`vm:${arch}`, (job, run) => {
 		const nics = labNics(job.lab);
 		const timeout = job.timeout * slower;
