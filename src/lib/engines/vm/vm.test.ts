@@ -63,7 +63,7 @@ describe("QEMU's command line", () => {
 
 	it('boots each architecture with its machine, console and the control port (jobs in, results out)', () => {
 		const arm = qemuArgs('arm64', files, []).join(' ');
-		expect(arm).toContain('-M virt -cpu cortex-a72 -accel tcg,tb-size=128 -smp 1 -m 512');
+		expect(arm).toContain('-M virt -cpu cortex-a72 -accel tcg,tb-size=128 -smp 1 -m 1024');
 		expect(qemuArgs('arm64', files, [], { icount: true }).join(' ')).toContain('-accel tcg,tb-size=128 -icount shift=1,sleep=off -smp 1');
 		expect(arm).toContain('-append console=ttyAMA0 quiet panic=-1');
 		expect(arm).toContain(

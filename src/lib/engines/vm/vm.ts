@@ -147,7 +147,7 @@ export function qemuArgs(arch: VmArch, files: VmFiles, nics: readonly NicPair[],
 	return [
 		...(options.accel === 'kvm' ? [...p.kvmMachine, '-accel', 'kvm'] : [...p.machine, '-accel', 'tcg,tb-size=128']),
 		...(options.icount && options.accel !== 'kvm' ? ['-icount', 'shift=1,sleep=off'] : []),
-		'-smp', '1', '-m', '512',
+		'-smp', '1', '-m', '1024',
 		'-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
 		'-serial', 'stdio',
 		'-kernel', files.kernel, '-initrd', files.initrd,
