@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { EngineRefusedError, type Engine } from '../src/lib/engines/engine.ts';
 import { createKernelEngine, kernelHostWarnings } from '../src/lib/engines/local/local.ts';
 import { LOCAL_TARGET, ROOT, SNAPSHOTS_DIR, targetSnapshotsDir } from '../src/lib/book/paths.ts';
+import { PRIMARY_TARGET } from '../src/lib/book/targets.ts';
 import { createVmEngine, isVmArch, VM_ARCHES } from '../src/lib/engines/vm/vm.ts';
 import { createSshEngine } from '../src/lib/engines/ssh/ssh.ts';
 import { parseSshTarget, type SshTarget } from '../src/lib/engines/ssh/target.ts';
@@ -56,9 +57,10 @@ if (args?.help) {
 			'  --chapter   only chapters whose id starts with NAME (repeatable)\n' +
 			'  --target    where the kernel runs: local (default: this machine, content/snapshots/), vm:arm64 or\n' +
 			'              vm:x86_64 (a QEMU VM, no root needed; content/snapshots/vm-arm64/ …), or\n' +
-			"              ssh://[user@]host[:port] (a machine of yours, e.g. a Pi: checked against local's\n" +
-			"              snapshots until it has its own), docs/targets.md\n" +
+			'              ssh://[user@]host[:port] (a machine of yours, e.g. a Pi: checked against the snapshots\n' +
+			`              the page shows, ${PRIMARY_TARGET}'s, until it has its own), docs/targets.md\n` +
 			"  --against   with --check: compare with another target's snapshots, or a set's (e.g. --against local)\n" +
+			`  --engine    kernel (default) or sim: the simulator, judged by the page's snapshots (${PRIMARY_TARGET}'s)\n` +
 			'  --save-as   with --update: record the run as snapshot set SET (content/snapshots/SET/), e.g. a local\n' +
 			'              run on an arm64 machine as native-arm64, apart from the book\'s own set\n' +
 			"  --no-scripts  don't run the chapters' downloadable scripts after them (faster while writing)\n",
@@ -84,8 +86,9 @@ if (target.startsWith('ssh:')) {
 if (args.engine === 'sim' && target !== LOCAL_TARGET) fail('--target chooses where the real kernel runs: drop --engine sim');
 if (args.against !== undefined && mode === 'update') fail('--against compares with other snapshots: use it with --check');
 // A machine over SSH (a reader's Pi) answers "does it print what the book shows?" until it has
-// snapshots of its own.
-const sshDefault = ssh && !existsSync(join(args.root ?? ROOT, targetSnapshotsDir(target))) ? LOCAL_TARGET : undefined;
+// snapshots of its own; so does the simulator, always (the page's terminal imitates the primary).
+const sshDefault = ssh && !existsSync(join(args.root ?? ROOT, targetSnapshotsDir(target))) ? PRIMARY_TARGET : undefined;
+const against = args.against ?? (args.engine === 'sim' ? PRIMARY_TARGET : sshDefault);
 const saveAs = args['save-as'];
 const knownTargets = [LOCAL_TARGET, ...VM_ARCHES.map((a) => `vm:${a}`), ...(ssh ? [target] : [])];
 if (saveAs !== undefined) {
@@ -93,7 +96,7 @@ if (saveAs !== undefined) {
 	const problem = saveAsProblem(saveAs, target, knownTargets);
 	if (problem) fail(problem);
 }
-const compared = (mode === 'check' ? (args.against ?? sshDefault) : saveAs) ?? target;
+const compared = (mode === 'check' ? against : saveAs) ?? target;
 const comparedDir = join(args.root ?? ROOT, targetSnapshotsDir(compared));
 if (mode === 'check' && args.engine === 'kernel' && !existsSync(comparedDir))
 	fail(
@@ -181,7 +184,7 @@ try {
 		mode,
 		engine,
 		target,
-		...(args.against !== undefined ? { against: args.against } : {}),
+		...(against !== undefined ? { against } : {}),
 		...(saveAs !== undefined ? { saveAs } : {}),
 		only: args.chapter ?? [],
 		concurrency,

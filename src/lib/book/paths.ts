@@ -44,12 +44,6 @@ export function snapshotFileOf(chapterFile: string, target: string = LOCAL_TARGE
 }
 
 /**
- * The primary target: the one whose snapshots the site shows (`content/snapshots/*.json` are
- * its set), and so the machine the in-page simulator imitates (src/lib/netsim/profile/).
- */
-export const PRIMARY_TARGET = LOCAL_TARGET;
-
-/**
  * A snapshot set's name: what `verify --update --save-as NAME` accepts and what names a folder
  * below content/snapshots (lowercase letters, digits, `.`, `_`, `-`; a letter or digit first).
  */

@@ -27,12 +27,14 @@ export const TARGETS: readonly Target[] = [
 ];
 
 /**
- * The target whose outputs the page shows, whose recording heads the chapter scripts and whose
- * states the diagrams draw. `vm:arm64` (a Raspberry Pi's architecture) once the whole book is
- * recorded there; until then `local`. Switching is this one line: the build then needs a
- * snapshot of the new primary for every chapter (`npm run verify -- --update --target …`).
+ * The target whose outputs the page shows, whose recording heads the chapter scripts, whose
+ * states the diagrams draw, which the in-page simulator imitates (src/lib/netsim/profile/) and
+ * which `verify --engine sim` is judged by: `vm:arm64`, a Raspberry Pi's architecture with a
+ * distribution kernel and a real NIC as the pi's `eth0`. Switching is this one line: the build
+ * then needs a snapshot of the new primary for every chapter (`npm run verify -- --update
+ * --target …`).
  */
-export const PRIMARY_TARGET: string = LOCAL_TARGET;
+export const PRIMARY_TARGET: string = 'vm:arm64';
 
 /** A target's reader-facing label; a target this file does not know is shown by its id. */
 export function targetLabel(id: string): string {

@@ -380,8 +380,9 @@ done
 echo "$n"
 '
 
-# unsettled_host PID: the same check for a host's own namespace, read straight from its sysfs
-# and /proc/PID/net without forking; then the lesson namespaces, if it has any. The count goes
+# unsettled_host PID [reads]: the same check for a host's own namespace, read straight from its sysfs
+# and /proc/PID/net without forking; then the lesson namespaces, if it has any (not after a
+# command that only reads: see reads_only). The count goes
 # into UNSETTLED (not printed: a command substitution would fork, which costs ~20 ms in a VM).
 UNSETTLED=0
 unsettled_host() {
@@ -403,7 +404,7 @@ unsettled_host() {
 		f=$((16#${line[4]:-0}))
 		((f & 0x40 && !(f & 0x08))) && [[ ${lower[${line[5]:-}]:-0} == 1 ]] && n=$((n + 1))
 	done <"/proc/$pid/net/if_inet6"
-	if compgen -G "/proc/$pid/root/run/netns/*" >/dev/null; then
+	if [[ ${2-} != reads ]] && compgen -G "/proc/$pid/root/run/netns/*" >/dev/null; then
 		n=$((n + $(nsenter -t "$pid" -n -m -- bash -c "$SETTLE_NETNS" 2>/dev/null || echo 0)))
 	fi
 	UNSETTLED=$n
@@ -422,10 +423,35 @@ cap() { local o v; for o in link addr route neigh; do v=$(ip "$@" -j "$o" 2>/dev
 } | jq -c -n "[inputs] | [range(0; length; 5) as \$i | {key: .[\$i], value: {link: .[\$i + 1], addr: .[\$i + 2], route: .[\$i + 3], neigh: .[\$i + 4]}}] | from_entries"
 '
 
-settle() { # PID: waits (at most 5 s) until nothing is settling on that host
-	local k
+# True when a step's command cannot have changed a link or an address: one simple command (no
+# shell syntax) that reads state or sends packets. After such a command the settling check skips
+# the host's lesson namespaces, whose check costs a VM several execs (about a second).
+reads_only() { # CMD
+	local w words
+	[[ $1 == *[\;\&\|\<\>\$\`\(\)\{\}\\]* || $1 == *$'\n'* ]] && return 1
+	read -r -a words <<<"$1"
+	while [[ ${words[0]-} == ip && ${words[1]-} == netns && ${words[2]-} == exec ]]; do words=("${words[@]:4}"); done
+	case ${words[0]-} in
+	ping | curl | iptables | iptables-save | ip6tables | ip6tables-save | conntrack | cat | ls | jq | grep | ss | echo) return 0 ;;
+	ip | bridge)
+		for w in "${words[@]:1}"; do
+			case $w in add | del | delete | set | change | replace | flush | exec | append | prepend | attach | monitor) return 1 ;; esac
+		done
+		return 0
+		;;
+	sysctl)
+		for w in "${words[@]:1}"; do [[ $w == -w || $w == *=* || $w == -p* || $w == --system ]] && return 1; done
+		return 0
+		;;
+	esac
+	return 1
+}
+
+settle() { # PID [CMD]: waits (at most 5 s) until nothing is settling on that host (after CMD)
+	local k scope=all
+	[[ -n ${2-} ]] && reads_only "$2" && scope=reads
 	for ((k = 0; k < 100; k++)); do
-		unsettled_host "$1"
+		unsettled_host "$1" "$scope"
 		((UNSETTLED == 0)) && return 0
 		sleep 0.05
 	done
@@ -482,7 +508,7 @@ run_step() { # B S
 	t1=${EPOCHREALTIME/./}
 	ms=$(((t1 - t0) / 1000))
 	[[ -s $st_new ]] && STATE_SIDE[hi]=$((1 - side))
-	settle "$pid"
+	settle "$pid" "$cmd"
 	printf '{"b":%d,"s":%d,"exit":%d,"timedOut":%s,"ms":%d}\n' "$b" "$s" "$rc" "$timed" "$ms" >>"$O/steps.jsonl"
 	t1=${EPOCHREALTIME/./}
 	printf 'progress %d %d %d\n' "$b" "$s" $(((t1 - t0) / 1000)) >&2
