@@ -59,10 +59,10 @@ JOB=$1 OUT=$2 CALLER_NET=$3 CALLER_MNT=$4
 # ---------------------------------------------------------------------------------------------
 # 1. Refuse unless sealed. Nothing above this block changes anything.
 # ---------------------------------------------------------------------------------------------
-[[ $(id -u) == 0 ]] || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
+((EUID == 0)) || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
 # Every program this script calls (src/lib/setup/ maps them to Debian packages; a test keeps the
 # list complete). Bash builtins are not programs.
-NEEDS=(awk bash chmod cp cut date env hostname id ip iptables jq mkdir mkfifo mount mv nsenter rm sed sleep sort stat sysctl timeout uname unshare)
+NEEDS=(awk bash chmod cp cut date env hostname ip iptables jq mkdir mkfifo mount nsenter rm sed sleep sort stat sysctl timeout uname unshare)
 missing=()
 for tool in "${NEEDS[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -73,9 +73,10 @@ done
 read -r proc_pid _ </proc/self/stat
 [[ $$ == 1 && $proc_pid == 1 ]] ||
 	die 3 'refused: not sealed: not PID 1 of a fresh PID namespace with its own /proc (use unshare --pid --fork --mount-proc)'
-[[ $(stat -L -c %i /proc/self/ns/net) != "$CALLER_NET" ]] ||
+read -r -d '' own_net own_mnt < <(stat -L -c %i /proc/self/ns/net /proc/self/ns/mnt)
+[[ $own_net != "$CALLER_NET" ]] ||
 	die 3 "refused: not sealed: the network namespace is the caller's (use unshare --net)"
-[[ $(stat -L -c %i /proc/self/ns/mnt) != "$CALLER_MNT" ]] ||
+[[ $own_mnt != "$CALLER_MNT" ]] ||
 	die 3 "refused: not sealed: the mount namespace is the caller's (use unshare --mount)"
 links=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); printf "%s ", $2 }')
 [[ $links == 'lo ' ]] || die 3 "refused: not sealed: interfaces besides lo: $links"
@@ -100,9 +101,10 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp || die 4 'cannot mount /tmp'
 OVERLAID=()
 for d in /etc /var /root /home /opt /usr /srv; do [[ -d $d && ! -L $d ]] && OVERLAID+=("$d"); done
 overlay_all() {
-	local d
+	local d dirs=()
+	for d in "${OVERLAID[@]}"; do dirs+=("/run/lab/orig$d" "/run/lab/ovl$d/u" "/run/lab/ovl$d/w"); done
+	mkdir -p "${dirs[@]}" || return 1
 	for d in "${OVERLAID[@]}"; do
-		mkdir -p "/run/lab/orig$d" "/run/lab/ovl$d/u" "/run/lab/ovl$d/w"
 		mount --bind "$d" "/run/lab/orig$d" || return 1
 		mount -t overlay overlay -o "lowerdir=/run/lab/orig$d,upperdir=/run/lab/ovl$d/u,workdir=/run/lab/ovl$d/w" "$d" || return 1
 	done
@@ -205,8 +207,10 @@ set -e
 name=$1
 hostname "$name"
 mount -t tmpfs -o mode=755 tmpfs /tmp
+dirs=()
+for d in '"${OVERLAID[*]}"'; do dirs+=("/tmp/o$d/u" "/tmp/o$d/w"); done
+mkdir -p "${dirs[@]}"
 for d in '"${OVERLAID[*]}"'; do
-	mkdir -p "/tmp/o$d/u" "/tmp/o$d/w"
 	mount -t overlay overlay -o "lowerdir=/run/lab/ovl$d/u:/run/lab/orig$d,upperdir=/tmp/o$d/u,workdir=/tmp/o$d/w" "$d"
 done
 mount -t tmpfs -o mode=1777 tmpfs /tmp
@@ -262,6 +266,11 @@ if ((${#N_KEY[@]} > 0)); then
 fi
 
 mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
+# What a namespace's `ip` does is collected in batches (one `ip -batch` each instead of one `ip`
+# per line: every exec costs a VM under TCG 50–150 ms): WIRES_ADD (the hosts' veths) and WIRES_IP
+# for the wires namespace, UP_IP for the upstream router, H_DAD[i] and H_IP[i] for host i (its
+# links' settings before they come up, then its links and addresses). They run in that order.
+WIRES_ADD='' WIRES_IP='' UP_IP='' H_IP=() H_DAD=()
 n=0
 for j in "${!I_NAME[@]}"; do
 	n=$((n + 1))
@@ -276,36 +285,45 @@ for j in "${!I_NAME[@]}"; do
 		run nsenter -t "$pid" -n ip link set dev "nb-host$n" name "$dev"
 		run ip link set dev "$wire" name "nb-wire$n"
 		run ip link set dev "nb-wire$n" netns wires
-		run ip -n wires link set dev "nb-wire$n" name "p$n"
+		WIRES_ADD+="link set dev nb-wire$n name p$n"$'\n'
 	else
-		run ip -n wires link add "p$n" address "$(mac 1 "$n")" type veth peer name "$dev" address "$(mac 0 "$n")" netns "$pid"
+		WIRES_ADD+="link add p$n address $(mac 1 "$n") type veth peer name $dev address $(mac 0 "$n") netns $pid"$'\n'
 	fi
 	# Lab interfaces come up without DAD so a chapter starts from a settled machine.
-	run nsenter -t "$pid" -n sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
+	H_DAD[hi]+=" net.ipv6.conf.$dev.accept_dad=0"
+	H_IP[hi]+="link set $dev up"$'\n'
+	[[ -z ${I_ADDR[$j]} ]] || H_IP[hi]+="addr add ${I_ADDR[$j]} dev $dev"$'\n'
 done
 if [[ -n $UPSTREAM ]]; then
-	run ip -n wires link add uplink address "$(mac 1 254)" type veth peer name eth0 address "$(mac 0 254)" netns "$UPSTREAM"
-	run ip -n wires link add upstream address "$(mac 2 254)" type bridge mcast_snooping 0
-	run ip -n wires link set uplink master upstream
-	run ip -n wires link set uplink up
-	run ip -n wires link set upstream up
-	run ip -n upstream link set lo up
-	for a in "${UP_NET[@]}"; do run ip -n upstream addr add "$a/32" dev lo; done
-	run ip -n upstream addr add "$UP_GW" dev eth0
-	run ip -n upstream link set eth0 up
+	WIRES_IP+="link add uplink address $(mac 1 254) type veth peer name eth0 address $(mac 0 254) netns $UPSTREAM"$'\n'
+	WIRES_IP+="link add upstream address $(mac 2 254) type bridge mcast_snooping 0"$'\n'
+	WIRES_IP+="link set uplink master upstream"$'\n'"link set uplink up"$'\n'"link set upstream up"$'\n'
+	UP_IP+="link set lo up"$'\n'
+	for a in "${UP_NET[@]}"; do UP_IP+="addr add $a/32 dev lo"$'\n'; done
+	UP_IP+="addr add $UP_GW dev eth0"$'\n'"link set eth0 up"$'\n'
 fi
 for k in "${!SW_NAME[@]}"; do
-	run ip -n wires link add "${SW_NAME[$k]}" address "$(mac 2 $((k + 1)))" type bridge mcast_snooping 0
-	run ip -n wires link set "${SW_NAME[$k]}" up
+	WIRES_IP+="link add ${SW_NAME[$k]} address $(mac 2 $((k + 1))) type bridge mcast_snooping 0"$'\n'"link set ${SW_NAME[$k]} up"$'\n'
 done
 n=0
 for j in "${!I_NAME[@]}"; do
 	n=$((n + 1))
-	pid=${H_PID[${I_HOST[$j]}]}
-	if [[ ${I_UP[$j]} == true ]]; then run ip -n wires link set "p$n" master upstream; else run ip -n wires link set "p$n" master "${I_SW[$j]}"; fi
-	run ip -n wires link set "p$n" up
-	run nsenter -t "$pid" -n ip link set "${I_NAME[$j]}" up
-	[[ -z ${I_ADDR[$j]} ]] || run nsenter -t "$pid" -n ip addr add "${I_ADDR[$j]}" dev "${I_NAME[$j]}"
+	if [[ ${I_UP[$j]} == true ]]; then WIRES_IP+="link set p$n master upstream"$'\n'; else WIRES_IP+="link set p$n master ${I_SW[$j]}"$'\n'; fi
+	WIRES_IP+="link set p$n up"$'\n'
+done
+run_batch() { # WHAT LINES CMD…: runs CMD with LINES on stdin, unless there are none
+	[[ -z $2 ]] && return 0
+	local out
+	out=$("${@:3}" <<<"$2" 2>&1) || die 4 "lab build failed: $1: $out"
+}
+run_batch 'the wires' "$WIRES_ADD" ip -n wires -batch -
+for i in "${!H_NAME[@]}"; do
+	[[ -z ${H_DAD[$i]:-} ]] || run nsenter -t "${H_PID[$i]}" -n sysctl -qw ${H_DAD[$i]}
+done
+run_batch 'the wires' "$WIRES_IP" ip -n wires -batch -
+run_batch 'the upstream router' "$UP_IP" ip -n upstream -batch -
+for i in "${!H_NAME[@]}"; do
+	run_batch "host ${H_NAME[$i]}" "${H_IP[$i]:-}" nsenter -t "${H_PID[$i]}" -n ip -batch -
 done
 # A NIC's carrier comes up a moment after the link (the driver's link watch): wait for it, at most 5 s.
 for j in "${!I_NAME[@]}"; do
@@ -317,50 +335,94 @@ for j in "${!I_NAME[@]}"; do
 	done
 	[[ $(<"$carrier") == 1 ]] 2>/dev/null || die 4 "lab build failed: no carrier on ${I_NAME[$j]} of ${H_NAME[${I_HOST[$j]}]}"
 done
-for j in "${!R_TO[@]}"; do
-	run nsenter -t "${H_PID[${R_HOST[$j]}]}" -n ip route add "${R_TO[$j]}" via "${R_VIA[$j]}"
-done
-for j in "${!S_KEY[@]}"; do
-	run nsenter -t "${H_PID[${S_HOST[$j]}]}" -n sysctl -qw "${S_KEY[$j]}=${S_VAL[$j]}"
+H_ROUTES=() H_SYSCTL=()
+for j in "${!R_TO[@]}"; do H_ROUTES[${R_HOST[$j]}]+="route add ${R_TO[$j]} via ${R_VIA[$j]}"$'\n'; done
+for j in "${!S_KEY[@]}"; do H_SYSCTL[${S_HOST[$j]}]+=" ${S_KEY[$j]}=${S_VAL[$j]}"; done
+for i in "${!H_NAME[@]}"; do
+	run_batch "routes of host ${H_NAME[$i]}" "${H_ROUTES[$i]:-}" nsenter -t "${H_PID[$i]}" -n ip -batch -
+	[[ -z ${H_SYSCTL[$i]:-} ]] || run nsenter -t "${H_PID[$i]}" -n sysctl -qw ${H_SYSCTL[$i]}
 done
 
 # ---------------------------------------------------------------------------------------------
 # 5. Run the chapter.
 # ---------------------------------------------------------------------------------------------
-# Runs inside the host as a plain `bash` reading this from stdin (so `ps` shows "bash", not this
-# script): restores the shell state from fd 3, reads the command from fd 6, runs it with stdin
-# /dev/null, saves the state to fd 4. The command never sees fds 3, 4, 6 and 7 (the end of the
-# step: see run_step).
-STEP_WRAPPER='{
-exec 0</dev/null 7>&-
-. /dev/fd/3 >/dev/null 2>&1
-exec 3<&-
-IFS= read -r -d "" __nb_cmd <&6
-exec 6<&-
-eval "$__nb_cmd" 4>&-
-__nb_rc=$?
-{
-	for __nb_v in $(compgen -v); do
-		case $__nb_v in
-		BASH* | EUID | PPID | UID | SHELLOPTS | GROUPS | FUNCNAME | PIPESTATUS | RANDOM | SRANDOM | SECONDS | \
-			LINENO | EPOCHREALTIME | EPOCHSECONDS | HISTCMD | SHLVL | _ | OLDPWD | PWD | HOSTNAME | HOSTTYPE | \
-			MACHTYPE | OSTYPE | OPTIND | OPTERR | OPTARG | IFS | PS4 | DIRSTACK | COMP_WORDBREAKS | COLUMNS | LINES | __nb_*) ;;
-		*) declare -p "$__nb_v" 2>/dev/null ;;
-		esac
-	done
-	declare -f
-	printf "cd -- %q 2>/dev/null || cd /root\n" "$PWD"
-} >&4 2>/dev/null
-exit $__nb_rc
-}'
+# Each host has an agent: a plain `bash` (reading this from stdin, so `ps` shows "bash", not this
+# script) that runs inside the host and answers requests on fd 10, one line each, on fd 11:
+#   run SIDE B S   runs the step's command (the file cmd-HOST) in a subshell that restores the shell
+#                  state sh-HOST.SIDE, saves it to the other side, with stdout B.S.out, stderr
+#                  B.S.err; answers "EXIT TIMEDOUT"
+#   settle         answers how much is still settling in the host's lesson namespaces
+#   capture        writes the host's state to cap-HOST; answers "done"
+# A step forks the agent instead of starting nsenter and bash: each exec costs a VM under TCG
+# 50–150 ms, so this is most of a step's overhead there. The sandbox's folders W and O are not
+# visible in the host's mount namespace; the agent reaches them through its fds 12 (W) and 13
+# (O). The step's subshell has a process group of its own (set -m), so a timeout ends the command
+# and everything it started, as timeout(1) would: its subshell holds the write end of the fifo
+# end-HOST (the command never sees it, so its background processes do not hold it) and EOF on
+# the read end is the end of the step. The command never sees fds 7, 8 and 10–13. Everything the
+# agent sets is named __nb_* (the state leaves those out) and it defines no functions.
+AGENT='
+__nb_w=/proc/$BASHPID/fd/12 __nb_o=/proc/$BASHPID/fd/13
+set -m
+while IFS= read -r -u 10 __nb_req; do
+	case $__nb_req in
+	run\ *)
+		read -r _ __nb_side __nb_b __nb_s <<<"$__nb_req"
+		(
+			exec 0</dev/null 10<&- 11>&-
+			. "$__nb_w/sh-$__nb_host.$__nb_side" >/dev/null 2>&1
+			IFS= read -r -d "" __nb_cmd <"$__nb_w/cmd-$__nb_host"
+			__nb_new="$__nb_w/sh-$__nb_host.$((1 - __nb_side))"
+			exec 4>"$__nb_new"
+			eval "$__nb_cmd" 4>&- 7>&- 12<&- 13<&-
+			__nb_rc=$?
+			{
+				for __nb_v in $(compgen -v); do
+					case $__nb_v in
+					BASH* | EUID | PPID | UID | SHELLOPTS | GROUPS | FUNCNAME | PIPESTATUS | RANDOM | SRANDOM | SECONDS | \
+						LINENO | EPOCHREALTIME | EPOCHSECONDS | HISTCMD | SHLVL | _ | OLDPWD | PWD | HOSTNAME | HOSTTYPE | \
+						MACHTYPE | OSTYPE | OPTIND | OPTERR | OPTARG | IFS | PS4 | DIRSTACK | COMP_WORDBREAKS | COLUMNS | LINES | __nb_*) ;;
+					*) declare -p "$__nb_v" 2>/dev/null ;;
+					esac
+				done
+				declare -f
+				printf "cd -- %q 2>/dev/null || cd /root\n" "$PWD"
+			} >&4 2>/dev/null
+			exit $__nb_rc
+		) 7>"$__nb_w/end-$__nb_host" >"$__nb_o/$__nb_b.$__nb_s.out" 2>"$__nb_o/$__nb_b.$__nb_s.err" &
+		__nb_job=$!
+		exec 8<"$__nb_w/end-$__nb_host"
+		__nb_timed=false
+		read -r -t "$__nb_timeout" -u 8 _
+		if (($? > 128)); then # still running: TERM to its process group, KILL 2 s later (timeout -k 2)
+			__nb_timed=true
+			kill -TERM -- "-$__nb_job" 2>/dev/null
+			read -r -t 2 -u 8 _
+			(($? > 128)) && kill -KILL -- "-$__nb_job" 2>/dev/null
+		fi
+		exec 8<&-
+		{ wait "$__nb_job"; } 2>/dev/null # (no "Killed" notice from the shell)
+		printf "%d %s\n" $? "$__nb_timed" >&11
+		;;
+	settle) (eval "$__nb_settle") >&11 2>/dev/null || echo 0 >&11 ;;
+	capture)
+		(eval "$__nb_capture") >"$__nb_w/cap-$__nb_host" 2>/dev/null || printf "{}\n" >"$__nb_w/cap-$__nb_host"
+		echo done >&11
+		;;
+	esac
+done
+'
 
 # Counts what is still settling in the lesson namespaces of a host (those in its /run/netns):
 # IPv6 addresses doing DAD on links that are up with carrier, and links whose operstate lags
-# their flags (the kernel's linkwatch updates it up to a second later). Pure bash after `ip`.
+# their flags (the kernel's linkwatch updates it up to a second later). Pure bash after `ip`;
+# run by the host's agent.
 SETTLE_NETNS='
 shopt -s lastpipe # (no process substitution: /proc here is the host'"'"'s, not ours)
 n=0
-for ns in $(ip netns list 2>/dev/null | cut -d" " -f1); do
+for ns in /run/netns/*; do
+	[[ -e $ns ]] || continue
+	ns=${ns##*/}
 	declare -A lower=()
 	ip -n "$ns" -o link show 2>/dev/null | while read -r _ dev flags rest; do
 		dev=${dev%:}; dev=${dev%@*}; st=""
@@ -380,13 +442,14 @@ done
 echo "$n"
 '
 
-# unsettled_host PID [reads]: the same check for a host's own namespace, read straight from its sysfs
+# unsettled_host HOST-INDEX [reads]: the same check for a host's own namespace, read straight from its sysfs
 # and /proc/PID/net without forking; then the lesson namespaces, if it has any (not after a
 # command that only reads: see reads_only). The count goes
 # into UNSETTLED (not printed: a command substitution would fork, which costs ~20 ms in a VM).
 UNSETTLED=0
 unsettled_host() {
-	local pid=$1 sys="/proc/$1/root/sys/class/net" d dev flags carrier st n=0 line f
+	local hi=$1 pid=${H_PID[$1]} d dev flags carrier st n=0 line f k
+	local sys="/proc/$pid/root/sys/class/net"
 	local -A lower=()
 	for d in "$sys"/*; do
 		dev=${d##*/} flags=0 carrier=0 st=''
@@ -405,7 +468,9 @@ unsettled_host() {
 		((f & 0x40 && !(f & 0x08))) && [[ ${lower[${line[5]:-}]:-0} == 1 ]] && n=$((n + 1))
 	done <"/proc/$pid/net/if_inet6"
 	if [[ ${2-} != reads ]] && compgen -G "/proc/$pid/root/run/netns/*" >/dev/null; then
-		n=$((n + $(nsenter -t "$pid" -n -m -- bash -c "$SETTLE_NETNS" 2>/dev/null || echo 0)))
+		printf 'settle\n' >&"${H_ASK[$hi]}"
+		read -r k <&"${H_SAY[$hi]}" || agent_stopped "$hi"
+		n=$((n + ${k:-0}))
 	fi
 	UNSETTLED=$n
 }
@@ -431,23 +496,22 @@ reads_only() { # CMD
 	[[ $1 == *[\;\&\|\<\>\$\`\(\)\{\}\\]* || $1 == *$'\n'* ]] && return 1
 	read -r -a words <<<"$1"
 	while [[ ${words[0]-} == ip && ${words[1]-} == netns && ${words[2]-} == exec ]]; do words=("${words[@]:4}"); done
-	case ${words[0]-} in
-	ping | curl | iptables | iptables-save | ip6tables | ip6tables-save | conntrack | cat | ls | jq | grep | ss | echo) return 0 ;;
-	ip | bridge)
+	# (programs that only read or send, as words: none of them is called here)
+	[[ ' ping curl iptables iptables-save ip6tables ip6tables-save conntrack cat ls jq grep ss echo ' == *" ${words[0]-} "* ]] && return 0
+	if [[ ${words[0]-} == ip || ${words[0]-} == bridge ]]; then # unless a verb changes something
 		for w in "${words[@]:1}"; do
 			case $w in add | del | delete | set | change | replace | flush | exec | append | prepend | attach | monitor) return 1 ;; esac
 		done
 		return 0
-		;;
-	sysctl)
+	fi
+	if [[ ${words[0]-} == sysctl ]]; then # reading, not writing
 		for w in "${words[@]:1}"; do [[ $w == -w || $w == *=* || $w == -p* || $w == --system ]] && return 1; done
 		return 0
-		;;
-	esac
+	fi
 	return 1
 }
 
-settle() { # PID [CMD]: waits (at most 5 s) until nothing is settling on that host (after CMD)
+settle() { # HOST-INDEX [CMD]: waits (at most 5 s) until nothing is settling on that host (after CMD)
 	local k scope=all
 	[[ -n ${2-} ]] && reads_only "$2" && scope=reads
 	for ((k = 0; k < 100; k++)); do
@@ -457,66 +521,68 @@ settle() { # PID [CMD]: waits (at most 5 s) until nothing is settling on that ho
 	done
 }
 
-capture() { # AFTER: block index or "end"
-	local i
+capture() { # AFTER: block index or "end". Every host's agent captures at once.
+	local i line
+	for i in "${!H_NAME[@]}"; do printf 'capture\n' >&"${H_ASK[$i]}"; done
+	for i in "${!H_NAME[@]}"; do read -r _ <&"${H_SAY[$i]}" || agent_stopped "$i"; done
 	{
 		for i in "${!H_NAME[@]}"; do
-			printf '%s' "${H_NAME[$i]}" | jq -R .
-			nsenter -t "${H_PID[$i]}" -n -m -- bash -c "$CAPTURE" 2>/dev/null || printf '{}\n'
+			line=''
+			read -r line <"$W/cap-${H_NAME[$i]}"
+			[[ -n $line ]] || line='{}'
+			printf '"%s"\n%s\n' "${H_NAME[$i]}" "$line" # (host names need no JSON escapes)
 		done
 	} | jq -c -n --arg after "$1" '{after: ($after | tonumber? // $after), state: ([inputs] | [range(0; length; 2) as $i | {key: .[$i], value: .[$i + 1]}] | from_entries)}' \
 		>>"$O/states.jsonl"
 }
 
-# A step runs in a background job with a process group of its own (set -m), so a timeout can end
-# the command and everything it started, as timeout(1) would, without the cost of running
-# timeout(1) and env(1) for every command (each exec costs ~100 ms in a VM under TCG). The job
-# holds the write end of the fifo "end" until nsenter exits (the wrapper closes its copy, so
-# a command's background processes do not hold it): EOF on the read end is the end of the step.
-mkfifo "$W/end"
 STATE_SIDE=() # per host: which of its two state files (sh-HOST.0, sh-HOST.1) is current
+H_ASK=() H_SAY=() # per host: the agent's request (write) and answer (read) fds
+
+agent_stopped() { # HOST-INDEX
+	local said=''
+	local -a lines=()
+	[[ -s $W/agent.${H_NAME[$1]}.log ]] && mapfile -t lines <"$W/agent.${H_NAME[$1]}.log" && said=": ${lines[*]: -3}"
+	die 4 "the shell of lab host ${H_NAME[$1]} stopped$said"
+}
+
+start_agent() { # HOST-INDEX: starts the host's agent (see AGENT) and opens its fifos
+	local i=$1 h=${H_NAME[$1]} pid=${H_PID[$1]} fd
+	mkfifo "$W/ask-$h" "$W/say-$h" "$W/end-$h"
+	# -c: an empty environment (the shell state sets PATH, HOME…), as `env -i` would.
+	exec -c nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash \
+		10<"$W/ask-$h" 11>"$W/say-$h" 12<"$W" 13<"$O" >/dev/null 2>>"$W/agent.$h.log" \
+		<<<"$(printf '__nb_host=%q __nb_timeout=%q\n__nb_settle=%q\n__nb_capture=%q\n' "$h" "$TIMEOUT" "$SETTLE_NETNS" "$CAPTURE")
+for __nb_f in /proc/\$BASHPID/fd/*; do __nb_f=\${__nb_f##*/}; case \$__nb_f in 0 | 1 | 2 | 1[0-3]) ;; *) eval \"exec \$__nb_f>&-\" ;; esac; done 2>/dev/null
+$AGENT" &
+	exec {fd}>"$W/ask-$h"
+	H_ASK[i]=$fd
+	exec {fd}<"$W/say-$h"
+	H_SAY[i]=$fd
+}
 
 run_step() { # B S
-	local b=$1 s=$2 h=${B_HOST[$1]} cmd=${CMD[$1:$2]} pid rc t0 t1 ms timed=false job
+	local b=$1 s=$2 h=${B_HOST[$1]} cmd=${CMD[$1:$2]} rc timed t0 t1 ms
 	local hi=${HOST_IX[$h]}
-	pid=${H_PID[$hi]}
-	local so="$O/$b.$s.out" se="$O/$b.$s.err" side=${STATE_SIDE[$hi]:-0}
-	local st="$W/sh-$h.$side" st_new="$W/sh-$h.$((1 - side))"
+	local side=${STATE_SIDE[$hi]:-0}
 	t0=${EPOCHREALTIME/./}
-	printf '%s' "$cmd" >"$W/cmd"
-	set -m
-	{
-		exec 7>"$W/end"
-		# -c: an empty environment (the shell state sets PATH, HOME…), as `env -i` did.
-		exec -c nsenter -t "$pid" -n -m -u -i "--pid=/proc/$pid/ns/pid_for_children" -- /bin/bash \
-			3<"$st" 4>"$st_new" 6<"$W/cmd" >"$so" 2>"$se" <<<"$STEP_WRAPPER"
-	} &
-	job=$!
-	set +m
-	exec 8<"$W/end"
-	read -r -t "$TIMEOUT" -u 8 _
-	if (($? > 128)); then # still running: TERM to its process group, KILL 2 s later (timeout -k 2)
-		timed=true
-		kill -TERM -- "-$job" 2>/dev/null
-		read -r -t 2 -u 8 _
-		(($? > 128)) && kill -KILL -- "-$job" 2>/dev/null
-	fi
-	exec 8<&-
-	{ wait "$job"; } 2>/dev/null # (no "Killed" notice from the shell)
-	rc=$?
+	printf '%s' "$cmd" >"$W/cmd-$h"
+	printf 'run %d %d %d\n' "$side" "$b" "$s" >&"${H_ASK[$hi]}"
+	read -r rc timed <&"${H_SAY[$hi]}" || agent_stopped "$hi"
 	if [[ $timed == true ]]; then ((rc == 137)) || rc=124; fi # timeout(1)'s codes
 	t1=${EPOCHREALTIME/./}
 	ms=$(((t1 - t0) / 1000))
-	[[ -s $st_new ]] && STATE_SIDE[hi]=$((1 - side))
-	settle "$pid" "$cmd"
+	[[ -s $W/sh-$h.$((1 - side)) ]] && STATE_SIDE[hi]=$((1 - side))
+	settle "$hi" "$cmd"
 	printf '{"b":%d,"s":%d,"exit":%d,"timedOut":%s,"ms":%d}\n' "$b" "$s" "$rc" "$timed" "$ms" >>"$O/steps.jsonl"
 	t1=${EPOCHREALTIME/./}
 	printf 'progress %d %d %d\n' "$b" "$s" $(((t1 - t0) / 1000)) >&2
 }
 
+for i in "${!H_NAME[@]}"; do start_agent "$i"; done
 : >"$O/steps.jsonl"
 : >"$O/states.jsonl"
-for pid in "${H_PID[@]}"; do settle "$pid"; done
+for i in "${!H_PID[@]}"; do settle "$i"; done
 for b in "${!B_HOST[@]}"; do
 	[[ -n ${HOST_IX[${B_HOST[$b]}]+x} ]] || die 5 "block $b runs on unknown host ${B_HOST[$b]}"
 	for ((s = 0; s < B_N[b]; s++)); do run_step "$b" "$s"; done
@@ -561,7 +627,7 @@ if (( SCRIPT_RUNS > 0 )); then
 			mapfile -t said <"$O/prepare-${H_NAME[$((rc - 1))]}"
 			die 4 "the script's prepare failed on ${H_NAME[$((rc - 1))]}: ${said[*]: -3}"
 		fi
-		for pid in "${H_PID[@]}"; do settle "$pid"; done
+		for i in "${!H_PID[@]}"; do settle "$i"; done
 	fi
 	dump_hosts 0
 	script_timeout=$((TIMEOUT * 10))
@@ -581,7 +647,7 @@ if (( SCRIPT_RUNS > 0 )); then
 		ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
 		timed=false
 		[[ ($rc == 124 || $rc == 137) && $ms -ge $((script_timeout * 1000 - 50)) ]] && timed=true
-		for pid in "${H_PID[@]}"; do settle "$pid"; done
+		for i in "${!H_PID[@]}"; do settle "$i"; done
 		printf '{"exit":%d,"timedOut":%s,"ms":%d}\n' "$rc" "$timed" "$ms" >"$O/script-$k.json"
 		dump_hosts $((k + 1))
 	done
