@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/book/paths.ts';
+import { LOCAL_TARGET, ROOT } from '../../lib/book/paths.ts';
 import type { RecordedOutputOptions } from './index.ts';
 import { fakeSvg, renderBlock, textOf } from './render.test-helper.ts';
 
@@ -18,8 +18,9 @@ function fence(n: number): { code: string; meta: string } {
 	return { meta: SOURCE[start]!.slice('```sh'.length).trim(), code: SOURCE.slice(start + 1, end).join('\n') };
 }
 
+// The fixture book is recorded on one target, `local` (its snapshots/ has no other set).
 const render = (input: { code: string; meta: string; file?: string; language?: string }, options?: RecordedOutputOptions) =>
-	renderBlock({ ...input, file: input.file ?? CHAPTER }, options);
+	renderBlock({ ...input, file: input.file ?? CHAPTER }, { primary: LOCAL_TARGET, ...(options ?? { renderTopology: fakeSvg }) });
 const text = textOf;
 
 describe('preprocessMetadata', () => {

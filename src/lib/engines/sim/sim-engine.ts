@@ -4,7 +4,7 @@ import type { Chapter } from '../../runbook/types.ts';
 import type { SimLab } from '../../netsim/index.ts';
 // The profile module is a leaf of the simulator's: choosing a profile loads nothing else of it.
 import { profileFor, type SimProfile } from '../../netsim/profile/profile.ts';
-import { PRIMARY_TARGET } from '../../book/targets.ts';
+import { LOCAL_TARGET } from '../../book/paths.ts';
 import { targetKind } from '../../shared/machine.ts';
 import { runnableBlocks, type BlockResult, type ChapterResult, type Engine, type ChapterRunOptions } from '../engine.ts';
 import type { Lab } from '../../shared/lab.ts';
@@ -34,8 +34,9 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 		async run(chapter: Chapter, labDef: Lab, options: ChapterRunOptions = {}): Promise<ChapterResult> {
 			const createLab = await load();
 			const started = Date.now();
-			// Imitate the machine of the snapshots the run is compared with (their tools' versions, a VM's NICs).
-			const set = options.compared?.set ?? PRIMARY_TARGET;
+			// Imitate the machine of the snapshots the run is compared with (their tools' versions, a VM's
+			// NICs; verify always says which: the primary's by default). Without one, this machine's sandbox.
+			const set = options.compared?.set ?? LOCAL_TARGET;
 			const profile = profileFor(options.compared?.recorded, targetKind(set));
 			const lab = createLab(labDef, { profile });
 			const blocks = runnableBlocks(chapter);
