@@ -2,8 +2,9 @@
  * How far the simulator's IPv6 goes: the link-local addresses and `::1` the kernel gives every
  * device, and their routes, which `ip -6 addr`/`ip -6 route` print exactly; other IPv6 addresses
  * (global, unique-local) `ip addr` adds, deletes and lists exactly too. What goes beyond (an IPv6
- * route, neighbour or rule, a route lookup, the routes of a global address) says in one line that
- * it is not available here, rather than answering as if the kernel had done it.
+ * route, neighbour or rule, a route lookup, a selection or another table of `ip -6 route`, the
+ * routes of a global address) says in one line that it is not available here, rather than
+ * answering as if the kernel had done it.
  */
 import { canonicalIpv6 } from '../../addr/ipv6.ts';
 import type { Tool } from '../../tool/types.ts';
@@ -20,8 +21,6 @@ export function beyondLinkLocal(word: string): boolean {
 	return !(text === '::1' || text === '::' || /^fe[89ab][0-9a-f]:/.test(text) || /^ff[0-9a-f]{2}:/.test(text));
 }
 
-const ADDING = /^(a|ad|add|d|de|del|dele|delet|delete|r|re|rep|repl|repla|replac|replace|c|ch|cha|chan|chang|change|app|appe|appen|append|pre|prep|prepe|prepen|prepend)$/;
-
 /** `ip`, answering the IPv6 it does not model with one line (exit 2, as a refused request). */
 export function withIpv6Scope(ip: Tool): Tool {
 	return (argv, ctx) => {
@@ -36,7 +35,9 @@ export function withIpv6Scope(ip: Tool): Tool {
 		const named = argv.slice(0, at).findIndex((w) => /^--?n(e|et|etn|etns)?$/.test(w));
 		const ns = named >= 0 ? (ctx.host.named.get(argv[named + 1] ?? '') ?? ctx.ns) : ctx.ns;
 		const global = (): boolean => ns.addrs.some((a) => a.family === 6 && beyondLinkLocal(String(a.local)));
-		if (rest.some(beyondLinkLocal) || (six && route && (ADDING.test(rest[0] ?? '') || /^(g|ge|get)$/.test(rest[0] ?? '') || global()))) {
+		// A listing the model prints: all of the main table's (link-local) routes, nothing selected.
+		const listing = rest.length === 0 || (/^(s|sh|sho|show|l|li|lis|list|lst)$/.test(rest[0] ?? '') && ['', 'table main', 'table 254'].includes(rest.slice(1).join(' ')));
+		if (rest.some(beyondLinkLocal) || (six && route && (!listing || global()))) {
 			return { stdout: '', stderr: IPV6_DECLINE, exit: 2 };
 		}
 		return ip(argv, ctx);
