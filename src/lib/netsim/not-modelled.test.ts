@@ -47,6 +47,12 @@ describe('tools the simulator does not model', () => {
 		const ping6 = "|ping: IPv6 is not available in this simulator (it walks IPv4 packets; for ping -6, run the chapter's script on a real Linux machine)\n|2";
 		for (const line of ['ping -6 -c 1 ::1', 'ping -c 1 ::1', 'ping -c1 fe80::1%eth0', 'ping -n6 -c 1 localhost']) expect(run(line), line).toBe(ping6);
 		expect(run('ping -c 1 -W 6 127.0.0.1')).toMatch(/^PING 127\.0\.0\.1 /);
+		expect(run('route add default gw 10.0.0.1')).toBe("|route: not available in this simulator (it lists the IPv4 table: route -n; change routes with ip route add, ip route del; for route itself, run the chapter's script on a real Linux machine)\n|1");
+		for (const line of ['route -6', 'route -A inet6', 'route -Cee', 'route del default']) expect(run(line), line).toMatch(/^\|route: not available in this simulator \(it lists the IPv4 table/);
+		const netstat = "|netstat: not available in this simulator (it lists the IPv4 routing table: netstat -rn; for sockets use ss -ltn, for counters ip -s link; for netstat itself, run the chapter's script on a real Linux machine)\n|1";
+		for (const line of ['netstat -tlnp', 'netstat -i', 'netstat -s', 'netstat', 'netstat -an']) expect(run(line), line).toBe(netstat);
+		const arp = '|arp: only showing the cache is available in this simulator (use ip neigh add, ip neigh del, as the book does)\n|1';
+		for (const line of ['arp -s 10.0.0.9 02:00:00:00:00:09', 'arp -d 10.0.0.9', 'arp -f /etc/ethers']) expect(run(line), line).toBe(arp);
 		const proc = "|cat: /proc/net/dev: not available in this simulator (it prints /proc/net/arp and /proc/net/route; counters and socket tables need the real kernel: run the chapter's script on a real Linux machine; here ip -s link counts packets, ss -ltn lists servers)\n|1";
 		expect(run('cat /proc/net/dev')).toBe(proc);
 		for (const f of ['snmp', 'tcp', 'udp', 'netstat', 'if_inet6', 'ipv6_route']) expect(run(`cat /proc/net/${f}`), f).toMatch(/^\|cat: \/proc\/net\/\S+: not available in this simulator \(/);

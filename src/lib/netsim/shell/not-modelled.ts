@@ -34,8 +34,6 @@ const INSTEAD: Record<string, string> = {
 	ebtables: 'bridged IPv4 goes through iptables FORWARD here (br_netfilter)',
 	man: 'no manual pages here: try ip help, ip link help, iptables -h, or the chapter',
 	ifconfig: 'use ip addr (ip -br addr: one line per interface), ip link set DEV up',
-	route: 'use ip route',
-	netstat: 'use ss -ltn for listening TCP sockets',
 	brctl: 'use ip link add BR type bridge, ip link set DEV master BR, bridge link',
 	ethtool: `not installed where the book is verified; ${REAL} with it; here ip -d link names a device's kind and details`,
 	dig: DNS,

@@ -7,6 +7,7 @@ import { parseIpv4Strict } from '../../addr/ipv4.ts';
 import { procNetArp } from '../../shell/proc-net.ts';
 import type { VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
+import { hostNames } from './hosts.ts';
 
 const ATF_COM = 0x2;
 const ATF_PERM = 0x4;
@@ -57,7 +58,7 @@ export function arpTool(vfsOf: VfsOf): Tool {
 			else host = a;
 		}
 		if (host && parseIpv4Strict(host) === null) return { stdout: '', stderr: `${host}: Unknown host\n`, exit: 255 };
-		const names = hostNames(vfsOf(ctx).readFile('/etc/hosts', ctx.ns));
+		const names = hostNames(vfsOf(ctx), ctx);
 		const lines = procNetArp(ctx.ns).split('\n').slice(1, -1);
 		let out = '';
 		let shown = 0;
@@ -79,15 +80,4 @@ export function arpTool(vfsOf: VfsOf): Tool {
 		}
 		return { stdout: out, stderr: '', exit: 0 };
 	};
-}
-
-/** Address → first name of /etc/hosts (the lab's name service is `files` only). */
-function hostNames(file: { ok: true; value: string } | { ok: false }): Map<string, string> {
-	const names = new Map<string, string>();
-	if (!file.ok) return names;
-	for (const line of file.value.split('\n')) {
-		const [addr, name] = line.replace(/#.*/, '').trim().split(/\s+/);
-		if (addr && name && !names.has(addr)) names.set(addr, name);
-	}
-	return names;
 }
