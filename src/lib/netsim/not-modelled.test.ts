@@ -55,6 +55,8 @@ describe('tools the simulator does not model', () => {
 		for (const line of ['arp -s 10.0.0.9 02:00:00:00:00:09', 'arp -d 10.0.0.9', 'arp -f /etc/ethers']) expect(run(line), line).toBe(arp);
 		const proc = "|cat: /proc/net/dev: not available in this simulator (it prints /proc/net/arp and /proc/net/route; counters and socket tables need the real kernel: run the chapter's script on a real Linux machine; here ip -s link counts packets, ss -ltn lists servers)\n|1";
 		expect(run('cat /proc/net/dev')).toBe(proc);
+		expect(run('cat /proc/net')).toBe('|cat: /proc/net: Is a directory\n|1');
+		expect(run('ls /proc/net')).toMatch(/^\|ls: cannot access '\/proc\/net': not available in this simulator \(it prints \/proc\/net\/arp and \/proc\/net\/route; /);
 		for (const f of ['snmp', 'tcp', 'udp', 'netstat', 'if_inet6', 'ipv6_route']) expect(run(`cat /proc/net/${f}`), f).toMatch(/^\|cat: \/proc\/net\/\S+: not available in this simulator \(/);
 	});
 

@@ -81,6 +81,7 @@ export class Vfs {
 			return done(`${v}\n`);
 		}
 		if (p.startsWith('/sys/class/net/')) return readSysNet(p.slice('/sys/class/net/'.length), ns);
+		if (p === '/proc/net' || p === '/proc/self/net') return failed('EISDIR');
 		if (p.startsWith('/proc/net/') || p.startsWith('/proc/self/net/')) {
 			const text = procNetFile(p.slice(p.indexOf('/net/') + 5), ns);
 			return text === undefined ? failed('ENOSIM') : done(text);
@@ -123,6 +124,11 @@ export class Vfs {
 	list(path: string, ns: Netns): FsResult<string[]> {
 		const p = normalise(path);
 		if (p === '/sys/class/net') return done(ns.links.map((l) => l.name).sort());
+		// /proc/net lists far more than the simulator prints; its two files list themselves.
+		if (p === '/proc/net' || p === '/proc/self/net') return failed('ENOSIM');
+		if (p.startsWith('/proc/net/') || p.startsWith('/proc/self/net/')) {
+			return procNetFile(p.slice(p.indexOf('/net/') + 5), ns) === undefined ? failed('ENOSIM') : done([p.split('/').pop() as string]);
+		}
 		if (!this.dirs.has(p)) return this.files.has(p) ? done([p.split('/').pop() as string]) : failed('ENOENT');
 		const prefix = p === '/' ? '/' : `${p}/`;
 		const names = new Set<string>();
