@@ -34,8 +34,8 @@ describe('tools the simulator does not model', () => {
 
 	it('decline the parts of modelled tools they cannot print as the kernel does, in one line, with a failing exit', () => {
 		const ss = "|ss: only ss -ltn (listening TCP sockets) is available in this simulator (connections, UDP, processes and the kernel's own sockets need the real kernel: run the chapter's script on a real Linux machine)\n|1";
-		for (const line of ['ss -tuna', 'ss -s', 'ss -ltnp', 'ss -ltn sport = :80']) expect(run(line), line).toBe(ss);
-		expect(run('ss -ltn')).toBe('State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n||0');
+		for (const line of ['ss -tuna', 'ss -s', 'ss -ltnp', 'ss -ltn sport = :80', 'ss', 'ss -l', 'ss -ln']) expect(run(line), line).toBe(ss);
+		for (const line of ['ss -ltn', 'ss -tln', 'ss -4tln', 'ss -tn', 'ss -t']) expect(run(line), line).toBe('State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n||0');
 		const six = "|ip: IPv6 routes and neighbours beyond link-local are not available in this simulator (it models IPv4 and ip addr's IPv6 addresses; for IPv6 routing, run the chapter's script on a real Linux machine)\n|2";
 		for (const line of ['ip -6 route add default via fe80::1 dev lo', 'ip -6 route add 2001:db8::/64 dev lo', 'ip route del 2001:db8::/64', 'ip -6 route get 2001:db8::2', 'ip -6 r g fe80::1', 'ip -6 route show table local', 'ip -6 route show table all', 'ip -6 route show dev lo', 'ip -n alice -6 neigh add 2001:db8::9 lladdr 02:00:00:00:00:09 dev lo', 'ip netns exec alice ip -6 route add fd00::/8 dev lo']) expect(run(line), line).toBe(six);
 		// A global address is added and listed exactly; its routes are not in the model, so listing them declines.

@@ -12,8 +12,9 @@ const SS_DECLINE =
 export const ss: Tool = (argv, ctx) => {
 	const flags = argv.filter((a) => a.startsWith('-')).join('');
 	// Listening TCP sockets are what the model has; connections (TIME-WAIT included), UDP and
-	// kernel sockets (VXLAN's) it does not keep, so any other listing says so.
-	if (/[^-ltn4]/.test(flags) || argv.some((a) => !a.startsWith('-'))) return { stdout: '', stderr: SS_DECLINE, exit: 1 };
+	// kernel sockets (VXLAN's, netlink's: `ss -l` and `ss` list every family) it does not keep, so
+	// any listing but TCP's says so.
+	if (/[^-ltn4]/.test(flags) || !flags.includes('t') || argv.some((a) => !a.startsWith('-'))) return { stdout: '', stderr: SS_DECLINE, exit: 1 };
 	const numeric = flags.includes('n');
 	const rows = ctx.stack.listeners.filter((l) => l.ns === ctx.ns);
 	if (!flags.includes('l')) rows.length = 0;
