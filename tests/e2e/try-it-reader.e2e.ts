@@ -133,7 +133,7 @@ describe('Try it: answers a real shell would give, or says why not', () => {
 		const note = page.locator('.nb-tl-note', { hasText: 'Without -c' });
 		expect(await note.textContent()).toBe('Without -c, ping runs until Ctrl-C: the simulator stopped it after 4 packets, as Ctrl-C would. Add -c N to send N.');
 		expect(await note.isVisible()).toBe(true);
-		expect(await typeLine(page, 'tcpdump -ni eth0')).toMatchObject({ stderr: 'tcpdump: not available in this simulator (use ping --trace ADDR to walk a packet on the diagram, ip -s link for packet counters)\n', exit: 127 });
+		expect(await typeLine(page, 'tcpdump -ni eth0')).toMatchObject({ stderr: "tcpdump: not available in this simulator (packet capture comes in a later version; run the chapter's script on a real Linux machine to capture there; here ping --trace ADDR walks a packet on the diagram)\n", exit: 127 });
 		expect(await typeLine(page, 'nosuch')).toMatchObject({ stderr: 'bash: nosuch: command not found\n', exit: 127 });
 		await typeLine(page, 'sudo -i');
 		expect(await page.locator('.nb-tl-note').last().textContent()).toBe('You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.');

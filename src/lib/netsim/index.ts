@@ -6,10 +6,12 @@ import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils/index.ts';
 import { ip } from './cmd/ip/index.ts';
+import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
 import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { ping } from './cmd/ping/index.ts';
+import { withoutIpv6 } from './cmd/ping/ipv6.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
 import type { Context, ExecResult, Tool } from './tool/types.ts';
@@ -94,8 +96,8 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 			jqTool ??= jqFactory?.(vfsOf);
 			return jqTool ? jqTool(argv, ctx) : { stdout: '', stderr: 'netsim: jq is still loading; run the command again\n', exit: 1 };
 		},
-		ip,
-		ping,
+		ip: withIpv6Scope(ip),
+		ping: withoutIpv6(ping),
 		bridge,
 		iptables,
 		'iptables-nft': iptables,

@@ -10,7 +10,9 @@ describe('help', () => {
 		const text = helpText(toolNames(), 80);
 		const commands = text.split('\n\n').find((p) => p.startsWith('Commands the simulator runs:'))!;
 		expect(commands.split('\n').slice(1).join(' ').split(/\s+/).sort()).toEqual(toolNames().filter((t) => !t.startsWith('/') && t !== ':'));
-		expect(commands.split('\n')[1]).toMatch(/^bash {2,}\S/);
+		expect(commands.split('\n')[1]).toMatch(/^arp {2,}\S/);
+		for (const t of ['arp', 'route', 'netstat', 'ip', 'ss', 'iptables', 'ping']) expect(commands.split(/\s+/), t).toContain(t);
+		for (const t of ['tcpdump', 'traceroute', 'nft', 'lsns', 'nsenter']) expect(commands.split(/\s+/), t).not.toContain(t);
 		const cni = text.split('\n\n').find((p) => p.startsWith('Run by path, /usr/lib/cni/NAME:'))!;
 		expect(cni.split(/\s+/)).toContain('host-local');
 	});
@@ -20,6 +22,7 @@ describe('help', () => {
 		for (const line of laidOut(text)) expect(line.length, line).toBeLessThanOrEqual(width);
 		expect(text).toContain('ping --trace ADDR');
 		expect(text).toContain('walk the first packet on the diagram'.split(' ').at(-1));
+		expect(text).toContain('A common tool the simulator does not model says so, with what to use here and how to run it on a real Linux machine.');
 	});
 
 	it('leaves out what the engine does not say it runs', () => {

@@ -61,7 +61,7 @@ export function helpText(tools: readonly string[], width: number, engine = 'simu
 		byFolder.set(t.slice(0, cut), [...(byFolder.get(t.slice(0, cut)) ?? []), t.slice(cut + 1)]);
 	}
 	for (const [folder, names] of byFolder) parts.push([`Run by path, ${folder}/NAME:`, ...columns(names, width)].join('\n'));
-	if (named.length) parts.push(`A common tool the ${engine} does not model says so, and what to use instead.`);
+	if (named.length) parts.push(`A common tool the ${engine} does not model says so, with what to use here and how to run it on a real Linux machine.`);
 	parts.push(KEYS);
 	return parts.join('\n\n');
 }

@@ -309,10 +309,13 @@ export class Netns {
 		this.refreshCarrier();
 	}
 
-	/** Drops routes and neighbours through a device. */
+	/**
+	 * Drops routes and neighbours through a device going down, deleted or moved: permanent
+	 * neighbours too (neigh_ifdown; only a carrier loss keeps them, see World).
+	 */
 	flushLinkState(link: Link): void {
 		this.routes = this.routes.filter((r) => r.dev !== link);
-		this.neigh = this.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT');
+		this.neigh = this.neigh.filter((n) => n.link !== link);
 	}
 
 	/**

@@ -8,8 +8,10 @@
  */
 import type { ExecResult } from '../tool/types.ts';
 
-const PACKETS = 'use ping --trace ADDR to walk a packet on the diagram, ip -s link for packet counters';
-const ROUTE = 'use ping --trace ADDR to walk a packet hop by hop, ip route get ADDR for the route it takes';
+/** The real-kernel option: every chapter downloads as a script that runs on a Linux machine. */
+const REAL = "run the chapter's script on a real Linux machine";
+const PACKETS = `packet capture comes in a later version; ${REAL} to capture there; here ping --trace ADDR walks a packet on the diagram`;
+const ROUTE = `not installed where the book is verified; ${REAL} with it; here ping --trace ADDR walks a packet hop by hop, ip route get ADDR names the route`;
 const DNS = 'the lab has no DNS: use addresses (ping, curl); the names in /etc/hosts resolve';
 const SOCKETS = 'use curl http://ADDR:PORT/ against python3 -m http.server PORT, and ss -ltn';
 const CONTAINERS = 'containers are not simulated: the chapter shows their recorded output; ip netns builds one by hand';
@@ -24,7 +26,7 @@ const INSTEAD: Record<string, string> = {
 	traceroute: ROUTE,
 	tracepath: ROUTE,
 	mtr: ROUTE,
-	nft: 'the simulator models iptables (iptables-nft): use iptables -S, iptables -t nat -S',
+	nft: `the simulator models iptables (iptables-nft): use iptables -S, iptables -t nat -S; for nft itself, ${REAL}`,
 	'iptables-save': 'use iptables -S and iptables -t nat -S to list the rules',
 	'iptables-restore': 'add rules one at a time with iptables -A',
 	'iptables-legacy': 'use iptables (the nf_tables variant, as on Debian)',
@@ -32,16 +34,14 @@ const INSTEAD: Record<string, string> = {
 	ebtables: 'bridged IPv4 goes through iptables FORWARD here (br_netfilter)',
 	man: 'no manual pages here: try ip help, ip link help, iptables -h, or the chapter',
 	ifconfig: 'use ip addr (ip -br addr: one line per interface), ip link set DEV up',
-	route: 'use ip route',
-	netstat: 'use ss -ltn for listening TCP sockets',
-	arp: 'use ip neigh',
 	brctl: 'use ip link add BR type bridge, ip link set DEV master BR, bridge link',
-	ethtool: 'use ip -d link for details, ip -s link for counters',
+	ethtool: `not installed where the book is verified; ${REAL} with it; here ip -d link names a device's kind and details`,
 	dig: DNS,
 	nslookup: DNS,
 	host: DNS,
-	lsns: 'use ip netns list for the named network namespaces, ip netns identify for the current one',
-	nsenter: 'use ip netns exec NAME CMD',
+	lsns: `it lists processes' namespaces, and the simulator has no processes: use ip netns list, ip netns identify; for lsns, ${REAL}`,
+	nstat: `its counters include the kernel's own IPv6 traffic, which the simulator does not send; ${REAL}; here ip -s link counts packets`,
+	nsenter: `it enters a process's namespaces, and the simulator has no processes: use ip netns exec NAME CMD; for nsenter, ${REAL}`,
 	unshare: 'use ip netns add NAME, then ip netns exec NAME CMD',
 	tc: 'traffic control (qdiscs, shaping) is not modelled',
 	nc: SOCKETS,

@@ -6,6 +6,7 @@ import { formatMac } from '../addr/mac.ts';
 import { sysctlWrite } from '../kernel/sysctl.ts';
 import type { Netns } from '../model/netns.ts';
 import type { Context } from '../tool/types.ts';
+import { PROC_NET_WHY, procNetFile } from './proc-net.ts';
 
 /** Errors as the C library names them. */
 type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'ENOSIM';
@@ -26,8 +27,8 @@ const FS_MSG: Record<FsError, string> = {
 	EACCES: 'Permission denied',
 	EINVAL: 'Invalid argument',
 	ENOSPC: 'No space left on device',
-	// Not an errno: a file the simulator knows it does not model (today only /etc/resolv.conf).
-	ENOSIM: 'not available in this simulator (the lab has no DNS: use addresses; the names in /etc/hosts resolve)',
+	// Not an errno: a file the simulator knows it does not model (the counters and sockets of /proc/net).
+	ENOSIM: `not available in this simulator (${PROC_NET_WHY})`,
 };
 
 /** The message of a file error. */
@@ -62,8 +63,11 @@ export class Vfs {
 
 	constructor(hostname: string) {
 		this.files.set('/etc/hostname', `${hostname}\n`);
-		this.files.set('/etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+		// As sandbox.sh writes a lab host's (its own name on 127.0.1.1, as Debian's installer does).
+		this.files.set('/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
 		this.files.set('/dev/null', '');
+		// As sandbox.sh writes it on every target: the lab has no DNS.
+		this.files.set('/etc/resolv.conf', '# lab sandbox: no DNS\n');
 	}
 
 	/** Reads a file; live files come from the namespace. */
@@ -77,10 +81,13 @@ export class Vfs {
 			return done(`${v}\n`);
 		}
 		if (p.startsWith('/sys/class/net/')) return readSysNet(p.slice('/sys/class/net/'.length), ns);
+		if (p === '/proc/net' || p === '/proc/self/net') return failed('EISDIR');
+		if (p.startsWith('/proc/net/') || p.startsWith('/proc/self/net/')) {
+			const text = procNetFile(p.slice(p.indexOf('/net/') + 5), ns);
+			return text === undefined ? failed('ENOSIM') : done(text);
+		}
 		if (p.startsWith('/proc/')) return failed('ENOENT');
 		if (this.dirs.has(p)) return failed('EISDIR');
-		// A reader looking for the resolver learns that the lab has none (unless they wrote one).
-		if (p === '/etc/resolv.conf' && !this.files.has(p)) return failed('ENOSIM');
 		const data = this.files.get(p);
 		return data === undefined ? failed('ENOENT') : done(data);
 	}
@@ -117,6 +124,11 @@ export class Vfs {
 	list(path: string, ns: Netns): FsResult<string[]> {
 		const p = normalise(path);
 		if (p === '/sys/class/net') return done(ns.links.map((l) => l.name).sort());
+		// /proc/net lists far more than the simulator prints; its two files list themselves.
+		if (p === '/proc/net' || p === '/proc/self/net') return failed('ENOSIM');
+		if (p.startsWith('/proc/net/') || p.startsWith('/proc/self/net/')) {
+			return procNetFile(p.slice(p.indexOf('/net/') + 5), ns) === undefined ? failed('ENOSIM') : done([p.split('/').pop() as string]);
+		}
 		if (!this.dirs.has(p)) return this.files.has(p) ? done([p.split('/').pop() as string]) : failed('ENOENT');
 		const prefix = p === '/' ? '/' : `${p}/`;
 		const names = new Set<string>();

@@ -5,9 +5,16 @@ import { padEnd, padStart } from '../../print/printer.ts';
 import type { Tool } from '../../tool/types.ts';
 import { atLeast } from '../../profile/profile.ts';
 
+const SS_DECLINE =
+	"ss: only ss -ltn (listening TCP sockets) is available in this simulator (connections, UDP, processes and the kernel's own sockets need the real kernel: run the chapter's script on a real Linux machine)\n";
+
 /** ss: -l lists the listening TCP sockets of the namespace (-n: ports as numbers). */
 export const ss: Tool = (argv, ctx) => {
 	const flags = argv.filter((a) => a.startsWith('-')).join('');
+	// Listening TCP sockets are what the model has; connections (TIME-WAIT included), UDP and
+	// kernel sockets (VXLAN's, netlink's: `ss -l` and `ss` list every family) it does not keep, so
+	// any listing but TCP's says so.
+	if (/[^-ltn4]/.test(flags) || !flags.includes('t') || argv.some((a) => !a.startsWith('-'))) return { stdout: '', stderr: SS_DECLINE, exit: 1 };
 	const numeric = flags.includes('n');
 	const rows = ctx.stack.listeners.filter((l) => l.ns === ctx.ns);
 	if (!flags.includes('l')) rows.length = 0;

@@ -1,0 +1,45 @@
+/**
+ * How far the simulator's IPv6 goes: the link-local addresses and `::1` the kernel gives every
+ * device, and their routes, which `ip -6 addr`/`ip -6 route` print exactly; other IPv6 addresses
+ * (global, unique-local) `ip addr` adds, deletes and lists exactly too. What goes beyond (an IPv6
+ * route, neighbour or rule, a route lookup, a selection or another table of `ip -6 route`, the
+ * routes of a global address) says in one line that it is not available here, rather than
+ * answering as if the kernel had done it.
+ */
+import { canonicalIpv6 } from '../../addr/ipv6.ts';
+import type { Tool } from '../../tool/types.ts';
+
+export const IPV6_DECLINE =
+	"ip: IPv6 routes and neighbours beyond link-local are not available in this simulator (it models IPv4 and ip addr's IPv6 addresses; for IPv6 routing, run the chapter's script on a real Linux machine)\n";
+
+/** True for an IPv6 address or prefix the simulator does not model (all but fe80::/10, ::1, ::, ff00::/8). */
+export function beyondLinkLocal(word: string): boolean {
+	const [addr = '', len] = word.split('/');
+	if (len !== undefined && !/^\d{1,3}$/.test(len)) return false;
+	const text = canonicalIpv6(addr);
+	if (text === null) return false;
+	return !(text === '::1' || text === '::' || /^fe[89ab][0-9a-f]:/.test(text) || /^ff[0-9a-f]{2}:/.test(text));
+}
+
+/** `ip`, answering the IPv6 it does not model with one line (exit 2, as a refused request). */
+export function withIpv6Scope(ip: Tool): Tool {
+	return (argv, ctx) => {
+		const at = argv.findIndex((w, i) => !w.startsWith('-') && !['-n', '-netns', '--netns', '-f', '-family', '--family'].includes(argv[i - 1] ?? ''));
+		const obj = argv[at] ?? '';
+		if (obj.startsWith('netns') || obj === 'help') return ip(argv, ctx);
+		const six = argv.slice(0, Math.max(at, 0)).some((w, i, all) => w === '-6' || (w.replace(/^--?/, '-').startsWith('-f') && all[i + 1] === 'inet6'));
+		const rest = argv.slice(at + 1);
+		if (at < 0 || /^a(d|dd|ddr|ddre|ddres|ddress)?$/.test(obj)) return ip(argv, ctx);
+		const route = /^r(o|ou|out|oute)?$/.test(obj);
+		// The kernel's routes of a global address (its prefix, its local entry) are not in the model.
+		const named = argv.slice(0, at).findIndex((w) => /^--?n(e|et|etn|etns)?$/.test(w));
+		const ns = named >= 0 ? (ctx.host.named.get(argv[named + 1] ?? '') ?? ctx.ns) : ctx.ns;
+		const global = (): boolean => ns.addrs.some((a) => a.family === 6 && beyondLinkLocal(String(a.local)));
+		// A listing the model prints: all of the main table's (link-local) routes, nothing selected.
+		const listing = rest.length === 0 || (/^(s|sh|sho|show|l|li|lis|list|lst)$/.test(rest[0] ?? '') && ['', 'table main', 'table 254'].includes(rest.slice(1).join(' ')));
+		if (rest.some(beyondLinkLocal) || (six && route && (!listing || global()))) {
+			return { stdout: '', stderr: IPV6_DECLINE, exit: 2 };
+		}
+		return ip(argv, ctx);
+	};
+}
