@@ -48,16 +48,16 @@ describe('compareSnapshots', () => {
 			blocks: 12,
 			differing: 4,
 			differences: [
-				{ line: 120, host: 'alice', cmd: 'ip addr show', what: 'stdout', local: '    inet6 ::1/128 scope host ', target: '    inet6 ::1/128 scope host proto kernel_lo ' },
-				{ line: 157, host: 'alice', cmd: 'ip addr add 192.168.1.1/24 dev eth0', what: 'exit', local: 'exit 0', target: 'exit 2' },
+				{ line: 121, host: 'alice', cmd: 'ip addr show', what: 'stdout', local: '    inet6 ::1/128 scope host ', target: '    inet6 ::1/128 scope host proto kernel_lo ' },
+				{ line: 159, host: 'alice', cmd: 'ip addr add 192.168.1.1/24 dev eth0', what: 'exit', local: 'exit 0', target: 'exit 2' },
 				{
-					line: 309,
+					line: 312,
 					host: 'bob',
 					what: 'state',
 					local: expect.stringMatching(/^alice \(host\) link \{"ifindex":2,.*"qdisc":"noqueue",/),
 					target: expect.stringMatching(/^alice \(host\) link \{"ifindex":2,.*"qdisc":"fq_codel",/),
 				},
-				{ line: 274, host: 'alice', what: 'only-local' },
+				{ line: 277, host: 'alice', what: 'only-local' },
 			],
 		});
 	});
