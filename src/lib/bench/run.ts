@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mergeResults, type PartProvenance } from './merge.ts';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createKernelEngine } from '../engines/local/local.ts';
@@ -65,6 +66,8 @@ export interface BenchResults {
 	simOverKernel?: { chapter: string; ratio: number }[];
 	/** The verify targets side by side (`--only targets`). */
 	targets?: TargetsFigures;
+	/** When and at which commit each part was measured (a run of some parts keeps the others: merge.ts). */
+	parts?: PartProvenance;
 }
 
 const sum = (w: PageWeight) => w.html.gzip + w.css.gzip + w.js.gzip;
@@ -136,7 +139,7 @@ async function pageTerminalFigures(
 	return { clickToPromptMs, browserCommandMs };
 }
 
-/** Runs the benchmark and writes bench/results.json. */
+/** Runs the benchmark and writes bench/results.json (merged with the parts this run did not measure). */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	const { root, runs, log } = options;
 	const want = (part: BenchPart) => (options.only?.length ? options.only : DEFAULT_PARTS).includes(part);
@@ -191,6 +194,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	if (want('targets')) results.targets = await measureTargets({ root, targets: options.targets ?? TARGET_NAMES, log });
 
 	mkdirSync(join(root, 'bench'), { recursive: true });
-	writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+	const file = join(root, 'bench/results.json');
+	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResults) : undefined;
+	const measured = (['site', 'lighthouse', 'verify', 'sim', 'targets'] as const).filter((p) => want(p));
+	writeFileSync(file, `${JSON.stringify(mergeResults(previous, results, measured), null, '\t')}\n`);
 	return results;
 }
