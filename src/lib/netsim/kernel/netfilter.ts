@@ -100,6 +100,7 @@ export function chainsZero(victims: readonly Chain[]): void {
 	for (const c of victims) {
 		for (const r of c.rules) r.pkts = r.bytes = 0;
 		if (c.policyPkts !== undefined) c.policyPkts = c.policyBytes = 0;
+		if (c.policyBase) c.policyBase = { pkts: 0, bytes: 0 };
 	}
 }
 
@@ -109,6 +110,7 @@ export function chainPolicy(t: Table, name: string | undefined, policy: string |
 	if (!c || c.policy === undefined) return refuse('ENOENT');
 	if (policy !== 'ACCEPT' && policy !== 'DROP') return refuse('EINVAL');
 	c.policy = policy;
+	c.policyBase = { pkts: c.policyPkts ?? 0, bytes: c.policyBytes ?? 0 };
 	return ok();
 }
 

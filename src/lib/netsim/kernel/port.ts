@@ -21,6 +21,11 @@ export function setMaster(link: Link, master: Link | null): void {
 	}
 	if (master) {
 		link.master = master;
+		// br_add_if gives the port the lowest number no other port of the bridge has (0 is reserved).
+		const taken = new Set(master.ports().filter((p) => p !== link).map((p) => p.portNo));
+		let no = 1;
+		while (taken.has(no)) no++;
+		link.portNo = no;
 		master.hadPorts = true;
 		master.bridgeIdSet = true;
 		master.fdb.push({ mac: link.mac, port: link, permanent: true, static: false, updated: world.now });

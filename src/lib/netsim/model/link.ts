@@ -1,6 +1,7 @@
 /** Network devices: the state `ip link` shows and the rules deriving flags and operstate from it. */
 import type { Mac } from '../addr/mac.ts';
 import type { Netns } from './netns.ts';
+import { atLeast } from '../profile/profile.ts';
 
 /**
  * Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS); `nic` is an
@@ -72,6 +73,10 @@ export class Link {
 	hadCarrier = false;
 	/** Bridge port hairpin mode: frames may leave by the port they came in. */
 	hairpin = false;
+	/** Bridge port: its number on the bridge (the lowest free from 1, as br_add_if finds it). */
+	portNo = 0;
+	/** Bridge port: when it was last enabled (virtual ms), which starts its forward delay timer. */
+	portEnabledAt = 0;
 	/**
 	 * Bridge: STP's port selection has run (a port was attached, its address was set, STP started
 	 * on it up): from then on carrier follows the forwarding ports (state UNKNOWN, with carrier, before).
@@ -164,6 +169,19 @@ export class Link {
 		return t < delay ? 'listening' : t < 2 * delay ? 'learning' : 'forwarding';
 	}
 
+	/**
+	 * Bridge port: milliseconds left on its forward delay timer. br_make_forwarding arms it for one
+	 * forward delay whenever the port is enabled, with STP or without (where the port forwards at
+	 * once and the timer runs out unused); under STP it is armed again for the learning state.
+	 */
+	forwardDelayLeft(): number {
+		if (!this.portEnabled()) return 0;
+		const delay = (this.master?.forwardDelay ?? 1500) * 10;
+		const t = this.ns.world.now - (this.stpSince ?? this.portEnabledAt);
+		if (this.stpSince !== undefined && t >= delay) return Math.max(0, 2 * delay - t);
+		return Math.max(0, delay - t);
+	}
+
 	/** RFC 2863 operational state as `ip link` prints it. */
 	operstate(): string {
 		if (!this.adminUp) return 'DOWN';
@@ -174,6 +192,18 @@ export class Link {
 			return this.carrier() ? 'UP' : 'DOWN';
 		}
 		return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+	}
+
+	/**
+	 * The operstate linkwatch computes when the device loses carrier (default_operstate): one with
+	 * a lower link (a veth's iflink is its peer's ifindex) is LOWERLAYERDOWN only if the device of
+	 * that index *in its own namespace* is not up; since Linux 6.12 a peer in another namespace is
+	 * not found there, so DOWN. The value stays until the next event, as the kernel keeps it.
+	 */
+	operOnCarrierLoss(): string | undefined {
+		if (this.kind !== 'veth' || !this.peer || !atLeast(this.ns.world.profile.kernel, 6, 12)) return undefined;
+		const lower = this.ns.linkByIndex(this.peer.ifindex);
+		return lower && !lower.running() ? 'LOWERLAYERDOWN' : 'DOWN';
 	}
 
 	/** The flag words in iproute2's order, as both the text and the JSON output list them. */

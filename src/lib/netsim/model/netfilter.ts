@@ -54,6 +54,12 @@ export interface Chain {
 	/** A built-in chain's counters: the packets its policy decided (nf_tables base chain counters). */
 	policyPkts?: number | undefined;
 	policyBytes?: number | undefined;
+	/**
+	 * The policy counters when `-P` last set the policy: iptables-nft 1.8.9 creates base chains
+	 * without nf_tables counters and sends zeroed ones with each `-P`, so it shows what the policy
+	 * decided since then (and nothing before any `-P`); 1.8.10 and later show the whole count.
+	 */
+	policyBase?: { pkts: number; bytes: number } | undefined;
 }
 
 /** A table by name: filter, nat, mangle, raw. */

@@ -283,13 +283,18 @@ export class Netns {
 		this.adminChanged(link);
 	}
 
-	/** Brings a device down: its routes go, IPv6 autoconf addresses go, neighbours flush. */
+	/**
+	 * Brings a device down: its routes go but those of scope host (fib_sync_down_dev marks dead
+	 * only nexthops whose scope is not RT_SCOPE_NOWHERE, and a host route's nexthop has that
+	 * scope: the local routes of its addresses, `local` and `scope host` routes a user added),
+	 * IPv6 autoconf addresses go, neighbours flush.
+	 */
 	linkDown(link: Link): void {
 		if (!link.adminUp) return;
 		this.setAdmin(link, false);
 		link.mcGroups = link.mcGroups.filter((g) => g !== 'router' && g !== 'all-hosts' && (g !== 'all-nodes' || !link.v6Ready));
 		link.v6Ready = false;
-		this.flushLinkState(link);
+		this.flushLinkState(link, true);
 		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
 		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));
 		this.adminChanged(link);
@@ -309,9 +314,12 @@ export class Netns {
 		this.refreshCarrier();
 	}
 
-	/** Drops routes and neighbours through a device. */
-	flushLinkState(link: Link): void {
-		this.routes = this.routes.filter((r) => r.dev !== link);
+	/**
+	 * Drops routes and neighbours through a device; with `keepHost`, as on NETDEV_DOWN, the routes
+	 * of scope host stay (a device deleted or moved away takes every route along).
+	 */
+	flushLinkState(link: Link, keepHost = false): void {
+		this.routes = this.routes.filter((r) => r.dev !== link || (keepHost && r.scope === 'host'));
 		this.neigh = this.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT');
 	}
 

@@ -126,15 +126,25 @@ export class World {
 		for (const ns of this.namespaces)
 			for (const link of ns.links) {
 				const enabled = link.portEnabled();
-				if (enabled && !link.portWasEnabled) link.stpSince = link.master?.stp ? this.now : undefined;
+				if (enabled && !link.portWasEnabled) {
+					link.stpSince = link.master?.stp ? this.now : undefined;
+					link.portEnabledAt = this.now;
+				}
 				if (!enabled) link.stpSince = undefined;
+				// A port disabled (down, without carrier, or its bridge down: br_stp_disable_port)
+				// loses what the bridge learned through it; static and permanent entries stay.
+				if (!enabled && link.portWasEnabled && link.master)
+					link.master.fdb = link.master.fdb.filter((e) => e.port !== link || e.permanent || e.static);
 				link.portWasEnabled = enabled;
 			}
 		for (const ns of this.namespaces)
 			for (const link of ns.links) {
 				const carrier = link.carrier();
 				// Losing carrier flushes the device's neighbours (neigh_carrier_down).
-				if (link.hadCarrier && !carrier) ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
+				if (link.hadCarrier && !carrier) {
+					ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
+					if (link.adminUp) link.operOverride = link.operOnCarrierLoss();
+				}
 				link.hadCarrier = carrier;
 				// IPv6 comes up with carrier (addrconf): all-nodes is joined again if a down dropped it.
 				if (link.adminUp && carrier && !link.v6Ready) {

@@ -52,26 +52,40 @@ function ipv6Rows(ic: IpCtx, p: Printer, withLocal: boolean): void {
 		p.out('\n');
 	}
 	if (!withLocal) return;
-	const row = (type: string, dst: string, dev: string, metric: number): void => {
+	const row = (type: string, dst: string, link: Link, metric: number): void => {
 		p.openObject();
 		p.str('type', '%s ', type);
 		p.str('dst', '%s ', dst);
-		p.str('dev', 'dev %s ', dev);
+		p.str('dev', 'dev %s ', link.name);
 		p.str('table', 'table %s ', 'local');
 		p.str('protocol', 'proto %s ', 'kernel');
 		p.num('metric', 'metric %u ', metric);
 		p.openArray('flags');
+		// The multicast route's nexthop has link scope: RTNH_F_LINKDOWN without carrier.
+		if (type === 'multicast' && !link.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
 		p.close();
 		p.str('pref', 'pref %s', 'medium');
 		p.close();
 		p.out('\n');
 	};
 	const v6 = ic.ns.addrs.filter((a) => a.family === 6 && a.link.adminUp);
-	for (const a of v6) row('local', String(a.local), a.link.name, 0);
+	// The fib6 tree dumps the local /128 routes in address order, not in the order they came.
+	const locals = [...v6].sort((x, y) => (v6Key(String(x.local)) < v6Key(String(y.local)) ? -1 : v6Key(String(x.local)) > v6Key(String(y.local)) ? 1 : 0));
+	for (const a of locals) row('local', String(a.local), a.link, 0);
 	const mc = new Set<Link>();
 	for (const a of v6) {
 		if (a.link.kind === 'loopback' || mc.has(a.link)) continue;
 		mc.add(a.link);
-		row('multicast', 'ff00::/8', a.link.name, 256);
+		row('multicast', 'ff00::/8', a.link, 256);
 	}
+}
+
+/** An IPv6 address as 32 hex digits, so that text order is address order. */
+function v6Key(text: string): string {
+	const [head = '', tail] = text.split('::');
+	const groups = (t: string): string[] => (t === '' ? [] : t.split(':'));
+	const h = groups(head);
+	const t = tail === undefined ? [] : groups(tail);
+	const fill = Array<string>(8 - h.length - t.length).fill('0');
+	return [...h, ...fill, ...t].map((g) => g.padStart(4, '0')).join('');
 }
