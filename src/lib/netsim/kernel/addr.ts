@@ -18,6 +18,8 @@ interface Addr4Request {
 	label?: string | undefined;
 	/** No prefix route for the subnet (IFA_F_NOPREFIXROUTE). */
 	noprefixroute?: boolean | undefined;
+	/** The far end of a point-to-point address (IFA_ADDRESS when it differs from IFA_LOCAL). */
+	peer?: Ipv4 | undefined;
 }
 
 /**
@@ -28,13 +30,12 @@ export function addr4Add(ns: Netns, link: Link, r: Addr4Request): Result<Addr> {
 	if (ns.v4(link).some((x) => x.local === r.local && x.prefixlen === r.prefixlen)) return refuse('EEXIST', 'ipv4: Address already assigned.');
 	const secondary = ns.v4(link).some((x) => !x.secondary && x.prefixlen === r.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(r.local, r.prefixlen));
 	const scope = r.scope ?? (r.local >>> 24 === 127 ? 'host' : 'global');
-	const addr: Addr = { family: 4, link, local: r.local, prefixlen: r.prefixlen, scope, brd: r.brd, secondary, label: r.label ?? link.name };
+	const addr: Addr = { family: 4, link, local: r.local, prefixlen: r.prefixlen, scope, brd: r.brd, secondary, label: r.label ?? link.name, peer: r.peer, noprefixroute: r.noprefixroute || undefined };
 	const v4 = ns.addrs.filter((x) => x.family === 4 && x.link === link);
 	const lastPrimary = secondary ? v4[v4.length - 1] : [...v4].reverse().find((x) => !x.secondary);
 	const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : v4.length > 0 ? ns.addrs.indexOf(v4[0] as Addr) : ns.addrs.length;
 	ns.addrs.splice(idx, 0, addr);
-	// Without a prefix route the address still gets its local and broadcast routes.
-	ns.addAddrRoutes(r.noprefixroute ? { ...addr, secondary: true } : addr);
+	ns.addAddrRoutes(addr);
 	return ok(addr);
 }
 

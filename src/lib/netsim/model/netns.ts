@@ -18,6 +18,10 @@ export interface Addr {
 	prefixlen: number;
 	scope: 'global' | 'link' | 'host';
 	brd?: Ipv4 | undefined;
+	/** A point-to-point address's far end (`peer`): its prefix route is the peer's, not the local's. */
+	peer?: Ipv4 | undefined;
+	/** IFA_F_NOPREFIXROUTE: no route for the subnet, now or when the device comes up again. */
+	noprefixroute?: boolean | undefined;
 	secondary: boolean;
 	label: string;
 	/** IPv6 DAD: tentative until this virtual time. */
@@ -218,12 +222,14 @@ export class Netns {
 		if (!a.link.adminUp) return;
 		if (a.brd !== undefined && a.brd !== 0xffffffff)
 			this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: a.brd, len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
-		const net = networkOf(local, a.prefixlen);
+		// fib_add_ifaddr: the subnet is that of the address's IFA_ADDRESS, the peer if it has one.
+		const net = networkOf(a.peer ?? local, a.prefixlen);
 		if (net !== 0 && !a.secondary && (net !== local || a.prefixlen < 32)) {
 			const loop = a.link.kind === 'loopback';
-			this.pushRoute({ table: loop ? TABLE_LOCAL : TABLE_MAIN, type: loop ? 'local' : 'unicast', dst: { addr: net, len: a.prefixlen }, dev: a.link, proto: 'kernel', scope: loop ? 'host' : 'link', prefsrc: src, metric: 0, onlink: false });
+			if (!a.noprefixroute)
+				this.pushRoute({ table: loop ? TABLE_LOCAL : TABLE_MAIN, type: loop ? 'local' : 'unicast', dst: { addr: net, len: a.prefixlen }, dev: a.link, proto: 'kernel', scope: loop ? 'host' : 'link', prefsrc: src, metric: 0, onlink: false });
 			if (a.prefixlen < 31)
-				this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: broadcastOf(local, a.prefixlen), len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
+				this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: broadcastOf(net, a.prefixlen), len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
 		}
 	}
 
