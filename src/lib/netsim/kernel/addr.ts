@@ -68,22 +68,36 @@ export function addr6Del(ns: Netns, link: Link, local: string, prefixlen: number
 }
 
 /**
- * Removes an address the namespace has. An IPv4 primary takes its secondaries along; the last
- * IPv4 address of a device gone, the kernel disables IP on it (fib_disable_ip), which flushes its
- * routes and its ARP cache.
+ * Removes an address the namespace has (__inet_del_ifa). An IPv4 primary takes its secondaries
+ * along, unless promote_secondaries is on (for the device or `all`): then the first of them
+ * becomes the primary and the others stay, their routes put back with its address as source.
+ * The last IPv4 address of a device gone, the kernel disables IP on it (fib_disable_ip), which
+ * flushes its routes and its ARP cache.
  */
 export function addrRemove(ns: Netns, a: Addr): void {
 	if (a.family === 6) {
 		ns.addrs = ns.addrs.filter((x) => x !== a);
 		return;
 	}
-	const victims = [a];
-	if (!a.secondary)
-		for (const x of ns.v4(a.link))
-			if (x.secondary && x.prefixlen === a.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(a.local as Ipv4, a.prefixlen)) victims.push(x);
+	const secondaries = a.secondary ? [] : ns.v4(a.link).filter((x) => x.secondary && x.prefixlen === a.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(a.local as Ipv4, a.prefixlen));
+	const conf = (dev: string): boolean => ns.get(`net.ipv4.conf.${dev}.promote_secondaries`) === '1';
+	const promote = conf('all') || conf(a.link.name.replaceAll('.', '/')) ? secondaries[0] : undefined;
+	const victims = promote ? [a] : [a, ...secondaries];
 	for (const v of victims) {
 		ns.removeAddrRoutes(v);
 		ns.addrs = ns.addrs.filter((x) => x !== v);
+	}
+	if (promote) {
+		// The promoted address moves up among the primaries; every route of the subnet's
+		// addresses goes in again with it as the source.
+		for (const x of secondaries) ns.removeAddrRoutes(x);
+		ns.addrs = ns.addrs.filter((x) => x !== promote);
+		promote.secondary = false;
+		const lastPrimary = ns.v4(a.link).filter((x) => !x.secondary).pop();
+		const firstOfLink = ns.v4(a.link)[0];
+		const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : firstOfLink ? ns.addrs.indexOf(firstOfLink) : ns.addrs.length;
+		ns.addrs.splice(idx, 0, promote);
+		for (const x of secondaries) ns.addAddrRoutes(x);
 	}
 	if (ns.v4(a.link).length === 0) {
 		ns.routes = ns.routes.filter((r) => r.dev !== a.link);
