@@ -69,7 +69,7 @@ function linkSet(ctx: Context, argv: string[]): ExecResult {
 	}
 	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
 	const flags: PortFlags = {};
-	for (const [k, v] of changes) if (k === 'hairpin') flags.hairpin = v;
+	for (const [k, v] of changes) (flags as Record<string, boolean>)[k] = v;
 	return answered(portSet(dev, flags));
 }
 

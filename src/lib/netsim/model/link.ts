@@ -15,6 +15,17 @@ export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'n
  */
 export type McGroup = 'all-nodes' | 'router' | 'all-hosts';
 
+/** A bridge port's on/off flags (IFLA_BRPORT_*), other than hairpin, as `bridge link set` names them. */
+export type PortFlag = 'guard' | 'root_block' | 'fastleave' | 'learning' | 'learning_sync' | 'flood' | 'mcast_flood' | 'bcast_flood' | 'mcast_to_unicast' | 'neigh_suppress' | 'vlan_tunnel' | 'isolated' | 'locked' | 'proxy_arp' | 'proxy_arp_wifi';
+
+/** A new port's flags (new_nbp: BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD). */
+export function defaultPortFlags(): Record<PortFlag, boolean> {
+	return {
+		guard: false, root_block: false, fastleave: false, learning: true, learning_sync: false, flood: true, mcast_flood: true, bcast_flood: true,
+		mcast_to_unicast: false, neigh_suppress: false, vlan_tunnel: false, isolated: false, locked: false, proxy_arp: false, proxy_arp_wifi: false,
+	};
+}
+
 /** A bridge port's STP state, as `bridge link` prints it (no other bridge sends BPDUs here, so never blocking). */
 type PortState = 'disabled' | 'listening' | 'learning' | 'forwarding';
 
@@ -73,6 +84,8 @@ export class Link {
 	hadCarrier = false;
 	/** Bridge port hairpin mode: frames may leave by the port they came in. */
 	hairpin = false;
+	/** Bridge port: its flags (learning, flooding…), fresh each time the device becomes a port. */
+	portFlags = defaultPortFlags();
 	/** Bridge port: its number on the bridge (the lowest free from 1, as br_add_if finds it). */
 	portNo = 0;
 	/** Bridge port: when it was last enabled (virtual ms), which starts its forward delay timer. */

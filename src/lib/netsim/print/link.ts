@@ -229,14 +229,15 @@ function bridgeId(br: Link): string {
 /**
  * A bridge port's attributes (IFLA_BRPORT_*) as iproute2 6.1 prints `bridge_slave`. The bridge is
  * alone on its segments, so it is the root and every port its designated port: the designated
- * bridge and root are the bridge's own id, the cost 0. Flags other than hairpin keep their defaults.
+ * bridge and root are the bridge's own id, the cost 0.
  */
 function printBridgeSlave(p: Printer, port: Link, br: Link): void {
 	const id = 0x8000 | port.portNo;
 	p.str('state', 'state %s ', port.portState());
 	p.num('priority', 'priority %u ', 32);
 	p.num('cost', 'cost %u ', 2);
-	for (const [k, v] of [['hairpin', port.hairpin], ['guard', false], ['root_block', false], ['fastleave', false], ['learning', true], ['flood', true]] as const)
+	const f = port.portFlags;
+	for (const [k, v] of [['hairpin', port.hairpin], ['guard', f.guard], ['root_block', f.root_block], ['fastleave', f.fastleave], ['learning', f.learning], ['flood', f.flood]] as const)
 		p.bool(k, `${k} ${v ? 'on' : 'off'} `, v);
 	p.str('id', 'port_id %s ', `0x${id.toString(16)}`);
 	p.str('no', 'port_no %s ', `0x${port.portNo.toString(16)}`);
@@ -249,26 +250,26 @@ function printBridgeSlave(p: Printer, port: Link, br: Link): void {
 	p.fixed('forward_delay_timer', 'forward_delay_timer %s ', Math.floor(port.forwardDelayLeft() / 10) / 100, 2, 7);
 	p.num('topology_change_ack', 'topology_change_ack %u ', 0);
 	p.num('config_pending', 'config_pending %u ', 0);
-	p.bool('proxy_arp', 'proxy_arp off ', false);
-	p.bool('proxy_arp_wifi', 'proxy_arp_wifi off ', false);
+	for (const k of ['proxy_arp', 'proxy_arp_wifi'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
 	p.num('multicast_router', 'mcast_router %u ', 1);
 	// iproute2 prints the fast-leave flag a second time under this name, in text only.
-	p.out('mcast_fast_leave off ');
-	for (const [k, v] of [['mcast_flood', true], ['bcast_flood', true], ['mcast_to_unicast', false], ['neigh_suppress', false]] as const) p.bool(k, `${k} ${v ? 'on' : 'off'} `, v);
+	p.out(`mcast_fast_leave ${f.fastleave ? 'on' : 'off'} `);
+	for (const k of ['mcast_flood', 'bcast_flood', 'mcast_to_unicast', 'neigh_suppress'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
 	p.str('group_fwd_mask', 'group_fwd_mask %s ', '0');
 	p.str('group_fwd_mask_str', 'group_fwd_mask_str %s ', '0x0');
-	for (const k of ['vlan_tunnel', 'isolated', 'locked']) p.bool(k, `${k} off `, false);
+	for (const k of ['vlan_tunnel', 'isolated', 'locked'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
 }
 
 /**
  * The port flags `bridge -d link` prints on a second line (print_protinfo), in its order.
  */
 export function printPortFlags(p: Printer, port: Link): void {
+	const f = port.portFlags;
 	p.out('\n    ');
-	for (const [k, v] of [['hairpin', port.hairpin], ['guard', false], ['root_block', false], ['fastleave', false], ['learning', true], ['flood', true], ['mcast_flood', true], ['bcast_flood', true]] as const)
+	for (const [k, v] of [['hairpin', port.hairpin], ['guard', f.guard], ['root_block', f.root_block], ['fastleave', f.fastleave], ['learning', f.learning], ['flood', f.flood], ['mcast_flood', f.mcast_flood], ['bcast_flood', f.bcast_flood]] as const)
 		p.bool(k, `${k} ${v ? 'on' : 'off'} `, v);
 	p.num('mcast_router', 'mcast_router %u ', 1);
-	for (const k of ['mcast_to_unicast', 'neigh_suppress', 'vlan_tunnel', 'isolated', 'locked']) p.bool(k, `${k} off `, false);
+	for (const k of ['mcast_to_unicast', 'neigh_suppress', 'vlan_tunnel', 'isolated', 'locked'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
 }
 
 /** The RX and TX counter lines of `ip -s link` (and `ip -s addr`), `lead` starting them on a new line. */
