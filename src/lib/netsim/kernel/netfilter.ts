@@ -9,9 +9,9 @@ import { ok, refuse, type Result } from './errno.ts';
 /** Targets only the nat table takes. */
 const NAT_TARGETS = ['MASQUERADE', 'SNAT', 'DNAT', 'REDIRECT'];
 
-/** Connection tracking starts in the namespace (a NAT rule or a stateful match asks for it). */
+/** NAT hooks register in the namespace (a NAT rule went in): conntrack runs there from now on. */
 export function nfTrack(nf: Netfilter): void {
-	nf.conntrackOn = true;
+	nf.natHooks = true;
 }
 
 /** A chain of a table: ENOENT when there is none of that name. */

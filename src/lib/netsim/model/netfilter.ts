@@ -116,8 +116,22 @@ export interface Verdict {
 /** All iptables tables of one namespace. Tables come into being when first used, as with iptables-nft. */
 export class Netfilter {
 	tables = new Map<string, Table>();
-	/** Conntrack hooks register once a NAT or stateful rule exists in this namespace. */
-	conntrackOn = false;
+	/**
+	 * A NAT rule went in: iptables-nft's nat base chains register NAT hooks, which hold conntrack
+	 * in this namespace for as long as the chains exist (flushing their rules keeps them).
+	 */
+	natHooks = false;
+
+	/**
+	 * Conntrack runs in this namespace while something holds it (nf_ct_netns_get/put): NAT chains,
+	 * or a rule with a stateful match, whose deletion lets it go again. Listing a table holds
+	 * nothing, so a namespace where no such rule was ever added tracks no flow.
+	 */
+	get conntrackOn(): boolean {
+		if (this.natHooks) return true;
+		for (const t of this.tables.values()) for (const c of t.chains) if (c.rules.some((r) => r.ctstate)) return true;
+		return false;
+	}
 
 	/** The table, created with its built-in chains on first use. */
 	table(name: string): Table {
@@ -125,7 +139,6 @@ export class Netfilter {
 		if (!t) {
 			t = { name, chains: (BUILTINS[name] ?? []).map((c) => ({ name: c, policy: 'ACCEPT' as const, rules: [] })) };
 			this.tables.set(name, t);
-			if (name === 'nat') this.conntrackOn = true;
 		}
 		return t;
 	}
