@@ -232,9 +232,11 @@ export class Link {
 		return out;
 	}
 
-	/** M-DOWN: a veth whose peer is in the same namespace and administratively down. */
+	/** M-DOWN: the device its iflink names (a veth's peer, a macvlan's lower) is here and administratively down. */
 	peerDownHere(): boolean {
-		return this.kind === 'veth' && this.peer !== undefined && this.peer.ns === this.ns && !this.peer.adminUp;
+		// iproute2 looks up the device's iflink here: a veth's peer, a macvlan's lower device.
+		const other = this.kind === 'veth' ? this.peer : this.kind === 'macvlan' ? this.lower : undefined;
+		return other !== undefined && other.ns === this.ns && !other.adminUp;
 	}
 
 	/** True when this link is usable for sending (up with carrier). */
