@@ -34,6 +34,7 @@ export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result
 		if (pos > c.rules.length) return refuse('E2BIG');
 		c.rules.splice(pos, 0, rule);
 	}
+	t.hooked = true;
 	return ok();
 }
 
@@ -72,6 +73,7 @@ export function ruleDelete(c: Chain, rule: Rule): Result {
 export function chainCreate(t: Table, name: string): Result {
 	if (t.chains.some((c) => c.name === name)) return refuse('EEXIST');
 	t.chains.push({ name, rules: [] });
+	t.hooked = true;
 	return ok();
 }
 
@@ -110,6 +112,7 @@ export function chainPolicy(t: Table, name: string | undefined, policy: string |
 	if (!c || c.policy === undefined) return refuse('ENOENT');
 	if (policy !== 'ACCEPT' && policy !== 'DROP') return refuse('EINVAL');
 	c.policy = policy;
+	t.hooked = true;
 	c.policyBase = { pkts: c.policyPkts ?? 0, bytes: c.policyBytes ?? 0 };
 	return ok();
 }

@@ -66,6 +66,12 @@ export interface Chain {
 export interface Table {
 	name: string;
 	chains: Chain[];
+	/**
+	 * The table is in the kernel with its base chains hooked: iptables-nft puts it there with the
+	 * first rule, user chain or policy (a listing creates nothing). From then on every packet
+	 * passes its chains, and their policies count, also once the last rule is gone.
+	 */
+	hooked?: boolean | undefined;
 }
 
 const BUILTINS: Record<string, string[]> = {
@@ -148,10 +154,10 @@ export class Netfilter {
 		return this.tables.get(table)?.chains.find((c) => c.name === name);
 	}
 
-	/** True when there is any rule or non-ACCEPT policy in a table (fast path: skip traversal). */
+	/** True when packets must pass a table's chains: it is hooked, or has a rule or a DROP policy. */
 	active(table: string): boolean {
 		const t = this.tables.get(table);
-		return !!t && t.chains.some((c) => c.rules.length > 0 || c.policy === 'DROP');
+		return !!t && (t.hooked === true || t.chains.some((c) => c.rules.length > 0 || c.policy === 'DROP'));
 	}
 
 	/** Runs a packet through a built-in chain, following jumps; updates counters. */
