@@ -293,7 +293,7 @@ export class Netns {
 	 * Brings a device down: its routes go but those of scope host (fib_sync_down_dev marks dead
 	 * only nexthops whose scope is not RT_SCOPE_NOWHERE, and a host route's nexthop has that
 	 * scope: the local routes of its addresses, `local` and `scope host` routes a user added),
-	 * IPv6 autoconf addresses go, neighbours flush.
+	 * IPv6 addresses go (manual ones too, unless keep_addr_on_down), neighbours flush.
 	 */
 	linkDown(link: Link): void {
 		if (!link.adminUp) return;
@@ -301,8 +301,10 @@ export class Netns {
 		link.mcGroups = link.mcGroups.filter((g) => g !== 'router' && g !== 'all-hosts' && (g !== 'all-nodes' || !link.v6Ready));
 		link.v6Ready = false;
 		this.flushLinkState(link, true);
-		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
-		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));
+		// addrconf_ifdown: every IPv6 address goes, those added by hand too, unless
+		// keep_addr_on_down keeps the manual ones (on lo, ::1 goes; 127.0.0.1 stays).
+		const keep = this.get('net.ipv6.conf.all.keep_addr_on_down') === '1' || this.get(`net.ipv6.conf.${link.name.replaceAll('.', '/')}.keep_addr_on_down`) === '1';
+		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback' || !keep)));
 		this.adminChanged(link);
 	}
 
