@@ -25,6 +25,14 @@ function checkRule(t: Table, rule: Rule): Result {
 	return rule.target && NAT_TARGETS.includes(rule.target) && t.name !== 'nat' ? refuse('EINVAL') : ok();
 }
 
+/**
+ * Notes whether a chain still has a stateful rule after a change: each such rule holds conntrack
+ * in the namespace (Netfilter.conntrackOn), and packets should not have to scan for them.
+ */
+function restate(c: Chain): void {
+	c.stateful = c.rules.some((r) => r.ctstate !== undefined);
+}
+
 /** Puts a rule at 0-based `pos` of a chain, or at its end: E2BIG past the end. */
 export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result {
 	const valid = checkRule(t, rule);
@@ -35,6 +43,7 @@ export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result
 		c.rules.splice(pos, 0, rule);
 	}
 	t.hooked = true;
+	restate(c);
 	return ok();
 }
 
@@ -44,6 +53,7 @@ export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result
 	if (!valid.ok) return valid;
 	if (pos < 0 || pos >= c.rules.length) return refuse('E2BIG');
 	c.rules[pos] = rule;
+	restate(c);
 	return ok();
 }
 
@@ -51,6 +61,7 @@ export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result
 export function ruleDeleteNum(c: Chain, num: number): Result {
 	if (num < 1 || num > c.rules.length) return refuse('E2BIG');
 	c.rules.splice(num - 1, 1);
+	restate(c);
 	return ok();
 }
 
@@ -66,6 +77,7 @@ export function ruleDelete(c: Chain, rule: Rule): Result {
 	const found = ruleFind(c, rule);
 	if (!found.ok) return found;
 	c.rules.splice(found.value, 1);
+	restate(c);
 	return ok();
 }
 
@@ -94,7 +106,10 @@ export function chainsDelete(t: Table, victims: readonly Chain[], mustBeEmpty: b
 
 /** Empties chains. */
 export function chainsFlush(victims: readonly Chain[]): void {
-	for (const c of victims) c.rules = [];
+	for (const c of victims) {
+		c.rules = [];
+		restate(c);
+	}
 }
 
 /** Zeroes the counters of chains' rules and of built-in chains' policies. */

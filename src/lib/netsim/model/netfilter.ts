@@ -60,6 +60,8 @@ export interface Chain {
 	 * decided since then (and nothing before any `-P`); 1.8.10 and later show the whole count.
 	 */
 	policyBase?: { pkts: number; bytes: number } | undefined;
+	/** A rule of the chain has a stateful match (kept by the kernel operations that change rules). */
+	stateful?: boolean | undefined;
 }
 
 /** A table by name: filter, nat, mangle, raw. */
@@ -135,7 +137,7 @@ export class Netfilter {
 	 */
 	get conntrackOn(): boolean {
 		if (this.natHooks) return true;
-		for (const t of this.tables.values()) for (const c of t.chains) if (c.rules.some((r) => r.ctstate)) return true;
+		for (const t of this.tables.values()) for (const c of t.chains) if (c.stateful) return true;
 		return false;
 	}
 
