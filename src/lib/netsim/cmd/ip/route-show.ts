@@ -1,5 +1,6 @@
 /** `ip route show`: the selected IPv4 routes, and the IPv6 routes the kernel keeps for link-local addressing. */
 import { TABLE_MAIN } from '../../model/fib.ts';
+import { ipv6Key, ipv6Network } from '../../addr/ipv6.ts';
 import type { Link } from '../../model/link.ts';
 import { Printer } from '../../print/printer.ts';
 import { printRoute, type RoutePrintOpts } from '../../print/route.ts';
@@ -33,19 +34,35 @@ function ipv6Routes(ic: IpCtx): IpOut {
 	return { stdout: p.result() };
 }
 
-/** IPv6 routes the kernel keeps for link-local addressing (main, and with `all` the local table). */
+/**
+ * IPv6 routes the kernel keeps for its addresses (main, and with `all` the local table): the
+ * prefix route of each address (fe80::/64 once a device has a link-local one), in the fib6
+ * tree's order, by prefix.
+ */
 function ipv6Rows(ic: IpCtx, p: Printer, withLocal: boolean): void {
-	const seen = new Set<Link>();
+	const seen = new Set<string>();
+	const prefixes: { dst: string; link: Link }[] = [];
 	for (const a of ic.ns.addrs) {
-		if (a.family !== 6 || a.scope !== 'link' || seen.has(a.link) || !a.link.adminUp) continue;
-		seen.add(a.link);
+		// ::1 has only its local route (the loopback's own address, not a prefix of it).
+		if (a.family !== 6 || !a.link.adminUp || a.local === '::1') continue;
+		const net = a.scope === 'link' ? 'fe80::' : ipv6Network(String(a.local), a.prefixlen);
+		const len = a.scope === 'link' ? 64 : a.prefixlen;
+		// A /128 prints bare, as iproute2 prints every host route.
+		const dst = len === 128 ? String(net) : `${net}/${len}`;
+		if (net === null || seen.has(`${dst} ${a.link.ifindex}`)) continue;
+		seen.add(`${dst} ${a.link.ifindex}`);
+		prefixes.push({ dst, link: a.link });
+	}
+	const order = (x: { dst: string }): string => ipv6Key(x.dst.split('/')[0] ?? '') + (x.dst.split('/')[1] ?? '128').padStart(3, '0');
+	prefixes.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0));
+	for (const { dst, link } of prefixes) {
 		p.openObject();
-		p.str('dst', '%s ', 'fe80::/64');
-		p.str('dev', 'dev %s ', a.link.name);
+		p.str('dst', '%s ', dst);
+		p.str('dev', 'dev %s ', link.name);
 		p.str('protocol', 'proto %s ', 'kernel');
 		p.num('metric', 'metric %u ', 256);
 		p.openArray('flags');
-		if (!a.link.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
+		if (!link.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
 		p.close();
 		p.str('pref', 'pref %s', 'medium');
 		p.close();
@@ -68,9 +85,12 @@ function ipv6Rows(ic: IpCtx, p: Printer, withLocal: boolean): void {
 		p.close();
 		p.out('\n');
 	};
-	const v6 = ic.ns.addrs.filter((a) => a.family === 6 && a.link.adminUp);
+	// Local and multicast routes come with IPv6 starting on the device (addrconf, which waits for
+	// carrier: an address on a device that never had it stays tentative, without its local route).
+	const v6 = ic.ns.addrs.filter((a) => a.family === 6 && a.link.adminUp && (a.link.v6Ready || a.link.kind === 'loopback'));
 	// The fib6 tree dumps the local /128 routes in address order, not in the order they came.
-	const locals = [...v6].sort((x, y) => (v6Key(String(x.local)) < v6Key(String(y.local)) ? -1 : v6Key(String(x.local)) > v6Key(String(y.local)) ? 1 : 0));
+	const key = (a: { local: unknown }): string => ipv6Key(String(a.local));
+	const locals = [...v6].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 	for (const a of locals) row('local', String(a.local), a.link, 0);
 	const mc = new Set<Link>();
 	for (const a of v6) {
@@ -80,12 +100,3 @@ function ipv6Rows(ic: IpCtx, p: Printer, withLocal: boolean): void {
 	}
 }
 
-/** An IPv6 address as 32 hex digits, so that text order is address order. */
-function v6Key(text: string): string {
-	const [head = '', tail] = text.split('::');
-	const groups = (t: string): string[] => (t === '' ? [] : t.split(':'));
-	const h = groups(head);
-	const t = tail === undefined ? [] : groups(tail);
-	const fill = Array<string>(8 - h.length - t.length).fill('0');
-	return [...h, ...fill, ...t].map((g) => g.padStart(4, '0')).join('');
-}
