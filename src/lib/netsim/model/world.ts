@@ -157,8 +157,16 @@ export class World {
 
 	/** Schedules a callback on the virtual clock. */
 	at(time: number, run: () => void): void {
-		this.timers.push({ at: time, seq: ++this.timerSeq, run });
-		this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+		// Kept sorted by time, then by order of arrival: a new timer goes after every one due no
+		// later (a binary search, not a sort of the whole list per timer).
+		let lo = 0;
+		let hi = this.timers.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (this.timers[mid]!.at <= time) lo = mid + 1;
+			else hi = mid;
+		}
+		this.timers.splice(lo, 0, { at: time, seq: ++this.timerSeq, run });
 	}
 
 	/** Runs timers due up to `time` and moves the clock there. */
