@@ -159,7 +159,7 @@ udp      17 <timeout> src=10.0.0.2 dst=10.96.0.10 sport=53 dport=30080 [UNREPLIE
 	});
 
 	it('masks bridge timers and curl timeouts', () => {
-		expect(normaliseOutput('hello_timer    0.00 tcn_timer    0.00 gc_timer  235.34 ')).toBe('hello_timer    <timer> tcn_timer    <timer> gc_timer  <timer> ');
+		expect(normaliseOutput('hello_timer    0.00 tcn_timer    0.00 gc_timer  235.34 ')).toBe('hello_timer <timer> tcn_timer <timer> gc_timer <timer> ');
 		expect(normaliseOutput('"gc_timer":23534,"hello_timer":0')).toBe('"gc_timer":"<timer>","hello_timer":"<timer>"');
 		expect(normaliseOutput('curl: (28) Connection timed out after 2001 milliseconds')).toBe('curl: (28) Connection timed out after <ms> milliseconds');
 	});

@@ -36,3 +36,19 @@ export function canonicalIpv6(text: string): string | null {
 	const w = parseIpv6(text);
 	return w ? formatIpv6(w) : null;
 }
+
+/** An IPv6 address (text) as 32 hex digits, so that comparing keys compares addresses; '' when invalid. */
+export function ipv6Key(text: string): string {
+	const w = parseIpv6(text);
+	return w ? w.map((x) => x.toString(16).padStart(4, '0')).join('') : '';
+}
+
+/** The network of an IPv6 address (text) with `len` prefix bits, in canonical text; null when invalid. */
+export function ipv6Network(text: string, len: number): string | null {
+	const w = parseIpv6(text);
+	if (!w) return null;
+	return formatIpv6(w.map((x, i) => {
+		const bits = Math.max(0, Math.min(16, len - i * 16));
+		return bits === 0 ? 0 : x & ((0xffff << (16 - bits)) & 0xffff);
+	}));
+}

@@ -5,7 +5,7 @@ import { formatMac, parseMac, type Mac } from '../addr/mac.ts';
 import type { Link, McGroup } from '../model/link.ts';
 import { Printer } from '../print/printer.ts';
 import { matches } from './args.ts';
-import { familyDumpLabel, printFlags } from '../print/link.ts';
+import { familyDumpLabel, printFlags, printPortFlags } from '../print/link.ts';
 import { STRERROR, type Result } from '../kernel/errno.ts';
 import { AGEING_MS, fdbExpire, fdbUpdate } from '../kernel/fdb.ts';
 import { portSet, type PortFlags } from '../kernel/port.ts';
@@ -16,7 +16,7 @@ function answered(r: Result): ExecResult {
 	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 2 };
 }
 
-function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
+function linkShow(ctx: Context, json: boolean, argv: string[], details = false): ExecResult {
 	let dev: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
@@ -42,6 +42,7 @@ function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		p.str('state', 'state %s ', l.portState());
 		p.num('priority', 'priority %u ', 32);
 		p.num('cost', 'cost %u ', 2);
+		if (details) printPortFlags(p, l);
 		p.close();
 		p.out('\n');
 	}
@@ -68,7 +69,7 @@ function linkSet(ctx: Context, argv: string[]): ExecResult {
 	}
 	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
 	const flags: PortFlags = {};
-	for (const [k, v] of changes) if (k === 'hairpin') flags.hairpin = v;
+	for (const [k, v] of changes) (flags as Record<string, boolean>)[k] = v;
 	return answered(portSet(dev, flags));
 }
 
@@ -193,12 +194,14 @@ function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 
 /** Runs `bridge`. */
 export function bridge(argv: string[], ctx: Context): ExecResult {
 	let json = false;
+	let details = false;
 	let i = 0;
 	for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) {
 		const o = argv[i] as string;
 		if (matches(o, '-json') || o === '-j') json = true;
 		else if (matches(o, '-Version')) return { stdout: 'bridge utility, 6.1.0\n', stderr: '', exit: 0 };
-		else if (matches(o, '-details') || matches(o, '-statistics') || matches(o, '-pretty') || matches(o, '-color')) continue;
+		else if (matches(o, '-details')) details = true;
+		else if (matches(o, '-statistics') || matches(o, '-pretty') || matches(o, '-color')) continue;
 		else return { stdout: '', stderr: `Option "${o}" is unknown, try "bridge help".\n`, exit: 255 };
 	}
 	const obj = argv[i];
@@ -206,7 +209,7 @@ export function bridge(argv: string[], ctx: Context): ExecResult {
 	const rest = argv.slice(i + 2);
 	if (obj === undefined || matches(obj, 'help')) return { stdout: '', stderr: USAGE_BRIDGE, exit: 255 };
 	if (matches(obj, 'link')) {
-		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return linkShow(ctx, json, rest);
+		if (cmd === undefined || matches(cmd, 'show') || matches(cmd, 'list')) return linkShow(ctx, json, rest, details);
 		if (cmd === 'set') return linkSet(ctx, rest);
 		if (matches(cmd, 'help')) return { stdout: '', stderr: USAGE_BRIDGE_LINK, exit: 255 };
 		return { stdout: '', stderr: `Command "${cmd}" is unknown, try "bridge link help".\n`, exit: 255 };

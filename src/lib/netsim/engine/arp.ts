@@ -34,7 +34,9 @@ export function neighOutput(stack: Stack, ns: Netns, dev: Link, nexthop: Ipv4, p
 		stack.localDeliver(ns, pkt, dev);
 		return;
 	}
-	if (!dev.running()) return;
+	// Without carrier the kernel still resolves: the entry goes INCOMPLETE and its solicitations
+	// are lost on the dead link (and answered if carrier comes back before they run out).
+	if (!dev.adminUp) return;
 	if (pkt.len > dev.mtu && pkt.df) {
 		// DF set and too big: the router says so; without DF the packet is fragmented.
 		if (origin === 'forward') stack.icmpError(ns, pkt, ICMP.DEST_UNREACH, 4, dev.mtu);

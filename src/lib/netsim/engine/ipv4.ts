@@ -58,6 +58,8 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 		ns.lo.stats.txBytes += pkt.len;
 		ns.lo.stats.rxPackets++;
 		ns.lo.stats.rxBytes += pkt.len;
+		// Looped back, the packet is received again on lo: INPUT sees it like any arriving one.
+		if (!filterPasses(stack, ns, 'INPUT', pkt, ctx, 'lo', undefined)) return undefined;
 		localDeliver(stack, ns, pkt, ns.lo);
 		return undefined;
 	}

@@ -70,7 +70,8 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		if (tr && !tr.hidden(br.ns)) tr.add({ kind: 'drop', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, inPort), reason: 'other', text: `STP holds the frame back at ${inPort.name}: the port is ${inState}, and the bridge ${br.name} takes nothing in from it until it forwards (after listening, then learning, for forward_delay each).`, packet: traceFrame(frame) });
 		return;
 	}
-	if (inPort && !isGroupMac(frame.src) && !br.fdb.some((e) => e.permanent && sameMac(e.mac, frame.src))) {
+	// A port with learning off (BR_LEARNING cleared) teaches the bridge nothing.
+	if (inPort && inPort.portFlags.learning && !isGroupMac(frame.src) && !br.fdb.some((e) => e.permanent && sameMac(e.mac, frame.src))) {
 		const e = br.fdb.find((x) => sameMac(x.mac, frame.src));
 		if (e && !e.static) {
 			e.port = inPort;
@@ -111,11 +112,15 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		const name = 'switch' in here ? here.switch : `the bridge ${br.name}`;
 		tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), to: dest, text: flood ? `${name} floods the ${isGroupMac(frame.dst) ? 'broadcast' : 'frame for an unknown MAC'} to every other port${upToo ? `, and delivers a copy up to its own stack in ${tr.who(br.ns)}` : ''}.` : `${name} knows ${formatMac(frame.dst)} from its forwarding table: it sends the frame out of that port only.`, packet: traceFrame(frame) });
 	};
+	// br_flood: a port takes floods only with the flag for the kind of frame (BR_BCAST_FLOOD,
+	// BR_MCAST_FLOOD, BR_FLOOD for unknown unicast).
+	const broadcast = frame.dst.every((b) => b === 0xff);
+	const floods = (p: Link): boolean => (broadcast ? p.portFlags.bcast_flood : isGroupMac(frame.dst) ? p.portFlags.mcast_flood : p.portFlags.flood);
 	if (isGroupMac(frame.dst)) {
-		const outs = ports.filter((p) => p !== inPort);
+		const outs = ports.filter((p) => p !== inPort && floods(p));
 		if (outs[0]) traceTo(outs[0], true);
 		else if (tr && upToo) tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), text: `the bridge ${br.name} has no other port to flood the broadcast to: it delivers it up to its own stack in ${tr.who(br.ns)}.`, packet: traceFrame(frame) });
-		for (const p of ports) if (p !== inPort) stack.xmit(p, frame);
+		for (const p of outs) stack.xmit(p, frame);
 		if (inPort) netifReceive(stack, br, frame);
 		return;
 	}
@@ -127,7 +132,7 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		}
 		return;
 	}
-	const outs = ports.filter((p) => p !== inPort);
+	const outs = ports.filter((p) => p !== inPort && floods(p));
 	if (outs[0]) traceTo(outs[0], true);
 	for (const p of outs) stack.xmit(p, frame);
 }

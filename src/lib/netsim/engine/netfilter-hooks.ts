@@ -80,7 +80,7 @@ export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PRER
 	}
 	const ports = portsOf(pkt);
 	if (!ports) return true;
-	const hit = findConn(ns.conntrack, pkt.proto, pkt.src, pkt.dst, ports[0], ports[1], now);
+	const hit = findConn(ns.conntrack, pkt.proto, pkt.src, pkt.dst, ports[0], ports[1], now, ic?.type);
 	if (hit) {
 		const ct = hit.ct;
 		ctx.ct = ct;

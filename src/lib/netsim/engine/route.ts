@@ -57,7 +57,9 @@ export function routeOutput(ns: Netns, dst: Ipv4, oif?: Link, src?: Ipv4): Resol
 	if (r.type === 'prohibit') return 'EACCES';
 	if (r.type === 'blackhole') return 'EINVAL';
 	if (r.type === 'local') {
-		return { type: 'local', dev: ns.lo, src: src ?? dst, route: r };
+		// ip_route_output: a local route's preferred source, else the destination itself (a ping of
+		// 127.0.0.5 leaves from 127.0.0.1, the 127/8 route's src).
+		return { type: 'local', dev: ns.lo, src: src ?? r.prefsrc ?? dst, route: r };
 	}
 	const dev = r.dev;
 	if (!dev) return 'ENETUNREACH';

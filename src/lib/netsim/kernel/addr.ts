@@ -18,6 +18,8 @@ interface Addr4Request {
 	label?: string | undefined;
 	/** No prefix route for the subnet (IFA_F_NOPREFIXROUTE). */
 	noprefixroute?: boolean | undefined;
+	/** The far end of a point-to-point address (IFA_ADDRESS when it differs from IFA_LOCAL). */
+	peer?: Ipv4 | undefined;
 }
 
 /**
@@ -28,13 +30,12 @@ export function addr4Add(ns: Netns, link: Link, r: Addr4Request): Result<Addr> {
 	if (ns.v4(link).some((x) => x.local === r.local && x.prefixlen === r.prefixlen)) return refuse('EEXIST', 'ipv4: Address already assigned.');
 	const secondary = ns.v4(link).some((x) => !x.secondary && x.prefixlen === r.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(r.local, r.prefixlen));
 	const scope = r.scope ?? (r.local >>> 24 === 127 ? 'host' : 'global');
-	const addr: Addr = { family: 4, link, local: r.local, prefixlen: r.prefixlen, scope, brd: r.brd, secondary, label: r.label ?? link.name };
+	const addr: Addr = { family: 4, link, local: r.local, prefixlen: r.prefixlen, scope, brd: r.brd, secondary, label: r.label ?? link.name, peer: r.peer, noprefixroute: r.noprefixroute || undefined };
 	const v4 = ns.addrs.filter((x) => x.family === 4 && x.link === link);
 	const lastPrimary = secondary ? v4[v4.length - 1] : [...v4].reverse().find((x) => !x.secondary);
 	const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : v4.length > 0 ? ns.addrs.indexOf(v4[0] as Addr) : ns.addrs.length;
 	ns.addrs.splice(idx, 0, addr);
-	// Without a prefix route the address still gets its local and broadcast routes.
-	ns.addAddrRoutes(r.noprefixroute ? { ...addr, secondary: true } : addr);
+	ns.addAddrRoutes(addr);
 	return ok(addr);
 }
 
@@ -67,22 +68,36 @@ export function addr6Del(ns: Netns, link: Link, local: string, prefixlen: number
 }
 
 /**
- * Removes an address the namespace has. An IPv4 primary takes its secondaries along; the last
- * IPv4 address of a device gone, the kernel disables IP on it (fib_disable_ip), which flushes its
- * routes and its ARP cache.
+ * Removes an address the namespace has (__inet_del_ifa). An IPv4 primary takes its secondaries
+ * along, unless promote_secondaries is on (for the device or `all`): then the first of them
+ * becomes the primary and the others stay, their routes put back with its address as source.
+ * The last IPv4 address of a device gone, the kernel disables IP on it (fib_disable_ip), which
+ * flushes its routes and its ARP cache.
  */
 export function addrRemove(ns: Netns, a: Addr): void {
 	if (a.family === 6) {
 		ns.addrs = ns.addrs.filter((x) => x !== a);
 		return;
 	}
-	const victims = [a];
-	if (!a.secondary)
-		for (const x of ns.v4(a.link))
-			if (x.secondary && x.prefixlen === a.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(a.local as Ipv4, a.prefixlen)) victims.push(x);
+	const secondaries = a.secondary ? [] : ns.v4(a.link).filter((x) => x.secondary && x.prefixlen === a.prefixlen && networkOf(x.local as Ipv4, x.prefixlen) === networkOf(a.local as Ipv4, a.prefixlen));
+	const conf = (dev: string): boolean => ns.get(`net.ipv4.conf.${dev}.promote_secondaries`) === '1';
+	const promote = conf('all') || conf(a.link.name.replaceAll('.', '/')) ? secondaries[0] : undefined;
+	const victims = promote ? [a] : [a, ...secondaries];
 	for (const v of victims) {
 		ns.removeAddrRoutes(v);
 		ns.addrs = ns.addrs.filter((x) => x !== v);
+	}
+	if (promote) {
+		// The promoted address moves up among the primaries; every route of the subnet's
+		// addresses goes in again with it as the source.
+		for (const x of secondaries) ns.removeAddrRoutes(x);
+		ns.addrs = ns.addrs.filter((x) => x !== promote);
+		promote.secondary = false;
+		const lastPrimary = ns.v4(a.link).filter((x) => !x.secondary).pop();
+		const firstOfLink = ns.v4(a.link)[0];
+		const idx = lastPrimary ? ns.addrs.indexOf(lastPrimary) + 1 : firstOfLink ? ns.addrs.indexOf(firstOfLink) : ns.addrs.length;
+		ns.addrs.splice(idx, 0, promote);
+		for (const x of secondaries) ns.addAddrRoutes(x);
 	}
 	if (ns.v4(a.link).length === 0) {
 		ns.routes = ns.routes.filter((r) => r.dev !== a.link);

@@ -75,7 +75,7 @@ export function linkUp(link: Link): void {
 	link.ns.linkUp(link);
 }
 
-/** Brings a device down: its routes and IPv6 autoconf addresses go, neighbours flush. */
+/** Brings a device down: its routes (but those of scope host) and IPv6 addresses go, neighbours flush. */
 export function linkDown(link: Link): void {
 	link.ns.linkDown(link);
 }

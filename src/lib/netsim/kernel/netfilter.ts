@@ -9,9 +9,9 @@ import { ok, refuse, type Result } from './errno.ts';
 /** Targets only the nat table takes. */
 const NAT_TARGETS = ['MASQUERADE', 'SNAT', 'DNAT', 'REDIRECT'];
 
-/** Connection tracking starts in the namespace (a NAT rule or a stateful match asks for it). */
+/** NAT hooks register in the namespace (a NAT rule went in): conntrack runs there from now on. */
 export function nfTrack(nf: Netfilter): void {
-	nf.conntrackOn = true;
+	nf.natHooks = true;
 }
 
 /** A chain of a table: ENOENT when there is none of that name. */
@@ -25,6 +25,14 @@ function checkRule(t: Table, rule: Rule): Result {
 	return rule.target && NAT_TARGETS.includes(rule.target) && t.name !== 'nat' ? refuse('EINVAL') : ok();
 }
 
+/**
+ * Notes whether a chain still has a stateful rule after a change: each such rule holds conntrack
+ * in the namespace (Netfilter.conntrackOn), and packets should not have to scan for them.
+ */
+function restate(c: Chain): void {
+	c.stateful = c.rules.some((r) => r.ctstate !== undefined);
+}
+
 /** Puts a rule at 0-based `pos` of a chain, or at its end: E2BIG past the end. */
 export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result {
 	const valid = checkRule(t, rule);
@@ -34,6 +42,8 @@ export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result
 		if (pos > c.rules.length) return refuse('E2BIG');
 		c.rules.splice(pos, 0, rule);
 	}
+	t.hooked = true;
+	restate(c);
 	return ok();
 }
 
@@ -43,6 +53,7 @@ export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result
 	if (!valid.ok) return valid;
 	if (pos < 0 || pos >= c.rules.length) return refuse('E2BIG');
 	c.rules[pos] = rule;
+	restate(c);
 	return ok();
 }
 
@@ -50,6 +61,7 @@ export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result
 export function ruleDeleteNum(c: Chain, num: number): Result {
 	if (num < 1 || num > c.rules.length) return refuse('E2BIG');
 	c.rules.splice(num - 1, 1);
+	restate(c);
 	return ok();
 }
 
@@ -65,6 +77,7 @@ export function ruleDelete(c: Chain, rule: Rule): Result {
 	const found = ruleFind(c, rule);
 	if (!found.ok) return found;
 	c.rules.splice(found.value, 1);
+	restate(c);
 	return ok();
 }
 
@@ -72,6 +85,7 @@ export function ruleDelete(c: Chain, rule: Rule): Result {
 export function chainCreate(t: Table, name: string): Result {
 	if (t.chains.some((c) => c.name === name)) return refuse('EEXIST');
 	t.chains.push({ name, rules: [] });
+	t.hooked = true;
 	return ok();
 }
 
@@ -92,7 +106,10 @@ export function chainsDelete(t: Table, victims: readonly Chain[], mustBeEmpty: b
 
 /** Empties chains. */
 export function chainsFlush(victims: readonly Chain[]): void {
-	for (const c of victims) c.rules = [];
+	for (const c of victims) {
+		c.rules = [];
+		restate(c);
+	}
 }
 
 /** Zeroes the counters of chains' rules and of built-in chains' policies. */
@@ -100,6 +117,7 @@ export function chainsZero(victims: readonly Chain[]): void {
 	for (const c of victims) {
 		for (const r of c.rules) r.pkts = r.bytes = 0;
 		if (c.policyPkts !== undefined) c.policyPkts = c.policyBytes = 0;
+		if (c.policyBase) c.policyBase = { pkts: 0, bytes: 0 };
 	}
 }
 
@@ -109,6 +127,8 @@ export function chainPolicy(t: Table, name: string | undefined, policy: string |
 	if (!c || c.policy === undefined) return refuse('ENOENT');
 	if (policy !== 'ACCEPT' && policy !== 'DROP') return refuse('EINVAL');
 	c.policy = policy;
+	t.hooked = true;
+	c.policyBase = { pkts: c.policyPkts ?? 0, bytes: c.policyBytes ?? 0 };
 	return ok();
 }
 

@@ -37,6 +37,8 @@ export function nsidSet(ns: Netns, other: Netns, id: number | 'auto'): Result {
 export function linkMove(link: Link, target: Netns): void {
 	const from = link.ns;
 	const world = from.world;
+	const peer = link.peer;
+	const peerHadCarrier = peer?.running() === true;
 	if (link.adminUp) from.linkDown(link);
 	if (link.master) setMaster(link, null);
 	from.addrs = from.addrs.filter((x) => x.link !== link);
@@ -47,12 +49,15 @@ export function linkMove(link: Link, target: Netns): void {
 	// Registered afresh in its new namespace: IPv6 joins all-nodes again.
 	link.mcGroups = ['all-nodes'];
 	link.v6Ready = false;
-	if (link.peer && link.peer.adminUp && link.peer.ns !== target) link.peer.operOverride = 'DOWN';
 	// The old namespace gets an id for the new one when it announces the move.
 	from.nsid(target, true);
 	link.ns = target;
 	link.ifindex = target.allocIfindex(link.ifindex);
 	target.insertLink(link);
+	// A peer that loses carrier now gets its operstate from linkwatch, which runs after the move:
+	// LOWERLAYERDOWN beside the device, DOWN when it went to another namespace. One without
+	// carrier already keeps the state it was given then.
+	if (peer && peer.adminUp && peerHadCarrier) peer.operOverride = peer.operOnCarrierLoss() ?? (peer.ns !== target ? 'DOWN' : undefined);
 	world.linkEvent(link);
 	if (link.peer) world.linkEvent(link.peer);
 }

@@ -1,8 +1,8 @@
 /**
  * Bridge ports (br_add_if, br_del_if, br_setport): enslaving a device to a bridge, releasing it,
- * and the per-port flags the simulator models (hairpin).
+ * and the per-port flags (hairpin, learning, flooding…).
  */
-import type { Link } from '../model/link.ts';
+import { defaultPortFlags, type Link, type PortFlag } from '../model/link.ts';
 import { ok, refuse, type Result } from './errno.ts';
 
 /**
@@ -21,6 +21,14 @@ export function setMaster(link: Link, master: Link | null): void {
 	}
 	if (master) {
 		link.master = master;
+		// br_add_if gives the port the lowest number no other port of the bridge has (0 is reserved).
+		const taken = new Set(master.ports().filter((p) => p !== link).map((p) => p.portNo));
+		let no = 1;
+		while (taken.has(no)) no++;
+		link.portNo = no;
+		// The port is a new net_bridge_port: its flags start from the defaults.
+		link.portFlags = defaultPortFlags();
+		link.hairpin = false;
 		master.hadPorts = true;
 		master.bridgeIdSet = true;
 		master.fdb.push({ mac: link.mac, port: link, permanent: true, static: false, updated: world.now });
@@ -31,13 +39,15 @@ export function setMaster(link: Link, master: Link | null): void {
 }
 
 /** Port flags `bridge link set` may change. */
-export interface PortFlags {
-	hairpin?: boolean | undefined;
-}
+export type PortFlags = { hairpin?: boolean | undefined } & Partial<Record<PortFlag, boolean>>;
 
 /** Changes a bridge port's flags: EOPNOTSUPP for a device that is not a port. */
 export function portSet(link: Link, flags: PortFlags): Result {
 	if (!link.master) return refuse('EOPNOTSUPP');
-	if (flags.hairpin !== undefined) link.hairpin = flags.hairpin;
+	for (const [k, v] of Object.entries(flags)) {
+		if (v === undefined) continue;
+		if (k === 'hairpin') link.hairpin = v;
+		else link.portFlags[k as PortFlag] = v;
+	}
 	return ok();
 }

@@ -39,14 +39,19 @@ export const TIMEOUT = {
 	close: 10_000,
 } as const;
 
-/** Finds the entry and direction a packet belongs to. */
-export function findConn(list: readonly Conntrack[], proto: number, src: Ipv4, dst: Ipv4, sport: number, dport: number, now: number): { ct: Conntrack; dir: 'orig' | 'reply' } | undefined {
+/**
+ * Finds the entry and direction a packet belongs to. An ICMP echo's tuple holds its type too
+ * (8 one way, 0 back): given `icmpType`, a request matches only the original direction and a
+ * reply only the reply one, which tells them apart when both ends are the same address (a ping
+ * of the host's own address through lo).
+ */
+export function findConn(list: readonly Conntrack[], proto: number, src: Ipv4, dst: Ipv4, sport: number, dport: number, now: number, icmpType?: number): { ct: Conntrack; dir: 'orig' | 'reply' } | undefined {
 	for (const ct of list) {
 		if (ct.proto !== proto || ct.expires <= now) continue;
 		const o = ct.orig;
 		const r = ct.reply;
-		if (o.src === src && o.dst === dst && o.sport === sport && o.dport === dport) return { ct, dir: 'orig' };
-		if (r.src === src && r.dst === dst && r.sport === sport && r.dport === dport) return { ct, dir: 'reply' };
+		if (icmpType !== 0 && o.src === src && o.dst === dst && o.sport === sport && o.dport === dport) return { ct, dir: 'orig' };
+		if (icmpType !== 8 && r.src === src && r.dst === dst && r.sport === sport && r.dport === dport) return { ct, dir: 'reply' };
 	}
 	return undefined;
 }

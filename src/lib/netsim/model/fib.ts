@@ -45,14 +45,15 @@ export function sameKey(a: Route, b: Route): boolean {
 }
 
 /**
- * Longest-prefix match in one table. Routes through a device that is down are dead and skipped;
- * among equal prefixes the lowest metric wins, then the oldest.
+ * Longest-prefix match in one table. Routes through a device that is down are dead and skipped,
+ * but those of scope host, whose nexthop the kernel never marks dead (a local address answers on
+ * a device that is down); among equal prefixes the lowest metric wins, then the oldest.
  */
 export function lookup(routes: readonly Route[], dst: Ipv4, oif?: Link): Route | undefined {
 	let best: Route | undefined;
 	for (const r of routes) {
 		if (!inPrefix(dst, r.dst)) continue;
-		if (r.dev && !r.dev.adminUp) continue;
+		if (r.dev && !r.dev.adminUp && r.scope !== 'host') continue;
 		if (oif && r.dev && r.dev !== oif && r.type === 'unicast') continue;
 		if (!best || r.dst.len > best.dst.len || (r.dst.len === best.dst.len && r.metric < best.metric)) best = r;
 	}

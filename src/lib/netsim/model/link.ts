@@ -1,6 +1,7 @@
 /** Network devices: the state `ip link` shows and the rules deriving flags and operstate from it. */
 import type { Mac } from '../addr/mac.ts';
 import type { Netns } from './netns.ts';
+import { atLeast } from '../profile/profile.ts';
 
 /**
  * Device kinds this kernel supports (no dummy, vlan, ipvlan: see KERNEL-FACTS); `nic` is an
@@ -13,6 +14,17 @@ export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'n
  * IPv6's all-nodes, a bridge's multicast router groups, IPv4's all-hosts.
  */
 export type McGroup = 'all-nodes' | 'router' | 'all-hosts';
+
+/** A bridge port's on/off flags (IFLA_BRPORT_*), other than hairpin, as `bridge link set` names them. */
+export type PortFlag = 'guard' | 'root_block' | 'fastleave' | 'learning' | 'learning_sync' | 'flood' | 'mcast_flood' | 'bcast_flood' | 'mcast_to_unicast' | 'neigh_suppress' | 'vlan_tunnel' | 'isolated' | 'locked' | 'proxy_arp' | 'proxy_arp_wifi';
+
+/** A new port's flags (new_nbp: BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD). */
+export function defaultPortFlags(): Record<PortFlag, boolean> {
+	return {
+		guard: false, root_block: false, fastleave: false, learning: true, learning_sync: false, flood: true, mcast_flood: true, bcast_flood: true,
+		mcast_to_unicast: false, neigh_suppress: false, vlan_tunnel: false, isolated: false, locked: false, proxy_arp: false, proxy_arp_wifi: false,
+	};
+}
 
 /** A bridge port's STP state, as `bridge link` prints it (no other bridge sends BPDUs here, so never blocking). */
 type PortState = 'disabled' | 'listening' | 'learning' | 'forwarding';
@@ -72,6 +84,12 @@ export class Link {
 	hadCarrier = false;
 	/** Bridge port hairpin mode: frames may leave by the port they came in. */
 	hairpin = false;
+	/** Bridge port: its flags (learning, flooding…), fresh each time the device becomes a port. */
+	portFlags = defaultPortFlags();
+	/** Bridge port: its number on the bridge (the lowest free from 1, as br_add_if finds it). */
+	portNo = 0;
+	/** Bridge port: when it was last enabled (virtual ms), which starts its forward delay timer. */
+	portEnabledAt = 0;
 	/**
 	 * Bridge: STP's port selection has run (a port was attached, its address was set, STP started
 	 * on it up): from then on carrier follows the forwarding ports (state UNKNOWN, with carrier, before).
@@ -164,6 +182,19 @@ export class Link {
 		return t < delay ? 'listening' : t < 2 * delay ? 'learning' : 'forwarding';
 	}
 
+	/**
+	 * Bridge port: milliseconds left on its forward delay timer. br_make_forwarding arms it for one
+	 * forward delay whenever the port is enabled, with STP or without (where the port forwards at
+	 * once and the timer runs out unused); under STP it is armed again for the learning state.
+	 */
+	forwardDelayLeft(): number {
+		if (!this.portEnabled()) return 0;
+		const delay = (this.master?.forwardDelay ?? 1500) * 10;
+		const t = this.ns.world.now - (this.stpSince ?? this.portEnabledAt);
+		if (this.stpSince !== undefined && t >= delay) return Math.max(0, 2 * delay - t);
+		return Math.max(0, delay - t);
+	}
+
 	/** RFC 2863 operational state as `ip link` prints it. */
 	operstate(): string {
 		if (!this.adminUp) return 'DOWN';
@@ -174,6 +205,18 @@ export class Link {
 			return this.carrier() ? 'UP' : 'DOWN';
 		}
 		return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+	}
+
+	/**
+	 * The operstate linkwatch computes when the device loses carrier (default_operstate): one with
+	 * a lower link (a veth's iflink is its peer's ifindex) is LOWERLAYERDOWN only if the device of
+	 * that index *in its own namespace* is not up; since Linux 6.12 a peer in another namespace is
+	 * not found there, so DOWN. The value stays until the next event, as the kernel keeps it.
+	 */
+	operOnCarrierLoss(): string | undefined {
+		if (this.kind !== 'veth' || !this.peer || !atLeast(this.ns.world.profile.kernel, 6, 12)) return undefined;
+		const lower = this.ns.linkByIndex(this.peer.ifindex);
+		return lower && !lower.running() ? 'LOWERLAYERDOWN' : 'DOWN';
 	}
 
 	/** The flag words in iproute2's order, as both the text and the JSON output list them. */
@@ -189,9 +232,11 @@ export class Link {
 		return out;
 	}
 
-	/** M-DOWN: a veth whose peer is in the same namespace and administratively down. */
+	/** M-DOWN: the device its iflink names (a veth's peer, a macvlan's lower) is here and administratively down. */
 	peerDownHere(): boolean {
-		return this.kind === 'veth' && this.peer !== undefined && this.peer.ns === this.ns && !this.peer.adminUp;
+		// iproute2 looks up the device's iflink here: a veth's peer, a macvlan's lower device.
+		const other = this.kind === 'veth' ? this.peer : this.kind === 'macvlan' ? this.lower : undefined;
+		return other !== undefined && other.ns === this.ns && !other.adminUp;
 	}
 
 	/** True when this link is usable for sending (up with carrier). */

@@ -54,12 +54,26 @@ export interface Chain {
 	/** A built-in chain's counters: the packets its policy decided (nf_tables base chain counters). */
 	policyPkts?: number | undefined;
 	policyBytes?: number | undefined;
+	/**
+	 * The policy counters when `-P` last set the policy: iptables-nft 1.8.9 creates base chains
+	 * without nf_tables counters and sends zeroed ones with each `-P`, so it shows what the policy
+	 * decided since then (and nothing before any `-P`); 1.8.10 and later show the whole count.
+	 */
+	policyBase?: { pkts: number; bytes: number } | undefined;
+	/** A rule of the chain has a stateful match (kept by the kernel operations that change rules). */
+	stateful?: boolean | undefined;
 }
 
 /** A table by name: filter, nat, mangle, raw. */
 export interface Table {
 	name: string;
 	chains: Chain[];
+	/**
+	 * The table is in the kernel with its base chains hooked: iptables-nft puts it there with the
+	 * first rule, user chain or policy (a listing creates nothing). From then on every packet
+	 * passes its chains, and their policies count, also once the last rule is gone.
+	 */
+	hooked?: boolean | undefined;
 }
 
 const BUILTINS: Record<string, string[]> = {
@@ -110,8 +124,22 @@ export interface Verdict {
 /** All iptables tables of one namespace. Tables come into being when first used, as with iptables-nft. */
 export class Netfilter {
 	tables = new Map<string, Table>();
-	/** Conntrack hooks register once a NAT or stateful rule exists in this namespace. */
-	conntrackOn = false;
+	/**
+	 * A NAT rule went in: iptables-nft's nat base chains register NAT hooks, which hold conntrack
+	 * in this namespace for as long as the chains exist (flushing their rules keeps them).
+	 */
+	natHooks = false;
+
+	/**
+	 * Conntrack runs in this namespace while something holds it (nf_ct_netns_get/put): NAT chains,
+	 * or a rule with a stateful match, whose deletion lets it go again. Listing a table holds
+	 * nothing, so a namespace where no such rule was ever added tracks no flow.
+	 */
+	get conntrackOn(): boolean {
+		if (this.natHooks) return true;
+		for (const t of this.tables.values()) for (const c of t.chains) if (c.stateful) return true;
+		return false;
+	}
 
 	/** The table, created with its built-in chains on first use. */
 	table(name: string): Table {
@@ -119,7 +147,6 @@ export class Netfilter {
 		if (!t) {
 			t = { name, chains: (BUILTINS[name] ?? []).map((c) => ({ name: c, policy: 'ACCEPT' as const, rules: [] })) };
 			this.tables.set(name, t);
-			if (name === 'nat') this.conntrackOn = true;
 		}
 		return t;
 	}
@@ -129,10 +156,10 @@ export class Netfilter {
 		return this.tables.get(table)?.chains.find((c) => c.name === name);
 	}
 
-	/** True when there is any rule or non-ACCEPT policy in a table (fast path: skip traversal). */
+	/** True when packets must pass a table's chains: it is hooked, or has a rule or a DROP policy. */
 	active(table: string): boolean {
 		const t = this.tables.get(table);
-		return !!t && t.chains.some((c) => c.rules.length > 0 || c.policy === 'DROP');
+		return !!t && (t.hooked === true || t.chains.some((c) => c.rules.length > 0 || c.policy === 'DROP'));
 	}
 
 	/** Runs a packet through a built-in chain, following jumps; updates counters. */

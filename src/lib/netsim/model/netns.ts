@@ -18,6 +18,10 @@ export interface Addr {
 	prefixlen: number;
 	scope: 'global' | 'link' | 'host';
 	brd?: Ipv4 | undefined;
+	/** A point-to-point address's far end (`peer`): its prefix route is the peer's, not the local's. */
+	peer?: Ipv4 | undefined;
+	/** IFA_F_NOPREFIXROUTE: no route for the subnet, now or when the device comes up again. */
+	noprefixroute?: boolean | undefined;
 	secondary: boolean;
 	label: string;
 	/** IPv6 DAD: tentative until this virtual time. */
@@ -218,12 +222,14 @@ export class Netns {
 		if (!a.link.adminUp) return;
 		if (a.brd !== undefined && a.brd !== 0xffffffff)
 			this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: a.brd, len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
-		const net = networkOf(local, a.prefixlen);
+		// fib_add_ifaddr: the subnet is that of the address's IFA_ADDRESS, the peer if it has one.
+		const net = networkOf(a.peer ?? local, a.prefixlen);
 		if (net !== 0 && !a.secondary && (net !== local || a.prefixlen < 32)) {
 			const loop = a.link.kind === 'loopback';
-			this.pushRoute({ table: loop ? TABLE_LOCAL : TABLE_MAIN, type: loop ? 'local' : 'unicast', dst: { addr: net, len: a.prefixlen }, dev: a.link, proto: 'kernel', scope: loop ? 'host' : 'link', prefsrc: src, metric: 0, onlink: false });
+			if (!a.noprefixroute)
+				this.pushRoute({ table: loop ? TABLE_LOCAL : TABLE_MAIN, type: loop ? 'local' : 'unicast', dst: { addr: net, len: a.prefixlen }, dev: a.link, proto: 'kernel', scope: loop ? 'host' : 'link', prefsrc: src, metric: 0, onlink: false });
 			if (a.prefixlen < 31)
-				this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: broadcastOf(local, a.prefixlen), len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
+				this.pushRoute({ table: TABLE_LOCAL, type: 'broadcast', dst: { addr: broadcastOf(net, a.prefixlen), len: 32 }, dev: a.link, proto: 'kernel', scope: 'link', prefsrc: src, metric: 0, onlink: false });
 		}
 	}
 
@@ -283,15 +289,22 @@ export class Netns {
 		this.adminChanged(link);
 	}
 
-	/** Brings a device down: its routes go, IPv6 autoconf addresses go, neighbours flush. */
+	/**
+	 * Brings a device down: its routes go but those of scope host (fib_sync_down_dev marks dead
+	 * only nexthops whose scope is not RT_SCOPE_NOWHERE, and a host route's nexthop has that
+	 * scope: the local routes of its addresses, `local` and `scope host` routes a user added),
+	 * IPv6 addresses go (manual ones too, unless keep_addr_on_down), neighbours flush.
+	 */
 	linkDown(link: Link): void {
 		if (!link.adminUp) return;
 		this.setAdmin(link, false);
 		link.mcGroups = link.mcGroups.filter((g) => g !== 'router' && g !== 'all-hosts' && (g !== 'all-nodes' || !link.v6Ready));
 		link.v6Ready = false;
-		this.flushLinkState(link);
-		// IPv6 autoconf addresses go; on lo, ::1 goes too (127.0.0.1 stays, as the kernel does).
-		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback')));
+		this.flushLinkState(link, true);
+		// addrconf_ifdown: every IPv6 address goes, those added by hand too, unless
+		// keep_addr_on_down keeps the manual ones (on lo, ::1 goes; 127.0.0.1 stays).
+		const keep = this.get('net.ipv6.conf.all.keep_addr_on_down') === '1' || this.get(`net.ipv6.conf.${link.name.replaceAll('.', '/')}.keep_addr_on_down`) === '1';
+		this.addrs = this.addrs.filter((a) => !(a.link === link && a.family === 6 && (a.auto || link.kind === 'loopback' || !keep)));
 		this.adminChanged(link);
 	}
 
@@ -311,10 +324,12 @@ export class Netns {
 
 	/**
 	 * Drops routes and neighbours through a device going down, deleted or moved: permanent
-	 * neighbours too (neigh_ifdown; only a carrier loss keeps them, see World).
+	 * neighbours too (neigh_ifdown; only a carrier loss keeps them, see World). With `keepHost`, as
+	 * on NETDEV_DOWN, the routes of scope host stay (a device deleted or moved away takes every
+	 * route along).
 	 */
-	flushLinkState(link: Link): void {
-		this.routes = this.routes.filter((r) => r.dev !== link);
+	flushLinkState(link: Link, keepHost = false): void {
+		this.routes = this.routes.filter((r) => r.dev !== link || (keepHost && r.scope === 'host'));
 		this.neigh = this.neigh.filter((n) => n.link !== link);
 	}
 

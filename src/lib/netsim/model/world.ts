@@ -126,15 +126,25 @@ export class World {
 		for (const ns of this.namespaces)
 			for (const link of ns.links) {
 				const enabled = link.portEnabled();
-				if (enabled && !link.portWasEnabled) link.stpSince = link.master?.stp ? this.now : undefined;
+				if (enabled && !link.portWasEnabled) {
+					link.stpSince = link.master?.stp ? this.now : undefined;
+					link.portEnabledAt = this.now;
+				}
 				if (!enabled) link.stpSince = undefined;
+				// A port disabled (down, without carrier, or its bridge down: br_stp_disable_port)
+				// loses what the bridge learned through it; static and permanent entries stay.
+				if (!enabled && link.portWasEnabled && link.master)
+					link.master.fdb = link.master.fdb.filter((e) => e.port !== link || e.permanent || e.static);
 				link.portWasEnabled = enabled;
 			}
 		for (const ns of this.namespaces)
 			for (const link of ns.links) {
 				const carrier = link.carrier();
 				// Losing carrier flushes the device's neighbours (neigh_carrier_down).
-				if (link.hadCarrier && !carrier) ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
+				if (link.hadCarrier && !carrier) {
+					ns.neigh = ns.neigh.filter((n) => n.link !== link || n.state === 'PERMANENT' || n.state === 'NOARP');
+					if (link.adminUp) link.operOverride = link.operOnCarrierLoss();
+				}
 				link.hadCarrier = carrier;
 				// IPv6 comes up with carrier (addrconf): all-nodes is joined again if a down dropped it.
 				if (link.adminUp && carrier && !link.v6Ready) {
@@ -147,8 +157,16 @@ export class World {
 
 	/** Schedules a callback on the virtual clock. */
 	at(time: number, run: () => void): void {
-		this.timers.push({ at: time, seq: ++this.timerSeq, run });
-		this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+		// Kept sorted by time, then by order of arrival: a new timer goes after every one due no
+		// later (a binary search, not a sort of the whole list per timer).
+		let lo = 0;
+		let hi = this.timers.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (this.timers[mid]!.at <= time) lo = mid + 1;
+			else hi = mid;
+		}
+		this.timers.splice(lo, 0, { at: time, seq: ++this.timerSeq, run });
 	}
 
 	/** Runs timers due up to `time` and moves the clock there. */

@@ -137,8 +137,7 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 		if (link.kind !== 'nic') p.str('info_kind', '\n    %s ', link.kind);
 		if (link.kind === 'bridge') {
 			p.openObject('info_data');
-			const hex = (link.bridgeIdSet ? link.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':');
-			const id = `8000.${hex}`;
+			const id = bridgeId(link);
 			for (const [k, v] of [
 				['forward_delay', link.forwardDelay], ['hello_time', 200], ['max_age', 2000], ['ageing_time', 30000], ['stp_state', link.stp ? 1 : 0], ['priority', 32768], ['vlan_filtering', 0],
 			] as const) p.num(k, `${k} %u `, v);
@@ -202,9 +201,7 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 		if (link.master) {
 			p.str('info_slave_kind', '\n    %s_slave ', 'bridge');
 			p.openObject('info_slave_data');
-			p.str('state', 'state %s ', link.portState());
-			p.num('priority', 'priority %u ', 32);
-			p.num('cost', 'cost %u ', 2);
+			printBridgeSlave(p, link, link.master);
 			p.close();
 		}
 		p.close();
@@ -222,6 +219,57 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 		p.num('gso_ipv4_max_size', 'gso_ipv4_max_size %u ', 65536);
 		p.num('gro_ipv4_max_size', 'gro_ipv4_max_size %u ', 65536);
 	}
+}
+
+/** A bridge's id as iproute2 prints it: priority, then the MAC in unpadded hex (`8000.2:0:…`). */
+function bridgeId(br: Link): string {
+	return `8000.${(br.bridgeIdSet ? br.mac : [0, 0, 0, 0, 0, 0]).map((b) => b.toString(16)).join(':')}`;
+}
+
+/**
+ * A bridge port's attributes (IFLA_BRPORT_*) as iproute2 6.1 prints `bridge_slave`. The bridge is
+ * alone on its segments, so it is the root and every port its designated port: the designated
+ * bridge and root are the bridge's own id, the cost 0.
+ */
+function printBridgeSlave(p: Printer, port: Link, br: Link): void {
+	const id = 0x8000 | port.portNo;
+	p.str('state', 'state %s ', port.portState());
+	p.num('priority', 'priority %u ', 32);
+	p.num('cost', 'cost %u ', 2);
+	const f = port.portFlags;
+	for (const [k, v] of [['hairpin', port.hairpin], ['guard', f.guard], ['root_block', f.root_block], ['fastleave', f.fastleave], ['learning', f.learning], ['flood', f.flood]] as const)
+		p.bool(k, `${k} ${v ? 'on' : 'off'} `, v);
+	p.str('id', 'port_id %s ', `0x${id.toString(16)}`);
+	p.str('no', 'port_no %s ', `0x${port.portNo.toString(16)}`);
+	p.num('designated_port', 'designated_port %u ', id);
+	p.num('designated_cost', 'designated_cost %u ', 0);
+	p.str('bridge_id', 'designated_bridge %s ', bridgeId(br));
+	p.str('root_id', 'designated_root %s ', bridgeId(br));
+	p.fixed('hold_timer', 'hold_timer %s ', 0, 2, 7);
+	p.fixed('message_age_timer', 'message_age_timer %s ', 0, 2, 7);
+	p.fixed('forward_delay_timer', 'forward_delay_timer %s ', Math.floor(port.forwardDelayLeft() / 10) / 100, 2, 7);
+	p.num('topology_change_ack', 'topology_change_ack %u ', 0);
+	p.num('config_pending', 'config_pending %u ', 0);
+	for (const k of ['proxy_arp', 'proxy_arp_wifi'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
+	p.num('multicast_router', 'mcast_router %u ', 1);
+	// iproute2 prints the fast-leave flag a second time under this name, in text only.
+	p.out(`mcast_fast_leave ${f.fastleave ? 'on' : 'off'} `);
+	for (const k of ['mcast_flood', 'bcast_flood', 'mcast_to_unicast', 'neigh_suppress'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
+	p.str('group_fwd_mask', 'group_fwd_mask %s ', '0');
+	p.str('group_fwd_mask_str', 'group_fwd_mask_str %s ', '0x0');
+	for (const k of ['vlan_tunnel', 'isolated', 'locked'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
+}
+
+/**
+ * The port flags `bridge -d link` prints on a second line (print_protinfo), in its order.
+ */
+export function printPortFlags(p: Printer, port: Link): void {
+	const f = port.portFlags;
+	p.out('\n    ');
+	for (const [k, v] of [['hairpin', port.hairpin], ['guard', f.guard], ['root_block', f.root_block], ['fastleave', f.fastleave], ['learning', f.learning], ['flood', f.flood], ['mcast_flood', f.mcast_flood], ['bcast_flood', f.bcast_flood]] as const)
+		p.bool(k, `${k} ${v ? 'on' : 'off'} `, v);
+	p.num('mcast_router', 'mcast_router %u ', 1);
+	for (const k of ['mcast_to_unicast', 'neigh_suppress', 'vlan_tunnel', 'isolated', 'locked'] as const) p.bool(k, `${k} ${f[k] ? 'on' : 'off'} `, f[k]);
 }
 
 /** The RX and TX counter lines of `ip -s link` (and `ip -s addr`), `lead` starting them on a new line. */

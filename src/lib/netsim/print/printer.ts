@@ -6,6 +6,11 @@
 /** A JSON value. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** Marks a string that stands for a number written with fixed decimals (Printer.fixed). */
+const FIXED = '\u0000fixed:';
+/** A fixed-decimals number as JSON.stringify writes the marked string, to unquote it. */
+const FIXED_JSON = /"\\u0000fixed:(-?[0-9.]+)"/g;
+
 /** Which output a call is meant for. */
 type Only = 'any' | 'text' | 'json';
 
@@ -71,6 +76,16 @@ export class Printer {
 		} else if (only !== 'json') this.text += fmt.replace(/%[sdu]/, String(value));
 	}
 
+	/**
+	 * A number with a fixed count of decimals, written so in JSON too (iproute2's timers print
+	 * `0.00`, which JSON.stringify would shorten to `0`): `fmt` has one `%s` for the text, padded
+	 * to `width` as printf's `%7.2f` would.
+	 */
+	fixed(key: string, fmt: string, value: number, digits: number, width = 0): void {
+		if (this.json) this.put(key, `${FIXED}${value.toFixed(digits)}`);
+		else this.text += fmt.replace('%s', value.toFixed(digits).padStart(width));
+	}
+
 	/** A boolean (JSON `true`), or a word in text. */
 	bool(key: string, fmt: string, value: boolean, only: Only = 'any'): void {
 		if (this.json) {
@@ -91,7 +106,8 @@ export class Printer {
 	/** The output: text as collected, or the JSON document followed by a newline. */
 	result(pretty = false): string {
 		if (!this.json) return this.text;
-		return (pretty ? prettyJson(this.root ?? []) : JSON.stringify(this.root ?? [])) + '\n';
+		const doc = pretty ? prettyJson(this.root ?? []) : JSON.stringify(this.root ?? []);
+		return doc.replace(FIXED_JSON, '$1') + '\n';
 	}
 }
 

@@ -48,7 +48,9 @@ export function printRoute(p: Printer, r: Route, showTable: boolean, hideDev = f
 	if (r.metric) p.num('metric', 'metric %u ', r.metric);
 	p.openArray('flags');
 	if (r.onlink) p.str(undefined, 'onlink ', 'onlink');
-	if (r.dev && r.type === 'unicast' && r.dev.adminUp && !r.dev.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
+	// RTNH_F_LINKDOWN: set on every nexthop through a device without carrier but those of scope
+	// host (a local route's nexthop has scope nowhere, which fib_sync_down_dev leaves alone).
+	if (r.dev && r.scope !== 'host' && !r.dev.carrier()) p.str(undefined, 'linkdown ', 'linkdown');
 	p.close();
 	p.close();
 	p.out('\n');

@@ -33,11 +33,16 @@ function printAddr(p: Printer, a: Addr, now: number, oneline: boolean, profile: 
 	const fam = a.family === 4 ? 'inet' : 'inet6';
 	p.str('family', `    ${fam} `, fam);
 	p.str('local', '%s', addrText(a));
+	if (a.peer !== undefined) {
+		p.out(' peer ');
+		p.str('address', '%s', formatIpv4(a.peer));
+	}
 	p.num('prefixlen', '/%d ', a.prefixlen);
 	if (a.brd !== undefined) p.str('broadcast', 'brd %s ', formatIpv4(a.brd));
 	p.str('scope', 'scope %s ', a.scope);
 	if (a.secondary) p.bool('secondary', 'secondary ', true);
 	if (a.family === 6 && isTentative(a, now)) p.bool('tentative', 'tentative ', true);
+	if (a.noprefixroute) p.bool('noprefixroute', 'noprefixroute ', true);
 	if (a.proto && atLeast(profile.iproute2, 6, 4)) p.str('protocol', 'proto %s ', a.proto);
 	if (a.family === 4) p.str('label', '%s', a.label);
 	p.out(oneline ? '\\' : '\n');
@@ -133,13 +138,14 @@ interface AddrReq {
 	brd?: string | undefined;
 	scope?: string | undefined;
 	label?: string | undefined;
+	peer?: string | undefined;
 	noprefixroute: boolean;
 }
 
 function parseAddrArgs(a: Args): AddrReq {
 	const r: AddrReq = { noprefixroute: false };
 	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (w === 'peer' || w === 'remote') nextArg(a);
+		if (w === 'peer' || w === 'remote') r.peer = nextArg(a);
 		else if (matches(w, 'broadcast') || w === 'brd') {
 			const v = nextArg(a);
 			if (r.brd !== undefined) duparg('broadcast', v);
@@ -194,7 +200,11 @@ function addrAdd(ic: IpCtx, a: Args): IpOut {
 			brd = b.addr;
 		}
 	}
-	must(addr4Add(ns, link, { local: pre.addr, prefixlen: pre.len, brd, scope: r.scope as Addr['scope'] | undefined, label: r.label, noprefixroute: r.noprefixroute }));
+	// A peer's prefix length, if it has one, is the address's (iproute2 sends it as IFA_ADDRESS).
+	const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
+	if (r.peer !== undefined && !peer) badPrefix(r.peer);
+	const prefixlen = peer && r.peer?.includes('/') ? peer.len : pre.len;
+	must(addr4Add(ns, link, { local: pre.addr, prefixlen, brd, scope: r.scope as Addr['scope'] | undefined, label: r.label, noprefixroute: r.noprefixroute, peer: peer?.addr }));
 	return { stdout: '' };
 }
 
@@ -222,8 +232,11 @@ function addrDel(ic: IpCtx, a: Args): IpOut {
 	const pre = parsePrefix(r.local);
 	if (!pre) badPrefix(r.local);
 	if (!link) nodev(r.dev);
-	const wildcard = !r.local.includes('/');
-	must(addr4Del(ns, link, pre.addr, wildcard ? undefined : pre.len));
+	// With a peer iproute2 sends IFA_ADDRESS and the peer's prefix length: no wildcard then.
+	const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
+	const wildcard = !r.local.includes('/') && peer === undefined;
+	const len = peer && r.peer?.includes('/') ? peer.len : pre.len;
+	must(addr4Del(ns, link, pre.addr, wildcard ? undefined : len));
 	return { stdout: '', stderr: wildcard ? WILDCARD_WARNING(formatIpv4(pre.addr)) : '' };
 }
 

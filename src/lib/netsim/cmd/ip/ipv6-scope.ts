@@ -1,9 +1,9 @@
 /**
  * How far the simulator's IPv6 goes: the link-local addresses and `::1` the kernel gives every
- * device, and their routes, which `ip -6 addr`/`ip -6 route` print exactly; other IPv6 addresses
- * (global, unique-local) `ip addr` adds, deletes and lists exactly too. What goes beyond (an IPv6
- * route, neighbour or rule, a route lookup, a selection or another table of `ip -6 route`, the
- * routes of a global address) says in one line that it is not available here, rather than
+ * device, and the kernel's routes of every IPv6 address, which `ip -6 addr`/`ip -6 route` print
+ * exactly; other IPv6 addresses (global, unique-local) `ip addr` adds, deletes and lists exactly
+ * too. What goes beyond (an IPv6 route, neighbour or rule of one's own, a route lookup, a
+ * selection or another table of `ip -6 route`) says in one line that it is not available here, rather than
  * answering as if the kernel had done it.
  */
 import { canonicalIpv6 } from '../../addr/ipv6.ts';
@@ -31,13 +31,10 @@ export function withIpv6Scope(ip: Tool): Tool {
 		const rest = argv.slice(at + 1);
 		if (at < 0 || /^a(d|dd|ddr|ddre|ddres|ddress)?$/.test(obj)) return ip(argv, ctx);
 		const route = /^r(o|ou|out|oute)?$/.test(obj);
-		// The kernel's routes of a global address (its prefix, its local entry) are not in the model.
-		const named = argv.slice(0, at).findIndex((w) => /^--?n(e|et|etn|etns)?$/.test(w));
-		const ns = named >= 0 ? (ctx.host.named.get(argv[named + 1] ?? '') ?? ctx.ns) : ctx.ns;
-		const global = (): boolean => ns.addrs.some((a) => a.family === 6 && beyondLinkLocal(String(a.local)));
-		// A listing the model prints: all of the main table's (link-local) routes, nothing selected.
+		// A listing the model prints: all of the main table's routes (the kernel's prefix routes of
+		// every IPv6 address, link-local or not), nothing selected.
 		const listing = rest.length === 0 || (/^(s|sh|sho|show|l|li|lis|list|lst)$/.test(rest[0] ?? '') && ['', 'table main', 'table 254'].includes(rest.slice(1).join(' ')));
-		if (rest.some(beyondLinkLocal) || (six && route && (!listing || global()))) {
+		if (rest.some(beyondLinkLocal) || (six && route && !listing)) {
 			return { stdout: '', stderr: IPV6_DECLINE, exit: 2 };
 		}
 		return ip(argv, ctx);

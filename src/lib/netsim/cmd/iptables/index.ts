@@ -1,5 +1,4 @@
 /** `iptables` 1.8.9 (nf_tables backend): rule management, `-L` tables and `-S` rules, worded as it is. */
-import { nfTrack } from '../../kernel/netfilter.ts';
 import { TABLE_NAMES } from '../../model/netfilter.ts';
 import { defineTool, exitWith } from '../../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
@@ -29,8 +28,6 @@ function run(argv: string[], ctx: Context): ExecResult {
 	if (!TABLE_NAMES.includes(table)) exitWith(3, `${V}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`);
 	const r: Run = { profile: ctx.world.profile, nf, table, t: nf.table(table), cmd, args };
 	checkCommand(r);
-	// A stateful match loads connection tracking, whatever the command does with it.
-	if (args.rule.ctstate) nfTrack(nf);
 	const command = Object.prototype.hasOwnProperty.call(COMMANDS, cmd.op) ? COMMANDS[cmd.op] : undefined;
 	if (!command) exitWith(2, `${V}: no command specified\n${TRY}`);
 	return command(r);

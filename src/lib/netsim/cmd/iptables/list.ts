@@ -106,10 +106,12 @@ export function listChains(all: Chain[], chains: Chain[], o: ListOpts): string {
 	const blocks: string[] = [];
 	for (const c of chains) {
 		let s = `Chain ${c.name} `;
-		// iptables-nft 1.8.9 read a base chain's counters as 0; 1.8.10 and later show them.
-		const counted = atLeast(o.profile.iptables, 1, 8, 10);
-		const pk = counted ? (c.policyPkts ?? 0) : 0;
-		const by = counted ? (c.policyBytes ?? 0) : 0;
+		// iptables-nft 1.8.9 shows a base chain's counters from its last `-P` on (none before);
+		// 1.8.10 and later show them whole.
+		const whole = atLeast(o.profile.iptables, 1, 8, 10);
+		const base = whole ? { pkts: 0, bytes: 0 } : c.policyBase;
+		const pk = base ? (c.policyPkts ?? 0) - base.pkts : 0;
+		const by = base ? (c.policyBytes ?? 0) - base.bytes : 0;
 		if (c.policy !== undefined) s += o.verbose ? `(policy ${c.policy} ${o.exact ? pk : counter(pk, false, 0).trim()} packets, ${o.exact ? by : counter(by, false, 0).trim()} bytes)\n` : `(policy ${c.policy})\n`;
 		else s += `(${chainReferences(all, c.name)} references)\n`;
 		let head = '';
