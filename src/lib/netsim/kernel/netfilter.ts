@@ -20,14 +20,37 @@ export function chainGet(t: Table, name: string | undefined): Result<Chain> {
 	return c ? ok(c) : refuse('ENOENT');
 }
 
-/** EINVAL for a NAT target outside the nat table. */
-function checkRule(t: Table, rule: Rule): Result {
-	return rule.target && NAT_TARGETS.includes(rule.target) && t.name !== 'nat' ? refuse('EINVAL') : ok();
+/**
+ * The hooks (built-in chains) each target may be used from: the xt target's hook mask, which the
+ * kernel checks when the rule goes in. A user chain is checked only when something jumps to it,
+ * which the simulator does not follow.
+ */
+const TARGET_HOOKS: Record<string, string[]> = {
+	MASQUERADE: ['POSTROUTING'],
+	SNAT: ['POSTROUTING', 'INPUT'],
+	DNAT: ['PREROUTING', 'OUTPUT'],
+	REDIRECT: ['PREROUTING', 'OUTPUT'],
+	REJECT: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/**
+ * EINVAL for a rule the kernel's target refuses: a NAT target outside the nat table, a target in
+ * a built-in chain its hook mask leaves out, a TCP reset for a rule not limited to TCP.
+ */
+function checkRule(t: Table, c: Chain, rule: Rule): Result {
+	if (!rule.target) return ok();
+	if (NAT_TARGETS.includes(rule.target) && t.name !== 'nat') return refuse('EINVAL');
+	const hooks = TARGET_HOOKS[rule.target];
+	if (hooks && c.policy !== undefined && !hooks.includes(c.name)) return refuse('EINVAL');
+	// REJECT is a filter table target.
+	if (rule.target === 'REJECT' && t.name !== 'filter') return refuse('EINVAL');
+	if (rule.rejectWith === 'tcp-reset' && (rule.proto?.value !== 6 || rule.proto.neg)) return refuse('EINVAL');
+	return ok();
 }
 
 /** Puts a rule at 0-based `pos` of a chain, or at its end: E2BIG past the end. */
 export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result {
-	const valid = checkRule(t, rule);
+	const valid = checkRule(t, c, rule);
 	if (!valid.ok) return valid;
 	if (pos === undefined) c.rules.push(rule);
 	else {
@@ -39,7 +62,7 @@ export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result
 
 /** Replaces the rule at 0-based `pos`: E2BIG when there is none. */
 export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result {
-	const valid = checkRule(t, rule);
+	const valid = checkRule(t, c, rule);
 	if (!valid.ok) return valid;
 	if (pos < 0 || pos >= c.rules.length) return refuse('E2BIG');
 	c.rules[pos] = rule;

@@ -115,7 +115,10 @@ function flushOrZero(run: Run): ExecResult {
 	const victims = run.cmd.chain ? [chainOf(run, run.cmd.chain)] : run.t.chains;
 	if (run.cmd.op === 'F') chainsFlush(victims);
 	else chainsZero(victims);
-	return DONE;
+	// With -v, iptables names each chain it works on.
+	const verb = run.cmd.op === 'F' ? 'Flushing' : 'Zeroing';
+	const stdout = run.args.verbose ? ordered(victims).map((c) => `${verb} chain \`${c.name}'\n`).join('') : '';
+	return { stdout, stderr: '', exit: 0 };
 }
 
 /** -P. */

@@ -2,7 +2,7 @@
  * The rule part of an iptables command line (do_parse's option loop and the matches' and targets'
  * own parsers): what a rule matches, what it does, and how `-L` should print.
  */
-import { networkOf, parsePrefix, type Prefix } from '../../addr/ipv4.ts';
+import { maskOf, networkOf, parseIpv4Strict, type Prefix } from '../../addr/ipv4.ts';
 import { PROTOCOLS, type Neg, type Rule } from '../../model/netfilter.ts';
 import { exitWith } from '../../tool/exit.ts';
 import { TRY, V } from './words.ts';
@@ -14,6 +14,12 @@ export interface RuleArgs {
 	verbose: boolean;
 	lineNumbers: boolean;
 	exact: boolean;
+	/**
+	 * The generic options given, by the letter iptables' option table knows them by (`n s d p j v x
+	 * i o 0`, `0` for --line-numbers), in the order of that table's bits: the command is checked
+	 * against them after the parse (generic_opt_check).
+	 */
+	given: Set<string>;
 }
 
 /** Match modules iptables can load here. */
@@ -27,7 +33,7 @@ const STATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'S
 
 /** A cursor over the words, the rule being built and the pending `!`. */
 class RuleReader {
-	readonly out: RuleArgs = { rule: { modules: [], pkts: 0, bytes: 0 }, numeric: false, verbose: false, lineNumbers: false, exact: false };
+	readonly out: RuleArgs = { rule: { modules: [], pkts: 0, bytes: 0 }, numeric: false, verbose: false, lineNumbers: false, exact: false, given: new Set() };
 	i = 0;
 	negate = false;
 	constructor(readonly args: readonly string[]) {}
@@ -42,6 +48,12 @@ class RuleReader {
 		if (v === undefined) exitWith(2, `${V}: option "${opt}" requires an argument\n${TRY}`);
 		this.i++;
 		return v;
+	}
+
+	/** Notes a generic option; the ones that take a value may be given once (set_option). */
+	once(letter: string): void {
+		if (this.out.given.has(letter) && 'nsdpjio'.includes(letter)) exitWith(2, `${V}: multiple -${letter} flags not allowed\n${TRY}`);
+		this.out.given.add(letter);
 	}
 
 	/** A match value, negated when a `!` came before it (the `!` is used up). */
@@ -65,10 +77,33 @@ function unknownOption(opt: string): never {
 
 type Handler = (r: RuleReader, opt: string) => void;
 
+/**
+ * `-s`/`-d` ADDRESS[/MASK] as xtables_ipparse_any reads it: the mask first (a length up to 32 or a
+ * dotted mask), then the address. A dotted mask the simulator keeps only when it is contiguous.
+ */
 function prefix(v: string): Prefix {
-	const p = parsePrefix(v);
-	if (!p) exitWith(2, `${V}: host/network \`${v}' not found\n${TRY}`);
-	return { addr: networkOf(p.addr, p.len), len: p.len };
+	const slash = v.lastIndexOf('/');
+	const host = slash < 0 ? v : v.slice(0, slash);
+	let len = 32;
+	if (slash >= 0) {
+		const m = v.slice(slash + 1);
+		const dotted = m.includes('.') ? parseIpv4Strict(m) : null;
+		if (dotted !== null) {
+			const ones = dotted === 0 ? 0 : 32 - Math.log2((~dotted >>> 0) + 1);
+			if (!Number.isInteger(ones) || maskOf(ones) !== dotted >>> 0) exitWith(2, `${V}: host/network \`${v}' not found\n${TRY}`);
+			len = ones;
+		} else if (/^\d+$/.test(m) && Number(m) <= 32) len = Number(m);
+		else exitWith(2, `${V}: invalid mask \`${m}' specified\n${TRY}`);
+	}
+	const addr = parseIpv4Strict(host);
+	if (addr === null) exitWith(2, `${V}: host/network \`${host}' not found\n${TRY}`);
+	return { addr: networkOf(addr, len), len };
+}
+
+/** `-i`/`-o`: a name shorter than IFNAMSIZ (xtables_parse_interface). */
+function ifname(v: string): string {
+	if (v.length > 15) exitWith(2, `${V}: interface name \`${v}' must be shorter than IFNAMSIZ (15)\n${TRY}`);
+	return v;
 }
 
 function ports(v: string): [number, number] {
@@ -81,11 +116,24 @@ function ports(v: string): [number, number] {
 
 /** Who a packet is from and to: addresses, interfaces, protocol. */
 const ADDRESSES: Record<string, Handler> = {
-	'-s': (r, opt) => (r.rule.src = r.neg(prefix(r.take(opt)))),
-	'-d': (r, opt) => (r.rule.dst = r.neg(prefix(r.take(opt)))),
-	'-i': (r, opt) => (r.rule.inIf = r.neg(r.take(opt))),
-	'-o': (r, opt) => (r.rule.outIf = r.neg(r.take(opt))),
+	'-s': (r, opt) => {
+		r.once('s');
+		r.rule.src = r.neg(prefix(r.take(opt)));
+	},
+	'-d': (r, opt) => {
+		r.once('d');
+		r.rule.dst = r.neg(prefix(r.take(opt)));
+	},
+	'-i': (r, opt) => {
+		r.once('i');
+		r.rule.inIf = r.neg(ifname(r.take(opt)));
+	},
+	'-o': (r, opt) => {
+		r.once('o');
+		r.rule.outIf = r.neg(ifname(r.take(opt)));
+	},
 	'-p': (r, opt) => {
+		r.once('p');
 		const v = r.take(opt).toLowerCase();
 		const n = /^\d+$/.test(v) ? Number(v) : PROTOCOLS[v];
 		if (n === undefined) exitWith(2, `${V}: unknown protocol "${v}" specified\n${TRY}`);
@@ -102,6 +150,9 @@ const MATCHES: Record<string, Handler> = {
 	},
 	'--dports': (r, opt) => {
 		if (!r.rule.modules.includes('multiport')) unknownOption(opt);
+		const proto = r.rule.proto;
+		if (proto && !proto.neg && proto.value !== 0 && ![6, 17, 136, 132, 33].includes(proto.value)) exitWith(2, `${V}: multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP\n${TRY}`);
+		if (!proto || proto.neg || ![6, 17, 136, 132, 33].includes(proto.value)) exitWith(2, `${V}: multiport needs \`-p tcp', \`-p udp', \`-p udplite', \`-p sctp' or \`-p dccp'\n${TRY}`);
 		r.rule.dports = r.neg(r.take(opt).split(',').map(Number));
 	},
 	'--dport': (r, opt) => {
@@ -116,12 +167,15 @@ const MATCHES: Record<string, Handler> = {
 		if (r.protoModule() !== 'icmp') unknownOption(opt);
 		const v = r.take(opt);
 		const n = /^\d+$/.test(v) ? Number(v) : ICMP_NAMES[v];
-		if (n === undefined) exitWith(2, `${V}: Invalid ICMP type \`${v}'\n`);
+		if (n === undefined || n > 255) exitWith(2, `${V}: Unknown ICMP type \`${v}'\n${TRY}`);
 		r.rule.icmpType = r.neg(n);
 		if (!r.rule.modules.includes('icmp')) r.rule.modules.push('icmp');
 	},
 	'--ctstate': (r, opt) => {
 		const v = r.take(opt);
+		// Each state must be one the module knows; `--state` has no SNAT/DNAT.
+		const known = opt === '--state' ? STATE_ORDER.slice(0, 5) : STATE_ORDER;
+		for (const s of v.split(',')) if (!known.includes(s.toUpperCase())) exitWith(2, `${V}: Bad ${opt === '--state' ? 'state' : 'ctstate'} "${s}"\n${TRY}`);
 		r.rule.ctstate = r.neg(v.split(',').map((s) => s.toUpperCase()).sort((x, y) => STATE_ORDER.indexOf(x) - STATE_ORDER.indexOf(y)));
 		r.rule.stateModule = opt === '--state';
 	},
@@ -130,7 +184,7 @@ const MATCHES: Record<string, Handler> = {
 	'--mark': (r, opt) => {
 		r.rule.markMatchNeg = r.negate;
 		r.negate = false;
-		r.rule.markMatch = r.take(opt);
+		r.rule.markMatch = markValue(r.take(opt), 'mark', opt);
 	},
 	'--mode': (r, opt) => {
 		const v = r.take(opt);
@@ -149,23 +203,69 @@ const MATCHES: Record<string, Handler> = {
 /** What a rule does: its target and the target's options. */
 const TARGETS: Record<string, Handler> = {
 	'-j': (r, opt) => {
+		if (r.negate) exitWith(2, `${V}: cannot have ! before -${opt === '-g' || opt === '--goto' ? 'g' : 'j'}\n${TRY}`);
+		r.once('j');
 		r.rule.target = r.take(opt);
 		r.rule.goto = opt === '-g' || opt === '--goto';
 	},
-	'--to-source': (r, opt) => (r.rule.toSource = r.take(opt)),
-	'--to-destination': (r, opt) => (r.rule.toDestination = r.take(opt)),
+	'--to-source': (r, opt) => (r.rule.toSource = natRange(r.take(opt))),
+	'--to-destination': (r, opt) => (r.rule.toDestination = natRange(r.take(opt))),
 	'--to-ports': (r, opt) => (r.rule.toPorts = r.take(opt)),
-	'--reject-with': (r, opt) => (r.rule.rejectWith = r.take(opt)),
+	'--reject-with': (r, opt) => {
+		const v = r.take(opt);
+		const name = REJECT_TYPES.find(([long, short]) => v === long || v === short)?.[0];
+		if (!name) exitWith(2, `${V}: unknown reject type "${v}"\n${TRY}`);
+		r.rule.rejectWith = name;
+	},
 	'--log-prefix': (r, opt) => (r.rule.logPrefix = r.take(opt)),
-	'--set-xmark': (r, opt) => (r.rule.mark = `${opt} ${r.take(opt)}`),
+	'--set-xmark': (r, opt) => (r.rule.mark = `${opt} ${markValue(r.take(opt), 'MARK', opt)}`),
 };
+
+/** REJECT's `--reject-with` types, each with its short alias (libipt_REJECT). */
+const REJECT_TYPES: [string, string][] = [
+	['icmp-net-unreachable', 'net-unreach'],
+	['icmp-host-unreachable', 'host-unreach'],
+	['icmp-proto-unreachable', 'proto-unreach'],
+	['icmp-port-unreachable', 'port-unreach'],
+	['icmp-net-prohibited', 'net-prohib'],
+	['icmp-host-prohibited', 'host-prohib'],
+	['tcp-reset', 'tcp-rst'],
+	['icmp-admin-prohibited', 'admin-prohib'],
+];
+
+/** VALUE[/MASK] of `--mark`/`--set-mark`: unsigned 32-bit integers, else the module's complaint. */
+function markValue(v: string, module: string, opt: string): string {
+	const num = (x: string): boolean => /^(0[xX][0-9a-fA-F]+|\d+)$/.test(x) && Number(x) <= 0xffffffff;
+	const [value, mask, extra] = v.split('/');
+	if (!num(value ?? '') || (mask !== undefined && !num(mask)) || extra !== undefined) exitWith(2, `${V}: ${module}: bad integer value for option "${opt}", or out of range.\n\n${TRY}`);
+	return v;
+}
+
+/** SNAT/DNAT's ADDR[-ADDR][:PORT[-PORT]]: the addresses must be IPv4 ones (parse_to). */
+function natRange(v: string): string {
+	const addrs = v.split(':')[0] ?? '';
+	for (const a of addrs.split('-')) if (a !== '' && parseIpv4Strict(a) === null) exitWith(2, `${V}: Bad IP address "${a}"\n${TRY}`);
+	return v;
+}
 
 /** How `-L` prints, and `-w` (there is no lock to wait for). */
 const DISPLAY: Record<string, Handler> = {
-	'-n': (r) => (r.out.numeric = true),
-	'-v': (r) => (r.out.verbose = true),
-	'-x': (r) => (r.out.exact = true),
-	'--line-numbers': (r) => (r.out.lineNumbers = true),
+	'-n': (r) => {
+		r.once('n');
+		r.out.numeric = true;
+	},
+	'-v': (r) => {
+		r.once('v');
+		r.out.verbose = true;
+	},
+	'-x': (r) => {
+		r.once('x');
+		r.out.exact = true;
+	},
+	'--line-numbers': (r) => {
+		r.once('0');
+		r.out.lineNumbers = true;
+	},
 	'-w': (r) => {
 		if (/^\d+$/.test(r.args[r.i + 1] ?? '')) r.i++;
 	},
@@ -185,13 +285,21 @@ const HANDLERS: Record<string, Handler> = { ...ADDRESSES, ...MATCHES, ...TARGETS
 /** A word no handler takes: a cluster of -n, -v, -x, else an unknown option or a stray argument. */
 function other(r: RuleReader, a: string): void {
 	if (/^-[nvx]+$/.test(a)) {
-		if (a.includes('n')) r.out.numeric = true;
-		if (a.includes('v')) r.out.verbose = true;
-		if (a.includes('x')) r.out.exact = true;
+		for (const letter of a.slice(1)) HANDLERS[`-${letter}`]?.(r, `-${letter}`);
 		return;
 	}
 	if (a.startsWith('-')) unknownOption(a);
 	exitWith(2, `Bad argument \`${a}'\n${TRY}`);
+}
+
+/** The options a module or target must be given (x6_fcheck after the parse), in iptables' words. */
+function moduleFinalChecks(rule: Rule): void {
+	if (rule.modules.includes('state') && !rule.ctstate) exitWith(2, `${V}: state: option "--state" must be specified\n\n${TRY}`);
+	if (rule.modules.includes('comment') && rule.comment === undefined) exitWith(2, `${V}: comment: option "--comment" must be specified\n\n${TRY}`);
+	// A port in a NAT range needs a protocol that has ports.
+	const natTo = rule.target === 'DNAT' ? rule.toDestination : rule.target === 'SNAT' ? rule.toSource : undefined;
+	if (natTo?.includes(':') && (rule.proto?.neg !== false || ![6, 17, 33, 132].includes(rule.proto.value))) exitWith(2, `${V}: Need TCP, UDP, SCTP or DCCP with port specification\n${TRY}`);
+	if (rule.target === 'MARK' && rule.mark === undefined) exitWith(2, `${V}: MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required\n${TRY}`);
 }
 
 /** Parses the rule part of a command line. */
@@ -208,5 +316,6 @@ export function parseRule(args: readonly string[]): RuleArgs {
 		if (handler) handler(r, a);
 		else other(r, a);
 	}
+	moduleFinalChecks(r.out.rule);
 	return r.out;
 }
