@@ -15,6 +15,7 @@ export const STRERROR = {
 	ENODEV: 'No such device',
 	EINVAL: 'Invalid argument',
 	ERANGE: 'Numerical result out of range',
+	ELOOP: 'Too many levels of symbolic links',
 	EOPNOTSUPP: 'Operation not supported',
 	EADDRNOTAVAIL: 'Cannot assign requested address',
 	ENETDOWN: 'Network is down',

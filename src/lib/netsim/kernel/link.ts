@@ -32,6 +32,8 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	const world = ns.world;
 	const rename = c.name !== undefined && c.name !== link.name ? c.name : undefined;
 	if (rename !== undefined && ns.link(rename)) return refuse('EEXIST');
+	// eth_mac_addr: a device's own address is never a group (multicast, broadcast) or zero address.
+	if (c.address && (c.address.length !== 6 || (c.address[0]! & 1) === 1 || c.address.every((b) => b === 0))) return refuse(c.address.length !== 6 ? 'EINVAL' : 'EADDRNOTAVAIL');
 	if (c.mtu !== undefined) {
 		const max = link.kind === 'loopback' ? 0xffffffff : 65535;
 		if (c.mtu > max) return refuse('EINVAL', 'mtu greater than device maximum.');
@@ -51,7 +53,8 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	if (c.master && c.master !== link.master && (c.master.kind !== 'bridge' || c.master === link)) {
 		// The kernel lets go of the old master before it tries the new one.
 		if (link.master) setMaster(link, null);
-		return refuse(c.master === link ? 'EINVAL' : 'EOPNOTSUPP');
+		// A device with no ndo_add_slave refuses; a bridge refuses to be its own port (br_add_if).
+		return c.master === link && link.kind === 'bridge' ? refuse('ELOOP', 'Can not enslave a bridge to a bridge.') : refuse('EOPNOTSUPP');
 	}
 	if (rename !== undefined) link.name = rename;
 	if (c.address) {
@@ -78,6 +81,11 @@ export function linkUp(link: Link): void {
 /** Brings a device down: its routes and IPv6 autoconf addresses go, neighbours flush. */
 export function linkDown(link: Link): void {
 	link.ns.linkDown(link);
+}
+
+/** IFLA_CARRIER: only drivers with ndo_change_carrier (dummy, not modelled) take it. */
+export function linkSetCarrier(_link: Link): Result {
+	return refuse('EOPNOTSUPP');
 }
 
 /** Deletes a device (and a veth's peer): EOPNOTSUPP for lo and NICs, whose drivers delete nothing. */

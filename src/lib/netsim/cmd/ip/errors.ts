@@ -11,6 +11,11 @@ export function invarg(what: string, arg: string): never {
 export function duparg(key: string, arg: string): never {
 	throw new ToolExit(255, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`);
 }
+/** lib/utils.c's duparg: `Error: duplicate "KEY": "ARG" is the second value.` (exit 255). */
+export function duplicate(key: string, arg: string): never {
+	throw new ToolExit(255, `Error: duplicate "${key}": "${arg}" is the second value.\n`);
+}
+
 /** `Command line is not complete. Try option "help"` (exit 255). */
 export function incomplete(): never {
 	throw new ToolExit(255, 'Command line is not complete. Try option "help"\n');

@@ -43,8 +43,9 @@ export function parseBridgeOptions(args: readonly string[]): BridgeOptions {
 }
 
 /** `ip link add … type bridge`: the bridge, its options, its address and MTU. */
-export function bridgeAdd(req: LinkReq, target: Netns, name: string | undefined): IpOut {
+export function bridgeAdd(req: LinkReq, target: Netns, name: string | undefined, kernelChecks: () => void): IpOut {
 	const options = parseBridgeOptions(req.typeArgs);
+	kernelChecks();
 	must(bridgeCreate(target, { name, address: req.address, mtu: req.mtu, up: req.up }, options));
 	return { stdout: '' };
 }

@@ -1,6 +1,8 @@
 /** `ip link`: show, add (each kind in its own link-KIND.ts, as iproute2's link_util), set, delete. */
 import { USAGE_IP_ADDR, USAGE_IP_LINK } from '../usage.ts';
-import { linkChange, linkDelete } from '../../kernel/link.ts';
+import { linkChange, linkDelete, linkSetCarrier } from '../../kernel/link.ts';
+import type { Result } from '../../kernel/errno.ts';
+import { vxlanValidate } from '../../kernel/link-vxlan.ts';
 import { checkNewLink, linkDriver } from '../../kernel/newlink.ts';
 import type { Link } from '../../model/link.ts';
 import { printLink } from '../../print/link.ts';
@@ -16,43 +18,61 @@ import { vethAdd } from './link-veth.ts';
 import { vlanAdd } from './link-vlan.ts';
 import { vxlanAdd } from './link-vxlan.ts';
 
+/** Link types iproute2 knows (its TYPE list): their options are theirs to read, not garbage. */
+const KNOWN_TYPES: string[] = USAGE_IP_LINK.slice(USAGE_IP_LINK.indexOf('TYPE := {')).match(/[a-z_0-9]+/g) ?? [];
+
 /**
- * `ip link add`: the request, the kernel's checks common to every device (made before the
- * kind's options are read, as the simulator always has), then the kind.
+ * `ip link add`, in iproute2's order then the kernel's: the request (iplink_parse), the kind's
+ * options (its parse_opt, only when there are some), `type` required; then what every new device
+ * passes in the kernel (checkNewLink: name policy, the kind's validation, name taken, driver, MTU),
+ * run by the kind once its options are read; then the kind creates the device.
  */
 function linkAdd(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
+	parseLinkArgs(ic, a, req, 'create');
 	const name = req.name ?? req.dev;
-	if (!req.type) throw new ToolExit(2, 'Not enough information: "type" argument is required\n');
-	if (req.type === 'vlan') return vlanAdd(req.typeArgs);
-	const kind = must(linkDriver(req.type));
+	const type = req.type;
 	const target = req.netns ?? ic.ns;
-	must(checkNewLink(target, name, req.mtu));
-	switch (kind) {
+	const kernelChecks = (validate?: () => Result): void => {
+		must(checkNewLink(target, name, req.mtu, { type, validate, address: req.address }));
+	};
+	if (type === undefined) throw new ToolExit(1, 'Not enough information: "type" argument is required\n');
+	const hasOptions = req.typeArgs.length > 0;
+	switch (type) {
 		case 'veth':
-			return vethAdd(ic, req, target, name);
+			return vethAdd(ic, req, target, name, kernelChecks);
 		case 'bridge':
-			return bridgeAdd(req, target, name);
+			return bridgeAdd(req, target, name, kernelChecks);
 		case 'macvlan':
-			return macvlanAdd(ic, req, target, name);
-		default:
-			return vxlanAdd(ic, req, target, name);
+		case 'macvtap':
+			return macvlanAdd(ic, req, target, name, kernelChecks);
+		case 'vxlan':
+			if (!hasOptions) kernelChecks(() => vxlanValidate(false));
+			return vxlanAdd(ic, req, target, name, kernelChecks);
+		case 'vlan':
+			return vlanAdd(req.typeArgs, kernelChecks);
 	}
+	if (hasOptions && !KNOWN_TYPES.includes(type)) {
+		if (matches(req.typeArgs[0], 'help')) throw new ToolExit(255, USAGE_IP_LINK);
+		throw new ToolExit(1, `Garbage instead of arguments "${req.typeArgs[0]} ...". Try "ip link help".\n`);
+	}
+	kernelChecks();
+	must(linkDriver(type));
+	return { stdout: '' };
 }
 
 /** `ip link set`: the device, then the change the kernel makes or refuses. */
 function linkSet(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
+	parseLinkArgs(ic, a, req, 'change');
 	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs) : undefined;
-	const devName = req.dev ?? req.name;
-	if (!devName) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
-	const link = ic.ns.link(devName);
-	if (!link) nodev(devName);
-	// `name` renames only when the device was named by `dev`.
-	const name = req.dev && req.name ? req.name : undefined;
+	// `group N` with no device: the devices of that group, which the simulator does not keep.
+	if (req.dev === undefined) return { stdout: '' };
+	const link = ic.ns.link(req.dev);
+	if (!link) nodev(req.dev);
+	const name = req.name;
 	must(linkChange(link, { name, mtu: req.mtu, netns: req.netns, bridge, master: req.master, address: req.address, txqlen: req.txqlen, alias: req.alias, up: req.up }));
+	if (req.carrier !== undefined) must(linkSetCarrier(link));
 	return { stdout: '' };
 }
 
@@ -132,11 +152,10 @@ function linkShow(ic: IpCtx, a: Args): IpOut {
 /** `ip link delete`. */
 function linkDel(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
-	const name = req.dev ?? req.name;
-	if (!name) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
-	const link = ic.ns.link(name);
-	if (!link) nodev(name);
+	parseLinkArgs(ic, a, req, 'change');
+	if (req.dev === undefined) return { stdout: '' };
+	const link = ic.ns.link(req.dev);
+	if (!link) nodev(req.dev);
 	must(linkDelete(link));
 	return { stdout: '' };
 }
