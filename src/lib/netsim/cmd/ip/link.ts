@@ -4,6 +4,8 @@ import { linkChange, linkDelete, linkSetCarrier } from '../../kernel/link.ts';
 import type { Result } from '../../kernel/errno.ts';
 import { vxlanValidate } from '../../kernel/link-vxlan.ts';
 import { checkNewLink, linkDriver } from '../../kernel/newlink.ts';
+import { parsePrefix } from '../../addr/ipv4.ts';
+import { canonicalIpv6 } from '../../addr/ipv6.ts';
 import type { Link } from '../../model/link.ts';
 import { printLink } from '../../print/link.ts';
 import { Printer } from '../../print/printer.ts';
@@ -92,8 +94,18 @@ export function parseShowFilter(ic: IpCtx, a: Args, forAddr: boolean): ShowFilte
 	const f: ShowFilter = { up: false };
 	for (let w = a.cur; w !== undefined; w = a.next()) {
 		if (forAddr && w === 'to') {
-			f.to = nextArg(a);
-		} else if (forAddr && w === 'scope') f.scope = nextArg(a);
+			const v = nextArg(a);
+			const fam = ic.opts.family;
+			const name = fam === 4 ? 'inet' : fam === 6 ? 'inet6' : 'any valid';
+			const valid = v.includes(':') ? fam !== 4 && canonicalIpv6(v.split('/')[0] ?? '') !== null : fam !== 6 && parsePrefix(v) !== null;
+			if (!valid) throw new ToolExit(1, `Error: ${name} prefix is expected rather than "${v}".\n`);
+			f.to = v;
+		} else if (forAddr && w === 'scope') {
+			const v = nextArg(a);
+			const known = ['global', 'link', 'host', 'site', 'nowhere', 'universe', 'all'].includes(v) || (/^\d+$/.test(v) && Number(v) <= 255);
+			if (!known) invarg('invalid "scope"\n', v);
+			f.scope = v;
+		}
 		else if (w === 'up') f.up = true;
 		else if (forAddr && w === 'label') f.label = nextArg(a);
 		else if (w === 'dev') {
