@@ -11,9 +11,12 @@ import { AGEING_MS, fdbExpire, fdbUpdate } from '../kernel/fdb.ts';
 import { portSet, type PortFlags } from '../kernel/port.ts';
 import type { Context, ExecResult } from '../tool/types.ts';
 
-/** A kernel operation's outcome as `bridge` prints it: nothing, or `RTNETLINK answers: …` (exit 2). */
+/**
+ * A kernel operation's outcome as `bridge` prints it: nothing, or `RTNETLINK answers: …`. Every
+ * failure of `bridge` exits 255: its commands return -1 and main returns that.
+ */
 function answered(r: Result): ExecResult {
-	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 2 };
+	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 255 };
 }
 
 function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
@@ -24,7 +27,7 @@ function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		else if (matches(a, 'show') || matches(a, 'list')) continue;
 		else dev = a;
 	}
-	if (dev !== undefined && !ctx.ns.link(dev)) return { stdout: '', stderr: `Cannot find device "${dev}"\n`, exit: 1 };
+	if (dev !== undefined && !ctx.ns.link(dev)) return { stdout: '', stderr: `Cannot find device "${dev}"\n`, exit: 255 };
 	const p = new Printer(json);
 	p.openArray();
 	for (const l of ctx.ns.links) {
@@ -50,23 +53,25 @@ function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 }
 
 function linkSet(ctx: Context, argv: string[]): ExecResult {
-	let dev: Link | undefined;
+	let devName: string | undefined;
 	const onOff = ['hairpin', 'guard', 'fastleave', 'root_block', 'learning', 'learning_sync', 'flood', 'mcast_flood', 'bcast_flood', 'neigh_suppress', 'isolated', 'locked', 'proxy_arp', 'proxy_arp_wifi', 'vlan_tunnel'];
 	const changes: [string, boolean][] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
-		if (a === 'dev') {
+		if (a === 'dev') devName = argv[++i] ?? '';
+		else if (onOff.includes(a)) {
 			const v = argv[++i] ?? '';
-			dev = ctx.ns.link(v);
-			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
-		} else if (onOff.includes(a)) {
-			const v = argv[++i];
-			if (v !== 'on' && v !== 'off') return { stdout: '', stderr: `Error: argument of "${a}" must be "on" or "off", not "${v ?? ''}"\n`, exit: 1 };
-			changes.push([a, v === 'on']);
+			// parse_on_off: a prefix of off or on; its -EINVAL is the exit status (234).
+			const on = matches(v, 'off') ? false : matches(v, 'on') ? true : undefined;
+			if (on === undefined) return { stdout: '', stderr: `Error: argument of "${a}" must be one of "off", "on", not "${v}"\n`, exit: 234 };
+			changes.push([a, on]);
 		} else if (a === 'cost' || a === 'priority' || a === 'state' || a === 'mcast_router') i++;
-		else return { stdout: '', stderr: `Error: either "dev" is duplicate, or "${a}" is a garbage.\n`, exit: 255 };
+		else return { stdout: '', stderr: USAGE_BRIDGE_LINK, exit: 255 };
 	}
-	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	// The device is looked up once the words are read.
+	if (devName === undefined) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	const dev = ctx.ns.link(devName);
+	if (!dev) return { stdout: '', stderr: `Cannot find bridge device "${devName}"\n`, exit: 255 };
 	const flags: PortFlags = {};
 	for (const [k, v] of changes) if (k === 'hairpin') flags.hairpin = v;
 	return answered(portSet(dev, flags));
@@ -111,11 +116,11 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		if (a === 'br') {
 			const v = argv[++i] as string;
 			br = ctx.ns.link(v);
-			if (!br) return { stdout: '', stderr: `Cannot find bridge device "${v}"\n`, exit: 1 };
+			if (!br) return { stdout: '', stderr: `Cannot find bridge device "${v}"\n`, exit: 255 };
 		} else if (a === 'brport' || a === 'dev') {
 			const v = argv[++i] as string;
 			port = ctx.ns.link(v);
-			if (!port) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
+			if (!port) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 255 };
 		} else if (a === 'dynamic') dynamicOnly = true;
 		else if (a === 'vlan' || a === 'state') i++;
 	}
@@ -170,23 +175,24 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 }
 
 function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 'replace'): ExecResult {
-	const mac = parseMac(argv[0] ?? '');
-	if (!mac) return { stdout: '', stderr: `Invalid mac address ${argv[0] ?? ''}\n`, exit: 255 };
-	let dev: Link | undefined;
+	// fdb_modify reads the words, then wants a device and an address, then parses the address.
+	let addr: string | undefined;
+	let devName: string | undefined;
 	let dst: number | undefined;
-	for (let i = 1; i < argv.length; i++) {
+	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
-		if (a === 'dev') {
-			const v = argv[++i] as string;
-			dev = ctx.ns.link(v);
-			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
-		} else if (a === 'dst') {
+		if (a === 'dev') devName = argv[++i];
+		else if (a === 'dst') {
 			const v = parseIpv4Strict(argv[++i] ?? '');
 			if (v === null) return { stdout: '', stderr: `Invalid address "${argv[i]}"\n`, exit: 255 };
 			dst = v;
-		}
+		} else if (i === 0) addr = a;
 	}
-	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	if (devName === undefined || addr === undefined) return { stdout: '', stderr: 'Device and address are required arguments.\n', exit: 255 };
+	const mac = parseMac(addr);
+	if (!mac) return { stdout: '', stderr: `Invalid mac address ${addr}\n`, exit: 255 };
+	const dev = ctx.ns.link(devName);
+	if (!dev) return { stdout: '', stderr: `Cannot find device "${devName}"\n`, exit: 255 };
 	return answered(fdbUpdate(dev, mac, dst, op));
 }
 

@@ -1,6 +1,6 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
 import { STRERROR } from '../kernel/errno.ts';
-import { sysctlWrite } from '../kernel/sysctl.ts';
+import { sysctlWrite, sysctlWriteOnly } from '../kernel/sysctl.ts';
 import { defineTool, exitWith } from '../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
@@ -103,12 +103,14 @@ function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: strin
 		out.exit = 1;
 		return;
 	}
-	if (!o.quiet) show(o, out, key, ns.get(key) ?? value);
+	if (!o.quiet) show(o, out, key, sysctlWriteOnly(key) ? value : (ns.get(key) ?? value));
 }
 
 /** KEY: its value, or every key under it when it names a directory. */
 function getKey(ctx: Context, o: SysctlArgs, out: Out, key: string): void {
 	const ns = ctx.ns;
+	// A key that cannot be read is skipped without a word.
+	if (sysctlWriteOnly(key)) return;
 	const v = key === 'kernel.hostname' ? ctx.host.hostname : ns.get(key);
 	if (v !== undefined) return show(o, out, key, v);
 	const under = allKeys(ctx).filter((k) => k.startsWith(`${key}.`));
@@ -135,6 +137,8 @@ function run(argv: string[], ctx: Context): ExecResult {
 			continue;
 		}
 		const key = (eq < 0 ? raw : raw.slice(0, eq)).replaceAll('/', '.').trim();
+		// An empty key names /proc/sys itself, which procps will not take as a setting.
+		if (key === '') exitWith(1, 'sysctl: Path is not under /proc/sys/: /proc/sys/\n');
 		if (eq >= 0) setKey(ctx, o, out, key, raw.slice(eq + 1).trim());
 		else getKey(ctx, o, out, key);
 	}
