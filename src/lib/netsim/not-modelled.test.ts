@@ -24,7 +24,7 @@ describe('tools the simulator does not model', () => {
 		expect(run('ip netns exec alice traceroute 8.8.8.8')).toBe('|traceroute: not available in this simulator (use ping --trace ADDR to walk a packet hop by hop, ip route get ADDR for the route it takes)\n|127');
 		expect(run('arp -n', false)).toBe('|arp: not available in this simulator (use ip neigh)\n|127');
 		// A command nobody has heard of is still bash's own answer.
-		expect(run('ip netns exec alice nosuch')).toBe('|exec of "nosuch" failed: No such file or directory\n|255');
+		expect(run('ip netns exec alice nosuch')).toBe('|exec of "nosuch" failed: No such file or directory\n|1');
 		expect(run('nosuch')).toBe('|bash: nosuch: command not found\n|127');
 	});
 
