@@ -20,9 +20,17 @@ interface SysctlArgs {
 	keys: string[];
 }
 
+/** getopt's complaint, then procps' usage on standard output (its '?' case exits 0). */
+function badOption(msg: string): never {
+	exitWith(0, `sysctl: ${msg}\n`, USAGE);
+}
+
+/** Long options getopt_long knows (an unknown one is refused, a prefix of one is taken). */
+const LONG_OPTIONS = ['--all', '--binary', '--deprecated', '--dry-run', '--ignore', '--names', '--values', '--load', '--pattern', '--quiet', '--system', '--write', '--help', '--version'];
+
 /** -r, --pattern: a regular expression the keys shown must match. */
 function pattern(v: string | undefined): RegExp {
-	if (v === undefined) exitWith(1, `sysctl: option requires an argument -- 'r'\n${USAGE}`);
+	if (v === undefined) badOption("option requires an argument -- 'r'");
 	try {
 		return new RegExp(v);
 	} catch {
@@ -50,7 +58,7 @@ function shortOptions(argv: string[], i: number, o: SysctlArgs): number {
 			const rest = flags.slice(j + 1);
 			o.load = rest !== '' ? rest : argv[i + 1] !== undefined && !(argv[i + 1] ?? '').startsWith('-') ? argv[++i] : '/etc/sysctl.conf';
 			break;
-		} else exitWith(1, `sysctl: invalid option -- '${c}'\n`);
+		} else badOption(`invalid option -- '${c}'`);
 	}
 	return i;
 }
@@ -68,6 +76,7 @@ function parseArgs(argv: string[]): SysctlArgs {
 		else if (a === '--write') o.write = true;
 		else if (a === '--pattern' || a.startsWith('--pattern=')) o.pattern = pattern(a === '--pattern' ? argv[++i] : a.slice('--pattern='.length));
 		else if (a === '--load' || a.startsWith('--load=')) o.load = a === '--load' ? '/etc/sysctl.conf' : a.slice('--load='.length);
+		else if (a.startsWith('--') && a.length > 2 && !LONG_OPTIONS.some((l) => l === a.split('=')[0])) badOption(`unrecognized option '${a}'`);
 		else o.keys.push(a);
 	}
 	return o;

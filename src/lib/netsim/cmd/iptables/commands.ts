@@ -4,7 +4,7 @@
  * differently for each command).
  */
 import type { Refusal } from '../../kernel/errno.ts';
-import type { SimProfile } from '../../profile/profile.ts';
+import { atLeast, type SimProfile } from '../../profile/profile.ts';
 import { chainCreate, chainGet, chainPolicy, chainRename, chainsDelete, chainsFlush, chainsZero, nfTrack, ruleDelete, ruleDeleteNum, ruleFind, ruleInsert, ruleReplace } from '../../kernel/netfilter.ts';
 import type { Chain, Netfilter, Table } from '../../model/netfilter.ts';
 import { exitWith } from '../../tool/exit.ts';
@@ -104,7 +104,12 @@ function newChain(run: Run): ExecResult {
 function deleteChains(run: Run): ExecResult {
 	const { cmd, t } = run;
 	const victims = cmd.chain ? [chainOf(run, cmd.chain)] : t.chains.filter((c) => c.policy === undefined);
-	for (const c of victims) if (c.policy !== undefined) exitWith(1, `${V}: Cannot delete built-in chain \`${c.name}'\n`);
+	// iptables 1.8.9 looks for a user chain of that name and finds none; later versions say why.
+	for (const c of victims) {
+		if (c.policy === undefined) continue;
+		if (!atLeast(run.profile.iptables, 1, 8, 10)) exitWith(1, 'iptables: No chain/target/match by that name.\n');
+		exitWith(1, `${V}: Cannot delete built-in chain \`${c.name}'\n`);
+	}
 	const done = chainsDelete(t, victims, Boolean(cmd.chain));
 	if (!done.ok) exitWith(4, `${V}:  CHAIN_DEL failed (Device or resource busy): chain ${done.extack}\n`);
 	return DONE;
