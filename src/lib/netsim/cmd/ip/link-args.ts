@@ -10,7 +10,7 @@ import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK } from '../usage.ts';
 import { nextArg, type IpCtx } from './common.ts';
-import { duplicate, err1, invarg, nodev } from './errors.ts';
+import { duparg, duplicate, err1, invarg, nodev } from './errors.ts';
 
 /** Parsed `ip link add/set` arguments. */
 export interface LinkReq {
@@ -241,7 +241,7 @@ export function parseLinkArgs(ic: IpCtx, a: Args, req: LinkReq, mode: LinkMode):
 		if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_LINK);
 		const v = w === 'dev' ? nextArg(a) : w;
 		// A device named twice (a name given with `name` counts as the device until another comes).
-		if (dev !== req.name) throw new ToolExit(255, `Error: either "dev" is duplicate, or "${v}" is a garbage.\n`);
+		if (dev !== req.name) duparg('dev', v);
 		if (!validAltname(v)) invarg('"dev" not a valid ifname', v);
 		dev = v;
 	}
