@@ -19,10 +19,14 @@ function answered(r: Result): ExecResult {
 	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 255 };
 }
 
+/** The STP port states `bridge link set … state` names (br_port_state_names). */
+const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
+
 function linkShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	let dev: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
+		if (a === 'dev' && argv[i + 1] === undefined) return { stdout: '', stderr: 'Command line is not complete. Try option "help"\n', exit: 255 };
 		if (a === 'dev') dev = argv[++i];
 		else if (matches(a, 'show') || matches(a, 'list')) continue;
 		else dev = a;
@@ -65,7 +69,11 @@ function linkSet(ctx: Context, argv: string[]): ExecResult {
 			const on = matches(v, 'off') ? false : matches(v, 'on') ? true : undefined;
 			if (on === undefined) return { stdout: '', stderr: `Error: argument of "${a}" must be one of "off", "on", not "${v}"\n`, exit: 234 };
 			changes.push([a, on]);
-		} else if (a === 'cost' || a === 'priority' || a === 'state' || a === 'mcast_router') i++;
+		} else if (a === 'state') {
+			// A number, or a state's name in any case.
+			const v = argv[++i] ?? '';
+			if (!/^-?\d+$/.test(v) && !PORT_STATES.includes(v.toLowerCase())) return { stdout: '', stderr: 'Error: invalid STP port state\n', exit: 255 };
+		} else if (a === 'cost' || a === 'priority' || a === 'mcast_router') i++;
 		else return { stdout: '', stderr: USAGE_BRIDGE_LINK, exit: 255 };
 	}
 	// The device is looked up once the words are read.
@@ -174,6 +182,9 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	return { stdout: p.result(), stderr: '', exit: 0 };
 }
 
+/** fdb_modify's flags, which take no value. */
+const FDB_FLAGS = ['self', 'master', 'sticky', 'local', 'permanent', 'temp', 'static', 'dynamic', 'use', 'extern_learn', 'router'];
+
 function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 'replace'): ExecResult {
 	// fdb_modify reads the words, then wants a device and an address, then parses the address.
 	let addr: string | undefined;
@@ -186,7 +197,17 @@ function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 
 			const v = parseIpv4Strict(argv[++i] ?? '');
 			if (v === null) return { stdout: '', stderr: `Invalid address "${argv[i]}"\n`, exit: 255 };
 			dst = v;
-		} else if (i === 0) addr = a;
+		} else if (a === 'vlan') {
+			const v = argv[++i] ?? '';
+			if (!/^\d+$/.test(v) || Number(v) >= 4095) return { stdout: '', stderr: 'Error: invalid vlan id.\n', exit: 255 };
+		} else if (['port', 'vni', 'src_vni', 'via', 'nhid'].includes(a)) i++;
+		else if (FDB_FLAGS.includes(a)) continue;
+		else {
+			// Any other word is the address (after an optional `to`), once.
+			const v = a === 'to' ? (argv[++i] ?? '') : a;
+			if (addr !== undefined) return { stdout: '', stderr: `Error: either "to" is duplicate, or "${v}" is a garbage.\n`, exit: 255 };
+			addr = v;
+		}
 	}
 	if (devName === undefined || addr === undefined) return { stdout: '', stderr: 'Device and address are required arguments.\n', exit: 255 };
 	const mac = parseMac(addr);

@@ -50,11 +50,11 @@ export function linkChange(link: Link, c: LinkChange): Result {
 		const changed = bridgeChange(link, c.bridge);
 		if (!changed.ok) return changed;
 	}
-	if (c.master && c.master !== link.master && (c.master.kind !== 'bridge' || c.master === link)) {
+	if (c.master && c.master !== link.master && (c.master.kind !== 'bridge' || link.kind === 'bridge')) {
 		// The kernel lets go of the old master before it tries the new one.
 		if (link.master) setMaster(link, null);
-		// A device with no ndo_add_slave refuses; a bridge refuses to be its own port (br_add_if).
-		return c.master === link && link.kind === 'bridge' ? refuse('ELOOP', 'Can not enslave a bridge to a bridge.') : refuse('EOPNOTSUPP');
+		// A device with no ndo_add_slave refuses; a bridge takes no bridge as a port (br_add_if).
+		return c.master.kind === 'bridge' ? refuse('ELOOP', 'Can not enslave a bridge to a bridge.') : refuse('EOPNOTSUPP');
 	}
 	if (rename !== undefined) link.name = rename;
 	if (c.address) {

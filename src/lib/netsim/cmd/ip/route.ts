@@ -44,7 +44,7 @@ interface RouteReq {
 	hasDst: boolean;
 }
 
-function parseModify(_ic: IpCtx, a: Args): RouteReq {
+function parseModify(ic: IpCtx, a: Args): RouteReq {
 	const r: Route = { table: TABLE_MAIN, type: 'unicast', dst: { addr: 0, len: 0 }, proto: 'boot', scope: 'global', metric: 0, onlink: false };
 	const req: RouteReq = { route: r, hasDst: false };
 	let scopeSet = false;
@@ -95,6 +95,9 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 				v = nextArg(a);
 			}
 			if (req.hasDst) duparg('to', v);
+			// `-4`/`-6` set the family get_prefix reads in.
+			if (ic.opts.family === 4 && v.includes(':')) throw new ToolExit(1, `Error: inet prefix is expected rather than "${v}".\n`);
+			if (ic.opts.family === 6 && !v.includes(':') && !['default', 'all', 'any'].includes(v)) throw new ToolExit(1, `Error: inet6 prefix is expected rather than "${v}".\n`);
 			if (v === 'default' || v === 'all' || v === 'any') r.dst = { addr: 0, len: 0 };
 			else {
 				const pre = parsePrefix(v);
