@@ -38,6 +38,8 @@ const TARGET_HOOKS: Record<string, string[]> = {
  * a built-in chain its hook mask leaves out, a TCP reset for a rule not limited to TCP.
  */
 function checkRule(t: Table, c: Chain, rule: Rule): Result {
+	// The tcp/udp match checks the rule's protocol (a `-m tcp` without `-p tcp`).
+	for (const [mod, proto] of [['tcp', 6], ['udp', 17]] as const) if (rule.modules.includes(mod) && (rule.proto?.value !== proto || rule.proto.neg)) return refuse('EINVAL');
 	if (!rule.target) return ok();
 	if (NAT_TARGETS.includes(rule.target) && t.name !== 'nat') return refuse('EINVAL');
 	const hooks = TARGET_HOOKS[rule.target];

@@ -10,6 +10,8 @@ export interface Cmd {
 	num?: number | undefined;
 	policy?: string | undefined;
 	newName?: string | undefined;
+	/** -L with -Z: zero the counters after listing them. */
+	zero?: boolean | undefined;
 }
 
 /** A parsed command line: the table, the command, and the words left for the rule. */
@@ -49,7 +51,7 @@ function commandArgs(argv: string[], i: number, op: string, cmd: Cmd): number {
 			i++;
 		} else if (op === 'P' || op === 'E') {
 			const v = argv[i + 1];
-			if (v === undefined) exitWith(2, `${V}: -${op} requires a chain and a ${op === 'P' ? 'policy' : 'name'}\n${TRY}`);
+			if (v === undefined) exitWith(2, `${V}: ${op === 'P' ? '-P requires a chain and a policy' : '-E requires old-chain-name and new-chain-name'}\n${TRY}`);
 			if (op === 'P') cmd.policy = v;
 			else cmd.newName = v;
 			i++;
@@ -68,6 +70,12 @@ export function parseCommandLine(argv: string[]): CommandLine {
 	const cmd: Cmd = {};
 	const rest: string[] = [];
 	const setOp = (op: string): void => {
+		// -L and -Z go together: the listing, then the zeroing (CMD_LIST | CMD_ZERO).
+		if ((cmd.op === 'L' && op === 'Z') || (cmd.op === 'Z' && op === 'L')) {
+			cmd.op = 'L';
+			cmd.zero = true;
+			return;
+		}
 		if (cmd.op) exitWith(2, `${V}: Cannot use -${op} with -${cmd.op}\n${TRY}`);
 		cmd.op = op;
 	};
@@ -90,7 +98,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
 		if (/^-[LnvSx]+$/.test(a) && a.includes('L') && !cmd.op) {
 			// `-nvL`: the command and listing flags in one cluster.
 			setOp('L');
-			rest.push(`-${a.slice(1).replace('L', '')}`.replace(/^-$/, ''));
+			const flags = a.slice(1).replace('L', '');
+			if (flags !== '') rest.push(`-${flags}`);
 			const next = argv[i + 1];
 			if (next !== undefined && !next.startsWith('-')) {
 				cmd.chain = next;
@@ -100,5 +109,5 @@ export function parseCommandLine(argv: string[]): CommandLine {
 		}
 		rest.push(a);
 	}
-	return { table, cmd, rest: rest.filter((x) => x !== '') };
+	return { table, cmd, rest };
 }

@@ -79,7 +79,8 @@ function replace(run: Run): ExecResult {
 function deleteOrCheck(run: Run): ExecResult {
 	const { cmd, t } = run;
 	const rule = run.args.rule;
-	if (cmd.op === 'C' && !t.chains.some((x) => x.name === cmd.chain)) exitWith(1, BAD_RULE);
+	// A rule looked for in a chain that is not there is a rule not found (-C, and -D by rule).
+	if ((cmd.op === 'C' || cmd.num === undefined) && !t.chains.some((x) => x.name === cmd.chain)) exitWith(1, BAD_RULE);
 	const c = chainOf(run, cmd.chain);
 	if (cmd.num !== undefined && cmd.op === 'D') {
 		if (!ruleDeleteNum(c, cmd.num).ok) exitWith(1, 'iptables: Index of deletion too big.\n');
@@ -117,6 +118,8 @@ function deleteChains(run: Run): ExecResult {
 
 /** -F and -Z: one chain, or every chain of the table. */
 function flushOrZero(run: Run): ExecResult {
+	// Zeroing one rule of a chain that is not there finds no rule.
+	if (run.cmd.op === 'Z' && run.cmd.num !== undefined && !run.t.chains.some((c) => c.name === run.cmd.chain)) exitWith(1, BAD_RULE);
 	const victims = run.cmd.chain ? [chainOf(run, run.cmd.chain)] : run.t.chains;
 	if (run.cmd.op === 'F') chainsFlush(victims);
 	else chainsZero(victims);
@@ -145,6 +148,7 @@ function rename(run: Run): ExecResult {
 function list(run: Run): ExecResult {
 	const chains = run.cmd.chain ? [chainOf(run, run.cmd.chain, true)] : ordered(run.t.chains);
 	const stdout = run.cmd.op === 'S' ? specChains(chains, run.cmd.num) : listChains(run.t.chains, chains, { ...run.args, profile: run.profile });
+	if (run.cmd.zero) chainsZero(chains);
 	return { stdout, stderr: '', exit: 0 };
 }
 

@@ -2,7 +2,8 @@
  * The rule part of an iptables command line (do_parse's option loop and the matches' and targets'
  * own parsers): what a rule matches, what it does, and how `-L` should print.
  */
-import { maskOf, networkOf, parseIpv4Strict, type Prefix } from '../../addr/ipv4.ts';
+import { maskOf, networkOf, parseIpv4Loose, parseIpv4Strict, type Prefix } from '../../addr/ipv4.ts';
+import { servicePort } from '../../model/services.ts';
 import { PROTOCOLS, type Neg, type Rule } from '../../model/netfilter.ts';
 import { exitWith } from '../../tool/exit.ts';
 import { TRY, V } from './words.ts';
@@ -27,6 +28,9 @@ const MODULES = ['tcp', 'udp', 'icmp', 'conntrack', 'state', 'comment', 'addrtyp
 
 /** ICMP type names `--icmp-type` takes. */
 const ICMP_NAMES: Record<string, number> = { 'echo-request': 8, 'echo-reply': 0, 'destination-unreachable': 3, 'time-exceeded': 11, any: 255 };
+
+/** The address types of `-m addrtype` (rtn types, as libxt_addrtype names them). */
+const ADDR_TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
 
 /** conntrack states in the order iptables prints them. */
 const STATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
@@ -95,7 +99,8 @@ function prefix(v: string): Prefix {
 		} else if (/^\d+$/.test(m) && Number(m) <= 32) len = Number(m);
 		else exitWith(2, `${V}: invalid mask \`${m}' specified\n${TRY}`);
 	}
-	const addr = parseIpv4Strict(host);
+	// xtables reads an address as inet_aton does (`0` is 0.0.0.0).
+	const addr = parseIpv4Loose(host)?.addr ?? null;
 	if (addr === null) exitWith(2, `${V}: host/network \`${host}' not found\n${TRY}`);
 	return { addr: networkOf(addr, len), len };
 }
@@ -106,11 +111,24 @@ function ifname(v: string): string {
 	return v;
 }
 
-function ports(v: string): [number, number] {
-	const [a, b] = v.split(':');
-	const lo = Number(a);
-	const hi = b === undefined ? lo : Number(b);
-	if (!/^\d+$/.test(a ?? '') || lo > 65535 || Number.isNaN(hi)) exitWith(2, `${V}: invalid port/service \`${v}' specified\n${TRY}`);
+/** One port: a number up to 65535 or a service name of the protocol (xtables_parse_port). */
+function port(text: string, whole: string, proto: 'tcp' | 'udp'): number {
+	const n = /^\d+$/.test(text) ? Number(text) : servicePort(proto, text);
+	if (n === undefined || n > 65535) exitWith(2, `${V}: invalid port/service \`${whole}' specified\n${TRY}`);
+	return n;
+}
+
+/** PORT[:PORT] (an empty side is 0 or 65535), the range in order (parse_multi_ports' single case). */
+function ports(v: string, proto: 'tcp' | 'udp'): [number, number] {
+	const colon = v.indexOf(':');
+	if (colon < 0) {
+		const n = port(v, v, proto);
+		return [n, n];
+	}
+	const lo = colon === 0 ? 0 : port(v.slice(0, colon), v.slice(0, colon), proto);
+	const rest = v.slice(colon + 1);
+	const hi = rest === '' ? 65535 : port(rest, rest, proto);
+	if (lo > hi) exitWith(2, `${V}: invalid portrange (min > max)\n${TRY}`);
 	return [lo, hi];
 }
 
@@ -135,7 +153,7 @@ const ADDRESSES: Record<string, Handler> = {
 	'-p': (r, opt) => {
 		r.once('p');
 		const v = r.take(opt).toLowerCase();
-		const n = /^\d+$/.test(v) ? Number(v) : PROTOCOLS[v];
+		const n = /^\d+$/.test(v) && Number(v) <= 255 ? Number(v) : PROTOCOLS[v];
 		if (n === undefined) exitWith(2, `${V}: unknown protocol "${v}" specified\n${TRY}`);
 		r.rule.proto = r.neg(n);
 	},
@@ -148,17 +166,32 @@ const MATCHES: Record<string, Handler> = {
 		if (!MODULES.includes(m)) exitWith(2, `${V}: Couldn't load match \`${m}':No such file or directory\n\n${TRY}`);
 		r.rule.modules.push(m);
 	},
+	'--every': (r, opt) => {
+		const v = r.take(opt);
+		const st = (r.rule.statistic ??= { mode: 'random' });
+		if (opt !== '--probability' && !(/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff) && !(opt === '--packet' && v === '0')) exitWith(2, `${V}: statistic: bad value for option "${opt}", or out of range (${opt === '--every' ? 1 : 0}-4294967295).\n\n${TRY}`);
+		if (opt === '--every') st.every = Number(v);
+		else if (opt === '--packet') st.packet = Number(v);
+		else st.probability = Number(v).toFixed(11);
+	},
 	'--dports': (r, opt) => {
 		if (!r.rule.modules.includes('multiport')) unknownOption(opt);
 		const proto = r.rule.proto;
 		if (proto && !proto.neg && proto.value !== 0 && ![6, 17, 136, 132, 33].includes(proto.value)) exitWith(2, `${V}: multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP\n${TRY}`);
 		if (!proto || proto.neg || ![6, 17, 136, 132, 33].includes(proto.value)) exitWith(2, `${V}: multiport needs \`-p tcp', \`-p udp', \`-p udplite', \`-p sctp' or \`-p dccp'\n${TRY}`);
-		r.rule.dports = r.neg(r.take(opt).split(',').map(Number));
+		const list = r.take(opt);
+		const svc = r.protoModule() === 'udp' ? 'udp' : 'tcp';
+		// Up to 15 ports (XT_MULTI_PORTS), each a number or a service name.
+		if (list.split(',').length > 15) exitWith(2, `${V}: too many ports specified\n${TRY}`);
+		r.rule.dports = r.neg(list.split(',').map((p) => port(p, p, svc)));
 	},
 	'--dport': (r, opt) => {
 		const mod = r.protoModule();
+		// `-m tcp`/`-m udp` give the options whatever -p says, and then insist on their protocol.
+		const loaded = r.rule.modules.find((m) => m === 'tcp' || m === 'udp');
+		if (loaded && loaded !== mod) exitWith(2, `${V}: ${loaded.toUpperCase()} match requires '-p ${loaded}'\n${TRY}`);
 		if (!mod || mod === 'icmp') unknownOption(opt);
-		const v = ports(r.take(opt));
+		const v = ports(r.take(opt), mod as 'tcp' | 'udp');
 		if (opt.startsWith('--d')) r.rule.dport = r.neg(v);
 		else r.rule.sport = r.neg(v);
 		if (!r.rule.modules.includes(mod)) r.rule.modules.push(mod);
@@ -180,7 +213,11 @@ const MATCHES: Record<string, Handler> = {
 		r.rule.stateModule = opt === '--state';
 	},
 	'--comment': (r, opt) => (r.rule.comment = r.take(opt)),
-	'--dst-type': (r, opt) => (r.rule.addrtype = `${opt.slice(2)} ${r.take(opt)}`),
+	'--dst-type': (r, opt) => {
+		const v = r.take(opt);
+		for (const t of v.split(',')) if (!ADDR_TYPES.includes(t.toUpperCase())) exitWith(2, `${V}: addrtype: bad type "${t}"\n${TRY}`);
+		r.rule.addrtype = `${opt.slice(2)} ${v}`;
+	},
 	'--mark': (r, opt) => {
 		r.rule.markMatchNeg = r.negate;
 		r.negate = false;
@@ -191,13 +228,7 @@ const MATCHES: Record<string, Handler> = {
 		if (v !== 'nth' && v !== 'random') exitWith(2, `${V}: Bad mode "${v}"\n${TRY}`);
 		r.rule.statistic = { ...r.rule.statistic, mode: v };
 	},
-	'--every': (r, opt) => {
-		const v = r.take(opt);
-		const st = (r.rule.statistic ??= { mode: 'random' });
-		if (opt === '--every') st.every = Number(v);
-		else if (opt === '--packet') st.packet = Number(v);
-		else st.probability = Number(v).toFixed(11);
-	},
+
 };
 
 /** What a rule does: its target and the target's options. */
@@ -210,7 +241,7 @@ const TARGETS: Record<string, Handler> = {
 	},
 	'--to-source': (r, opt) => (r.rule.toSource = natRange(r.take(opt))),
 	'--to-destination': (r, opt) => (r.rule.toDestination = natRange(r.take(opt))),
-	'--to-ports': (r, opt) => (r.rule.toPorts = r.take(opt)),
+	'--to-ports': (r, opt) => (r.rule.toPorts = natPorts(r.take(opt))),
 	'--reject-with': (r, opt) => {
 		const v = r.take(opt);
 		const name = REJECT_TYPES.find(([long, short]) => v === long || v === short)?.[0];
@@ -237,14 +268,24 @@ const REJECT_TYPES: [string, string][] = [
 function markValue(v: string, module: string, opt: string): string {
 	const num = (x: string): boolean => /^(0[xX][0-9a-fA-F]+|\d+)$/.test(x) && Number(x) <= 0xffffffff;
 	const [value, mask, extra] = v.split('/');
+	if (extra !== undefined && num(value ?? '') && num(mask ?? '')) exitWith(2, `${V}: ${module}: trailing garbage after value for option "${opt}".\n\n${TRY}`);
 	if (!num(value ?? '') || (mask !== undefined && !num(mask)) || extra !== undefined) exitWith(2, `${V}: ${module}: bad integer value for option "${opt}", or out of range.\n\n${TRY}`);
 	return v;
 }
 
-/** SNAT/DNAT's ADDR[-ADDR][:PORT[-PORT]]: the addresses must be IPv4 ones (parse_to). */
+/** SNAT/DNAT's ADDR[-ADDR][:PORT[-PORT]]: IPv4 addresses, then ports (parse_to). */
 function natRange(v: string): string {
-	const addrs = v.split(':')[0] ?? '';
-	for (const a of addrs.split('-')) if (a !== '' && parseIpv4Strict(a) === null) exitWith(2, `${V}: Bad IP address "${a}"\n${TRY}`);
+	const [addrs, portRange] = v.split(':');
+	for (const a of (addrs ?? '').split('-')) if (a !== '' && parseIpv4Strict(a) === null) exitWith(2, `${V}: Bad IP address "${a}"\n${TRY}`);
+	if (portRange !== undefined) natPorts(portRange);
+	return v;
+}
+
+/** PORT[-PORT] of a NAT target: numbers up to 65535 in order. */
+function natPorts(v: string): string {
+	const [lo, hi] = v.split('-');
+	for (const p of [lo, hi]) if (p !== undefined && !(/^\d+$/.test(p) && Number(p) <= 65535)) exitWith(2, `${V}: Port \`${p}' not valid\n${TRY}`);
+	if (hi !== undefined && Number(hi) < Number(lo)) exitWith(2, `${V}: Port range \`${hi}' funky\n${TRY}`);
 	return v;
 }
 
@@ -295,10 +336,13 @@ function other(r: RuleReader, a: string): void {
 /** The options a module or target must be given (x6_fcheck after the parse), in iptables' words. */
 function moduleFinalChecks(rule: Rule): void {
 	if (rule.modules.includes('state') && !rule.ctstate) exitWith(2, `${V}: state: option "--state" must be specified\n\n${TRY}`);
+	if (rule.modules.includes('conntrack') && !rule.ctstate) exitWith(2, `${V}: conntrack: At least one option is required\n${TRY}`);
+	if (rule.modules.includes('physdev')) exitWith(2, `${V}: PHYSDEV: no physdev option specified\n${TRY}`);
+	if (rule.statistic?.mode === 'nth' && rule.statistic.every === undefined) exitWith(2, `${V}: --every and --packet must be specified when using nth mode\n${TRY}`);
 	if (rule.modules.includes('comment') && rule.comment === undefined) exitWith(2, `${V}: comment: option "--comment" must be specified\n\n${TRY}`);
 	// A port in a NAT range needs a protocol that has ports.
 	const natTo = rule.target === 'DNAT' ? rule.toDestination : rule.target === 'SNAT' ? rule.toSource : undefined;
-	if (natTo?.includes(':') && (rule.proto?.neg !== false || ![6, 17, 33, 132].includes(rule.proto.value))) exitWith(2, `${V}: Need TCP, UDP, SCTP or DCCP with port specification\n${TRY}`);
+	if ((natTo?.includes(':') || rule.toPorts !== undefined) && (rule.proto?.neg !== false || ![6, 17, 33, 132].includes(rule.proto.value))) exitWith(2, `${V}: Need TCP, UDP, SCTP or DCCP with port specification\n${TRY}`);
 	if (rule.target === 'MARK' && rule.mark === undefined) exitWith(2, `${V}: MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required\n${TRY}`);
 }
 
@@ -308,6 +352,7 @@ export function parseRule(args: readonly string[]): RuleArgs {
 	for (; r.i < args.length; r.i++) {
 		const a = args[r.i] as string;
 		if (a === '!') {
+			if (r.negate) exitWith(2, `${V}: multiple consecutive ! not allowed\n${TRY}`);
 			r.negate = true;
 			continue;
 		}
