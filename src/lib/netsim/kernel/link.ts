@@ -41,7 +41,7 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	}
 	const move = c.netns && c.netns !== ns ? c.netns : undefined;
 	if (move) {
-		if (link.kind === 'loopback') return refuse('EINVAL');
+		if (link.kind === 'loopback') return refuse('EINVAL', 'The interface netns is immutable.');
 		if (move.link(link.name)) return refuse('EEXIST');
 	}
 	// Options for a kind the device is not: the kernel has no changelink to give them to.

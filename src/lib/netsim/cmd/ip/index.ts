@@ -94,7 +94,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 		else if (matches(opt, '-batch') && argv[i + 1] === undefined) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-batch')) throw new ToolExit(1, 'Cannot open file "-" for reading: Bad file descriptor\n');
 		else if (matches(opt, '-rcvbuf')) need();
-		else if (matches(opt, '-color') || opt.startsWith('-color=')) continue;
+		else if (matches(opt.split('=')[0], '-color')) continue;
 		else if (matches(opt, '-help')) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-netns')) {
 			if (argv[i + 1] === undefined) throw new ToolExit(255, 'Cannot open network namespace "(null)": No such file or directory\n');

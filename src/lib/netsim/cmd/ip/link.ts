@@ -118,7 +118,10 @@ export function parseShowFilter(ic: IpCtx, a: Args, forAddr: boolean): ShowFilte
 			if (!m) invarg('Device does not exist\n', v);
 			f.master = m;
 		} else if (w === 'type') f.type = nextArg(a);
-		else if (w === 'vrf' || w === 'group') nextArg(a);
+		else if (w === 'group') {
+			const v = nextArg(a);
+			if (v !== 'default' && !/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v)) invarg('Invalid "group" value\n', v);
+		} else if (w === 'vrf') nextArg(a);
 		else if (w === 'nomaster') continue;
 		else if (forAddr && (w === 'permanent' || w === 'dynamic' || w === 'secondary' || w === 'primary' || w === 'tentative' || w === 'deprecated' || w === 'dadfailed' || w === 'temporary')) continue;
 		else {

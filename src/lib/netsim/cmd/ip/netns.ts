@@ -6,7 +6,7 @@ import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import type { ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
-import { invarg, must } from './errors.ts';
+import { incomplete, invarg, must } from './errors.ts';
 import { getInteger } from './link-args.ts';
 
 function netnsList(ic: IpCtx): IpOut {
@@ -106,6 +106,13 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		return { stdout: '' };
 	}
 	if (matches(w, 'list-id')) {
+		// Its selectors take numbers (the listing itself is not filtered by them).
+		for (let x = a.cur; x !== undefined; x = a.next()) {
+			if (x !== 'target-nsid' && x !== 'nsid') continue;
+			const v = a.next();
+			if (v === undefined) incomplete();
+			if (!/^\d+$/.test(v)) invarg(`"${x}" value is invalid`, v);
+		}
 		const p = new Printer(ic.opts.json);
 		p.openArray();
 		const entries = [...ic.ns.nsids.entries()].sort((x, y) => x[1] - y[1]);
