@@ -5,6 +5,7 @@ import type { Link, VxlanInfo } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
 import { Args, matches } from '../args.ts';
 import { USAGE_IP_LINK_VXLAN } from '../usage.ts';
+import { atLeast } from '../../profile/profile.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
 import { invarg, must } from './errors.ts';
@@ -12,6 +13,18 @@ import type { LinkReq } from './link-args.ts';
 
 /** iproute2's warning when no `dstport` is given (the kernel's default is not IANA's). */
 const NO_DSTPORT = "vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\nUse 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n";
+
+/**
+ * The vxlan usage of the iproute2 imitated: 6.5 added `[no]localbypass`, 6.14 `reserved_bits`
+ * (iplink_vxlan.c's print_explain).
+ */
+function vxlanUsage(ic: IpCtx): string {
+	const v = ic.ctx.world.profile.iproute2;
+	let text = USAGE_IP_LINK_VXLAN;
+	if (atLeast(v, 6, 14)) text = text.replace('\t\t[ [no]learning ]\n', '\t\t[ reserved_bits VALUE ]\n\t\t[ [no]learning ]\n');
+	if (atLeast(v, 6, 5)) text = text.replace('\t\t[ [no]external ]', '\t\t[ [no]localbypass ]\n\t\t[ [no]external ]');
+	return text;
+}
 
 /** The options after `type vxlan`, as vxlan_parse_opt reads them. */
 function parseVxlan(ic: IpCtx, args: string[]): Partial<VxlanInfo> {
@@ -43,8 +56,8 @@ function parseVxlan(ic: IpCtx, args: string[]): Partial<VxlanInfo> {
 		} else if (w === 'nolearning' || w === 'learning') o.learning = w === 'learning';
 		else if (w === 'noudpcsum' || w === 'udpcsum') continue;
 		else if (w === 'ttl' || w === 'tos' || w === 'ageing' || w === 'maxaddress') nextArg(ta);
-		else if (matches(w, 'help')) throw new ToolExit(1, USAGE_IP_LINK_VXLAN);
-		else throw new ToolExit(1, `vxlan: unknown command "${w}"?\n${USAGE_IP_LINK_VXLAN}`);
+		else if (matches(w, 'help')) throw new ToolExit(1, vxlanUsage(ic));
+		else throw new ToolExit(1, `vxlan: unknown command "${w}"?\n${vxlanUsage(ic)}`);
 	}
 	return o;
 }

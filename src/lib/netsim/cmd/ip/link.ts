@@ -67,7 +67,7 @@ function linkAdd(ic: IpCtx, a: Args): IpOut {
 function linkSet(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
 	parseLinkArgs(ic, a, req, 'change');
-	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs) : undefined;
+	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs, ic.ctx.world.profile.iproute2) : undefined;
 	// `group N` with no device: the devices of that group, which the simulator does not keep.
 	if (req.dev === undefined) return { stdout: '' };
 	const link = ic.ns.link(req.dev);
