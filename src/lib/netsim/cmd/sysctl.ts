@@ -1,6 +1,6 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
 import { STRERROR } from '../kernel/errno.ts';
-import { sysctlWrite, sysctlWriteOnly } from '../kernel/sysctl.ts';
+import { sysctlReadOnly, sysctlWrite, sysctlWriteOnly } from '../kernel/sysctl.ts';
 import { defineTool, exitWith } from '../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
@@ -105,6 +105,11 @@ function cannotStat(o: SysctlArgs, out: Out, path: string): void {
 /** KEY=VALUE: writes it and shows it (unless -q). */
 function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: string): void {
 	const ns = ctx.ns;
+	// A directory, or a key no one may write: procps cannot open it for writing, warns, goes on.
+	if (sysctlReadOnly(key) || (ns.get(key) === undefined && allKeys(ctx).some((k) => k.startsWith(`${key}.`)))) {
+		out.stderr += `sysctl: setting key "${key}": Invalid argument\n`;
+		return;
+	}
 	const written = sysctlWrite(ns, key, value);
 	if (!written.ok && written.errno === 'ENOENT') return cannotStat(o, out, `/proc/sys/${key.replaceAll('.', '/')}`);
 	if (!written.ok) {
@@ -112,7 +117,8 @@ function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: strin
 		out.exit = 1;
 		return;
 	}
-	if (!o.quiet) show(o, out, key, sysctlWriteOnly(key) ? value : (ns.get(key) ?? value));
+	// procps shows what it wrote (`0x1` stays `0x1`).
+	if (!o.quiet) show(o, out, key, value);
 }
 
 /** KEY: its value, or every key under it when it names a directory. */
@@ -147,7 +153,11 @@ function run(argv: string[], ctx: Context): ExecResult {
 		}
 		const key = (eq < 0 ? raw : raw.slice(0, eq)).replaceAll('/', '.').trim();
 		// An empty key names /proc/sys itself, which procps will not take as a setting.
-		if (key === '') exitWith(1, 'sysctl: Path is not under /proc/sys/: /proc/sys/\n');
+		if (key === '') {
+			out.stderr += 'sysctl: Path is not under /proc/sys/: /proc/sys/\n';
+			out.exit = 1;
+			continue;
+		}
 		if (eq >= 0) setKey(ctx, o, out, key, raw.slice(eq + 1).trim());
 		else getKey(ctx, o, out, key);
 	}
