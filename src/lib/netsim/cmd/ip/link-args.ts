@@ -208,6 +208,12 @@ function linkOption(ic: IpCtx, a: Args, req: LinkReq, w: string, seen: Seen): bo
 	} else if (matches(w, 'addrgenmode')) {
 		const v = nextArg(a);
 		if (!['eui64', 'none', 'stable_secret', 'random'].includes(v)) invarg('Invalid address generation mode\n', v);
+	} else if (matches(w, 'link-netns')) {
+		// A namespace by name, which must have (or be given) an id here.
+		const v = nextArg(a);
+		if (seen.linkNetnsid) duplicate('link-netns/link-netnsid', v);
+		if (!ic.ctx.host.named.has(v)) invarg('Invalid "link-netns" value\n', v);
+		seen.linkNetnsid = true;
 	} else if (matches(w, 'link-netnsid')) {
 		integerOnce(a, 'link-netnsid', seen.linkNetnsid);
 		seen.linkNetnsid = true;

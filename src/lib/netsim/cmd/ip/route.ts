@@ -19,7 +19,7 @@ const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unrea
 const METRICS: [string, string, boolean][] = [
 	['mtu', 'mtu', true],
 	['hoplimit', 'hoplimit', true],
-	['advmss', 'mss', false],
+	['advmss', 'mss', true],
 	['reordering', 'reordering', false],
 	['window', 'window', false],
 	['cwnd', 'cwnd', false],
@@ -73,7 +73,7 @@ function parseModify(ic: IpCtx, a: Args): RouteReq {
 			const v = nextArg(a);
 			if (!(v in PROTOS) && !/^\d+$/.test(v)) invarg('"protocol" value is invalid\n', v);
 			r.proto = Object.keys(PROTOS).find((k) => String(PROTOS[k]) === v) ?? v;
-		} else if (matches(w, 'scope')) {
+		} else if (w === 'scope') {
 			const v = nextArg(a);
 			if (!['global', 'link', 'host', 'universe', 'site', 'nowhere'].includes(v)) invarg('invalid "scope" value\n', v);
 			r.scope = (v === 'universe' ? 'global' : v) as Route['scope'];
