@@ -16,6 +16,7 @@ export const STRERROR = {
 	EINVAL: 'Invalid argument',
 	ERANGE: 'Numerical result out of range',
 	ELOOP: 'Too many levels of symbolic links',
+	EMLINK: 'Too many links',
 	EOPNOTSUPP: 'Operation not supported',
 	EADDRNOTAVAIL: 'Cannot assign requested address',
 	ENETDOWN: 'Network is down',

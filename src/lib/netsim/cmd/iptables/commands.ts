@@ -3,7 +3,7 @@
  * before them and its words for the kernel's refusals (nft_strerror's table: the same errno reads
  * differently for each command).
  */
-import type { Refusal } from '../../kernel/errno.ts';
+import { STRERROR, type Refusal } from '../../kernel/errno.ts';
 import { atLeast, type SimProfile } from '../../profile/profile.ts';
 import { chainCreate, chainGet, chainPolicy, chainRename, chainsDelete, chainsFlush, chainsZero, nfTrack, ruleDelete, ruleDeleteNum, ruleFind, ruleInsert, ruleReplace } from '../../kernel/netfilter.ts';
 import type { Chain, Netfilter, Table } from '../../model/netfilter.ts';
@@ -53,7 +53,7 @@ function checkTarget(run: Run): void {
 
 /** A refused rule change: EINVAL is a rule the table cannot hold, E2BIG a position past the end. */
 function ruleRefused(run: Run, r: Refusal, tooBig: string): never {
-	if (r.errno === 'EINVAL') exitWith(4, `${V}:  RULE_APPEND failed (Invalid argument): rule in chain ${run.cmd.chain}\n`);
+	if (r.errno !== 'E2BIG') exitWith(4, `${V}:  RULE_APPEND failed (${STRERROR[r.errno]}): rule in chain ${run.cmd.chain}\n`);
 	exitWith(1, `iptables: Index of ${tooBig} too big.\n`);
 }
 
