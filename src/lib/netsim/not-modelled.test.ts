@@ -28,7 +28,7 @@ describe('tools the simulator does not model', () => {
 		expect(run('ip netns exec alice traceroute 8.8.8.8')).toBe("|traceroute: not available in this simulator (not installed where the book is verified; run the chapter's script on a real Linux machine with it; here ping --trace ADDR walks a packet hop by hop, ip route get ADDR names the route)\n|127");
 		expect(run('tracepath -n 8.8.8.8', false)).toMatch(/^\|tracepath: not available in this simulator \(not installed where the book is verified; .*\)\n\|127$/);
 		// A command nobody has heard of is still bash's own answer.
-		expect(run('ip netns exec alice nosuch')).toBe('|exec of "nosuch" failed: No such file or directory\n|255');
+		expect(run('ip netns exec alice nosuch')).toBe('|exec of "nosuch" failed: No such file or directory\n|1');
 		expect(run('nosuch')).toBe('|bash: nosuch: command not found\n|127');
 	});
 

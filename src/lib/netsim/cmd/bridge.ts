@@ -11,20 +11,27 @@ import { AGEING_MS, fdbExpire, fdbUpdate } from '../kernel/fdb.ts';
 import { portSet, type PortFlags } from '../kernel/port.ts';
 import type { Context, ExecResult } from '../tool/types.ts';
 
-/** A kernel operation's outcome as `bridge` prints it: nothing, or `RTNETLINK answers: …` (exit 2). */
+/**
+ * A kernel operation's outcome as `bridge` prints it: nothing, or `RTNETLINK answers: …`. Every
+ * failure of `bridge` exits 255: its commands return -1 and main returns that.
+ */
 function answered(r: Result): ExecResult {
-	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 2 };
+	return r.ok ? { stdout: '', stderr: '', exit: 0 } : { stdout: '', stderr: `RTNETLINK answers: ${STRERROR[r.errno]}\n`, exit: 255 };
 }
+
+/** The STP port states `bridge link set … state` names (br_port_state_names). */
+const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
 
 function linkShow(ctx: Context, json: boolean, argv: string[], details = false): ExecResult {
 	let dev: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
+		if (a === 'dev' && argv[i + 1] === undefined) return { stdout: '', stderr: 'Command line is not complete. Try option "help"\n', exit: 255 };
 		if (a === 'dev') dev = argv[++i];
 		else if (matches(a, 'show') || matches(a, 'list')) continue;
 		else dev = a;
 	}
-	if (dev !== undefined && !ctx.ns.link(dev)) return { stdout: '', stderr: `Cannot find device "${dev}"\n`, exit: 1 };
+	if (dev !== undefined && !ctx.ns.link(dev)) return { stdout: '', stderr: `Cannot find device "${dev}"\n`, exit: 255 };
 	const p = new Printer(json);
 	p.openArray();
 	for (const l of ctx.ns.links) {
@@ -51,23 +58,29 @@ function linkShow(ctx: Context, json: boolean, argv: string[], details = false):
 }
 
 function linkSet(ctx: Context, argv: string[]): ExecResult {
-	let dev: Link | undefined;
+	let devName: string | undefined;
 	const onOff = ['hairpin', 'guard', 'fastleave', 'root_block', 'learning', 'learning_sync', 'flood', 'mcast_flood', 'bcast_flood', 'neigh_suppress', 'isolated', 'locked', 'proxy_arp', 'proxy_arp_wifi', 'vlan_tunnel'];
 	const changes: [string, boolean][] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
-		if (a === 'dev') {
+		if (a === 'dev') devName = argv[++i] ?? '';
+		else if (onOff.includes(a)) {
 			const v = argv[++i] ?? '';
-			dev = ctx.ns.link(v);
-			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
-		} else if (onOff.includes(a)) {
-			const v = argv[++i];
-			if (v !== 'on' && v !== 'off') return { stdout: '', stderr: `Error: argument of "${a}" must be "on" or "off", not "${v ?? ''}"\n`, exit: 1 };
-			changes.push([a, v === 'on']);
-		} else if (a === 'cost' || a === 'priority' || a === 'state' || a === 'mcast_router') i++;
-		else return { stdout: '', stderr: `Error: either "dev" is duplicate, or "${a}" is a garbage.\n`, exit: 255 };
+			// parse_on_off: a prefix of off or on; its -EINVAL is the exit status (234).
+			const on = matches(v, 'off') ? false : matches(v, 'on') ? true : undefined;
+			if (on === undefined) return { stdout: '', stderr: `Error: argument of "${a}" must be one of "off", "on", not "${v}"\n`, exit: 234 };
+			changes.push([a, on]);
+		} else if (a === 'state') {
+			// A number, or a state's name in any case.
+			const v = argv[++i] ?? '';
+			if (!/^-?\d+$/.test(v) && !PORT_STATES.includes(v.toLowerCase())) return { stdout: '', stderr: 'Error: invalid STP port state\n', exit: 255 };
+		} else if (a === 'cost' || a === 'priority' || a === 'mcast_router') i++;
+		else return { stdout: '', stderr: USAGE_BRIDGE_LINK, exit: 255 };
 	}
-	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	// The device is looked up once the words are read.
+	if (devName === undefined) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	const dev = ctx.ns.link(devName);
+	if (!dev) return { stdout: '', stderr: `Cannot find bridge device "${devName}"\n`, exit: 255 };
 	const flags: PortFlags = {};
 	for (const [k, v] of changes) (flags as Record<string, boolean>)[k] = v;
 	return answered(portSet(dev, flags));
@@ -112,11 +125,11 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 		if (a === 'br') {
 			const v = argv[++i] as string;
 			br = ctx.ns.link(v);
-			if (!br) return { stdout: '', stderr: `Cannot find bridge device "${v}"\n`, exit: 1 };
+			if (!br) return { stdout: '', stderr: `Cannot find bridge device "${v}"\n`, exit: 255 };
 		} else if (a === 'brport' || a === 'dev') {
 			const v = argv[++i] as string;
 			port = ctx.ns.link(v);
-			if (!port) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
+			if (!port) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 255 };
 		} else if (a === 'dynamic') dynamicOnly = true;
 		else if (a === 'vlan' || a === 'state') i++;
 	}
@@ -170,24 +183,38 @@ function fdbShow(ctx: Context, json: boolean, argv: string[]): ExecResult {
 	return { stdout: p.result(), stderr: '', exit: 0 };
 }
 
+/** fdb_modify's flags, which take no value. */
+const FDB_FLAGS = ['self', 'master', 'sticky', 'local', 'permanent', 'temp', 'static', 'dynamic', 'use', 'extern_learn', 'router'];
+
 function fdbModify(ctx: Context, argv: string[], op: 'add' | 'append' | 'del' | 'replace'): ExecResult {
-	const mac = parseMac(argv[0] ?? '');
-	if (!mac) return { stdout: '', stderr: `Invalid mac address ${argv[0] ?? ''}\n`, exit: 255 };
-	let dev: Link | undefined;
+	// fdb_modify reads the words, then wants a device and an address, then parses the address.
+	let addr: string | undefined;
+	let devName: string | undefined;
 	let dst: number | undefined;
-	for (let i = 1; i < argv.length; i++) {
+	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
-		if (a === 'dev') {
-			const v = argv[++i] as string;
-			dev = ctx.ns.link(v);
-			if (!dev) return { stdout: '', stderr: `Cannot find device "${v}"\n`, exit: 1 };
-		} else if (a === 'dst') {
+		if (a === 'dev') devName = argv[++i];
+		else if (a === 'dst') {
 			const v = parseIpv4Strict(argv[++i] ?? '');
 			if (v === null) return { stdout: '', stderr: `Invalid address "${argv[i]}"\n`, exit: 255 };
 			dst = v;
+		} else if (a === 'vlan') {
+			const v = argv[++i] ?? '';
+			if (!/^\d+$/.test(v) || Number(v) >= 4095) return { stdout: '', stderr: 'Error: invalid vlan id.\n', exit: 255 };
+		} else if (['port', 'vni', 'src_vni', 'via', 'nhid'].includes(a)) i++;
+		else if (FDB_FLAGS.includes(a)) continue;
+		else {
+			// Any other word is the address (after an optional `to`), once.
+			const v = a === 'to' ? (argv[++i] ?? '') : a;
+			if (addr !== undefined) return { stdout: '', stderr: `Error: either "to" is duplicate, or "${v}" is a garbage.\n`, exit: 255 };
+			addr = v;
 		}
 	}
-	if (!dev) return { stdout: '', stderr: 'Device is a required argument.\n', exit: 255 };
+	if (devName === undefined || addr === undefined) return { stdout: '', stderr: 'Device and address are required arguments.\n', exit: 255 };
+	const mac = parseMac(addr);
+	if (!mac) return { stdout: '', stderr: `Invalid mac address ${addr}\n`, exit: 255 };
+	const dev = ctx.ns.link(devName);
+	if (!dev) return { stdout: '', stderr: `Cannot find device "${devName}"\n`, exit: 255 };
 	return answered(fdbUpdate(dev, mac, dst, op));
 }
 

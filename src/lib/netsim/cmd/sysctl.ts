@@ -1,6 +1,6 @@
 /** `sysctl` (procps-ng): read, write (`-w` or `KEY=VALUE`), `-n`, `-q`, `-e`, `-a`, directories. */
 import { STRERROR } from '../kernel/errno.ts';
-import { sysctlWrite } from '../kernel/sysctl.ts';
+import { sysctlReadOnly, sysctlWrite, sysctlWriteOnly } from '../kernel/sysctl.ts';
 import { defineTool, exitWith } from '../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../tool/types.ts';
 
@@ -20,9 +20,17 @@ interface SysctlArgs {
 	keys: string[];
 }
 
+/** getopt's complaint, then procps' usage on standard output (its '?' case exits 0). */
+function badOption(msg: string): never {
+	exitWith(0, `sysctl: ${msg}\n`, USAGE);
+}
+
+/** Long options getopt_long knows (an unknown one is refused, a prefix of one is taken). */
+const LONG_OPTIONS = ['--all', '--binary', '--deprecated', '--dry-run', '--ignore', '--names', '--values', '--load', '--pattern', '--quiet', '--system', '--write', '--help', '--version'];
+
 /** -r, --pattern: a regular expression the keys shown must match. */
 function pattern(v: string | undefined): RegExp {
-	if (v === undefined) exitWith(1, `sysctl: option requires an argument -- 'r'\n${USAGE}`);
+	if (v === undefined) badOption("option requires an argument -- 'r'");
 	try {
 		return new RegExp(v);
 	} catch {
@@ -50,7 +58,7 @@ function shortOptions(argv: string[], i: number, o: SysctlArgs): number {
 			const rest = flags.slice(j + 1);
 			o.load = rest !== '' ? rest : argv[i + 1] !== undefined && !(argv[i + 1] ?? '').startsWith('-') ? argv[++i] : '/etc/sysctl.conf';
 			break;
-		} else exitWith(1, `sysctl: invalid option -- '${c}'\n`);
+		} else badOption(`invalid option -- '${c}'`);
 	}
 	return i;
 }
@@ -68,6 +76,7 @@ function parseArgs(argv: string[]): SysctlArgs {
 		else if (a === '--write') o.write = true;
 		else if (a === '--pattern' || a.startsWith('--pattern=')) o.pattern = pattern(a === '--pattern' ? argv[++i] : a.slice('--pattern='.length));
 		else if (a === '--load' || a.startsWith('--load=')) o.load = a === '--load' ? '/etc/sysctl.conf' : a.slice('--load='.length);
+		else if (a.startsWith('--') && a.length > 2 && !LONG_OPTIONS.some((l) => l === a.split('=')[0])) badOption(`unrecognized option '${a}'`);
 		else o.keys.push(a);
 	}
 	return o;
@@ -96,6 +105,11 @@ function cannotStat(o: SysctlArgs, out: Out, path: string): void {
 /** KEY=VALUE: writes it and shows it (unless -q). */
 function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: string): void {
 	const ns = ctx.ns;
+	// A directory, or a key no one may write: procps cannot open it for writing, warns, goes on.
+	if (sysctlReadOnly(key) || (ns.get(key) === undefined && allKeys(ctx).some((k) => k.startsWith(`${key}.`)))) {
+		out.stderr += `sysctl: setting key "${key}": Invalid argument\n`;
+		return;
+	}
 	const written = sysctlWrite(ns, key, value);
 	if (!written.ok && written.errno === 'ENOENT') return cannotStat(o, out, `/proc/sys/${key.replaceAll('.', '/')}`);
 	if (!written.ok) {
@@ -103,12 +117,15 @@ function setKey(ctx: Context, o: SysctlArgs, out: Out, key: string, value: strin
 		out.exit = 1;
 		return;
 	}
-	if (!o.quiet) show(o, out, key, ns.get(key) ?? value);
+	// procps shows what it wrote (`0x1` stays `0x1`).
+	if (!o.quiet) show(o, out, key, value);
 }
 
 /** KEY: its value, or every key under it when it names a directory. */
 function getKey(ctx: Context, o: SysctlArgs, out: Out, key: string): void {
 	const ns = ctx.ns;
+	// A key that cannot be read is skipped without a word.
+	if (sysctlWriteOnly(key)) return;
 	const v = key === 'kernel.hostname' ? ctx.host.hostname : ns.get(key);
 	if (v !== undefined) return show(o, out, key, v);
 	const under = allKeys(ctx).filter((k) => k.startsWith(`${key}.`));
@@ -135,6 +152,12 @@ function run(argv: string[], ctx: Context): ExecResult {
 			continue;
 		}
 		const key = (eq < 0 ? raw : raw.slice(0, eq)).replaceAll('/', '.').trim();
+		// An empty key names /proc/sys itself, which procps will not take as a setting.
+		if (key === '') {
+			out.stderr += 'sysctl: Path is not under /proc/sys/: /proc/sys/\n';
+			out.exit = 1;
+			continue;
+		}
 		if (eq >= 0) setKey(ctx, o, out, key, raw.slice(eq + 1).trim());
 		else getKey(ctx, o, out, key);
 	}

@@ -50,11 +50,12 @@ export function addr6Add(ns: Netns, link: Link, local: string, prefixlen: number
 
 /**
  * Deletes the IPv4 address `local` of a device, of any prefix length when `prefixlen` is
- * undefined (iproute2's wildcard deletion): EADDRNOTAVAIL when there is none.
+ * undefined (iproute2's wildcard deletion): EADDRNOTAVAIL when there is none, with the extended
+ * ack inet_rtm_deladdr gives.
  */
 export function addr4Del(ns: Netns, link: Link, local: Ipv4, prefixlen: number | undefined): Result<Addr> {
 	const hit = ns.v4(link).find((x) => x.local === local && (prefixlen === undefined || x.prefixlen === prefixlen));
-	if (!hit) return refuse('EADDRNOTAVAIL');
+	if (!hit) return refuse('EADDRNOTAVAIL', 'ipv4: Address not found.');
 	addrRemove(ns, hit);
 	return ok(hit);
 }

@@ -15,6 +15,8 @@ export const STRERROR = {
 	ENODEV: 'No such device',
 	EINVAL: 'Invalid argument',
 	ERANGE: 'Numerical result out of range',
+	ELOOP: 'Too many levels of symbolic links',
+	EMLINK: 'Too many links',
 	EOPNOTSUPP: 'Operation not supported',
 	EADDRNOTAVAIL: 'Cannot assign requested address',
 	ENETDOWN: 'Network is down',

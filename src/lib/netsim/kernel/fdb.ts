@@ -31,12 +31,14 @@ function vxlanFdb(dev: Link, mac: Mac, dst: Ipv4 | undefined, op: FdbOp): Result
 
 /**
  * Adds or deletes a forwarding entry through a device: a VXLAN device's own table, else the table
- * of the bridge the device is (or is a port of); a device with neither takes nothing, silently.
+ * of the bridge the device is (or is a port of); a device with neither takes an entry silently
+ * (its own address lists) and has none to delete.
  */
 export function fdbUpdate(dev: Link, mac: Mac, dst: Ipv4 | undefined, op: FdbOp): Result {
 	if (dev.kind === 'vxlan') return vxlanFdb(dev, mac, dst, op);
 	const br = dev.master ?? (dev.kind === 'bridge' ? dev : undefined);
-	if (!br) return ok();
+	// ndo_dflt_fdb_add/del: the device's own address lists, where a deletion finds nothing.
+	if (!br) return op === 'del' ? refuse('ENOENT') : ok();
 	const existing = br.fdb.find((e) => formatMac(e.mac) === formatMac(mac));
 	if (op === 'del') {
 		if (!existing) return refuse('ENOENT');

@@ -32,6 +32,8 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	const world = ns.world;
 	const rename = c.name !== undefined && c.name !== link.name ? c.name : undefined;
 	if (rename !== undefined && ns.link(rename)) return refuse('EEXIST');
+	// eth_mac_addr: a device's own address is never a group (multicast, broadcast) or zero address.
+	if (c.address && (c.address.length !== 6 || (c.address[0]! & 1) === 1 || c.address.every((b) => b === 0))) return refuse(c.address.length !== 6 ? 'EINVAL' : 'EADDRNOTAVAIL');
 	if (c.mtu !== undefined) {
 		const max = link.kind === 'loopback' ? 0xffffffff : 65535;
 		if (c.mtu > max) return refuse('EINVAL', 'mtu greater than device maximum.');
@@ -39,7 +41,7 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	}
 	const move = c.netns && c.netns !== ns ? c.netns : undefined;
 	if (move) {
-		if (link.kind === 'loopback') return refuse('EINVAL');
+		if (link.kind === 'loopback') return refuse('EINVAL', 'The interface netns is immutable.');
 		if (move.link(link.name)) return refuse('EEXIST');
 	}
 	// Options for a kind the device is not: the kernel has no changelink to give them to.
@@ -48,10 +50,11 @@ export function linkChange(link: Link, c: LinkChange): Result {
 		const changed = bridgeChange(link, c.bridge);
 		if (!changed.ok) return changed;
 	}
-	if (c.master && c.master !== link.master && (c.master.kind !== 'bridge' || c.master === link)) {
+	if (c.master && c.master !== link.master && (c.master.kind !== 'bridge' || link.kind === 'bridge')) {
 		// The kernel lets go of the old master before it tries the new one.
 		if (link.master) setMaster(link, null);
-		return refuse(c.master === link ? 'EINVAL' : 'EOPNOTSUPP');
+		// A device with no ndo_add_slave refuses; a bridge takes no bridge as a port (br_add_if).
+		return c.master.kind === 'bridge' ? refuse('ELOOP', 'Can not enslave a bridge to a bridge.') : refuse('EOPNOTSUPP');
 	}
 	if (rename !== undefined) link.name = rename;
 	if (c.address) {
@@ -78,6 +81,11 @@ export function linkUp(link: Link): void {
 /** Brings a device down: its routes (but those of scope host) and IPv6 addresses go, neighbours flush. */
 export function linkDown(link: Link): void {
 	link.ns.linkDown(link);
+}
+
+/** IFLA_CARRIER: only drivers with ndo_change_carrier (dummy, not modelled) take it. */
+export function linkSetCarrier(_link: Link): Result {
+	return refuse('EOPNOTSUPP');
 }
 
 /** Deletes a device (and a veth's peer): EOPNOTSUPP for lo and NICs, whose drivers delete nothing. */

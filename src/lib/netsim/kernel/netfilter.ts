@@ -20,9 +20,70 @@ export function chainGet(t: Table, name: string | undefined): Result<Chain> {
 	return c ? ok(c) : refuse('ENOENT');
 }
 
-/** EINVAL for a NAT target outside the nat table. */
-function checkRule(t: Table, rule: Rule): Result {
-	return rule.target && NAT_TARGETS.includes(rule.target) && t.name !== 'nat' ? refuse('EINVAL') : ok();
+/**
+ * The hooks (built-in chains) each target may be used from: the xt target's hook mask, which the
+ * kernel checks when the rule goes in, for every built-in chain from which the rule's chain is
+ * reached through jumps (nf_tables validates the chains a jump makes reachable).
+ */
+const TARGET_HOOKS: Record<string, string[]> = {
+	MASQUERADE: ['POSTROUTING'],
+	SNAT: ['POSTROUTING', 'INPUT'],
+	DNAT: ['PREROUTING', 'OUTPUT'],
+	REDIRECT: ['PREROUTING', 'OUTPUT'],
+	REJECT: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** The user chain a rule jumps or goes to, if any. */
+function jumpOf(t: Table, rule: Rule): Chain | undefined {
+	return rule.target ? t.chains.find((x) => x.name === rule.target && x.policy === undefined) : undefined;
+}
+
+/** The chains reachable from `c` through jumps, `c` first. */
+function reachable(t: Table, c: Chain): Chain[] {
+	const seen: Chain[] = [c];
+	for (let i = 0; i < seen.length; i++) {
+		for (const r of seen[i]!.rules) {
+			const next = jumpOf(t, r);
+			if (next && !seen.includes(next)) seen.push(next);
+		}
+	}
+	return seen;
+}
+
+/** The built-in chains (hooks) from which `c` is reached. */
+function hooksOf(t: Table, c: Chain): string[] {
+	return t.chains.filter((b) => b.policy !== undefined && reachable(t, b).includes(c)).map((b) => b.name);
+}
+
+/** EINVAL when a target with a hook mask would run from a hook the mask leaves out. */
+function targetFits(target: string | undefined, hooks: readonly string[]): boolean {
+	const allowed = target ? TARGET_HOOKS[target] : undefined;
+	return !allowed || hooks.every((h) => allowed.includes(h));
+}
+
+/**
+ * EINVAL for a rule the kernel's target refuses: a NAT target outside the nat table, a target run
+ * from a hook its mask leaves out (directly, or by a jump into a chain holding one), a TCP reset
+ * for a rule not limited to TCP; EMLINK for a jump that makes a loop.
+ */
+function checkRule(t: Table, c: Chain, rule: Rule): Result {
+	// The tcp/udp match checks the rule's protocol (a `-m tcp` without `-p tcp`).
+	for (const [mod, proto] of [['tcp', 6], ['udp', 17]] as const) if (rule.modules.includes(mod) && (rule.proto?.value !== proto || rule.proto.neg)) return refuse('EINVAL');
+	if (!rule.target) return ok();
+	if (NAT_TARGETS.includes(rule.target) && t.name !== 'nat') return refuse('EINVAL');
+	const hooks = hooksOf(t, c);
+	if (!targetFits(rule.target, hooks)) return refuse('EINVAL');
+	const into = jumpOf(t, rule);
+	if (into) {
+		const below = reachable(t, into);
+		// Loops are looked for from the base chains only: unreachable chains are not validated.
+		if (hooks.length > 0 && below.includes(c)) return refuse('EMLINK');
+		if (below.some((x) => x.rules.some((r) => !targetFits(r.target, hooks)))) return refuse('EINVAL');
+	}
+	// REJECT is a filter table target.
+	if (rule.target === 'REJECT' && t.name !== 'filter') return refuse('EINVAL');
+	if (rule.rejectWith === 'tcp-reset' && (rule.proto?.value !== 6 || rule.proto.neg)) return refuse('EINVAL');
+	return ok();
 }
 
 /**
@@ -35,7 +96,7 @@ function restate(c: Chain): void {
 
 /** Puts a rule at 0-based `pos` of a chain, or at its end: E2BIG past the end. */
 export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result {
-	const valid = checkRule(t, rule);
+	const valid = checkRule(t, c, rule);
 	if (!valid.ok) return valid;
 	if (pos === undefined) c.rules.push(rule);
 	else {
@@ -49,7 +110,7 @@ export function ruleInsert(t: Table, c: Chain, rule: Rule, pos?: number): Result
 
 /** Replaces the rule at 0-based `pos`: E2BIG when there is none. */
 export function ruleReplace(t: Table, c: Chain, pos: number, rule: Rule): Result {
-	const valid = checkRule(t, rule);
+	const valid = checkRule(t, c, rule);
 	if (!valid.ok) return valid;
 	if (pos < 0 || pos >= c.rules.length) return refuse('E2BIG');
 	c.rules[pos] = rule;

@@ -20,11 +20,13 @@ export function netnsDestroy(ns: Netns): void {
 
 /** Gives `other` an id in `ns` (EEXIST when it has one, or the id is taken); 'auto' takes the lowest free. */
 export function nsidSet(ns: Netns, other: Netns, id: number | 'auto'): Result {
+	// rtnl_net_newid: a namespace keeps the id it has; an id names one namespace.
+	if (ns.nsid(other, false) !== undefined) return refuse('EEXIST', 'Peer netns already has a nsid assigned.');
 	if (id === 'auto') {
 		ns.nsid(other, true);
 		return ok();
 	}
-	if (ns.nsid(other, false) !== undefined || [...ns.nsids.values()].includes(id)) return refuse('EEXIST');
+	if ([...ns.nsids.values()].includes(id)) return refuse('EEXIST', 'The specified nsid is already used.');
 	ns.nsids.set(other, id);
 	return ok();
 }

@@ -20,12 +20,34 @@ export function linkDriver(type: string): Result<LinkKind> {
 	return kind ? ok(kind) : refuse('EOPNOTSUPP', 'Unknown device type.');
 }
 
-/** The checks every new device passes: a name within IFNAMSIZ and not taken, an MTU in bounds. */
-export function checkNewLink(ns: Netns, name: string | undefined, mtu: number | undefined): Result {
-	if (name && name.length > 15) return refuse('EINVAL', 'Attribute failed policy validation.');
+/**
+ * The checks every new device passes, in rtnl_newlink's order: a name within IFNAMSIZ (the
+ * attribute policy), the kind's own validation of its options, a name not taken, a driver for the
+ * type (when one is named), a whole Ethernet address, an MTU in bounds.
+ */
+export function checkNewLink(ns: Netns, name: string | undefined, mtu: number | undefined, more: NewLinkRequest = {}): Result {
+	const { type, validate, address } = more;
+	if (name !== undefined && name.length > 15) return refuse('EINVAL', 'Attribute failed policy validation.');
+	if (validate && type !== undefined && DRIVERS[type]) {
+		const valid = validate();
+		if (!valid.ok) return valid;
+	}
 	if (name && ns.link(name)) return refuse('EEXIST');
+	if (type !== undefined && !DRIVERS[type]) return linkDriver(type) as Result;
+	// An Ethernet address must be whole (the driver's device takes ETH_ALEN bytes).
+	if (address !== undefined && address.length !== 6) return refuse('EINVAL');
 	if (mtu !== undefined && (mtu < 68 || mtu > 65535)) return refuse('EINVAL', mtu < 68 ? 'mtu less than device minimum.' : 'mtu greater than device maximum.');
 	return ok();
+}
+
+/** What else a new device's request says that the common checks look at. */
+export interface NewLinkRequest {
+	/** The `type` asked for: its driver must exist. */
+	type?: string | undefined;
+	/** The kind's own validation of its options (ops->validate), run when its driver exists. */
+	validate?: (() => Result) | undefined;
+	/** IFLA_ADDRESS as given. */
+	address?: Mac | undefined;
 }
 
 /** The first free `base%d` name in a namespace, skipping names about to be taken. */

@@ -1,6 +1,6 @@
 /** Routes (RTM_NEWROUTE, RTM_DELROUTE): the checks on a route's nexthop and its identity in its table. */
 import { inPrefix, networkOf, type Prefix } from '../addr/ipv4.ts';
-import { sameKey, TABLE_MAIN, type Route } from '../model/fib.ts';
+import { sameKey, TABLE_LOCAL, TABLE_MAIN, type Route } from '../model/fib.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import { ok, refuse, type Result } from './errno.ts';
@@ -40,6 +40,8 @@ function checkNexthop(ns: Netns, r: Route): Result {
 export function routeAdd(ns: Netns, r: Route, mode: RouteMode): Result<Route> {
 	const dst = checkDst(r.dst);
 	if (!dst.ok) return dst;
+	// Types that answer with an error have no nexthop (fib_create_info).
+	if (['unreachable', 'prohibit', 'blackhole', 'throw'].includes(r.type) && (r.gateway !== undefined || r.dev)) return refuse('EINVAL', 'Gateway, device and multipath can not be specified for this route type.');
 	if (r.type === 'unicast') {
 		const nh = checkNexthop(ns, r);
 		if (!nh.ok) return nh;
@@ -61,6 +63,7 @@ export function routeAdd(ns: Netns, r: Route, mode: RouteMode): Result<Route> {
 export function routeDel(ns: Netns, r: Route, dev: Link | undefined): Result<Route> {
 	const dst = checkDst(r.dst);
 	if (!dst.ok) return dst;
+	if (r.table !== TABLE_LOCAL && !ns.tables.has(r.table)) return refuse('ESRCH', 'FIB table does not exist.');
 	const hit = ns.table(r.table).find((x) => x.dst.addr === r.dst.addr && x.dst.len === r.dst.len && (!dev || x.dev === dev) && (r.gateway === undefined || x.gateway === r.gateway) && (!r.metric || x.metric === r.metric) && (r.type === 'unicast' || x.type === r.type));
 	if (!hit) return refuse('ESRCH');
 	ns.routes = ns.routes.filter((x) => x !== hit);

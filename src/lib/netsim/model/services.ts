@@ -35,3 +35,9 @@ export const ICMP_TYPES: Record<number, string> = {
 	17: 'address-mask-request',
 	18: 'address-mask-reply',
 };
+
+/** The port a service name stands for in /etc/services, for a protocol. */
+export function servicePort(proto: 'tcp' | 'udp', name: string): number | undefined {
+	for (const [port, n] of proto === 'tcp' ? tcp : udp) if (n === name) return port;
+	return undefined;
+}

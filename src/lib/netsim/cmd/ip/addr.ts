@@ -9,7 +9,7 @@ import { Printer } from '../../print/printer.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
-import { badPrefix, duparg, invarg, must, nodev } from './errors.ts';
+import { duparg, duplicate, invarg, must, nodev } from './errors.ts';
 import { familyDumpLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
 import { atLeast, type SimProfile } from '../../profile/profile.ts';
@@ -56,7 +56,8 @@ function printAddr(p: Printer, a: Addr, now: number, oneline: boolean, profile: 
 function addrShow(ic: IpCtx, a: Args): IpOut {
 	const f = parseShowFilter(ic, a, true);
 	const ns = ic.ns;
-	const fam = ic.opts.family;
+	// `to PREFIX` sets the family of the dump when no option did (filter.family).
+	const fam = ic.opts.family ?? (f.to === undefined ? undefined : f.to.includes(':') ? 6 : 4);
 	const now = ns.world.now;
 	const p = new Printer(ic.opts.json);
 	const want = (x: Addr): boolean => {
@@ -140,72 +141,189 @@ interface AddrReq {
 	label?: string | undefined;
 	peer?: string | undefined;
 	noprefixroute: boolean;
+	/** The family the words so far have set (iproute2's ifa_family): 0 until an address is read. */
+	family: 0 | 4 | 6;
+	/** iproute2's warnings about flags it does not send. */
+	warnings: string;
+	validLft?: number | undefined;
+	preferredLft?: number | undefined;
 }
 
-function parseAddrArgs(a: Args): AddrReq {
-	const r: AddrReq = { noprefixroute: false };
+/** The address flags iproute2 knows (ifa_flag_data): which are read-only, which IPv6 only. */
+const ADDR_FLAGS: Record<string, { readonly: boolean; v6only: boolean }> = {
+	secondary: { readonly: true, v6only: false },
+	temporary: { readonly: true, v6only: false },
+	nodad: { readonly: false, v6only: true },
+	optimistic: { readonly: false, v6only: true },
+	dadfailed: { readonly: true, v6only: true },
+	home: { readonly: false, v6only: true },
+	deprecated: { readonly: true, v6only: true },
+	tentative: { readonly: true, v6only: true },
+	permanent: { readonly: true, v6only: true },
+	mngtmpaddr: { readonly: false, v6only: true },
+	noprefixroute: { readonly: false, v6only: false },
+	autojoin: { readonly: false, v6only: false },
+	'stable-privacy': { readonly: true, v6only: true },
+};
+
+/** rtnl_rtscope_a2n: a scope's name or number. */
+function validScope(v: string): boolean {
+	return ['global', 'link', 'host', 'site', 'nowhere', 'universe'].includes(v) || (/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) && Number(v) <= 255);
+}
+
+/** get_u32 (base 0): decimal, 0x hex or 0 octal, within 32 bits. */
+function u32(v: string): number | undefined {
+	if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v)) return undefined;
+	const n = /^0[xX]/.test(v) ? parseInt(v, 16) : v.length > 1 && v.startsWith('0') ? parseInt(v, 8) : Number(v);
+	return n <= 0xffffffff ? n : undefined;
+}
+
+/** The family of a prefix or address as get_prefix_1/get_addr_1 read it, or null when invalid. */
+function familyOf(v: string, family: 0 | 4 | 6, prefix: boolean): 4 | 6 | null {
+	if (v.includes(':')) {
+		if (family === 4) return null;
+		const [t, l] = v.split('/');
+		if (!canonicalIpv6(t ?? '')) return null;
+		if (l !== undefined && !(prefix && /^\d+$/.test(l) && Number(l) <= 128)) return null;
+		return 6;
+	}
+	if (family === 6) return null;
+	if (prefix) return parsePrefix(v) ? 4 : null;
+	return parseIpv4Loose(v) ? 4 : null;
+}
+
+/** iproute2's name of a family in its errors. */
+function familyName(family: 0 | 4 | 6): string {
+	return family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any valid';
+}
+
+/** A prefix (`local`, `peer`): its family, or get_prefix's error (exit 1). */
+function readPrefix(r: AddrReq, v: string): void {
+	const f = familyOf(v, r.family, true);
+	if (f === null) throw new ToolExit(1, `Error: ${familyName(r.family)} prefix is expected rather than "${v}".\n`);
+	if (r.family === 0) r.family = f;
+}
+
+/** An address (`broadcast`, `anycast`): its family, or get_addr's error (exit 1). */
+function readAddress(r: AddrReq, v: string): void {
+	const f = familyOf(v, r.family, false);
+	if (f === null) throw new ToolExit(1, `Error: ${familyName(r.family)} address is expected rather than "${v}".\n`);
+	if (r.family === 0) r.family = f;
+}
+
+/** set_lifetime: `forever` or a number of seconds. */
+function lifetime(v: string, key: string): number {
+	if (v === 'forever') return 0xffffffff;
+	const n = u32(v);
+	if (n === undefined) invarg(`${key} value`, v);
+	return n;
+}
+
+/** ipaddr_modify's loop: each value checked as it is read, as iproute2 reads it. */
+function parseAddrArgs(a: Args, family: 0 | 4 | 6): AddrReq {
+	const r: AddrReq = { noprefixroute: false, family, warnings: '' };
+	let peer = false;
 	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (w === 'peer' || w === 'remote') r.peer = nextArg(a);
-		else if (matches(w, 'broadcast') || w === 'brd') {
+		if (w === 'peer' || w === 'remote') {
 			const v = nextArg(a);
-			if (r.brd !== undefined) duparg('broadcast', v);
+			if (peer) duplicate('peer', v);
+			readPrefix(r, v);
+			peer = true;
+			r.peer = v;
+		} else if (matches(w, 'broadcast') || w === 'brd') {
+			const v = nextArg(a);
+			if (r.brd !== undefined) duplicate('broadcast', v);
+			if (v !== '+' && v !== '-') readAddress(r, v);
 			r.brd = v;
-		} else if (matches(w, 'anycast')) nextArg(a);
-		else if (matches(w, 'scope')) {
+		} else if (w === 'anycast') readAddress(r, nextArg(a));
+		else if (w === 'scope') {
 			const v = nextArg(a);
-			if (!['global', 'link', 'host', 'site', 'nowhere', 'universe'].includes(v) && !/^\d+$/.test(v)) invarg('invalid scope value.', v);
+			if (!validScope(v)) invarg('invalid scope value.', v);
 			r.scope = v === 'universe' ? 'global' : v;
 		} else if (w === 'dev') r.dev = nextArg(a);
-		else if (matches(w, 'label')) r.label = nextArg(a);
-		else if (matches(w, 'valid_lft') || matches(w, 'preferred_lft') || w === 'metric' || w === 'priority') nextArg(a);
-		else if (w === 'noprefixroute') r.noprefixroute = true;
-		else if (w === 'nodad' || w === 'home' || w === 'mngtmpaddr' || w === 'optimistic' || w === 'autojoin') continue;
-		else {
+		else if (w === 'label') r.label = nextArg(a);
+		else if (matches(w, 'metric') || matches(w, 'priority') || matches(w, 'preference')) {
+			const v = nextArg(a);
+			if (u32(v) === undefined) invarg('"metric" value is invalid\n', v);
+		} else if (matches(w, 'valid_lft') || matches(w, 'preferred_lft')) {
+			const key = matches(w, 'valid_lft') ? 'valid_lft' : 'preferred_lft';
+			// iproute2 names the keyword itself when it is given twice.
+			if ((key === 'valid_lft' ? r.validLft : r.preferredLft) !== undefined) duplicate(key, w);
+			const n = lifetime(nextArg(a), key);
+			if (key === 'valid_lft') r.validLft = n;
+			else r.preferredLft = n;
+		} else if (Object.prototype.hasOwnProperty.call(ADDR_FLAGS, w)) {
+			const flag = ADDR_FLAGS[w]!;
+			if (flag.readonly) r.warnings += `Warning: ${w} option is not mutable from userspace\n`;
+			else if (flag.v6only && r.family !== 6) r.warnings += `Warning: ${w} option can be set only for IPv6 addresses\n`;
+			else if (w === 'noprefixroute') r.noprefixroute = true;
+		} else {
 			let v = w;
-			if (matches(w, 'local')) v = nextArg(a);
+			if (w === 'local') v = nextArg(a);
+			if (matches(v, 'help')) throw new ToolExit(255, USAGE_IP_ADDR);
 			if (r.local !== undefined) duparg('local', v);
+			readPrefix(r, v);
 			r.local = v;
 		}
 	}
 	return r;
 }
 
+/** What every request checks after the loop: a device named, then found; lifetimes that make sense. */
+function checkAddrReq(ic: IpCtx, r: AddrReq): Link {
+	if (r.dev === undefined) throw new ToolExit(1, 'Not enough information: "dev" argument is required.\n');
+	const link = ic.ns.link(r.dev);
+	if (!link) nodev(r.dev);
+	if (r.validLft !== undefined || r.preferredLft !== undefined) {
+		const valid = r.validLft ?? 0xffffffff;
+		if (valid === 0) throw new ToolExit(1, 'valid_lft is zero\n');
+		if (valid < (r.preferredLft ?? 0xffffffff)) throw new ToolExit(1, 'preferred_lft is greater than valid_lft\n');
+	}
+	return link;
+}
+
+/** A request with no address: no family to send it to (EOPNOTSUPP) unless `-4`/`-6` named one. */
+function noAddress(r: AddrReq): never {
+	const answer = r.family === 0 ? 'RTNETLINK answers: Operation not supported' : r.family === 4 ? 'Error: ipv4: Local address is not supplied.' : 'RTNETLINK answers: Invalid argument';
+	throw new ToolExit(2, `${r.warnings}${answer}\n`);
+}
+
+/** The request's warnings before what the kernel answered. */
+function withWarnings<T>(r: AddrReq, f: () => T): T {
+	try {
+		return f();
+	} catch (e) {
+		if (e instanceof ToolExit && r.warnings) throw new ToolExit(e.exit, r.warnings + e.stderr, e.stdout);
+		throw e;
+	}
+}
+
 /** `ip addr add`. */
 function addrAdd(ic: IpCtx, a: Args): IpOut {
-	const r = parseAddrArgs(a);
+	const fam = ic.opts.family === 4 || ic.opts.family === 6 ? ic.opts.family : 0;
+	const r = parseAddrArgs(a, fam);
 	const ns = ic.ns;
-	if (r.dev === undefined) throw new ToolExit(1, 'Not enough information: "dev" argument is required.\n');
-	if (r.local === undefined) throw new ToolExit(1, 'Not enough information: "local" argument is required.\n');
-	const v6 = r.local.includes(':') || ic.opts.family === 6;
-	const link = ns.link(r.dev);
-	if (v6) {
-		const [t, l] = r.local.split('/');
-		const canon = canonicalIpv6(t ?? '');
-		const len = l === undefined ? 128 : /^\d+$/.test(l) && Number(l) <= 128 ? Number(l) : -1;
-		if (!canon || len < 0) badPrefix(r.local);
-		if (!link) nodev(r.dev);
-		must(addr6Add(ns, link, canon, len));
-		return { stdout: '' };
-	}
-	const pre = parsePrefix(r.local);
-	if (!pre) badPrefix(r.local);
-	if (!link) nodev(r.dev);
-	let brd: number | undefined;
-	if (r.brd !== undefined) {
+	const link = checkAddrReq(ic, r);
+	if (r.local === undefined) noAddress(r);
+	const local = r.local;
+	return withWarnings(r, () => {
+		if (r.family === 6) {
+			const [t, l] = local.split('/');
+			const canon = canonicalIpv6(t ?? '') as string;
+			must(addr6Add(ns, link, canon, l === undefined ? 128 : Number(l)));
+			return { stdout: '', stderr: r.warnings };
+		}
+		const pre = parsePrefix(local) as NonNullable<ReturnType<typeof parsePrefix>>;
+		let brd: number | undefined;
 		if (r.brd === '+') brd = broadcastOf(pre.addr, pre.len);
 		else if (r.brd === '-') brd = networkOf(pre.addr, pre.len);
-		else {
-			const b = parseIpv4Loose(r.brd);
-			if (!b) throw new ToolExit(1, `Error: inet address is expected rather than "${r.brd}".\n`);
-			brd = b.addr;
-		}
-	}
-	// A peer's prefix length, if it has one, is the address's (iproute2 sends it as IFA_ADDRESS).
-	const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
-	if (r.peer !== undefined && !peer) badPrefix(r.peer);
-	const prefixlen = peer && r.peer?.includes('/') ? peer.len : pre.len;
-	must(addr4Add(ns, link, { local: pre.addr, prefixlen, brd, scope: r.scope as Addr['scope'] | undefined, label: r.label, noprefixroute: r.noprefixroute, peer: peer?.addr }));
-	return { stdout: '' };
+		else if (r.brd !== undefined) brd = parseIpv4Loose(r.brd)?.addr;
+		// A peer's prefix length, if it has one, is the address's (iproute2 sends it as IFA_ADDRESS).
+		const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
+		const prefixlen = peer && r.peer?.includes('/') ? peer.len : pre.len;
+		must(addr4Add(ns, link, { local: pre.addr, prefixlen, brd, scope: r.scope as Addr['scope'] | undefined, label: r.label, noprefixroute: r.noprefixroute, peer: peer?.addr }));
+		return { stdout: '', stderr: r.warnings };
+	});
 }
 
 const WILDCARD_WARNING = (addr: string): string =>
@@ -213,31 +331,33 @@ const WILDCARD_WARNING = (addr: string): string =>
 
 /** `ip addr del`. */
 function addrDel(ic: IpCtx, a: Args): IpOut {
-	const r = parseAddrArgs(a);
+	const fam = ic.opts.family === 4 || ic.opts.family === 6 ? ic.opts.family : 0;
+	const r = parseAddrArgs(a, fam);
 	const ns = ic.ns;
-	if (r.dev === undefined) throw new ToolExit(1, 'Not enough information: "dev" argument is required.\n');
-	const link = ns.link(r.dev);
-	if (r.local === undefined) {
-		if (!link) nodev(r.dev);
-		throw new ToolExit(2, 'RTNETLINK answers: Operation not supported\n');
-	}
-	if (r.local.includes(':')) {
-		const [t, l] = r.local.split('/');
-		const canon = canonicalIpv6(t ?? '');
-		if (!canon) badPrefix(r.local);
-		if (!link) nodev(r.dev);
-		must(addr6Del(ns, link, canon, l === undefined ? undefined : Number(l)));
-		return { stdout: '' };
-	}
-	const pre = parsePrefix(r.local);
-	if (!pre) badPrefix(r.local);
-	if (!link) nodev(r.dev);
-	// With a peer iproute2 sends IFA_ADDRESS and the peer's prefix length: no wildcard then.
-	const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
-	const wildcard = !r.local.includes('/') && peer === undefined;
-	const len = peer && r.peer?.includes('/') ? peer.len : pre.len;
-	must(addr4Del(ns, link, pre.addr, wildcard ? undefined : len));
-	return { stdout: '', stderr: wildcard ? WILDCARD_WARNING(formatIpv4(pre.addr)) : '' };
+	const link = checkAddrReq(ic, r);
+	if (r.local === undefined) noAddress(r);
+	const local = r.local;
+	return withWarnings(r, () => {
+		if (r.family === 6) {
+			const [t, l] = local.split('/');
+			must(addr6Del(ns, link, canonicalIpv6(t ?? '') as string, l === undefined ? undefined : Number(l)));
+			return { stdout: '', stderr: r.warnings };
+		}
+		const pre = parsePrefix(local) as NonNullable<ReturnType<typeof parsePrefix>>;
+		// With a peer iproute2 sends IFA_ADDRESS and the peer's prefix length: no wildcard then.
+		const peer = r.peer !== undefined ? parsePrefix(r.peer) : undefined;
+		const wildcard = !local.includes('/') && peer === undefined;
+		const len = peer && r.peer?.includes('/') ? peer.len : pre.len;
+		// iproute2 warns before it sends the request, whatever the kernel then answers.
+		const warning = r.warnings + (wildcard ? WILDCARD_WARNING(formatIpv4(pre.addr)) : '');
+		try {
+			must(addr4Del(ns, link, pre.addr, wildcard ? undefined : len));
+		} catch (e) {
+			if (e instanceof ToolExit) throw new ToolExit(e.exit, warning.slice(r.warnings.length) + e.stderr, e.stdout);
+			throw e;
+		}
+		return { stdout: '', stderr: warning };
+	});
 }
 
 /** `ip addr flush`. */

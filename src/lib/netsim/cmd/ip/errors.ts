@@ -1,5 +1,6 @@
 /** iproute2's fixed error wording (lib/utils.c: invarg, duparg, missarg, nodev) and exit codes. */
 import { STRERROR, type Refusal, type Result } from '../../kernel/errno.ts';
+import { atLeast, type Version } from '../../profile/profile.ts';
 import { ToolExit } from '../../tool/exit.ts';
 
 /** `Error: argument "X" is wrong: WHAT` (exit 255). */
@@ -7,10 +8,26 @@ export function invarg(what: string, arg: string): never {
 	throw new ToolExit(255, `Error: argument "${arg}" is wrong: ${what}\n`);
 }
 
-/** `Error: either "KEY" is duplicate, or "ARG" is a garbage.` (exit 255). */
+/**
+ * lib/utils.c's duparg2: `Error: either "KEY" is duplicate, or "ARG" is a garbage.` (exit 255),
+ * as iproute2 6.1 words it; `ip` rewords it for 6.13 and later (forVersion).
+ */
 export function duparg(key: string, arg: string): never {
 	throw new ToolExit(255, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`);
 }
+/** lib/utils.c's duparg: `Error: duplicate "KEY": "ARG" is the second value.` (exit 255). */
+export function duplicate(key: string, arg: string): never {
+	throw new ToolExit(255, `Error: duplicate "${key}": "${arg}" is the second value.\n`);
+}
+
+/** iproute2 6.13 dropped the article of duparg2's `is a garbage.` */
+const GARBAGE = /, or "(.*)" is a garbage\.\n$/;
+
+/** An error worded by iproute2 6.1, as the iproute2 version imitated words it. */
+export function forVersion(stderr: string, iproute2: Version): string {
+	return atLeast(iproute2, 6, 13) ? stderr.replace(GARBAGE, ', or "$1" is garbage.\n') : stderr;
+}
+
 /** `Command line is not complete. Try option "help"` (exit 255). */
 export function incomplete(): never {
 	throw new ToolExit(255, 'Command line is not complete. Try option "help"\n');

@@ -5,6 +5,7 @@ import { matches } from '../args.ts';
 import { defineTool, ToolExit } from '../../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { ipAddr } from './addr.ts';
+import { forVersion } from './errors.ts';
 import type { IpCtx, IpOpts, IpOut } from './common.ts';
 import { ipLink } from './link.ts';
 import { ipNeigh } from './neigh.ts';
@@ -53,8 +54,13 @@ const OBJECTS: [string, Handler | undefined][] = [
 
 const USAGE = USAGE_IP;
 
-/** Runs `ip ARGS…` in a context. */
-export const ip: Tool = defineTool(run);
+const runIp = defineTool(run);
+
+/** Runs `ip ARGS…` in a context, its errors worded as the iproute2 imitated words them. */
+export const ip: Tool = (argv, ctx) => {
+	const r = runIp(argv, ctx);
+	return r.exit === 0 ? r : { ...r, stderr: forVersion(r.stderr, ctx.world.profile.iproute2) };
+};
 
 function run(argv: string[], ctx: Context): ExecResult {
 	const opts: IpOpts = { json: false, pretty: false, brief: false, details: false, stats: 0, oneline: false };
@@ -88,7 +94,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 		else if (matches(opt, '-batch') && argv[i + 1] === undefined) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-batch')) throw new ToolExit(1, 'Cannot open file "-" for reading: Bad file descriptor\n');
 		else if (matches(opt, '-rcvbuf')) need();
-		else if (matches(opt, '-color') || opt.startsWith('-color=')) continue;
+		else if (matches(opt.split('=')[0], '-color')) continue;
 		else if (matches(opt, '-help')) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-netns')) {
 			if (argv[i + 1] === undefined) throw new ToolExit(255, 'Cannot open network namespace "(null)": No such file or directory\n');

@@ -12,6 +12,8 @@ import type { Tool } from '../../tool/types.ts';
 export const IPV6_DECLINE =
 	"ip: IPv6 routes and neighbours beyond link-local are not available in this simulator (it models IPv4 and ip addr's IPv6 addresses; for IPv6 routing, run the chapter's script on a real Linux machine)\n";
 
+const IPV4_WORD = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
 /** True for an IPv6 address or prefix the simulator does not model (all but fe80::/10, ::1, ::, ff00::/8). */
 export function beyondLinkLocal(word: string): boolean {
 	const [addr = '', len] = word.split('/');
@@ -27,8 +29,13 @@ export function withIpv6Scope(ip: Tool): Tool {
 		const at = argv.findIndex((w, i) => !w.startsWith('-') && !['-n', '-netns', '--netns', '-f', '-family', '--family'].includes(argv[i - 1] ?? ''));
 		const obj = argv[at] ?? '';
 		if (obj.startsWith('netns') || obj === 'help') return ip(argv, ctx);
-		const six = argv.slice(0, Math.max(at, 0)).some((w, i, all) => w === '-6' || (w.replace(/^--?/, '-').startsWith('-f') && all[i + 1] === 'inet6'));
+		const opts = argv.slice(0, Math.max(at, 0));
+		const family = (name: string, flag: string) => opts.some((w, i, all) => w === flag || (w.replace(/^--?/, '-').startsWith('-f') && all[i + 1] === name));
+		const six = family('inet6', '-6');
 		const rest = argv.slice(at + 1);
+		// A word of the other family is a malformed request: ip refuses it in its own words first
+		// ("inet prefix is expected rather than …"), before anything reaches the kernel.
+		if (family('inet', '-4') || (six && rest.some((w) => IPV4_WORD.test(w)))) return ip(argv, ctx);
 		if (at < 0 || /^a(d|dd|ddr|ddre|ddres|ddress)?$/.test(obj)) return ip(argv, ctx);
 		const route = /^r(o|ou|out|oute)?$/.test(obj);
 		// A listing the model prints: all of the main table's routes (the kernel's prefix routes of

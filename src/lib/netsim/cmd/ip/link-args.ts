@@ -1,12 +1,16 @@
-/** iplink_parse: the keyword loop `ip link add`, `set` and `delete` share, and a veth's `peer` options. */
-import { parseMac, type Mac } from '../../addr/mac.ts';
+/**
+ * iplink_parse: the keyword loop `ip link add`, `set` and `delete` share (and a veth's `peer`
+ * options), with its checks in its order: each value as it is read, then the device's names, then
+ * the lookups (`dev` for a change, `link` for a new device) before anything reaches the kernel.
+ */
+import type { Mac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK } from '../usage.ts';
 import { nextArg, type IpCtx } from './common.ts';
-import { duparg, err1, invarg } from './errors.ts';
+import { duparg, duplicate, err1, invarg, nodev } from './errors.ts';
 
 /** Parsed `ip link add/set` arguments. */
 export interface LinkReq {
@@ -22,84 +26,251 @@ export interface LinkReq {
 	link?: string | undefined;
 	txqlen?: number | undefined;
 	alias?: string | undefined;
+	/** `carrier on|off`. */
+	carrier?: boolean | undefined;
+	/** `group N`: with no device, the command applies to the group (not modelled). */
+	group?: number | undefined;
 }
+
+/** Whether the request creates a device (NLM_F_CREATE): `add`, and a veth's peer. */
+export type LinkMode = 'create' | 'change';
 
 /** `netns NAME`, or a PID: the simulator has no processes, so PID 1 (the host itself) only. */
 function lookupNetns(ic: IpCtx, value: string): Netns {
 	const ns = ic.ctx.host.named.get(value);
 	if (ns) return ns;
-	if (/^\d+$/.test(value)) {
-		if (value === '1') return ic.ctx.host.root;
+	if (getInteger(value) !== undefined) {
+		if (Number(value) === 1) return ic.ctx.host.root;
 		throw new ToolExit(2, 'RTNETLINK answers: No such process\n');
 	}
 	invarg('Invalid "netns" value\n', value);
 }
 
-/** The `on`/`off` flags iproute2 parses and the simulator accepts without modelling. */
-const FLAGS = ['multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'carrier', 'protodown'];
+/** get_integer: strtol with base 0 over the whole word, within an int; undefined otherwise. */
+export function getInteger(text: string): number | undefined {
+	const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+	if (!m) return undefined;
+	const digits = m[2]!;
+	const n = /^0[xX]/.test(digits) ? parseInt(digits, 16) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits, 8) : Number(digits);
+	const v = m[1] === '-' ? -n : n;
+	return v >= -0x80000000 && v <= 0x7fffffff ? v : undefined;
+}
+
+/** check_ifname: what the kernel takes as a name (under IFNAMSIZ, no `/`, no white space). */
+export function validIfname(name: string): boolean {
+	return name.length > 0 && name.length < 16 && validAltname(name);
+}
+
+/** check_altifname: the same without the length limit. */
+function validAltname(name: string): boolean {
+	return name.length > 0 && !/[/\s]/.test(name);
+}
+
+/**
+ * ll_addr_a2n: hex bytes separated by `:` (sscanf's `%x` on each piece), or a dotted IPv4 address
+ * as 4 bytes. A piece that is not one byte is named in the error (exit 1).
+ */
+function parseLladdr(text: string): number[] {
+	if (text.includes('.')) {
+		const parts = text.split('.');
+		if (parts.length !== 4 || parts.some((p) => !/^\d+$/.test(p) || Number(p) > 255)) err1(`"${text}" is invalid lladdr.\n`);
+		return parts.map(Number);
+	}
+	const bytes: number[] = [];
+	let rest = text;
+	for (let i = 0; i < 32; i++) {
+		const colon = rest.indexOf(':');
+		const piece = colon < 0 ? rest : rest.slice(0, colon);
+		const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(piece);
+		const value = m ? parseInt(m[1]!, 16) : NaN;
+		if (!(value <= 255)) err1(`"${piece}" is invalid lladdr.\n`);
+		bytes.push(value);
+		if (colon < 0) break;
+		rest = rest.slice(colon + 1);
+	}
+	return bytes;
+}
+
+/** parse_one_of's on/off (carrier, protodown): abbreviations allowed; exit EINVAL (22). */
+function parseOnOff(key: string, value: string): boolean {
+	if (matches(value, 'off')) return false;
+	if (matches(value, 'on')) return true;
+	// parse_one_of's -EINVAL comes back up as ip's exit status.
+	throw new ToolExit(22, `Error: argument of "${key}" must be one of "off", "on", not "${value}"\n`);
+}
+
+/** The interface flags set with `on`/`off` exactly (on_off's wording, exit 1). */
+const FLAGS = ['multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'dynamic'];
+
+/** iproute2's link modes and operstates (`mode`, `state`). */
+const LINK_MODES = ['default', 'dormant'];
+const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
+
+/** Names of `/etc/iproute2/group` (rtnl_group_a2n without the file: `default` only). */
+function parseGroup(value: string): number | undefined {
+	if (value === 'default') return 0;
+	const n = getInteger(value);
+	return n !== undefined && n >= 0 ? n : undefined;
+}
+
+/** State of the loop that `iplink_parse` keeps beside the request. */
+interface Seen {
+	addrLen: number;
+	index: number;
+	moveNetns: boolean;
+	qlen: boolean;
+	mtu: boolean;
+	group: boolean;
+	txq: boolean;
+	rxq: boolean;
+	linkNetnsid: boolean;
+}
+
+/** An integer option read once: its value or iproute2's errors. */
+function integerOnce(a: Args, key: string, seen: boolean): number {
+	const v = nextArg(a);
+	if (seen) duplicate(key, v);
+	const n = getInteger(v);
+	if (n === undefined) invarg(`Invalid "${key}" value\n`, v);
+	return n;
+}
 
 /** Reads one option of the loop into `req`; false when `w` is none of them. */
-function linkOption(ic: IpCtx, a: Args, req: LinkReq, w: string): boolean {
+function linkOption(ic: IpCtx, a: Args, req: LinkReq, w: string, seen: Seen): boolean {
 	if (w === 'up') req.up = true;
 	else if (w === 'down') req.up = false;
-	else if (w === 'name') req.name = nextArg(a);
-	else if (w === 'index') nextArg(a);
-	else if (matches(w, 'link')) req.link = nextArg(a);
+	else if (w === 'name') {
+		const v = nextArg(a);
+		if (req.name !== undefined) duplicate('name', v);
+		if (!validIfname(v)) invarg('"name" not a valid ifname', v);
+		req.name = v;
+	} else if (w === 'index') {
+		const v = nextArg(a);
+		if (seen.index) duplicate('index', v);
+		// atoi: the leading digits, 0 when there are none.
+		seen.index = Number(/^\s*[+-]?\d+/.exec(v)?.[0] ?? 0);
+		if (seen.index <= 0) invarg('Invalid "index" value', v);
+	} else if (matches(w, 'link')) req.link = nextArg(a);
 	else if (matches(w, 'address')) {
-		const v = nextArg(a);
-		const mac = parseMac(v);
-		if (!mac) err1(`"${v}" is invalid lladdr.\n`);
-		req.address = mac;
-	} else if (matches(w, 'broadcast') || w === 'brd') nextArg(a);
+		const bytes = parseLladdr(nextArg(a));
+		seen.addrLen = bytes.length;
+		req.address = bytes;
+	} else if (matches(w, 'broadcast') || w === 'brd') parseLladdr(nextArg(a));
 	else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
-		const v = nextArg(a);
-		if (!/^\d+$/.test(v)) invarg('Invalid "txqueuelen" value\n', v);
-		req.txqlen = Number(v);
+		req.txqlen = integerOnce(a, 'txqueuelen', seen.qlen);
+		seen.qlen = true;
 	} else if (w === 'mtu') {
-		const v = nextArg(a);
-		if (!/^\d+$/.test(v)) invarg('Invalid "mtu" value\n', v);
-		req.mtu = Number(v);
+		// Negative stays negative: the kernel compares the MTU as an int (less than the minimum).
+		req.mtu = integerOnce(a, 'mtu', seen.mtu);
+		seen.mtu = true;
 	} else if (w === 'netns') {
 		const v = nextArg(a);
-		if (req.netns) duparg('netns', v);
+		if (seen.moveNetns) duplicate('netns', v);
 		req.netns = lookupNetns(ic, v);
+		seen.moveNetns = true;
 	} else if (FLAGS.includes(w)) {
 		const v = nextArg(a);
 		if (v !== 'on' && v !== 'off') err1(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`);
-	} else if (matches(w, 'master')) {
+	} else if (w === 'carrier') req.carrier = parseOnOff(w, nextArg(a));
+	else if (w === 'protodown') parseOnOff(w, nextArg(a));
+	else if (matches(w, 'master')) {
 		const v = nextArg(a);
 		const m = ic.ns.link(v);
 		if (!m) invarg('Device does not exist\n', v);
 		req.master = m;
+	} else if (w === 'vrf') {
+		// No device here is a VRF.
+		invarg('Not a valid VRF name\n', nextArg(a));
 	} else if (matches(w, 'nomaster')) req.master = null;
+	else if (matches(w, 'alias')) {
+		const v = nextArg(a);
+		if (v.length >= 256) invarg('alias too long\n', v);
+		req.alias = v;
+	} else if (w === 'group') {
+		const v = nextArg(a);
+		if (seen.group) duplicate('group', v);
+		const g = parseGroup(v);
+		if (g === undefined) invarg('Invalid "group" value\n', v);
+		req.group = g;
+		seen.group = true;
+	} else if (w === 'mode') {
+		const v = nextArg(a);
+		if (!LINK_MODES.includes(v)) invarg('Invalid link mode\n', v);
+	} else if (w === 'state') {
+		const v = nextArg(a);
+		if (!OPERSTATES.includes(v)) invarg('Invalid operstate\n', v);
+	} else if (matches(w, 'numtxqueues')) {
+		integerOnce(a, 'numtxqueues', seen.txq);
+		seen.txq = true;
+	} else if (matches(w, 'numrxqueues')) {
+		integerOnce(a, 'numrxqueues', seen.rxq);
+		seen.rxq = true;
+	} else if (matches(w, 'addrgenmode')) {
+		const v = nextArg(a);
+		if (!['eui64', 'none', 'stable_secret', 'random'].includes(v)) invarg('Invalid address generation mode\n', v);
+	} else if (matches(w, 'link-netns')) {
+		// A namespace by name, which must have (or be given) an id here.
+		const v = nextArg(a);
+		if (seen.linkNetnsid) duplicate('link-netns/link-netnsid', v);
+		if (!ic.ctx.host.named.has(v)) invarg('Invalid "link-netns" value\n', v);
+		seen.linkNetnsid = true;
+	} else if (matches(w, 'link-netnsid')) {
+		integerOnce(a, 'link-netnsid', seen.linkNetnsid);
+		seen.linkNetnsid = true;
+	} else if (w === 'gso_max_size' || w === 'gso_max_segs' || w === 'gro_max_size') {
+		const v = nextArg(a);
+		if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) || Number(v) > 0xffffffff || (w === 'gso_max_segs' && Number(v) > 65535)) invarg(`Invalid "${w}" value\n`, v);
+	} else if (w === 'parentdev') nextArg(a);
 	else return false;
 	return true;
 }
 
-/** The keyword loop; stops at `type`, whose arguments go to the kind (a veth peer's `type` is its own). */
-export function parseLinkArgs(ic: IpCtx, a: Args, req: LinkReq, isPeer = false): void {
+/**
+ * The keyword loop; stops at `type`, whose arguments go to the kind. Then, as iplink_parse ends:
+ * `name` and `dev` resolved, a changed device looked up (`Cannot find device`), a new device's
+ * `link` looked up; `group` without a device applies to the group.
+ */
+export function parseLinkArgs(ic: IpCtx, a: Args, req: LinkReq, mode: LinkMode): void {
+	const seen: Seen = { addrLen: 0, index: 0, moveNetns: false, qlen: false, mtu: false, group: false, txq: false, rxq: false, linkNetnsid: false };
+	let dev: string | undefined;
 	for (let w = a.cur; w !== undefined; w = a.next()) {
-		if (linkOption(ic, a, req, w)) continue;
-		if (matches(w, 'type') && !isPeer) {
+		if (linkOption(ic, a, req, w, seen)) {
+			if (w === 'name' && dev === undefined) dev = req.name;
+			continue;
+		}
+		if (matches(w, 'type')) {
 			req.type = nextArg(a);
 			a.next();
 			req.typeArgs = a.rest();
-			return;
-		} else if (matches(w, 'alias')) req.alias = nextArg(a);
-		else if (matches(w, 'group')) nextArg(a);
-		else if (matches(w, 'mode')) nextArg(a);
-		else if (matches(w, 'state')) nextArg(a);
-		else if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_LINK);
-		else {
-			if (isPeer && matches(w, 'type')) {
-				req.type = nextArg(a);
-				continue;
-			}
-			let v = w;
-			if (w === 'dev') v = nextArg(a);
-			if (req.dev !== undefined) duparg('dev', v);
-			if (v.length > 16 || /[\s/:]/.test(v) || v === '') invarg('"dev" not a valid ifname', v);
-			req.dev = v;
+			break;
 		}
+		if (matches(w, 'help')) throw new ToolExit(255, USAGE_IP_LINK);
+		const v = w === 'dev' ? nextArg(a) : w;
+		// A device named twice (a name given with `name` counts as the device until another comes).
+		if (dev !== req.name) duparg('dev', v);
+		if (!validAltname(v)) invarg('"dev" not a valid ifname', v);
+		dev = v;
 	}
+	let name = req.name;
+	if (name === undefined) name = dev;
+	else if (dev === undefined) dev = name;
+	if (seen.group && dev === undefined) {
+		if (req.typeArgs.length) throw new ToolExit(255, `Garbage instead of arguments "${req.typeArgs[0]} ...". Try "ip link help".\n`);
+		if (mode === 'create') throw new ToolExit(255, 'group cannot be used when creating devices.\n');
+		req.dev = undefined;
+		req.name = undefined;
+		return;
+	}
+	if (mode === 'change') {
+		if (dev === undefined) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
+		const link = ic.ns.link(dev);
+		if (!link) nodev(dev);
+		if (seen.addrLen && seen.addrLen !== 6) err1(`Invalid address length ${seen.addrLen} - must be 6 bytes\n`);
+		if (seen.index && !seen.moveNetns) throw new ToolExit(255, 'index can be used only when creating devices or when moving device to another netns.\n');
+	} else {
+		if (name !== dev) throw new ToolExit(255, 'both "name" and "dev" cannot be used when creating devices.\n');
+		if (req.link !== undefined && !ic.ns.link(req.link)) nodev(req.link);
+	}
+	req.dev = dev;
+	req.name = name === dev && mode === 'change' ? undefined : name;
 }

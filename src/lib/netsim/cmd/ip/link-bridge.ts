@@ -8,6 +8,7 @@ import type { Netns } from '../../model/netns.ts';
 import { matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK_BRIDGE } from '../usage.ts';
+import { atLeast, type Version } from '../../profile/profile.ts';
 import type { IpOut } from './common.ts';
 import { incomplete, invarg, must } from './errors.ts';
 import type { LinkReq } from './link-args.ts';
@@ -22,14 +23,25 @@ function u32(text: string): number | undefined {
 	return n <= 0xffffffff ? n : undefined;
 }
 
-/** bridge_parse_opt: the options after `type bridge`; iproute2's errors as it words them. */
-export function parseBridgeOptions(args: readonly string[]): BridgeOptions {
+/**
+ * The bridge usage of the iproute2 imitated: 6.7 added `fdb_max_learned`, 6.11 `mst_enabled`
+ * (iplink_bridge.c's print_explain).
+ */
+function bridgeUsage(iproute2: Version | undefined): string {
+	let text = USAGE_IP_LINK_BRIDGE;
+	if (iproute2 && atLeast(iproute2, 6, 11)) text = text.replace('\t\t  [ priority PRIORITY ]\n', '\t\t  [ mst_enabled MST_ENABLED ]\n\t\t  [ priority PRIORITY ]\n');
+	if (iproute2 && atLeast(iproute2, 6, 7)) text = text.replace('\t\t  [ vlan_filtering VLAN_FILTERING ]\n', '\t\t  [ fdb_max_learned FDB_MAX_LEARNED ]\n\t\t  [ vlan_filtering VLAN_FILTERING ]\n');
+	return text;
+}
+
+/** bridge_parse_opt: the options after `type bridge`; iproute2's errors as it words them (its usage as `iproute2` prints it). */
+export function parseBridgeOptions(args: readonly string[], iproute2?: Version): BridgeOptions {
 	const out: BridgeOptions = {};
 	for (let i = 0; i < args.length; i++) {
 		const word = args[i]!;
 		const opt = OPTIONS.find((o) => matches(word, o.name));
-		if (!opt && matches(word, 'help')) throw new ToolExit(1, USAGE_IP_LINK_BRIDGE);
-		if (!opt) throw new ToolExit(1, `bridge: unknown command "${word}"?\n${USAGE_IP_LINK_BRIDGE}`);
+		if (!opt && matches(word, 'help')) throw new ToolExit(1, bridgeUsage(iproute2));
+		if (!opt) throw new ToolExit(1, `bridge: unknown command "${word}"?\n${bridgeUsage(iproute2)}`);
 		const value = opt.value ? args[++i] : undefined;
 		if (opt.value && value === undefined) incomplete();
 		if (opt.name === 'forward_delay' || opt.name === 'stp_state') {
@@ -43,8 +55,9 @@ export function parseBridgeOptions(args: readonly string[]): BridgeOptions {
 }
 
 /** `ip link add … type bridge`: the bridge, its options, its address and MTU. */
-export function bridgeAdd(req: LinkReq, target: Netns, name: string | undefined): IpOut {
-	const options = parseBridgeOptions(req.typeArgs);
+export function bridgeAdd(req: LinkReq, target: Netns, name: string | undefined, kernelChecks: () => void): IpOut {
+	const options = parseBridgeOptions(req.typeArgs, target.world.profile.iproute2);
+	kernelChecks();
 	must(bridgeCreate(target, { name, address: req.address, mtu: req.mtu, up: req.up }, options));
 	return { stdout: '' };
 }

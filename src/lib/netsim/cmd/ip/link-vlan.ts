@@ -25,12 +25,13 @@ QOS-MAPPING := FROM:TO
 `;
 
 /** Parses the options (iproute2's errors), then asks the kernel, which has no driver for the type. */
-export function vlanAdd(args: string[]): IpOut {
+export function vlanAdd(args: string[], kernelChecks: () => void): IpOut {
 	const a = new Args(args);
 	for (let w = a.cur; w !== undefined; w = a.next()) {
 		if (!OPTIONS.includes(w)) throw new ToolExit(1, `vlan: unknown command "${w}"?\n${VLAN_USAGE}`);
 		if (a.next() === undefined) incomplete();
 	}
+	kernelChecks();
 	must(linkDriver('vlan'));
 	return { stdout: '' };
 }

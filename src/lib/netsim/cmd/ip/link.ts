@@ -1,7 +1,11 @@
 /** `ip link`: show, add (each kind in its own link-KIND.ts, as iproute2's link_util), set, delete. */
 import { USAGE_IP_ADDR, USAGE_IP_LINK } from '../usage.ts';
-import { linkChange, linkDelete } from '../../kernel/link.ts';
+import { linkChange, linkDelete, linkSetCarrier } from '../../kernel/link.ts';
+import type { Result } from '../../kernel/errno.ts';
+import { vxlanValidate } from '../../kernel/link-vxlan.ts';
 import { checkNewLink, linkDriver } from '../../kernel/newlink.ts';
+import { parsePrefix } from '../../addr/ipv4.ts';
+import { canonicalIpv6 } from '../../addr/ipv6.ts';
 import type { Link } from '../../model/link.ts';
 import { printLink } from '../../print/link.ts';
 import { Printer } from '../../print/printer.ts';
@@ -16,43 +20,61 @@ import { vethAdd } from './link-veth.ts';
 import { vlanAdd } from './link-vlan.ts';
 import { vxlanAdd } from './link-vxlan.ts';
 
+/** Link types iproute2 knows (its TYPE list): their options are theirs to read, not garbage. */
+const KNOWN_TYPES: string[] = USAGE_IP_LINK.slice(USAGE_IP_LINK.indexOf('TYPE := {')).match(/[a-z_0-9]+/g) ?? [];
+
 /**
- * `ip link add`: the request, the kernel's checks common to every device (made before the
- * kind's options are read, as the simulator always has), then the kind.
+ * `ip link add`, in iproute2's order then the kernel's: the request (iplink_parse), the kind's
+ * options (its parse_opt, only when there are some), `type` required; then what every new device
+ * passes in the kernel (checkNewLink: name policy, the kind's validation, name taken, driver, MTU),
+ * run by the kind once its options are read; then the kind creates the device.
  */
 function linkAdd(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
+	parseLinkArgs(ic, a, req, 'create');
 	const name = req.name ?? req.dev;
-	if (!req.type) throw new ToolExit(2, 'Not enough information: "type" argument is required\n');
-	if (req.type === 'vlan') return vlanAdd(req.typeArgs);
-	const kind = must(linkDriver(req.type));
+	const type = req.type;
 	const target = req.netns ?? ic.ns;
-	must(checkNewLink(target, name, req.mtu));
-	switch (kind) {
+	const kernelChecks = (validate?: () => Result): void => {
+		must(checkNewLink(target, name, req.mtu, { type, validate, address: req.address }));
+	};
+	if (type === undefined) throw new ToolExit(1, 'Not enough information: "type" argument is required\n');
+	const hasOptions = req.typeArgs.length > 0;
+	switch (type) {
 		case 'veth':
-			return vethAdd(ic, req, target, name);
+			return vethAdd(ic, req, target, name, kernelChecks);
 		case 'bridge':
-			return bridgeAdd(req, target, name);
+			return bridgeAdd(req, target, name, kernelChecks);
 		case 'macvlan':
-			return macvlanAdd(ic, req, target, name);
-		default:
-			return vxlanAdd(ic, req, target, name);
+		case 'macvtap':
+			return macvlanAdd(ic, req, target, name, kernelChecks);
+		case 'vxlan':
+			if (!hasOptions) kernelChecks(() => vxlanValidate(false));
+			return vxlanAdd(ic, req, target, name, kernelChecks);
+		case 'vlan':
+			return vlanAdd(req.typeArgs, kernelChecks);
 	}
+	if (hasOptions && !KNOWN_TYPES.includes(type)) {
+		if (matches(req.typeArgs[0], 'help')) throw new ToolExit(255, USAGE_IP_LINK);
+		throw new ToolExit(1, `Garbage instead of arguments "${req.typeArgs[0]} ...". Try "ip link help".\n`);
+	}
+	kernelChecks();
+	must(linkDriver(type));
+	return { stdout: '' };
 }
 
 /** `ip link set`: the device, then the change the kernel makes or refuses. */
 function linkSet(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
-	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs) : undefined;
-	const devName = req.dev ?? req.name;
-	if (!devName) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
-	const link = ic.ns.link(devName);
-	if (!link) nodev(devName);
-	// `name` renames only when the device was named by `dev`.
-	const name = req.dev && req.name ? req.name : undefined;
+	parseLinkArgs(ic, a, req, 'change');
+	const bridge = req.type === 'bridge' ? parseBridgeOptions(req.typeArgs, ic.ctx.world.profile.iproute2) : undefined;
+	// `group N` with no device: the devices of that group, which the simulator does not keep.
+	if (req.dev === undefined) return { stdout: '' };
+	const link = ic.ns.link(req.dev);
+	if (!link) nodev(req.dev);
+	const name = req.name;
 	must(linkChange(link, { name, mtu: req.mtu, netns: req.netns, bridge, master: req.master, address: req.address, txqlen: req.txqlen, alias: req.alias, up: req.up }));
+	if (req.carrier !== undefined) must(linkSetCarrier(link));
 	return { stdout: '' };
 }
 
@@ -72,8 +94,18 @@ export function parseShowFilter(ic: IpCtx, a: Args, forAddr: boolean): ShowFilte
 	const f: ShowFilter = { up: false };
 	for (let w = a.cur; w !== undefined; w = a.next()) {
 		if (forAddr && w === 'to') {
-			f.to = nextArg(a);
-		} else if (forAddr && w === 'scope') f.scope = nextArg(a);
+			const v = nextArg(a);
+			const fam = ic.opts.family;
+			const name = fam === 4 ? 'inet' : fam === 6 ? 'inet6' : 'any valid';
+			const valid = v.includes(':') ? fam !== 4 && canonicalIpv6(v.split('/')[0] ?? '') !== null : fam !== 6 && parsePrefix(v) !== null;
+			if (!valid) throw new ToolExit(1, `Error: ${name} prefix is expected rather than "${v}".\n`);
+			f.to = v;
+		} else if (forAddr && w === 'scope') {
+			const v = nextArg(a);
+			const known = ['global', 'link', 'host', 'site', 'nowhere', 'universe', 'all'].includes(v) || (/^\d+$/.test(v) && Number(v) <= 255);
+			if (!known) invarg('invalid "scope"\n', v);
+			f.scope = v;
+		}
 		else if (w === 'up') f.up = true;
 		else if (forAddr && w === 'label') f.label = nextArg(a);
 		else if (w === 'dev') {
@@ -86,7 +118,10 @@ export function parseShowFilter(ic: IpCtx, a: Args, forAddr: boolean): ShowFilte
 			if (!m) invarg('Device does not exist\n', v);
 			f.master = m;
 		} else if (w === 'type') f.type = nextArg(a);
-		else if (w === 'vrf' || w === 'group') nextArg(a);
+		else if (w === 'group') {
+			const v = nextArg(a);
+			if (v !== 'default' && !/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v)) invarg('Invalid "group" value\n', v);
+		} else if (w === 'vrf') nextArg(a);
 		else if (w === 'nomaster') continue;
 		else if (forAddr && (w === 'permanent' || w === 'dynamic' || w === 'secondary' || w === 'primary' || w === 'tentative' || w === 'deprecated' || w === 'dadfailed' || w === 'temporary')) continue;
 		else {
@@ -132,11 +167,10 @@ function linkShow(ic: IpCtx, a: Args): IpOut {
 /** `ip link delete`. */
 function linkDel(ic: IpCtx, a: Args): IpOut {
 	const req: LinkReq = { typeArgs: [] };
-	parseLinkArgs(ic, a, req);
-	const name = req.dev ?? req.name;
-	if (!name) throw new ToolExit(255, 'Not enough information: "dev" argument is required.\n');
-	const link = ic.ns.link(name);
-	if (!link) nodev(name);
+	parseLinkArgs(ic, a, req, 'change');
+	if (req.dev === undefined) return { stdout: '' };
+	const link = ic.ns.link(req.dev);
+	if (!link) nodev(req.dev);
 	must(linkDelete(link));
 	return { stdout: '' };
 }

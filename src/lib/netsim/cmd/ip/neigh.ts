@@ -9,7 +9,7 @@ import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
-import { duparg, incomplete, must, nodev } from './errors.ts';
+import { duparg, duplicate, incomplete, must, nodev } from './errors.ts';
 
 const STATES: NudState[] = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];
 
@@ -94,7 +94,7 @@ function neighModify(ic: IpCtx, a: Args, mode: 'add' | 'replace' | 'change' | 'd
 	for (let w = a.cur; w !== undefined; w = a.next()) {
 		if (matches(w, 'lladdr')) {
 			const v = nextArg(a);
-			if (lladdr) duparg('lladdr', v);
+			if (lladdr) duplicate('lladdr', v);
 			const m = parseMac(v);
 			if (!m) throw new ToolExit(1, `"${v}" is invalid lladdr.\n`);
 			lladdr = [...m];
@@ -144,6 +144,9 @@ export function ipNeigh(ic: IpCtx, argv: string[]): IpOut {
 	if (w === 'get') {
 		const rest = a.rest();
 		if (rest.length === 0) incomplete();
+		// ipneigh_get wants both before it asks the kernel.
+		const devAt = rest.indexOf('dev');
+		if (devAt < 0 || rest.filter((x, i) => x !== 'dev' && i !== devAt + 1 && x !== 'proxy' && x !== 'to').length === 0) throw new ToolExit(1, 'Device and address are required arguments.\n');
 		const out = neighShow(ic, new Args(rest));
 		if (out.stdout === '' || out.stdout === '[]\n') throw new ToolExit(2, 'Error: Neighbour entry not found.\n');
 		return out;

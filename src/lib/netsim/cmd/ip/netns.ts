@@ -6,7 +6,8 @@ import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import type { ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
-import { must } from './errors.ts';
+import { incomplete, invarg, must } from './errors.ts';
+import { getInteger } from './link-args.ts';
 
 function netnsList(ic: IpCtx): IpOut {
 	const p = new Printer(ic.opts.json);
@@ -58,39 +59,60 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 	}
 	if (matches(w, 'exec')) {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
-		const ns = host.named.get(name);
-		if (!ns) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
 		a.next();
 		const cmd = a.rest();
-		if (cmd.length === 0) throw new ToolExit(255, 'No command specified\n');
+		// The command is asked for before the namespace is opened.
+		if (cmd.length === 0) throw new ToolExit(1, 'No command specified\n');
+		const ns = host.named.get(name);
+		if (!ns) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
 		const r = ic.ctx.run({ ...ic.ctx, ns }, cmd);
-		// execvp fails before any shell could say `command not found`; a tool the simulator knows
-		// it does not model still says so.
-		if (r.exit === 127 && !/: not available in this simulator /.test(r.stderr)) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 255 };
+		// execvp fails before any shell could say `command not found` (the child exits 1); a tool
+		// the simulator knows it does not model still says so.
+		if (r.exit === 127 && !/: not available in this simulator /.test(r.stderr)) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 1 };
 		return r;
 	}
 	if (matches(w, 'identify')) {
+		// A PID names a process's namespace: the simulator's processes are PID 1 (the host's shell,
+		// `$$`) and its servers.
+		let target = ic.ns;
+		if (name !== undefined) {
+			if (a.next() !== undefined) throw new ToolExit(1, 'extra arguments specified\n');
+			const server = ic.ctx.stack.listeners.find((l) => String(l.pid) === name);
+			if (!server && name !== '1') throw new ToolExit(1, 'Cannot open network namespace: No such file or directory\n');
+			target = server ? server.ns : host.root;
+		}
 		let found = '';
-		for (const [n, ns] of host.named) if (ns === ic.ns) found = n;
+		for (const [n, ns] of host.named) if (ns === target) found = n;
 		return { stdout: `${found}\n` };
 	}
 	if (matches(w, 'pids')) {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
 		const ns = host.named.get(name);
-		if (!ns) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
+		if (!ns) throw new ToolExit(1, 'Cannot open network namespace: No such file or directory\n');
 		const pids = [...new Set(ic.ctx.stack.listeners.filter((l) => l.ns === ns).map((l) => l.pid))].sort((a, b) => a - b);
 		return { stdout: pids.map((p) => `${p}\n`).join('') };
 	}
 	if (matches(w, 'set')) {
 		const id = a.next();
-		if (name === undefined || id === undefined) throw new ToolExit(255, 'Usage: ip netns set NAME NETNSID\n');
+		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
+		if (id === undefined) throw new ToolExit(1, 'No nsid specified\n');
+		// The id is read before the namespace is opened.
+		const n = id === 'auto' ? -1 : getInteger(id);
+		if (n === undefined) invarg('Invalid "netnsid" value', id);
+		if (id !== 'auto' && n < 0) invarg('"netnsid" value should be >= 0', id);
 		const ns = host.named.get(name);
 		if (!ns) throw new ToolExit(1, `Cannot open network namespace "${name}": No such file or directory\n`);
-		if (id !== 'auto' && !/^\d+$/.test(id)) throw new ToolExit(1, `Invalid id: ${id}\n`);
-		must(nsidSet(ic.ns, ns, id === 'auto' ? 'auto' : Number(id)));
+		must(nsidSet(ic.ns, ns, id === 'auto' ? 'auto' : n));
 		return { stdout: '' };
 	}
 	if (matches(w, 'list-id')) {
+		// Its selectors take numbers (the listing itself is not filtered by them).
+		for (let x = a.cur; x !== undefined; x = a.next()) {
+			if (x !== 'target-nsid' && x !== 'nsid') continue;
+			const v = a.next();
+			if (v === undefined) incomplete();
+			if (!/^\d+$/.test(v)) invarg(`"${x}" value is invalid`, v);
+		}
 		const p = new Printer(ic.opts.json);
 		p.openArray();
 		const entries = [...ic.ns.nsids.entries()].sort((x, y) => x[1] - y[1]);

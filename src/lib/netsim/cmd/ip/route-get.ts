@@ -7,7 +7,7 @@ import { Printer } from '../../print/printer.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { matches, type Args } from '../args.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
-import { answer, badPrefix, nodev } from './errors.ts';
+import { answer, invarg, nodev } from './errors.ts';
 
 /** `ip route get`: the route the kernel would take, for output or, with `iif`, for input. */
 export function routeGet(ic: IpCtx, a: Args): IpOut {
@@ -15,12 +15,17 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 	let from: Ipv4 | undefined;
 	let iif: Link | undefined;
 	let oif: Link | undefined;
+	// The family the words so far set: an address's errors then say `inet` (get_prefix).
+	let family = ic.opts.family === 4 ? 'inet' : undefined;
+	const prefix = (v: string): Ipv4 => {
+		const g = parsePrefix(v);
+		if (!g) throw new ToolExit(1, `Error: ${family ?? 'any valid'} prefix is expected rather than "${v}".\n`);
+		family = 'inet';
+		return g.addr;
+	};
 	for (let w = a.cur; w !== undefined; w = a.next()) {
 		if (w === 'from') {
-			const v = nextArg(a);
-			const g = parsePrefix(v);
-			if (!g) badPrefix(v);
-			from = g.addr;
+			from = prefix(nextArg(a));
 		} else if (w === 'iif') {
 			const v = nextArg(a);
 			const l = ic.ns.link(v);
@@ -31,14 +36,18 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 			const l = ic.ns.link(v);
 			if (!l) nodev(v);
 			oif = l;
-		} else if (w === 'tos' || matches(w, 'dsfield') || w === 'mark' || w === 'uid' || w === 'vrf' || w === 'ipproto' || w === 'sport' || w === 'dport') nextArg(a);
+		} else if (w === 'mark') {
+			const v = nextArg(a);
+			if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) || Number(v) > 0xffffffff) invarg('invalid mark value', v);
+		} else if (w === 'tos' || matches(w, 'dsfield')) {
+			const v = nextArg(a);
+			if (!/^(0[xX])?[0-9a-fA-F]+$/.test(v) || parseInt(v, 16) > 255) invarg('TOS value is invalid\n', v);
+		} else if (w === 'uid' || w === 'vrf' || w === 'ipproto' || w === 'sport' || w === 'dport') nextArg(a);
 		else if (w === 'connected' || w === 'fibmatch' || w === 'notify') continue;
 		else {
 			let v = w;
 			if (w === 'to') v = nextArg(a);
-			const g = parsePrefix(v);
-			if (!g) badPrefix(v);
-			dst = g.addr;
+			dst = prefix(v);
 		}
 	}
 	if (dst === undefined) throw new ToolExit(1, 'need at least a destination address\n');
@@ -46,7 +55,8 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 	p.openArray();
 	p.openObject();
 	if (iif) {
-		if (from === undefined) from = 0;
+		// An input route from 0.0.0.0 is a martian source to the kernel (ip_route_input_slow).
+		if (!from) answer(refuse('EINVAL'));
 		const rt = routeInput(ic.ns, dst, iif);
 		if (typeof rt === 'string') answer(refuse(rt));
 		if (rt.type === 'local') p.str('type', '%s ', 'local');

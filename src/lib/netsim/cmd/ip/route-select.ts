@@ -2,6 +2,7 @@
 import { inPrefix, networkOf, parseIpv4Loose, parsePrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
 import { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType } from '../../model/fib.ts';
 import type { Link } from '../../model/link.ts';
+import { PROTOS } from '../../print/route.ts';
 import { matches, type Args } from '../args.ts';
 import { nextArg, type IpCtx } from './common.ts';
 import { badAddr, badPrefix, invarg, nodev } from './errors.ts';
@@ -15,6 +16,9 @@ export function parseTable(v: string, what = '"table"'): number {
 	if (/^\d+$/.test(v) && Number(v) < 2 ** 32) return Number(v);
 	invarg(`${what} value is invalid\n`, v);
 }
+
+/** Route types rtnl_rtntype_a2n knows. */
+const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
 
 /** What `ip route show` and `flush` select. */
 interface RouteFilter {
@@ -41,13 +45,23 @@ export function parseFilter(ic: IpCtx, a: Args): RouteFilter {
 			const l = ic.ns.link(v);
 			if (!l) nodev(v);
 			f.dev = l;
-		} else if (matches(w, 'protocol')) f.proto = nextArg(a);
-		else if (matches(w, 'scope')) f.scope = nextArg(a);
-		else if (matches(w, 'type')) f.type = nextArg(a) as RouteType;
-		else if (w === 'via') {
+		} else if (matches(w, 'protocol')) {
 			const v = nextArg(a);
-			const g = parseIpv4Loose(v);
-			if (!g) badAddr(v);
+			if (!(v in PROTOS) && !/^\d+$/.test(v) && v !== 'all') invarg('invalid "protocol"\n', v);
+			f.proto = v;
+		} else if (matches(w, 'scope')) {
+			const v = nextArg(a);
+			if (!['host', 'link', 'global', 'site', 'nowhere', 'universe', 'all'].includes(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) invarg('invalid "scope"\n', v);
+			f.scope = v;
+		} else if (matches(w, 'type')) {
+			const v = nextArg(a);
+			if (!ROUTE_TYPES.includes(v)) invarg('node type value is invalid\n', v);
+			f.type = v as RouteType;
+		} else if (w === 'via') {
+			// get_prefix, in the family the words so far set (none).
+			const v = nextArg(a);
+			const g = v.includes('.') || /^\d+$/.test(v) ? parseIpv4Loose(v) : null;
+			if (!g) badPrefix(v);
 			f.via = g.addr;
 		} else if (w === 'src') {
 			const v = nextArg(a);

@@ -8,12 +8,35 @@ import { ToolExit } from '../../tool/exit.ts';
 import { Args, matches } from '../args.ts';
 import { USAGE_IP_ROUTE } from '../usage.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
-import { badAddr, badPrefix, duparg, incomplete, invarg, kerr, must, nodev } from './errors.ts';
+import { badAddr, badPrefix, duparg, invarg, kerr, must, nodev } from './errors.ts';
 import { routeGet } from './route-get.ts';
 import { filterRoutes, parseFilter, parseTable } from './route-select.ts';
 import { routeShow } from './route-show.ts';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
+
+/** The route metrics iproute2 reads as unsigned numbers, `lock` first if given, and its key in errors. */
+const METRICS: [string, string, boolean][] = [
+	['mtu', 'mtu', true],
+	['hoplimit', 'hoplimit', true],
+	['advmss', 'mss', true],
+	['reordering', 'reordering', false],
+	['window', 'window', false],
+	['cwnd', 'cwnd', false],
+	['initcwnd', 'initcwnd', false],
+	['initrwnd', 'initrwnd', false],
+	['ssthresh', 'ssthresh', false],
+];
+
+/** A metric option (`mtu [lock] N`…): read and checked, not modelled. False when `w` is none. */
+function metricOption(a: Args, w: string): boolean {
+	const m = METRICS.find(([name, , exact]) => (exact ? w === name : matches(w, name)));
+	if (!m) return false;
+	let v = nextArg(a);
+	if (v === 'lock') v = nextArg(a);
+	if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v) || Number(v) > 0xffffffff) invarg(`"${m[1]}" value is invalid\n`, v);
+	return true;
+}
 
 interface RouteReq {
 	route: Route;
@@ -21,7 +44,7 @@ interface RouteReq {
 	hasDst: boolean;
 }
 
-function parseModify(_ic: IpCtx, a: Args): RouteReq {
+function parseModify(ic: IpCtx, a: Args): RouteReq {
 	const r: Route = { table: TABLE_MAIN, type: 'unicast', dst: { addr: 0, len: 0 }, proto: 'boot', scope: 'global', metric: 0, onlink: false };
 	const req: RouteReq = { route: r, hasDst: false };
 	let scopeSet = false;
@@ -32,8 +55,8 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 			if (!g) badAddr(v);
 			r.prefsrc = g.addr;
 		} else if (w === 'via') {
+			if (r.gateway !== undefined) invarg('use nexthop syntax to specify multiple via\n', w);
 			const v = nextArg(a);
-			if (r.gateway !== undefined) duparg('via', v);
 			const g = v.includes('.') || /^\d+$/.test(v) ? parseIpv4Loose(v) : null;
 			if (!g) badAddr(v);
 			r.gateway = g.addr;
@@ -50,13 +73,20 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 			const v = nextArg(a);
 			if (!(v in PROTOS) && !/^\d+$/.test(v)) invarg('"protocol" value is invalid\n', v);
 			r.proto = Object.keys(PROTOS).find((k) => String(PROTOS[k]) === v) ?? v;
-		} else if (matches(w, 'scope')) {
+		} else if (w === 'scope') {
 			const v = nextArg(a);
 			if (!['global', 'link', 'host', 'universe', 'site', 'nowhere'].includes(v)) invarg('invalid "scope" value\n', v);
 			r.scope = (v === 'universe' ? 'global' : v) as Route['scope'];
 			scopeSet = true;
 		} else if (w === 'onlink') r.onlink = true;
-		else if (matches(w, 'mtu') || matches(w, 'advmss') || matches(w, 'realm') || matches(w, 'initcwnd') || w === 'tos' || w === 'dsfield') nextArg(a);
+		else if (metricOption(a, w)) continue;
+		else if (matches(w, 'realms')) {
+			const v = nextArg(a);
+			if (!/^(\d+\/)?\d+$/.test(v)) invarg('"realm" value is invalid\n', v);
+		} else if (w === 'tos' || matches(w, 'dsfield')) {
+			const v = nextArg(a);
+			if (!/^(0[xX])?[0-9a-fA-F]+$/.test(v) || parseInt(v, 16) > 255) invarg('"tos" value is invalid\n', v);
+		}
 		else {
 			let v = w;
 			if (w === 'to') v = nextArg(a);
@@ -65,6 +95,9 @@ function parseModify(_ic: IpCtx, a: Args): RouteReq {
 				v = nextArg(a);
 			}
 			if (req.hasDst) duparg('to', v);
+			// `-4`/`-6` set the family get_prefix reads in.
+			if (ic.opts.family === 4 && v.includes(':')) throw new ToolExit(1, `Error: inet prefix is expected rather than "${v}".\n`);
+			if (ic.opts.family === 6 && !v.includes(':') && !['default', 'all', 'any'].includes(v)) throw new ToolExit(1, `Error: inet6 prefix is expected rather than "${v}".\n`);
 			if (v === 'default' || v === 'all' || v === 'any') r.dst = { addr: 0, len: 0 };
 			else {
 				const pre = parsePrefix(v);
@@ -88,8 +121,7 @@ function routeModify(ic: IpCtx, a: Args, mode: RouteMode): IpOut {
 	const req = parseModify(ic, a);
 	const r = req.route;
 	const ns = ic.ns;
-	if (!req.hasDst && r.gateway !== undefined) throw new ToolExit(255, USAGE_IP_ROUTE);
-	if (!req.hasDst) incomplete();
+	if (!req.hasDst) throw new ToolExit(255, USAGE_IP_ROUTE);
 	if (req.devName !== undefined) {
 		const d = ns.link(req.devName);
 		if (!d) nodev(req.devName);
@@ -102,7 +134,7 @@ function routeModify(ic: IpCtx, a: Args, mode: RouteMode): IpOut {
 function routeDelete(ic: IpCtx, a: Args): IpOut {
 	const req = parseModify(ic, a);
 	const ns = ic.ns;
-	if (!req.hasDst) incomplete();
+	if (!req.hasDst) throw new ToolExit(255, USAGE_IP_ROUTE);
 	let dev: Link | undefined;
 	if (req.devName !== undefined) {
 		dev = ns.link(req.devName);
@@ -113,6 +145,7 @@ function routeDelete(ic: IpCtx, a: Args): IpOut {
 }
 
 function routeFlush(ic: IpCtx, a: Args): IpOut {
+	if (a.cur === undefined) throw new ToolExit(1, '"ip route flush" requires arguments.\n');
 	const f = parseFilter(ic, a);
 	routesRemove(ic.ns, filterRoutes(ic, f));
 	return { stdout: '' };

@@ -53,12 +53,17 @@ function parseRule(a: Args): PolicyRule & { prioritySet: boolean } {
 			if (t !== 'all') r.to = parsePrefix(t) ?? badPrefix(t);
 		} else if (matches(w, 'priority') || w === 'pref' || w === 'order') {
 			const t = v();
-			if (!/^\d+$/.test(t)) invarg('Invalid "priority" value\n', t);
+			if (!/^\d+$/.test(t)) invarg('preference value is invalid\n', t);
 			r.priority = Number(t);
 			r.prioritySet = true;
 		} else if (matches(w, 'table') || w === 'lookup') {
 			const t = v();
 			r.table = t === 'main' ? 254 : t === 'local' ? 255 : t === 'default' ? 253 : /^\d+$/.test(t) ? Number(t) : invarg('invalid table ID\n', t);
+		} else if (w === 'fwmark') {
+			const t = v();
+			if (!/^(0[xX][0-9a-fA-F]+|\d+)(\/(0[xX][0-9a-fA-F]+|\d+))?$/.test(t)) invarg('fwmark value is invalid\n', t);
+			// Marks are not modelled in rules: the simulator refuses the rule as it always has.
+			throw new ToolExit(255, `Error: argument "${w}" is wrong: Failed to parse rule type\n`);
 		} else throw new ToolExit(255, `Error: argument "${w}" is wrong: Failed to parse rule type\n`);
 	}
 	return r;
@@ -70,7 +75,17 @@ export function ipRule(ic: IpCtx, argv: string[]): IpOut {
 	const w = a.cur;
 	if (w === undefined) return ruleList(ic);
 	a.next();
-	if (matches(w, 'list') || matches(w, 'show') || w === 'lst') return ruleList(ic);
+	if (matches(w, 'list') || matches(w, 'show') || w === 'lst') {
+		// A word that is no selector is the `from` prefix, read in the rule's family (inet).
+		for (let x = a.cur; x !== undefined; x = a.next()) {
+			if (['from', 'to', 'table', 'lookup', 'pref', 'priority', 'iif', 'oif', 'fwmark', 'tos', 'dev'].includes(x)) {
+				a.next();
+				continue;
+			}
+			if (x !== 'all' && !parsePrefix(x)) throw new ToolExit(1, `Error: inet prefix is expected rather than "${x}".\n`);
+		}
+		return ruleList(ic);
+	}
 	if (matches(w, 'add')) {
 		const r = parseRule(a);
 		must(ruleAdd(ic.ns, r, r.prioritySet));

@@ -3,8 +3,8 @@
  * before them and its words for the kernel's refusals (nft_strerror's table: the same errno reads
  * differently for each command).
  */
-import type { Refusal } from '../../kernel/errno.ts';
-import type { SimProfile } from '../../profile/profile.ts';
+import { STRERROR, type Refusal } from '../../kernel/errno.ts';
+import { atLeast, type SimProfile } from '../../profile/profile.ts';
 import { chainCreate, chainGet, chainPolicy, chainRename, chainsDelete, chainsFlush, chainsZero, nfTrack, ruleDelete, ruleDeleteNum, ruleFind, ruleInsert, ruleReplace } from '../../kernel/netfilter.ts';
 import type { Chain, Netfilter, Table } from '../../model/netfilter.ts';
 import { exitWith } from '../../tool/exit.ts';
@@ -53,7 +53,7 @@ function checkTarget(run: Run): void {
 
 /** A refused rule change: EINVAL is a rule the table cannot hold, E2BIG a position past the end. */
 function ruleRefused(run: Run, r: Refusal, tooBig: string): never {
-	if (r.errno === 'EINVAL') exitWith(4, `${V}:  RULE_APPEND failed (Invalid argument): rule in chain ${run.cmd.chain}\n`);
+	if (r.errno !== 'E2BIG') exitWith(4, `${V}:  RULE_APPEND failed (${STRERROR[r.errno]}): rule in chain ${run.cmd.chain}\n`);
 	exitWith(1, `iptables: Index of ${tooBig} too big.\n`);
 }
 
@@ -79,7 +79,8 @@ function replace(run: Run): ExecResult {
 function deleteOrCheck(run: Run): ExecResult {
 	const { cmd, t } = run;
 	const rule = run.args.rule;
-	if (cmd.op === 'C' && !t.chains.some((x) => x.name === cmd.chain)) exitWith(1, BAD_RULE);
+	// A rule looked for in a chain that is not there is a rule not found (-C, and -D by rule).
+	if ((cmd.op === 'C' || cmd.num === undefined) && !t.chains.some((x) => x.name === cmd.chain)) exitWith(1, BAD_RULE);
 	const c = chainOf(run, cmd.chain);
 	if (cmd.num !== undefined && cmd.op === 'D') {
 		if (!ruleDeleteNum(c, cmd.num).ok) exitWith(1, 'iptables: Index of deletion too big.\n');
@@ -104,7 +105,12 @@ function newChain(run: Run): ExecResult {
 function deleteChains(run: Run): ExecResult {
 	const { cmd, t } = run;
 	const victims = cmd.chain ? [chainOf(run, cmd.chain)] : t.chains.filter((c) => c.policy === undefined);
-	for (const c of victims) if (c.policy !== undefined) exitWith(1, `${V}: Cannot delete built-in chain \`${c.name}'\n`);
+	// iptables 1.8.9 looks for a user chain of that name and finds none; later versions say why.
+	for (const c of victims) {
+		if (c.policy === undefined) continue;
+		if (!atLeast(run.profile.iptables, 1, 8, 10)) exitWith(1, 'iptables: No chain/target/match by that name.\n');
+		exitWith(1, `${V}: Cannot delete built-in chain \`${c.name}'\n`);
+	}
 	const done = chainsDelete(t, victims, Boolean(cmd.chain));
 	if (!done.ok) exitWith(4, `${V}:  CHAIN_DEL failed (Device or resource busy): chain ${done.extack}\n`);
 	return DONE;
@@ -112,10 +118,15 @@ function deleteChains(run: Run): ExecResult {
 
 /** -F and -Z: one chain, or every chain of the table. */
 function flushOrZero(run: Run): ExecResult {
+	// Zeroing one rule of a chain that is not there finds no rule.
+	if (run.cmd.op === 'Z' && run.cmd.num !== undefined && !run.t.chains.some((c) => c.name === run.cmd.chain)) exitWith(1, BAD_RULE);
 	const victims = run.cmd.chain ? [chainOf(run, run.cmd.chain)] : run.t.chains;
 	if (run.cmd.op === 'F') chainsFlush(victims);
 	else chainsZero(victims);
-	return DONE;
+	// With -v, iptables names each chain it works on.
+	const verb = run.cmd.op === 'F' ? 'Flushing' : 'Zeroing';
+	const stdout = run.args.verbose ? ordered(victims).map((c) => `${verb} chain \`${c.name}'\n`).join('') : '';
+	return { stdout, stderr: '', exit: 0 };
 }
 
 /** -P. */
@@ -137,6 +148,7 @@ function rename(run: Run): ExecResult {
 function list(run: Run): ExecResult {
 	const chains = run.cmd.chain ? [chainOf(run, run.cmd.chain, true)] : ordered(run.t.chains);
 	const stdout = run.cmd.op === 'S' ? specChains(chains, run.cmd.num) : listChains(run.t.chains, chains, { ...run.args, profile: run.profile });
+	if (run.cmd.zero) chainsZero(chains);
 	return { stdout, stderr: '', exit: 0 };
 }
 

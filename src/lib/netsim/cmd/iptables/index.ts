@@ -7,10 +7,33 @@ import { COMMANDS, type Run } from './commands.ts';
 import { parseRule } from './rule-args.ts';
 import { TRY, V } from './words.ts';
 
+/** Options a command does not take (generic_opt_check's table, by option letter). */
+const ILLEGAL: Record<string, string> = {
+	rule: 'nx0',
+	deleteNum: 'nsdpjxio0',
+	list: 'sdpjio',
+	chain: 'nsdpjxio0',
+};
+
+/** The options iptables checks, in the order of its option table. */
+const OPTION_ORDER = 'nsdpjvxio0';
+
+/** The row of generic_opt_check's table a command uses. */
+function optionRow(cmd: Run['cmd']): string {
+	if (cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'R' || cmd.op === 'C') return ILLEGAL['rule']!;
+	if (cmd.op === 'D') return cmd.num === undefined ? ILLEGAL['rule']! : ILLEGAL['deleteNum']!;
+	if (cmd.op === 'L') return ILLEGAL['list']!;
+	return ILLEGAL['chain']!;
+}
+
 /** iptables' checks of the command as a whole, before it touches a table. */
 function checkCommand(run: Run): void {
 	const { cmd, table } = run;
 	const rule = run.args.rule;
+	const illegal = optionRow(cmd);
+	for (const letter of OPTION_ORDER) {
+		if (run.args.given.has(letter) && illegal.includes(letter)) exitWith(2, `${V}: Illegal option \`-${letter}' with this command\n${TRY}`);
+	}
 	if (cmd.num === 0 && (cmd.op === 'I' || cmd.op === 'D' || cmd.op === 'R')) exitWith(2, `${V}: Invalid rule number \`0'\n${TRY}`);
 	if (cmd.op === 'R' && cmd.num === undefined) exitWith(2, `${V}: -R requires a rule number\n${TRY}`);
 	if (cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'R' || cmd.op === 'D' || cmd.op === 'C') {
