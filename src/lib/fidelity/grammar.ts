@@ -309,9 +309,10 @@ export function generateScenario(rng: Rng, lab: Lab, id: string, options: Gramma
 			steps.push({ host: host.name, cmd: rng.pick(INVALID)(ctx) ?? 'ip link set nosuch0 up', invalid: true });
 			continue;
 		}
-		const form = VALID[rng.weighted(weights)];
-		const cmd = form?.[1](ctx);
-		if (cmd) steps.push({ host: host.name, cmd });
+		// Draw valid forms until one applies to what the scenario has made so far.
+		let cmd: string | undefined;
+		for (let tries = 0; cmd === undefined && tries < 50; tries++) cmd = VALID[rng.weighted(weights)]?.[1](ctx);
+		steps.push({ host: host.name, cmd: cmd ?? 'ip -br addr' });
 	}
 	return { id, lab: lab.name, steps };
 }
