@@ -59,7 +59,7 @@ describe('the grammar', () => {
 			const { steps } = generateScenario(createRng(seed), lab, `${seed}/0`, { invalidShare: 0 });
 			steps.forEach((s, i) => {
 				const before = steps.slice(0, i).map((x) => x.cmd).join('\n');
-				for (const m of s.cmd.matchAll(/(?:link set|dev|master) (v[a-f]|br[01])\b/g)) {
+				for (const m of s.cmd.matchAll(/(?:link set|dev|master) (v[a-g]|br[01])\b/g)) {
 					uses++;
 					expect(before, `${seed}: ${s.cmd}`).toMatch(new RegExp(`(?:link add|peer name) ${m[1]}\\b`));
 				}
