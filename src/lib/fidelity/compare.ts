@@ -40,6 +40,15 @@ export interface Comparison {
 	timing: number;
 }
 
+/** A diff of the kernel's text (`-`) and the simulator's (`+`), its words about a final newline theirs. */
+function diff(kernel: string, sim: string, context?: number): string {
+	const says = (has: string): string => (has === 'has' ? 'ends with one' : 'has none');
+	return formatDiff(kernel, sim, context).replace(
+		/\(the final newline differs: snapshot (has|has none), run (has|has none)\)/,
+		(_, k: string, s: string) => `(the final newline differs: the kernel's text ${says(k)}, the simulator's ${says(s)})`,
+	);
+}
+
 /** Each run's steps (and last state) normalised with one context for the whole run. */
 function normaliseRun(result: ChapterResult): { steps: Outcome[]; state: string } {
 	const ctx = createNormaliseContext();
@@ -67,7 +76,7 @@ export function compareRuns(kernel: ChapterResult, sim: ChapterResult): Comparis
 		}
 		const diff = [
 			...(fields.includes('exit') ? [`    exit: kernel ${a.exit}, simulator ${b.exit}`] : []),
-			...(['stdout', 'stderr'] as const).filter((f) => fields.includes(f)).map((f) => `    ${f} (- kernel, + simulator):\n${formatDiff(a[f], b[f])}`),
+			...(['stdout', 'stderr'] as const).filter((f) => fields.includes(f)).map((f) => `    ${f} (- kernel, + simulator):\n${diff(a[f], b[f])}`),
 		].join('\n');
 		return { divergence: { step: i, fields, kernel: a, sim: b, diff }, compared: i + 1, timing };
 	}
@@ -75,7 +84,7 @@ export function compareRuns(kernel: ChapterResult, sim: ChapterResult): Comparis
 	if (!same(k.state, s.state)) {
 		const empty = { stdout: '', stderr: '', exit: 0 };
 		return {
-			divergence: { step: n - 1, fields: ['state'], kernel: empty, sim: empty, diff: `    state after the last command (- kernel, + simulator):\n${formatDiff(k.state, s.state, 1)}` },
+			divergence: { step: n - 1, fields: ['state'], kernel: empty, sim: empty, diff: `    state after the last command (- kernel, + simulator):\n${diff(k.state, s.state, 1)}` },
 			compared: n,
 			timing,
 		};
