@@ -74,11 +74,11 @@ export function compareRuns(kernel: ChapterResult, sim: ChapterResult): Comparis
 			if (a.stdout !== b.stdout || a.stderr !== b.stderr) timing++;
 			continue;
 		}
-		const diff = [
+		const text = [
 			...(fields.includes('exit') ? [`    exit: kernel ${a.exit}, simulator ${b.exit}`] : []),
 			...(['stdout', 'stderr'] as const).filter((f) => fields.includes(f)).map((f) => `    ${f} (- kernel, + simulator):\n${diff(a[f], b[f])}`),
 		].join('\n');
-		return { divergence: { step: i, fields, kernel: a, sim: b, diff }, compared: i + 1, timing };
+		return { divergence: { step: i, fields, kernel: a, sim: b, diff: text }, compared: i + 1, timing };
 	}
 	if (k.steps.length !== s.steps.length) throw new Error(`the runs have ${k.steps.length} and ${s.steps.length} commands`);
 	if (!same(k.state, s.state)) {
