@@ -90,7 +90,7 @@ try {
 					log(d ? `  ✗ diverges at command ${d.step + 1} (${d.fields.join(', ')}): ${e.outcome.scenario.steps[d.step]?.cmd}` : `  ✓ ${e.outcome.compared} commands match`);
 				} else {
 					const m = e.outcome.minimised;
-					log(`  minimised to ${m?.steps.length} commands in ${m?.kernelRuns} kernel runs`);
+					log(`  minimised to ${m?.steps.length} command${m?.steps.length === 1 ? '' : 's'} in ${m?.kernelRuns} kernel run${m?.kernelRuns === 1 ? '' : 's'}`);
 					if (args.verbose) log(formatOutcome(e.outcome).replace(/^/gm, '    '));
 				}
 			},

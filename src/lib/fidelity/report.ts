@@ -34,13 +34,35 @@ export function commandForm(cmd: string): string {
 	return tool;
 }
 
-/** A divergence's kind: the divergent command's form and what differs. */
+/** The first line where the kernel's text and the simulator's differ: the kernel's (`-`), or the simulator's (`+`) when the kernel's ended. */
+function firstDifference(kernel: string, sim: string): string {
+	const a = kernel.split('\n');
+	const b = sim.split('\n');
+	for (let i = 0; i < Math.max(a.length, b.length); i++)
+		if (a[i] !== b[i]) return a[i] !== undefined && a[i] !== '' ? `- ${a[i]}` : `+ ${b[i] ?? ''}`;
+	return '';
+}
+
+/**
+ * A divergence's kind: the divergent command's form, what differs, and the first line that
+ * differs, its addresses and numbers left out (`ip addr del: stderr: - Error: ipv4: Address not found.`).
+ */
 export function divergenceKind(outcome: ScenarioOutcome): string | undefined {
 	const d = outcome.minimised?.divergence ?? outcome.divergence;
 	if (!d) return undefined;
 	const steps = outcome.minimised?.steps ?? outcome.scenario.steps;
 	const cmd = outcome.minimised ? steps.at(-1)?.cmd : steps[d.step]?.cmd;
-	return `${commandForm(cmd ?? '')}: ${d.fields.join('+')}`;
+	const field = d.fields.find((f): f is 'stdout' | 'stderr' => f === 'stdout' || f === 'stderr');
+	const line = field
+		? firstDifference(d.kernel[field], d.sim[field])
+				.replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?\b/g, 'ADDR')
+				.replace(/\b\d+\b/g, 'N')
+				.slice(0, 70)
+				.trimEnd()
+		: d.fields.includes('exit')
+			? `exit ${d.kernel.exit} on the kernel, ${d.sim.exit} in the simulator`
+			: 'the state after the last command';
+	return `${commandForm(cmd ?? '')}: ${d.fields.join('+')}: ${line}`;
 }
 
 /** Figures of a run. */
@@ -106,7 +128,7 @@ export function formatReport(report: FidelityReport): string {
 	];
 	if (f.timing) out.push(`  ${f.timing} commands differed only in a neighbour state that time decides (not divergences, as in verify)`);
 	if (f.byKind.size) {
-		out.push('', 'Divergences by kind (the divergent command\'s form: what differs):');
+		out.push('', 'Divergences by kind (the divergent command\'s form: what differs: its first line that differs, - kernel, + simulator):');
 		for (const [kind, list] of f.byKind) out.push(`  ${String(list.length).padStart(3)}  ${kind}  (${list.map((o) => o.scenario.id).join(', ')})`);
 		out.push('', 'Each scenario\'s first divergence (- kernel, + simulator, normalised):', '');
 		for (const o of report.outcomes) if (o.divergence) out.push(formatOutcome(o), '');
