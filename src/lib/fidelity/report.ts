@@ -110,7 +110,11 @@ export function formatOutcome(o: ScenarioOutcome): string {
 	const d = o.divergence;
 	if (!d) return `${o.scenario.id} [${o.scenario.lab}] no divergence in ${o.compared} commands`;
 	const at = o.scenario.steps[d.step];
-	const lines = [`${o.scenario.id} [${o.scenario.lab}] first divergence at command ${d.step + 1} of ${o.scenario.steps.length}: [${at?.host}] $ ${at?.cmd} (${d.fields.join(', ')})`];
+	const lines = [
+		d.fields.includes('state')
+			? `${o.scenario.id} [${o.scenario.lab}] first divergence in the state after the last of ${o.scenario.steps.length} commands, which all match (state)`
+			: `${o.scenario.id} [${o.scenario.lab}] first divergence at command ${d.step + 1} of ${o.scenario.steps.length}: [${at?.host}] $ ${at?.cmd} (${d.fields.join(', ')})`,
+	];
 	const m = o.minimised;
 	if (m) {
 		lines.push(`  minimised to ${m.steps.length} command${m.steps.length === 1 ? '' : 's'} (${m.minimal ? '1-minimal' : 'budget reached, not proven minimal'}; ${m.kernelRuns} kernel runs, ${m.candidates} candidates):`);

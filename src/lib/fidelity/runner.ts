@@ -126,22 +126,29 @@ const sameFields = (a: Divergence, b: Divergence): boolean => a.fields.join() ==
 /**
  * Minimises a scenario's first divergence: ddmin over the commands before it, the divergent
  * command always last; a candidate passes when its first divergence is its last command, in the
- * same fields (exit, stdout, stderr, state) as the original's.
+ * same fields (exit, stdout, stderr, state) as the original's. A divergence of the state after
+ * the last command belongs to no command: there ddmin runs over every command, and a candidate
+ * passes when its commands all match and its state still differs.
  */
 export async function minimise(runner: CandidateRunner, lab: Lab, scenario: Scenario, divergence: Divergence, options: { budget: number; batch: number }): Promise<Minimised> {
-	const last = scenario.steps[divergence.step] as ScenarioStep;
-	const prefix = scenario.steps.slice(0, divergence.step).map((_, i) => i);
-	const build = (idx: readonly number[]): ScenarioStep[] => [...idx.map((i) => scenario.steps[i] as ScenarioStep), last];
+	const whole = divergence.fields.includes('state');
+	const last = whole ? [] : [scenario.steps[divergence.step] as ScenarioStep];
+	const pool = scenario.steps.slice(0, whole ? scenario.steps.length : divergence.step).map((_, i) => i);
+	const build = (idx: readonly number[]): ScenarioStep[] => [...idx.map((i) => scenario.steps[i] as ScenarioStep), ...last];
 	const found = new Map<string, Divergence>();
+	const runsBefore = runner.kernelRuns;
 	let round = 0;
 	const result = await ddmin(
-		prefix,
+		pool,
 		async (candidates) => {
-			const runs = await runner.many(lab, scenario.id, candidates.map(build), `m${round++}`);
-			return runs.map((r, j) => {
-				const d = r.divergence;
-				const ok = d !== undefined && d.step === (candidates[j] as number[]).length && sameFields(d, divergence);
-				if (ok) found.set(JSON.stringify(candidates[j]), d);
+			// A scenario with no command has no state to compare: it never passes, and is never run.
+			const runnable = candidates.filter((c) => build(c).length > 0);
+			const runs = runnable.length ? await runner.many(lab, scenario.id, runnable.map(build), `m${round++}`) : [];
+			return candidates.map((c) => {
+				const k = runnable.indexOf(c);
+				const d = k < 0 ? undefined : runs[k]?.divergence;
+				const ok = d !== undefined && d.step === build(c).length - 1 && sameFields(d, divergence);
+				if (ok) found.set(JSON.stringify(c), d);
 				return ok;
 			});
 		},
@@ -150,7 +157,7 @@ export async function minimise(runner: CandidateRunner, lab: Lab, scenario: Scen
 	return {
 		steps: build(result.items),
 		divergence: found.get(JSON.stringify(result.items)) ?? divergence,
-		kernelRuns: result.calls,
+		kernelRuns: runner.kernelRuns - runsBefore,
 		candidates: result.tested,
 		minimal: result.minimal,
 	};
