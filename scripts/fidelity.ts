@@ -1,4 +1,4 @@
-// npm run fidelity -- --scenarios N --seed S [--lab NAME]… [--budget RUNS] [--batch K] [--json FILE] [--verbose]
+// npm run fidelity -- --scenarios N --seed S [--lab NAME]… [--budget RUNS] [--batch K] [--invalid-share P] [--json FILE] [--verbose]
 // A differential fuzzer: generated scenarios run on the real kernel (the sealed local sandbox, needs
 // root) and on the simulator imitating this machine, compared as verify compares a chapter; each
 // scenario's first divergence is minimised by delta debugging. See docs/fidelity.md.
@@ -13,7 +13,7 @@ import { formatOutcome, formatReport } from '../src/lib/fidelity/report.ts';
 import { runFidelity } from '../src/lib/fidelity/runner.ts';
 import { scenarioText } from '../src/lib/fidelity/scenario.ts';
 
-const USAGE = 'usage: npm run fidelity -- --scenarios N --seed S [--lab NAME]… [--budget RUNS] [--batch K] [--json FILE] [--verbose]';
+const USAGE = 'usage: npm run fidelity -- --scenarios N --seed S [--lab NAME]… [--budget RUNS] [--batch K] [--invalid-share P] [--json FILE] [--verbose]';
 const fail = (message: string): never => {
 	process.stderr.write(`fidelity: ${message}\n`);
 	process.exit(2);
@@ -29,6 +29,7 @@ try {
 			budget: { type: 'string', default: '40' },
 			batch: { type: 'string', default: '4' },
 			timeout: { type: 'string', default: '15' },
+			'invalid-share': { type: 'string', default: '0.2' },
 			json: { type: 'string' },
 			verbose: { type: 'boolean', short: 'v' },
 			help: { type: 'boolean', short: 'h' },
@@ -48,6 +49,7 @@ if (args.help) {
 			'  --budget RUNS  kernel runs one minimisation may take (default 40)\n' +
 			'  --batch K      candidates per kernel run while minimising, on labs without an upstream (default 4)\n' +
 			'  --timeout SEC  per-command timeout on the kernel (default 15)\n' +
+			'  --invalid-share P  share of invalid forms, 0–1 (default 0.2; lower it to look past error wording)\n' +
 			'  --json FILE    also write the report as JSON\n' +
 			'  --verbose      print each scenario before it runs\n',
 	);
@@ -67,6 +69,8 @@ try {
 	fail((e as Error).message);
 }
 if (!labs) process.exit(2);
+const invalidShare = Number(args['invalid-share']);
+if (!(invalidShare >= 0 && invalidShare <= 1)) fail(`--invalid-share ${args['invalid-share']}: expected a number from 0 to 1`);
 
 const started = Date.now();
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -80,6 +84,7 @@ try {
 			budget: int('budget', args.budget, 0),
 			batch: int('batch', args.batch, 1),
 			timeoutSec: int('timeout', args.timeout, 1),
+			grammar: { invalidShare },
 			onEvent: (e) => {
 				const at = `[${e.index + 1}/${scenarios}] ${e.scenario.id}`;
 				if (e.kind === 'scenario') {
