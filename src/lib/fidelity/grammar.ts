@@ -39,6 +39,18 @@ function newSubnet(ctx: Ctx): number {
 	return n;
 }
 
+/**
+ * The address a device gets: a veth whose peer has one takes the other end of the same subnet,
+ * a lab interface of a several-host lab one of a shared 10.0.0.0/24 (so hosts can ping each
+ * other), anything else the first of a new 10.N.0.0/24.
+ */
+function addressFor(ctx: Ctx, l: ModelLink): string {
+	const peerAddr = l.peer ? ctx.host.addrs.find((a) => a.dev === l.peer) : undefined;
+	if (peerAddr) return peerAddr.ip.replace(/\.\d+$/, (m) => `.${Number(m.slice(1)) === 1 ? 2 : 1}`);
+	if (l.kind === 'lab' && ctx.model.lab.hosts.length > 1) return `10.0.0.${ctx.model.hosts.indexOf(ctx.host) + 1}`;
+	return `10.${newSubnet(ctx)}.0.1`;
+}
+
 /** Valid forms, each with its weight. */
 const VALID: Record<string, [number, Form]> = {
 	netnsAdd: [3, ({ rng, host }) => {
@@ -120,9 +132,7 @@ const VALID: Record<string, [number, Form]> = {
 		const { rng, host } = ctx;
 		const l = maybe(rng, links(host, (x) => !host.addrs.some((a) => a.dev === x.name)));
 		if (!l) return undefined;
-		// A veth's peer takes the next address of the same subnet when it has one.
-		const peerAddr = l.peer ? host.addrs.find((a) => a.dev === l.peer) : undefined;
-		const ip = peerAddr ? peerAddr.ip.replace(/\.\d+$/, (m) => `.${Number(m.slice(1)) === 1 ? 2 : 1}`) : l.kind === 'lab' && ctx.model.lab.hosts.length > 1 ? `10.0.0.${ctx.model.hosts.indexOf(host) + 1}` : `10.${newSubnet(ctx)}.0.1`;
+		const ip = addressFor(ctx, l);
 		if (allAddresses(ctx.model).includes(ip)) return undefined;
 		host.addrs.push({ dev: l.name, ns: l.ns, ip, prefix: 24 });
 		return `${ipIn(l.ns)} addr add ${ip}/24 dev ${l.name}`;
