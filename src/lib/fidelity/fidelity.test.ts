@@ -48,6 +48,7 @@ describe('a fixed-seed run on the kernel and the simulator', () => {
 			expect(m.steps.length).toBeLessThanOrEqual(o.divergence.step + 1);
 			const lab = labs.find((l) => l.name === o.scenario.lab);
 			if (!lab) throw new Error(`no lab ${o.scenario.lab}`);
+			expect(typeof m.confirmed).toBe('boolean');
 			const replay = await runner.one(lab, o.scenario.id, m.steps, 'replay');
 			expect(replay.divergence?.step, `${o.scenario.id} replayed:\n${scenarioText(o.scenario.lab, m.steps)}`).toBe(m.steps.length - 1);
 			expect(replay.divergence?.fields).toEqual(o.divergence.fields);

@@ -62,7 +62,7 @@ export function divergenceKind(outcome: ScenarioOutcome): string | undefined {
 		: d.fields.includes('exit')
 			? `exit ${d.kernel.exit} on the kernel, ${d.sim.exit} in the simulator`
 			: 'the state after the last command';
-	return `${commandForm(cmd ?? '')}: ${d.fields.join('+')}: ${line}`;
+	return `${outcome.minimised?.confirmed === false ? '(flaky) ' : ''}${commandForm(cmd ?? '')}: ${d.fields.join('+')}: ${line}`;
 }
 
 /** Figures of a run. */
@@ -117,7 +117,8 @@ export function formatOutcome(o: ScenarioOutcome): string {
 	];
 	const m = o.minimised;
 	if (m) {
-		lines.push(`  minimised to ${m.steps.length} command${m.steps.length === 1 ? '' : 's'} (${m.minimal ? '1-minimal' : 'budget reached, not proven minimal'}; ${m.kernelRuns} kernel runs, ${m.candidates} candidates):`);
+		const replayed = m.confirmed === undefined ? '' : m.confirmed ? '; replayed: diverges again' : '; replayed: did NOT diverge again, it comes and goes (flaky)';
+		lines.push(`  minimised to ${m.steps.length} command${m.steps.length === 1 ? '' : 's'} (${m.minimal ? '1-minimal' : 'budget reached, not proven minimal'}; ${m.kernelRuns} kernel runs, ${m.candidates} candidates${replayed}):`);
 		lines.push(indent(scenarioText(o.scenario.lab, m.steps), '    '));
 		lines.push(m.divergence.diff);
 	} else lines.push(d.diff);

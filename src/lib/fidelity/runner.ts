@@ -52,6 +52,12 @@ export interface Minimised {
 	candidates: number;
 	/** Removing any one command loses the divergence (false: the budget ran out first). */
 	minimal: boolean;
+	/**
+	 * The minimised scenario, replayed once more on its own, diverged again the same way. False
+	 * marks a divergence that comes and goes with the kernel's draws or timing (a bridge taking
+	 * the lowest of its ports' random MACs, a ping's reply late on a loaded machine).
+	 */
+	confirmed?: boolean;
 }
 
 /** What one scenario gave. */
@@ -175,7 +181,10 @@ export async function runFidelity(engines: FidelityEngines, options: FidelityOpt
 		const outcome: ScenarioOutcome = { scenario, compared: full.compared, timing: full.timing, kernelRuns: 1, ...(full.divergence ? { divergence: full.divergence } : {}) };
 		options.onEvent?.({ kind: 'compared', index, scenario, outcome });
 		if (full.divergence) {
-			outcome.minimised = await minimise(runner, lab, scenario, full.divergence, { budget, batch });
+			const m = await minimise(runner, lab, scenario, full.divergence, { budget, batch });
+			const replay = await runner.one(lab, scenario.id, m.steps, 'replay');
+			m.confirmed = replay.divergence !== undefined && replay.divergence.step === m.steps.length - 1 && sameFields(replay.divergence, m.divergence);
+			outcome.minimised = m;
 			outcome.kernelRuns = runner.kernelRuns;
 			options.onEvent?.({ kind: 'minimised', index, scenario, outcome });
 		}
