@@ -70,7 +70,7 @@ function validAltname(name: string): boolean {
  * ll_addr_a2n: hex bytes separated by `:` (sscanf's `%x` on each piece), or a dotted IPv4 address
  * as 4 bytes. A piece that is not one byte is named in the error (exit 1).
  */
-function parseLladdr(text: string): number[] {
+export function parseLladdr(text: string): number[] {
 	if (text.includes('.')) {
 		const parts = text.split('.');
 		if (parts.length !== 4 || parts.some((p) => !/^\d+$/.test(p) || Number(p) > 255)) err1(`"${text}" is invalid lladdr.\n`);
@@ -237,6 +237,13 @@ export function parseLinkArgs(ic: IpCtx, a: Args, req: LinkReq, mode: LinkMode):
 		if (linkOption(ic, a, req, w, seen)) {
 			if (w === 'name' && dev === undefined) dev = req.name;
 			continue;
+		}
+		if (w === 'vf' && (getInteger(a.rest()[1] ?? '') === undefined || dev === undefined)) {
+			// SR-IOV's settings of one VF of the device: the VF's number is read first, and the
+			// device must be named before it (so `ip link add vf type veth` is refused).
+			const v = nextArg(a);
+			if (getInteger(v) === undefined) invarg('Invalid "vf" value\n', v);
+			throw new ToolExit(255, 'Error: argument "dev" is required\n');
 		}
 		if (matches(w, 'type')) {
 			req.type = nextArg(a);

@@ -1,7 +1,7 @@
 /** `ip neighbour`: show, add/replace/change, del, flush. */
 import { formatIpv4, parsePrefix, inPrefix, type Ipv4, type Prefix } from '../../addr/ipv4.ts';
 import { USAGE_IP_NEIGH } from '../usage.ts';
-import { formatMac, parseMac } from '../../addr/mac.ts';
+import { formatMac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import { neighAgeAll, neighDel, neighRemove, neighSet } from '../../kernel/neigh.ts';
 import type { Neigh, NudState } from '../../model/neigh.ts';
@@ -9,6 +9,7 @@ import { padEnd, Printer } from '../../print/printer.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { parseLladdr } from './link-args.ts';
 import { duparg, duplicate, incomplete, must, nodev } from './errors.ts';
 
 const STATES: NudState[] = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];
@@ -95,9 +96,7 @@ function neighModify(ic: IpCtx, a: Args, mode: 'add' | 'replace' | 'change' | 'd
 		if (matches(w, 'lladdr')) {
 			const v = nextArg(a);
 			if (lladdr) duplicate('lladdr', v);
-			const m = parseMac(v);
-			if (!m) throw new ToolExit(1, `"${v}" is invalid lladdr.\n`);
-			lladdr = [...m];
+			lladdr = parseLladdr(v);
 		} else if (w === 'nud') {
 			const v = nextArg(a).toUpperCase();
 			if (!(STATES as string[]).includes(v)) throw new ToolExit(255, `Error: argument "${v.toLowerCase()}" is wrong: nud state is bad\n`);
@@ -118,7 +117,11 @@ function neighModify(ic: IpCtx, a: Args, mode: 'add' | 'replace' | 'change' | 'd
 	const link = ic.ns.link(dev);
 	if (!link) nodev(dev);
 	if (mode === 'del') must(neighDel(ic.ns, link, dst));
-	else must(neighSet(ic.ns, link, dst, mode, nud, lladdr));
+	else {
+		// The kernel takes an address at least as long as the device's (6 bytes), and its first 6.
+		if (lladdr && lladdr.length < 6) throw new ToolExit(2, 'Error: Invalid link address.\n');
+		must(neighSet(ic.ns, link, dst, mode, nud, lladdr?.slice(0, 6)));
+	}
 	return { stdout: '' };
 }
 
