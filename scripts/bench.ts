@@ -4,7 +4,7 @@
 // takes most of an hour. See docs/performance.md.
 import { parseArgs } from 'node:util';
 import { formatResults } from '../src/lib/bench/report.ts';
-import { DEFAULT_PARTS, runBench, type BenchOptions, type BenchPart } from '../src/lib/bench/run.ts';
+import { BENCH_PARTS, runBench, type BenchOptions, type BenchPart } from '../src/lib/bench/run.ts';
 import { parseTargets, TARGET_NAMES, type TargetName } from '../src/lib/bench/targets.ts';
 import { ROOT } from '../src/lib/book/paths.ts';
 import { prepareMachine } from '../src/lib/setup/prepare.ts';
@@ -23,7 +23,7 @@ try {
 if (!values) process.exit(2);
 const runs = Number(values.runs);
 if (!(runs >= 1)) fail(`--runs needs a positive number, not "${values.runs}"`);
-const parts: readonly BenchPart[] = [...DEFAULT_PARTS, 'targets'];
+const parts = BENCH_PARTS;
 const only = (values.only?.split(',') ?? []).filter((p) => p);
 for (const p of only) if (!parts.includes(p as BenchPart)) fail(`unknown part "${p}" (${parts.join(', ')}; targets only when named)`);
 let targets: TargetName[] | undefined;

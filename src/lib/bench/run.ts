@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mergeResults, type PartProvenance } from './merge.ts';
+import { BENCH_PARTS, DEFAULT_PARTS, type BenchPart } from './parts.ts';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createKernelEngine } from '../engines/local/local.ts';
@@ -22,11 +23,7 @@ import { median, round } from './stats.ts';
 import { oneLine } from '../runbook/commands.ts';
 import { measureTargets, TARGET_NAMES, type TargetName, type TargetsFigures } from './targets.ts';
 
-/** The parts of the bench. */
-export type BenchPart = 'site' | 'lighthouse' | 'verify' | 'sim' | 'targets';
-
-/** The parts a plain `npm run bench` runs: all but `targets`, which takes most of an hour. */
-export const DEFAULT_PARTS: readonly BenchPart[] = ['site', 'lighthouse', 'verify', 'sim'];
+export { BENCH_PARTS, DEFAULT_PARTS, type BenchPart } from './parts.ts';
 
 /** Which parts to run ({@link DEFAULT_PARTS} when `only` is empty). */
 export interface BenchOptions {
@@ -196,7 +193,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	mkdirSync(join(root, 'bench'), { recursive: true });
 	const file = join(root, 'bench/results.json');
 	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResults) : undefined;
-	const measured = (['site', 'lighthouse', 'verify', 'sim', 'targets'] as const).filter((p) => want(p));
-	writeFileSync(file, `${JSON.stringify(mergeResults(previous, results, measured), null, '\t')}\n`);
+	writeFileSync(file, `${JSON.stringify(mergeResults(previous, results, BENCH_PARTS.filter(want)), null, '\t')}\n`);
 	return results;
 }

@@ -2,18 +2,8 @@
 // errors-*.json) hold Debian 12's answers; these tests hold what the fixtures cannot: wording that
 // depends on the version of the tools imitated (the profile), known from iproute2's sources.
 import { describe, expect, it } from 'vitest';
-import { createLab, DEFAULT_PROFILE, profileFor, type LabDefinition } from './index.ts';
-
-const DEBIAN_13_VM = profileFor(
-	{ kernel: '6.12.118+deb13-arm64', iproute2: '6.15.0', iptables: '1.8.11 (nf_tables)', arch: 'aarch64', os: 'Debian GNU/Linux 13 (trixie)' },
-	'vm',
-);
-
-const MACHINE: LabDefinition = {
-	name: 'machine',
-	hosts: [{ name: 'pi', interfaces: [{ name: 'eth0', uplink: true, address: '192.168.0.10/24' }], routes: [{ to: 'default', via: '192.168.0.1' }] }],
-	upstream: { gateway: '192.168.0.1/24', internet: ['8.8.8.8', '1.1.1.1'] },
-};
+import { createLab, DEFAULT_PROFILE } from './index.ts';
+import { DEBIAN_13_VM, MACHINE } from './machine.test-helper.ts';
 
 /** Runs a line on the machine lab's host; returns stdout, stderr and the exit code. */
 function pi(profile = DEFAULT_PROFILE) {

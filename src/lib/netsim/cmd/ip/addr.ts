@@ -8,7 +8,7 @@ import type { Addr } from '../../model/netns.ts';
 import { Printer } from '../../print/printer.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
-import { nextArg, type IpCtx, type IpOut } from './common.ts';
+import { getU32, nextArg, type IpCtx, type IpOut } from './common.ts';
 import { duparg, duplicate, invarg, must, nodev } from './errors.ts';
 import { familyDumpLabel, printFlags, printLink, printStats } from '../../print/link.ts';
 import { parseShowFilter, selectLinks } from './link.ts';
@@ -171,13 +171,6 @@ function validScope(v: string): boolean {
 	return ['global', 'link', 'host', 'site', 'nowhere', 'universe'].includes(v) || (/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) && Number(v) <= 255);
 }
 
-/** get_u32 (base 0): decimal, 0x hex or 0 octal, within 32 bits. */
-function u32(v: string): number | undefined {
-	if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v)) return undefined;
-	const n = /^0[xX]/.test(v) ? parseInt(v, 16) : v.length > 1 && v.startsWith('0') ? parseInt(v, 8) : Number(v);
-	return n <= 0xffffffff ? n : undefined;
-}
-
 /** The family of a prefix or address as get_prefix_1/get_addr_1 read it, or null when invalid. */
 function familyOf(v: string, family: 0 | 4 | 6, prefix: boolean): 4 | 6 | null {
 	if (v.includes(':')) {
@@ -214,7 +207,7 @@ function readAddress(r: AddrReq, v: string): void {
 /** set_lifetime: `forever` or a number of seconds. */
 function lifetime(v: string, key: string): number {
 	if (v === 'forever') return 0xffffffff;
-	const n = u32(v);
+	const n = getU32(v);
 	if (n === undefined) invarg(`${key} value`, v);
 	return n;
 }
@@ -244,7 +237,7 @@ function parseAddrArgs(a: Args, family: 0 | 4 | 6): AddrReq {
 		else if (w === 'label') r.label = nextArg(a);
 		else if (matches(w, 'metric') || matches(w, 'priority') || matches(w, 'preference')) {
 			const v = nextArg(a);
-			if (u32(v) === undefined) invarg('"metric" value is invalid\n', v);
+			if (getU32(v) === undefined) invarg('"metric" value is invalid\n', v);
 		} else if (matches(w, 'valid_lft') || matches(w, 'preferred_lft')) {
 			const key = matches(w, 'valid_lft') ? 'valid_lft' : 'preferred_lft';
 			// iproute2 names the keyword itself when it is given twice.

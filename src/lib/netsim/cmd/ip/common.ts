@@ -32,6 +32,13 @@ export interface IpOut {
 }
 
 /** The next word, which must be there (iproute2's NEXT_ARG). */
+/** get_u32 (strtoul, base 0): decimal, 0x hex or 0 octal, within 32 bits; undefined otherwise. */
+export function getU32(text: string): number | undefined {
+	if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(text)) return undefined;
+	const n = /^0[xX]/.test(text) ? parseInt(text, 16) : /^0./.test(text) ? parseInt(text, 8) : Number(text);
+	return n <= 0xffffffff ? n : undefined;
+}
+
 export function nextArg(a: Args): string {
 	const v = a.next();
 	if (v === undefined) incomplete();

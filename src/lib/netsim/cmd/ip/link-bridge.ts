@@ -9,19 +9,12 @@ import { matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK_BRIDGE } from '../usage.ts';
 import { atLeast, type Version } from '../../profile/profile.ts';
-import type { IpOut } from './common.ts';
+import { getU32, type IpOut } from './common.ts';
 import { incomplete, invarg, must } from './errors.ts';
 import type { LinkReq } from './link-args.ts';
 
 /** The options in iproute2's order (first prefix match wins), read from its usage text. */
 const OPTIONS = [...USAGE_IP_LINK_BRIDGE.matchAll(/\[ (\w+)( [A-Z_]+)? \]/g)].map((m) => ({ name: m[1]!, value: m[2] !== undefined }));
-
-/** get_u32 (strtoul, base 0): decimal, 0x hex or 0 octal, nothing else. */
-function u32(text: string): number | undefined {
-	if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(text)) return undefined;
-	const n = /^0[xX]/.test(text) ? parseInt(text, 16) : /^0./.test(text) ? parseInt(text, 8) : Number(text);
-	return n <= 0xffffffff ? n : undefined;
-}
 
 /**
  * The bridge usage of the iproute2 imitated: 6.7 added `fdb_max_learned`, 6.11 `mst_enabled`
@@ -45,7 +38,7 @@ export function parseBridgeOptions(args: readonly string[], iproute2?: Version):
 		const value = opt.value ? args[++i] : undefined;
 		if (opt.value && value === undefined) incomplete();
 		if (opt.name === 'forward_delay' || opt.name === 'stp_state') {
-			const n = u32(value!);
+			const n = getU32(value!);
 			if (n === undefined) invarg(`invalid ${opt.name}`, value!);
 			if (opt.name === 'forward_delay') out.forwardDelay = n;
 			else out.stp = n;
