@@ -29,7 +29,7 @@ export function formatResults(r: BenchResults): string {
 	if (r.verify)
 		out.push('', `Verify (kernel engine): whole book ${r.verify.totalMs} ms (median of ${r.verify.runs}, chapters one at a time), ${r.verify.commandsPerSecond} commands/s; empty sandbox start+teardown ${r.verify.sandboxMs} ms`, engineRows(r.verify, 'kernel'));
 	if (r.sim) {
-		out.push('', `Simulator: whole book ${r.sim.totalMs} ms (median of ${r.sim.runs}), ${r.sim.commandsPerSecond} commands/s; heap per lab ${kb(r.sim.heapPerLabBytes)} KB; browser bundle ${kb(r.sim.bundle.raw)} KB, ${kb(r.sim.bundle.gzip)} KB gzip; createLab ${Object.entries(r.sim.createLabMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+		out.push('', `Simulator: whole book ${r.sim.totalMs} ms (median of ${r.sim.runs}), ${r.sim.commandsPerSecond} commands/s; heap per lab ${kb(r.sim.heapPerLabBytes)} KB; browser bundle ${kb(r.sim.bundle.raw)} KB, ${kb(r.sim.bundle.gzip)} KB gzip, ${r.sim.bundle.firstLoad ? `${kb(r.sim.bundle.firstLoad.gzip)} KB gzip of it on opening the terminal` : 'first load not measured'}; createLab ${Object.entries(r.sim.createLabMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 		if (r.sim.clickToPromptMs) out.push(`terminal click → prompt in Chromium: ${r.sim.clickToPromptMs.median} ms (median of 5: ${r.sim.clickToPromptMs.runs.join(', ')})`);
 		if (r.sim.browserCommandMs)
 			out.push(`time per command in the page (${r.sim.browserCommandMs.commands} commands, Enter → prompt, pings skipped): median ${r.sim.browserCommandMs.median} ms, 90th percentile ${r.sim.browserCommandMs.p90} ms, max ${r.sim.browserCommandMs.max} ms`);

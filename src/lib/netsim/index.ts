@@ -8,7 +8,7 @@ import { coreutils } from './cmd/coreutils/index.ts';
 import { ip } from './cmd/ip/index.ts';
 import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
-import { cniTools, installCniPlugins } from './cmd/cni/index.ts';
+import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { ping } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
@@ -61,18 +61,29 @@ export interface LabOptions {
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
 let jqFactory: typeof import('./cmd/jq/index.ts').jq | undefined;
+/** The CNI plugins' factory: loaded only when a line names CNI (chapters 9 and later). */
+let cniFactory: typeof import('./cmd/cni/index.ts').cniTools | undefined;
+
+const loadJq = async (): Promise<void> => {
+	jqFactory ??= (await import('./cmd/jq/index.ts')).jq;
+};
+const loadCni = async (): Promise<void> => {
+	cniFactory ??= (await import('./cmd/cni/index.ts')).cniTools;
+};
 
 /**
- * Loads the modules of the tools `line` runs that load on demand (today: jq). The page calls it
- * before `exec` (so opening the terminal does not download jq); outside a page it has already
+ * Loads the modules of the tools `line` runs that load on demand (jq, and the CNI plugins, which
+ * are run by their path under /usr/lib/cni with CNI_* variables). The page calls it before `exec`
+ * (so opening the terminal on chapter 1 downloads neither); outside a page it has already
  * happened when this module loaded, so `exec` stays synchronous for the CLI, verify and tests.
  */
 export async function prepare(line: string): Promise<void> {
-	if (!jqFactory && /(^|[^\w./-])jq\b/.test(line)) jqFactory = (await import('./cmd/jq/index.ts')).jq;
+	if (/(^|[^\w./-])jq\b/.test(line)) await loadJq();
+	if (/cni/i.test(line)) await loadCni();
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') jqFactory = (await import('./cmd/jq/index.ts')).jq;
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -90,7 +101,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 	return {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
-		...cniTools(vfsOf),
+		...cniToolsLoading(vfsOf, () => cniFactory),
 		...sessionTools(vfsOf),
 		jq: (argv, ctx) => {
 			jqTool ??= jqFactory?.(vfsOf);

@@ -20,7 +20,8 @@ import { jq } from '../jq/index.ts';
 import { sysctl } from '../sysctl.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { chainName } from './bridge.ts';
-import { cniTools, installCniPlugins } from './index.ts';
+import { cniTools } from './index.ts';
+import { installCniPlugins } from './files.ts';
 import recorded from './recorded.json' with { type: 'json' };
 
 /** A one-host lab whose shell runs these plugins (whatever the simulator's registry wires). */

@@ -12,12 +12,8 @@ import { loopbackPlugin } from './loopback.ts';
 import { portmapPlugin } from './portmap.ts';
 import { runPlugin, type Plugin } from './skel.ts';
 import { fail } from './errors.ts';
+import { CNI_DIR, CNI_PLUGIN_NAMES } from './files.ts';
 
-/** Where Debian installs the plugins. */
-const CNI_DIR = '/usr/lib/cni';
-
-/** The files of /usr/lib/cni (containernetworking-plugins 1.1.1+ds1-3). */
-const CNI_PLUGIN_NAMES = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
 
 function notSimulated(name: string): Plugin {
 	const no = (): string => fail(`netsim: the ${name} plugin is not simulated`);
@@ -30,12 +26,6 @@ function cniPlugins(): Map<string, Plugin> {
 	for (const n of CNI_PLUGIN_NAMES) m.set(n, notSimulated(n));
 	for (const p of [bridgePlugin, hostLocal, loopbackPlugin, portmapPlugin]) m.set(p.name, p);
 	return m;
-}
-
-/** Installs the plugin files on a host's file system. */
-export function installCniPlugins(vfs: Vfs): void {
-	vfs.mkdir(CNI_DIR, true);
-	for (const n of CNI_PLUGIN_NAMES) vfs.install(`${CNI_DIR}/${n}`, '');
 }
 
 /** Tools keyed by their full path, for the shell's registry. */
