@@ -127,6 +127,7 @@ export function toolNames(): string[] {
 export function createLab(definition: LabDefinition, options: LabOptions = {}): SimLab {
 	const world = new World(options.seed ?? hash(definition.name), options.profile);
 	buildLab(world, definition);
+	world.linkwatchSettle();
 	const stack = new Stack(world);
 	const shells = new Map<string, Shell>();
 

@@ -26,16 +26,10 @@ export function vethCreate(ns: Netns, main: NewLinkAttrs, peerNs: Netns, peer: N
 	if (peer.txqlen !== undefined) p.txqlen = peer.txqlen;
 	world.linkEvent(p);
 	world.linkEvent(l);
+	// A new pair has no carrier: linkwatch stores each end's operstate when it next runs.
+	world.linkwatch(p);
+	world.linkwatch(l);
 	if (main.up) ns.linkUp(l);
 	if (peer.up) peerNs.linkUp(p);
 	return ok([l, p]);
-}
-
-/**
- * The end of a pair brought up while its peer waits, down, in another namespace: the kernel
- * leaves its operstate DOWN (not LOWERLAYERDOWN) until the peer's next event. So far only the
- * CNI plugins' pairs are modelled this way (what the recordings of chapters 9 and 10 show).
- */
-export function vethUpBeforePeer(up: Link): void {
-	if (up.peer && !up.peer.adminUp) up.operOverride = 'DOWN';
 }

@@ -41,13 +41,13 @@ export function linkMove(link: Link, target: Netns): void {
 	const world = from.world;
 	const peer = link.peer;
 	const peerHadCarrier = peer?.running() === true;
+	world.linkwatchSync(link);
 	if (link.adminUp) from.linkDown(link);
 	if (link.master) setMaster(link, null);
 	from.addrs = from.addrs.filter((x) => x.link !== link);
 	from.flushLinkState(link);
 	from.links = from.links.filter((l) => l !== link);
 	link.qdisc = 'noop';
-	link.operOverride = undefined;
 	// Registered afresh in its new namespace: IPv6 joins all-nodes again.
 	link.mcGroups = ['all-nodes'];
 	link.v6Ready = false;
@@ -56,9 +56,10 @@ export function linkMove(link: Link, target: Netns): void {
 	link.ns = target;
 	link.ifindex = target.allocIfindex(link.ifindex);
 	target.insertLink(link);
-	// A peer that loses carrier now gets its operstate from linkwatch, which runs after the move:
-	// LOWERLAYERDOWN beside the device, DOWN when it went to another namespace. One without
-	// carrier already keeps the state it was given then.
+	// A peer that loses carrier now gets its operstate from linkwatch, which runs after the move
+	// (World's refresh): since Linux 6.12 LOWERLAYERDOWN only beside the device, DOWN when it went
+	// to another namespace; before, DOWN once it had gone too. The device that moved keeps the
+	// operstate it had, unless it loses carrier now.
 	if (peer && peer.adminUp && peerHadCarrier) peer.operOverride = peer.operOnCarrierLoss() ?? (peer.ns !== target ? 'DOWN' : undefined);
 	world.linkEvent(link);
 	if (link.peer) world.linkEvent(link.peer);

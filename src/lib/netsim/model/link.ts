@@ -111,8 +111,10 @@ export class Link {
 	 */
 	stpSince?: number | undefined;
 	/**
-	 * Operstate the kernel left stale: when a veth's peer moves to another namespace, this end
-	 * reads DOWN instead of LOWERLAYERDOWN until its next link event.
+	 * The operstate linkwatch last stored for the device while it had no carrier (see
+	 * `operOnCarrierLoss`): the kernel computes it when the pair is created, when carrier goes,
+	 * and for the end that stays when its peer changes namespace; bringing the device up without
+	 * carrier does not compute it again. Undefined: LOWERLAYERDOWN, as before Linux 6.12.
 	 */
 	operOverride?: string | undefined;
 	/**
@@ -198,13 +200,13 @@ export class Link {
 	/** RFC 2863 operational state as `ip link` prints it. */
 	operstate(): string {
 		if (!this.adminUp) return 'DOWN';
-		if (this.operOverride !== undefined) return this.operOverride;
 		if (this.kind === 'loopback' || this.kind === 'vxlan') return 'UNKNOWN';
 		if (this.kind === 'bridge') {
 			if (this.ports().length === 0 && !this.hadPorts) return 'UNKNOWN';
 			return this.carrier() ? 'UP' : 'DOWN';
 		}
-		return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+		if (this.carrier()) return 'UP';
+		return this.operOverride ?? 'LOWERLAYERDOWN';
 	}
 
 	/**

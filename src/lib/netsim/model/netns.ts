@@ -267,6 +267,7 @@ export class Netns {
 	/** Brings a device up: qdisc, kernel routes, IPv6 link-local, lo's addresses. */
 	linkUp(link: Link): void {
 		if (link.adminUp) return;
+		this.world.linkwatchSync(link);
 		this.setAdmin(link, true);
 		// The bridge opens (its multicast router groups) before IPv4 joins all-hosts on NETDEV_UP.
 		if (link.kind === 'bridge') link.mcGroups.push('router');
@@ -308,11 +309,12 @@ export class Netns {
 		this.adminChanged(link);
 	}
 
-	/** Flips the admin flag; operstate (the device's and its peer's) is derived afresh from now on. */
+	/**
+	 * Flips the admin flag. The operstate stored for no carrier stays: only a carrier change
+	 * (World's refresh) or a peer's move computes it again, as linkwatch does.
+	 */
 	private setAdmin(link: Link, up: boolean): void {
 		link.adminUp = up;
-		link.operOverride = undefined;
-		if (link.peer) link.peer.operOverride = undefined;
 	}
 
 	/** After an admin change: the kernel routes of the device's addresses, the event, carrier. */

@@ -6,7 +6,7 @@
 import { broadcastOf, parseIpv4Loose, parsePrefix } from '../../addr/ipv4.ts';
 import { formatMac, type Mac } from '../../addr/mac.ts';
 import { addr4Add } from '../../kernel/addr.ts';
-import { vethCreate, vethUpBeforePeer } from '../../kernel/link-veth.ts';
+import { vethCreate } from '../../kernel/link-veth.ts';
 import { setMaster } from '../../kernel/port.ts';
 import { routeAdd } from '../../kernel/route.ts';
 import { TABLE_MAIN } from '../../model/fib.ts';
@@ -54,7 +54,6 @@ export function setupVeth(pc: PluginCtx, cont: Netns, host: Netns, ifName: strin
 	const made = vethCreate(cont, { name: ifName, address: contMac, mtu: size, txqlen: 0 }, host, { name: peerName, mtu: size, txqlen: 0, up: true });
 	if (!made.ok) fail(`failed to make veth pair: ${goErrno(made)}`);
 	const [contVeth, hostVeth] = made.value;
-	vethUpBeforePeer(hostVeth);
 	return { hostVeth, contVeth };
 }
 
