@@ -59,6 +59,7 @@ export function linkChange(link: Link, c: LinkChange): Result {
 	if (rename !== undefined) link.name = rename;
 	if (c.address) {
 		link.mac = c.address;
+		world.addressChanged(link);
 		if (link.kind === 'bridge') link.macFixed = link.hadPorts = true;
 		if (link.master) world.updateBridgeMac(link.master);
 	}

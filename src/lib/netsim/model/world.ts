@@ -116,6 +116,7 @@ export class World {
 			br.mac = [0, 0, 0, 0, 0, 0];
 			return;
 		}
+		const before = br.mac.join();
 		let low = ports[0]!.mac;
 		for (const p of ports) {
 			for (let i = 0; i < 6; i++) {
@@ -128,6 +129,15 @@ export class World {
 			}
 		}
 		br.mac = low;
+		if (low.join() !== before) this.addressChanged(br);
+	}
+
+	/**
+	 * NETDEV_CHANGEADDR: a device's MAC changed (set by hand, or a bridge's taken from a port).
+	 * ARP's neigh_changeaddr forgets every neighbour on it, permanent ones too.
+	 */
+	addressChanged(link: Link): void {
+		link.ns.neigh = link.ns.neigh.filter((n) => n.link !== link);
 	}
 
 	/** Re-derives carrier-dependent state everywhere (bridge ports' STP start, link-local addresses). */
