@@ -87,6 +87,7 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['nft', { package: 'nftables', calledBy: ['tests'] }],
 	['sysctl', { package: 'procps' }],
 	['python3', { package: 'python3' }],
+	['tcpdump', { package: 'tcpdump' }],
 ]);
 
 /** The package of a program, or undefined when the table does not list it. */

@@ -14,6 +14,7 @@ import { ping } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
+import { tcpdump } from './cmd/tcpdump/index.ts';
 import type { Context, ExecResult, Tool } from './tool/types.ts';
 import { Stack } from './engine/stack.ts';
 import { buildLab, type LabDefinition } from './sandbox/build.ts';
@@ -114,6 +115,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		'iptables-nft': iptables,
 		sysctl,
 		conntrack,
+		tcpdump: tcpdump(),
 	};
 }
 

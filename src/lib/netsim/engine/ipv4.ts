@@ -15,6 +15,10 @@ import type { Stack } from './stack.ts';
 import { tcpDeliver } from './tcp.ts';
 import { legOf, tracePacket, traceRoute, tracing } from './trace.ts';
 import { vxlanReceive } from './vxlan.ts';
+import { tap } from './tap.ts';
+
+/** lo's all-zero MAC. */
+const LO_MAC = [0, 0, 0, 0, 0, 0];
 
 /**
  * Sends a locally generated packet (ip_local_out). Returns an errno name when the kernel refuses
@@ -58,6 +62,8 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 		ns.lo.stats.txBytes += pkt.len;
 		ns.lo.stats.rxPackets++;
 		ns.lo.stats.rxBytes += pkt.len;
+		// What lo sends comes straight back in: a capture sees it once, arriving (libpcap).
+		tap(ns.lo, { src: LO_MAC, dst: LO_MAC, ip: pkt }, 'in');
 		// Looped back, the packet is received again on lo: INPUT sees it like any arriving one.
 		if (!filterPasses(stack, ns, 'INPUT', pkt, ctx, 'lo', undefined)) return undefined;
 		localDeliver(stack, ns, pkt, ns.lo);

@@ -10,12 +10,15 @@ import { bridgedDnat, bridgeFilter, brNfOn } from './br-netfilter.ts';
 import { clonePacket, frameLen, ICMP, type Frame } from '../model/packet.ts';
 import type { Stack } from './stack.ts';
 import { legOf, traceFrame, tracing } from './trace.ts';
+import { tap } from './tap.ts';
 import { vxlanXmit } from './vxlan.ts';
 
 /** Puts a frame on a running device's wire, by the device's kind (dev_queue_xmit). */
 export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
 	dev.stats.txPackets++;
 	dev.stats.txBytes += frameLen(frame);
+	// libpcap drops what lo sends: the same frame comes back in at once (pcap-linux.c).
+	if (dev.kind !== 'loopback') tap(dev, frame, 'out');
 	const far = dev.farEnd();
 	if (far) {
 		const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
@@ -49,6 +52,7 @@ function macvlanXmit(stack: Stack, dev: Link, frame: Frame): void {
 export function devReceive(stack: Stack, dev: Link, frame: Frame): void {
 	dev.stats.rxPackets++;
 	dev.stats.rxBytes += frameLen(frame);
+	tap(dev, frame, 'in');
 	if (dev.master && dev.master.kind === 'bridge') {
 		bridgeForward(stack, dev.master, dev, frame);
 		return;

@@ -1,6 +1,7 @@
 /** The simulated machine room: every namespace, the virtual clock, the seeded RNG, and timers. */
 import { Rng } from '../addr/mac.ts';
 import { DEFAULT_PROFILE, type SimProfile } from '../profile/profile.ts';
+import type { Capture } from './capture.ts';
 import type { Link } from './link.ts';
 import { Netns } from './netns.ts';
 
@@ -43,6 +44,8 @@ export class World {
 	 * network stack sends a frame so that bridges learn the device's MAC, as they do on Linux.
 	 */
 	onIpv6Start?: ((link: Link) => void) | undefined;
+	/** Open packet captures (tcpdump): the devices hand them every frame (engine/l2.ts). */
+	captures: Capture[] = [];
 	/** Hidden lab plumbing (set by the lab builder), so traces can name it. */
 	infra?: { wires?: Netns | undefined; upstream?: Netns | undefined; internet: Set<number> } | undefined;
 	private timers: Timer[] = [];

@@ -27,6 +27,9 @@ export interface SimProfile {
 	readonly conntrack: Version;
 	/** Python 3 (`python3 -m http.server` names it in its Server header), as the OS release ships it. */
 	readonly python: Version;
+	/** tcpdump and its libpcap (`tcpdump --version`). */
+	readonly tcpdump: Version;
+	readonly libpcap: Version;
 	/** A lab interface marked `uplink`: a veth into the hidden wires (sandbox) or a real NIC (VM, Pi). */
 	readonly uplink: 'veth' | 'nic';
 	/**
@@ -55,10 +58,10 @@ export function atLeast(v: Version, ...min: number[]): boolean {
 }
 
 /** conntrack-tools and Python by OS release (the snapshots record the OS, not these versions). */
-const BY_OS: readonly { os: RegExp; conntrack: string; python: string }[] = [
-	{ os: /debian.* 12\b|bookworm/i, conntrack: '1.4.7', python: '3.11.2' },
-	{ os: /debian.* 13\b|trixie/i, conntrack: '1.4.8', python: '3.13.5' },
-	{ os: /ubuntu 24\.04|noble/i, conntrack: '1.4.8', python: '3.12.3' },
+const BY_OS: readonly { os: RegExp; conntrack: string; python: string; tcpdump: string; libpcap: string }[] = [
+	{ os: /debian.* 12\b|bookworm/i, conntrack: '1.4.7', python: '3.11.2', tcpdump: '4.99.3', libpcap: '1.10.3' },
+	{ os: /debian.* 13\b|trixie/i, conntrack: '1.4.8', python: '3.13.5', tcpdump: '4.99.5', libpcap: '1.10.5' },
+	{ os: /ubuntu 24\.04|noble/i, conntrack: '1.4.8', python: '3.12.3', tcpdump: '4.99.4', libpcap: '1.10.4' },
 ];
 
 /** What the book's own snapshots were recorded with: Debian 12 in this machine's sandbox. */
@@ -84,6 +87,8 @@ export function profileFor(recorded: MachineProvenance | undefined, kind: Target
 		iptables: parseVersion(r.iptables),
 		conntrack: parseVersion(release.conntrack),
 		python: parseVersion(release.python),
+		tcpdump: parseVersion(release.tcpdump),
+		libpcap: parseVersion(release.libpcap),
 		uplink: kind === 'vm' ? 'nic' : 'veth',
 		bridgeVlans: !/-fc\b/.test(r.kernel),
 	};

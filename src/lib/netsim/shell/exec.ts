@@ -1,6 +1,6 @@
 /** Runs parsed command lines: expansion, redirections, pipes, lists, background jobs. */
 import { notModelled } from './not-modelled.ts';
-import type { Context, ExecResult, Tool } from '../tool/types.ts';
+import type { Context, ExecResult, Job, Tool } from '../tool/types.ts';
 import { ParseError, type Compound, type ListItem, type SimpleCommand, type Word } from './ast.ts';
 import { parse } from './parse.ts';
 import { fsMessage, type Vfs } from './vfs.ts';
@@ -12,6 +12,23 @@ export interface ShellState {
 	lastStatus: number;
 	lastBgPid: number;
 	nextPid: number;
+	/** Background jobs whose output is still to come (tcpdump &), with where it goes. */
+	jobs?: RunningJob[] | undefined;
+}
+
+/** An output redirection of a simple command (`> FILE`, `2>> FILE`; fd 1 for `&>` twice). */
+interface Redirection {
+	fd: number;
+	path: string;
+	append: boolean;
+}
+
+/** A background job and the redirections it was started with. */
+interface RunningJob {
+	pid: number;
+	job: Job;
+	/** Sends its output where the command's redirections said (files, /dev/null, the terminal). */
+	route: (stdout: string, stderr: string) => { stdout: string; stderr: string };
 }
 
 /** Runs a command line in a subshell named `argv0` (for `sh -c`), sharing the host's shell state. */
@@ -87,7 +104,7 @@ export class Shell {
 					// A background job: the simulated servers register and return at once.
 					const pid = this.state.nextPid++;
 					this.state.lastBgPid = pid;
-					const r = this.runPipeline({ ...ctx, pid }, item.pipeline.commands, item.pipeline.negate);
+					const r = this.runPipeline({ ...ctx, pid, background: () => undefined }, item.pipeline.commands, item.pipeline.negate);
 					stdout += r.stdout;
 					stderr += r.stderr;
 					if (r.note) note += note ? `\n${r.note}` : r.note;
@@ -101,6 +118,11 @@ export class Shell {
 					if (r.note) note += note ? `\n${r.note}` : r.note;
 				}
 				this.state.lastStatus = status;
+				// What background jobs printed meanwhile (a capture's packets) follows the command.
+				const bg = this.drainJobs();
+				stdout += bg.stdout;
+				stderr += bg.stderr;
+				if (bg.note) note += note ? `\n${bg.note}` : bg.note;
 			}
 			skip = item.op === '&&' || item.op === '||' ? item.op : undefined;
 		}
@@ -228,7 +250,7 @@ export class Shell {
 			return { stdout: '', stderr: '', exit: 0 };
 		}
 		let stdin = ctx.stdin;
-		const outs: { fd: number; path: string; append: boolean }[] = [];
+		const outs: Redirection[] = [];
 		let errToOut = false;
 		let outToErr = false;
 		for (const r of cmd.redirs) {
@@ -246,10 +268,58 @@ export class Shell {
 				outs.push({ fd: 2, path: target, append: false });
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
+		if (argv[0] === 'wait') return this.wait();
+		// A background job's later output goes through this command's redirections too; files
+		// opened with > were truncated when it started, so its later writes append.
+		const later = outs.map((o) => ({ ...o, append: true }));
+		const route = (out: string, err: string): { stdout: string; stderr: string } => this.redirect(ctx, out, err, later, errToOut, outToErr);
+		const background = ctx.background ? (job: Job): void => void (this.state.jobs ??= []).push({ pid: ctx.pid ?? 0, job, route }) : undefined;
 		// Builtins word their errors as this shell does (`where`).
-		const res = this.dispatch({ ...ctx, env, stdin, where: this.where }, argv);
-		let stdout = res.stdout;
-		let stderr = res.stderr;
+		const res = this.dispatch({ ...ctx, env, stdin, where: this.where, background }, argv);
+		const routed = this.redirect(ctx, res.stdout, res.stderr, outs, errToOut, outToErr);
+		if (routed.error !== undefined) return { stdout: '', stderr: routed.error, exit: 1 };
+		const { stdout, stderr } = routed;
+		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
+		if (res.note) result.note = res.note;
+		return result;
+	}
+
+	/** Output of background jobs since the last look; jobs that ended are forgotten. */
+	drainJobs(): { stdout: string; stderr: string; note: string } {
+		let stdout = '';
+		let stderr = '';
+		let note = '';
+		const running: RunningJob[] = [];
+		for (const j of this.state.jobs ?? []) {
+			const t = j.job.take();
+			const r = j.route(t.stdout, t.stderr);
+			stdout += r.stdout;
+			stderr += r.stderr;
+			if (!t.done) running.push(j);
+			else if (j.job.note) note += note ? `\n${j.job.note}` : j.job.note;
+		}
+		this.state.jobs = running;
+		return { stdout, stderr, note };
+	}
+
+	/**
+	 * `wait`: bash waits for every background job. A job that would wait for ever here (a capture
+	 * short of its count: nothing else can run meanwhile) is ended, with a note at a reader's prompt.
+	 */
+	private wait(): ExecResult {
+		for (const j of this.state.jobs ?? []) j.job.stop();
+		const bg = this.drainJobs();
+		const result: ExecResult = { stdout: bg.stdout, stderr: bg.stderr, exit: 0 };
+		if (bg.note && this.interactive) result.note = bg.note;
+		return result;
+	}
+
+	/**
+	 * Applies a command's redirections to its output: files get theirs, and what is left goes to
+	 * the terminal. Returns what is left, or an error when a file cannot be written.
+	 */
+	private redirect(ctx: Context, stdout: string, stderr: string, outs: Redirection[], errToOut: boolean, outToErr: boolean): { stdout: string; stderr: string; error?: string } {
+		const raw = stderr;
 		if (errToOut && !outs.some((o) => o.fd === 2)) {
 			// 2>&1 after a stdout redirection sends stderr where stdout goes
 			stdout += stderr;
@@ -262,7 +332,7 @@ export class Shell {
 		for (const o of outs) {
 			const data = o.fd === 1 ? stdout : stderr;
 			const written = this.state.vfs.write(o.path, data, o.append, ctx.ns);
-			if (!written.ok) return { stdout: '', stderr: `${this.where}${o.path}: ${fsMessage(written.error)}\n`, exit: 1 };
+			if (!written.ok) return { stdout: '', stderr: '', error: `${this.where}${o.path}: ${fsMessage(written.error)}\n` };
 			if (o.fd === 1) {
 				stdout = '';
 				if (errToOut) stderr = '';
@@ -270,11 +340,9 @@ export class Shell {
 		}
 		if (errToOut && outs.some((o) => o.fd === 1) && !outs.some((o) => o.fd === 2)) {
 			const o = outs.find((x) => x.fd === 1);
-			if (o) this.state.vfs.write(o.path, res.stderr, true, ctx.ns);
+			if (o) this.state.vfs.write(o.path, raw, true, ctx.ns);
 		}
-		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
-		if (res.note) result.note = res.note;
-		return result;
+		return { stdout, stderr };
 	}
 
 	/** Finds and runs a tool; unknown names answer like bash, tools known not to be modelled say so. */

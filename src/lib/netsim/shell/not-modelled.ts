@@ -10,7 +10,7 @@ import type { ExecResult } from '../tool/types.ts';
 
 /** The real-kernel option: every chapter downloads as a script that runs on a Linux machine. */
 const REAL = "run the chapter's script on a real Linux machine";
-const PACKETS = `packet capture comes in a later version; ${REAL} to capture there; here ping --trace ADDR walks a packet on the diagram`;
+const PACKETS = 'use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram';
 const ROUTE = `not installed where the book is verified; ${REAL} with it; here ping --trace ADDR walks a packet hop by hop, ip route get ADDR names the route`;
 const DNS = 'the lab has no DNS: use addresses (ping, curl); the names in /etc/hosts resolve';
 const SOCKETS = 'use curl http://ADDR:PORT/ against python3 -m http.server PORT, and ss -ltn';
@@ -20,7 +20,6 @@ const EDITOR = 'no editor or pager here: write files with echo TEXT > FILE, read
 
 /** Command name → what to use instead. */
 const INSTEAD: Record<string, string> = {
-	tcpdump: PACKETS,
 	tshark: PACKETS,
 	wireshark: PACKETS,
 	traceroute: ROUTE,

@@ -31,6 +31,11 @@ export interface Context {
 	env: Record<string, string>;
 	/** Process id of a background job being started (`cmd &`), for servers and `$!`. */
 	pid?: number | undefined;
+	/**
+	 * For a background job being started: hands the shell a job whose output comes later (a
+	 * capture's packets). The shell prints what it has after each command of a line and at `wait`.
+	 */
+	background?: ((job: Job) => void) | undefined;
 	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
 	run: (ctx: Context, argv: string[]) => ExecResult;
 	/** How the shell that runs the command begins its errors (`bash: line 1: `), for builtins. */
@@ -41,6 +46,16 @@ export interface Context {
 	 * cannot just wait for input or Ctrl-C, so they say what they did instead.
 	 */
 	interactive?: boolean | undefined;
+}
+
+/** A background job whose output comes as things happen (tcpdump). */
+export interface Job {
+	/** Output since the last call, and whether the job has ended. */
+	take(): { stdout: string; stderr: string; done: boolean };
+	/** Ends the job now (`wait` cannot block in the simulator; `kill`): what it prints as it ends. */
+	stop(): void;
+	/** Why the simulator stopped it, for a note at a reader's prompt (set by `stop`). */
+	note?: string | undefined;
 }
 
 /** A tool: gets argv (without its own name at [0] removed) and the context. */
