@@ -4,7 +4,7 @@
  * PREROUTING/OUTPUT, the filter table's chains, source NAT and confirmation at POSTROUTING/INPUT.
  * Rule matching itself lives in model/netfilter.ts; flows in model/conntrack.ts.
  */
-import { hookStages, type NfHook } from '../../shared/netfilter.ts';
+import { hookStages, NF_HOOKS, type NfHook } from '../../shared/netfilter.ts';
 import { formatIpv4 } from '../addr/ipv4.ts';
 import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.ts';
 import type { Link } from '../model/link.ts';
@@ -75,6 +75,9 @@ export interface HookIo {
 	reroute?: (() => string | undefined) | undefined;
 }
 
+/** What runs at each hook, in order: read once. */
+const STAGES = new Map(NF_HOOKS.map((h) => [h, hookStages(h)]));
+
 /**
  * Runs a hook: what is registered there, in the kernel's order (src/lib/shared/netfilter.ts).
  * The simulator runs conntrack and the nat and filter tables; raw, mangle and security keep their
@@ -87,7 +90,7 @@ export function nfHook(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfC
 		inIf: hook === 'OUTPUT' || hook === 'POSTROUTING' ? undefined : io.inIf,
 		outIf: hook === 'PREROUTING' || hook === 'INPUT' ? undefined : io.outIf,
 	};
-	for (const stage of hookStages(hook)) {
+	for (const stage of STAGES.get(hook) ?? []) {
 		if (stage.kind === 'conntrack') {
 			if (stage.step === 'track' && !ctTrack(stack, ns, pkt, ctx)) return false;
 			if (stage.step === 'confirm') nfConfirm(ns, ctx);
@@ -230,7 +233,7 @@ function natSrc(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io:
  * Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies
  * (a traced step when `stack` and `ns` are given and the address changes).
  */
-export function unNatSource(pkt: Ip4, ctx: NfCtx, stack?: Stack, ns?: Netns): void {
+function unNatSource(pkt: Ip4, ctx: NfCtx, stack?: Stack, ns?: Netns): void {
 	const ct = ctx.ct;
 	if (!ct) return;
 	const was = pkt.src;
