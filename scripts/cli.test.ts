@@ -107,3 +107,16 @@ describe('the transcript CLI (npm run -s netsim -- --lab LAB)', () => {
 		expect([none.status, none.stderr]).toEqual([2, 'netsim: --like nope: no snapshots in content/snapshots/nope/ to tell what it was recorded on\n']);
 	});
 });
+
+describe('scripts/reline-snapshots.ts', () => {
+	it('checks, changing nothing, that every snapshot line follows its chapter', () => {
+		const result = tsx('reline-snapshots.ts', ['--check']);
+		expect([result.status, result.stdout, result.stderr]).toEqual([0, 'reline: every snapshot line follows its chapter\n', '']);
+	});
+
+	it('refuses an unknown option with its usage', () => {
+		const result = tsx('reline-snapshots.ts', ['--chec']);
+		expect(result.status).toBe(2);
+		expect(result.stderr).toMatch(/^reline: .*\n {2}usage: npm run -s reline -- \[--check\]\n$/);
+	});
+});

@@ -175,7 +175,8 @@ describe.each(chapters.map((c) => [c.chapter.id, c] as const))('chapter %s', (_,
 	});
 
 	it('draws every diagram', async () => {
-		const diagrams = await page.$$eval('figure.nb-diagram', (fs) =>
+		// Figures drawn from recorded state (chapter 7's figure of netfilter's hooks is not one: hooks.e2e.ts).
+		const diagrams = await page.$$eval('figure.nb-diagram:not([data-nb-diagram="hooks"])', (fs) =>
 			fs.map((f) => ({ kind: f.getAttribute('data-nb-diagram'), classes: f.className, title: f.querySelector('svg title')?.textContent ?? '' })),
 		);
 		const states = c.snapshot?.blocks.filter((b) => b.state) ?? [];

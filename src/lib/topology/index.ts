@@ -30,3 +30,5 @@ export { layoutSimple } from './layout-simple.ts';
 export { printSvg, type SvgOptions } from './svg.ts';
 export { TOPOLOGY_CSS } from './svg-style.ts';
 export { asTopology, renderLayout, renderTopologySvg, type RenderOptions, type TopologyInput } from './render.ts';
+export { describeHooks, hooksDiagram, layoutHooks, DRAWN_TABLES, HOOKS_GEOMETRY, type HooksBox, type HooksDiagram, type HooksLayout, type HooksStage } from './netfilter-diagram.ts';
+export { HOOKS_CSS, printHooksSvg, renderHooksSvg, type HooksSvgOptions } from './netfilter-svg.ts';

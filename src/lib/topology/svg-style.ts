@@ -8,6 +8,9 @@
 const LIGHT = `--topo-fg:#1c1f26;--topo-muted:#4f5563;--topo-host-bg:#f3f5f9;--topo-host-stroke:#5b6678;--topo-chip-bg:#2d3748;--topo-chip-fg:#ffffff;--topo-ns-bg:#ffffff;--topo-ns-stroke:#7c6fd1;--topo-ns-chip-bg:#ece8fd;--topo-ns-chip-fg:#3b2f8f;--topo-bridge-bg:#e3f4f0;--topo-bridge-stroke:#0f766e;--topo-port-bg:#ffffff;--topo-port-stroke:#8a96a8;--topo-veth:#7c3aed;--topo-cable:#4b5563;--topo-uplink:#2563eb;--topo-overlay:#c2410c;--topo-ghost:#8a94a6;--topo-up:#15803d;--topo-warn:#b45309;--topo-down:#b91c1c;--topo-switch-bg:#334155;--topo-switch-fg:#ffffff;--topo-cloud-bg:#e3edff;--topo-cloud-stroke:#2563eb;`;
 const DARK = `--topo-fg:#e6e8ee;--topo-muted:#a9b0bd;--topo-host-bg:#1a202c;--topo-host-stroke:#8795ab;--topo-chip-bg:#cbd5e1;--topo-chip-fg:#111827;--topo-ns-bg:#11151d;--topo-ns-stroke:#a594f9;--topo-ns-chip-bg:#2e2757;--topo-ns-chip-fg:#e0d9ff;--topo-bridge-bg:#0f2d29;--topo-bridge-stroke:#2dd4bf;--topo-port-bg:#202634;--topo-port-stroke:#6b778c;--topo-veth:#b69cff;--topo-cable:#a0aab8;--topo-uplink:#6ea8fe;--topo-overlay:#fb923c;--topo-ghost:#7b8597;--topo-up:#4ade80;--topo-warn:#fbbf24;--topo-down:#f87171;--topo-switch-bg:#cbd5e1;--topo-switch-fg:#0f172a;--topo-cloud-bg:#16233f;--topo-cloud-stroke:#6ea8fe;`;
 
+/** The colours as custom properties (`--topo-*`), light and dark: the netfilter figure uses them too. */
+export const PALETTE = { light: LIGHT, dark: DARK } as const;
+
 /** The CSS inside each diagram's `<style>`. */
 export const TOPOLOGY_CSS = [
 	`.topo{${LIGHT}width:100%;height:auto;color:var(--topo-fg);font-family:var(--sl-font,system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif)}`,

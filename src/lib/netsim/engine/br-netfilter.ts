@@ -1,13 +1,15 @@
 /**
- * br_netfilter: bridged IPv4 goes through conntrack and the FORWARD chain of the bridge's
- * namespace, and a frame for the bridge itself whose DNAT points back into the bridge is
- * bridged there rather than routed (kube-proxy's hairpin case).
+ * br_netfilter: bridged IPv4 goes through the PREROUTING, FORWARD and POSTROUTING hooks of the
+ * bridge's namespace (BR_NETFILTER_HOOKS in src/lib/shared/netfilter.ts), and a frame for the
+ * bridge itself whose DNAT points back into the bridge is bridged there rather than routed
+ * (kube-proxy's hairpin case).
  */
+import { BR_NETFILTER_HOOKS } from '../../shared/netfilter.ts';
 import { sameMac, type Mac } from '../addr/mac.ts';
 import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import { solicit } from './arp.ts';
-import { filterPasses, nfConfirm, nfPost, nfPre, unNatSource, type NfCtx } from './netfilter-hooks.ts';
+import { nfHook, type NfCtx } from './netfilter-hooks.ts';
 import { clonePacket, type Frame, type Ip4 } from '../model/packet.ts';
 import { routeInput } from './route.ts';
 import type { Stack } from './stack.ts';
@@ -27,7 +29,7 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 	const pkt = clonePacket(frame.ip as Ip4);
 	const ctx: NfCtx = {};
 	const before = pkt.dst;
-	if (!nfPre(stack, ns, pkt, ctx, 'PREROUTING', br.name)) return;
+	if (!nfHook(stack, ns, 'PREROUTING', pkt, ctx, { inIf: br.name })) return;
 	const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br) : undefined;
 	if (!rt || typeof rt === 'string' || rt.type !== 'unicast' || rt.dev !== br) {
 		stack.ipReceive(ns, br, pkt, ctx);
@@ -41,8 +43,8 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 		if (!n?.mac) return;
 	}
 	const mac = n.mac as Mac;
-	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, br.name, br.name)) return;
-	if (!nfPost(stack, ns, pkt, ctx, br)) return;
+	if (!nfHook(stack, ns, 'FORWARD', pkt, ctx, { inIf: br.name, outIf: br.name })) return;
+	if (!nfHook(stack, ns, 'POSTROUTING', pkt, ctx, { outIf: br.name, out: br })) return;
 	const e = br.fdb.find((x) => sameMac(x.mac, mac) && !x.permanent);
 	const out = e?.port;
 	if (!out) {
@@ -53,15 +55,11 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 	stack.xmit(out, { src: frame.src, dst: mac, ip: pkt });
 }
 
-/** A bridged frame between ports: conntrack and the FORWARD chain. False to drop it. */
+/** A bridged frame between ports: the hooks br_netfilter runs, the bridge as both its interfaces. False to drop it. */
 export function bridgeFilter(stack: Stack, br: Link, frame: Frame): boolean {
 	const ns = br.ns;
 	if (!brNfOn(ns) || !frame.ip) return true;
 	const pkt = frame.ip;
 	const ctx: NfCtx = {};
-	if (!nfPre(stack, ns, pkt, ctx, 'PREROUTING', br.name)) return false;
-	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, br.name, br.name)) return false;
-	if (ctx.ct && ctx.isNew) nfConfirm(ns, ctx);
-	else unNatSource(pkt, ctx, stack, ns);
-	return true;
+	return BR_NETFILTER_HOOKS.every((hook) => nfHook(stack, ns, hook, pkt, ctx, { inIf: br.name, outIf: br.name, out: br }));
 }

@@ -8,7 +8,7 @@ import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import { neighOutput } from './arp.ts';
 import { icmpReceive } from './icmp.ts';
-import { filterPasses, nfConfirm, nfPost, nfPre, unNatSource, type NfCtx } from './netfilter-hooks.ts';
+import { filterPasses, nfConfirm, nfHook, type NfCtx } from './netfilter-hooks.ts';
 import { ICMP, type Ip4 } from '../model/packet.ts';
 import { routeInput, routeOutput } from './route.ts';
 import type { Stack } from './stack.ts';
@@ -26,7 +26,7 @@ const LO_MAC = [0, 0, 0, 0, 0, 0];
  * silently lost).
  */
 export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string | undefined {
-	let rt = routeOutput(ns, pkt.dst, oif, pkt.src || undefined);
+	const rt = routeOutput(ns, pkt.dst, oif, pkt.src || undefined);
 	const tr = tracing(stack.tracer, pkt);
 	if (tr && !tr.hidden(ns)) {
 		if (typeof rt === 'string') {
@@ -42,20 +42,21 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 	}
 	if (typeof rt === 'string') return rt;
 	if (!pkt.src) pkt.src = rt.src;
+	// The socket checks the size against the route's MTU before the packet meets netfilter.
+	if (pkt.df && rt.type === 'unicast' && pkt.len > rt.dev.mtu) return `EMSGSIZE:${rt.dev.mtu}`;
+	let route = rt;
 	const ctx: NfCtx = {};
-	const before = pkt.dst;
-	if (!nfPre(stack, ns, pkt, ctx, 'OUTPUT', undefined)) return undefined;
-	if (pkt.dst !== before) {
-		// DNAT in OUTPUT: route again for the new destination (ip_route_me_harder).
+	const reroute = (): string | undefined => {
 		const again = routeOutput(ns, pkt.dst, oif, pkt.src);
 		if (typeof again === 'string') return undefined;
-		rt = again;
-	}
-	const outIf = rt.type === 'local' ? 'lo' : rt.dev.name;
-	if (pkt.df && rt.type === 'unicast' && pkt.len > rt.dev.mtu) return `EMSGSIZE:${rt.dev.mtu}`;
+		route = again;
+		return again.type === 'local' ? 'lo' : again.dev.name;
+	};
 	// A DROP in OUTPUT is silent for ping (iptables-nft); REJECT answers through the loopback.
-	if (!filterPasses(stack, ns, 'OUTPUT', pkt, ctx, undefined, outIf)) return undefined;
-	if (rt.type === 'local') {
+	if (!nfHook(stack, ns, 'OUTPUT', pkt, ctx, { outIf: route.type === 'local' ? 'lo' : route.dev.name, reroute })) return undefined;
+	if (route.type === 'local') {
+		// Looped back: the kernel's POSTROUTING on lo (conntrack's confirmation) and PREROUTING and
+		// INPUT on the way in, abbreviated to the confirmation and INPUT's filter chain.
 		nfConfirm(ns, ctx);
 		if (!ns.lo.adminUp) return undefined;
 		ns.lo.stats.txPackets++;
@@ -69,9 +70,9 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 		localDeliver(stack, ns, pkt, ns.lo);
 		return undefined;
 	}
-	if (rt.type === 'broadcast') return undefined;
-	if (!nfPost(stack, ns, pkt, ctx, rt.dev)) return undefined;
-	neighOutput(stack, ns, rt.dev, rt.gateway ?? pkt.dst, pkt, 'local');
+	if (route.type === 'broadcast') return undefined;
+	if (!nfHook(stack, ns, 'POSTROUTING', pkt, ctx, { outIf: route.dev.name, out: route.dev })) return undefined;
+	neighOutput(stack, ns, route.dev, route.gateway ?? pkt.dst, pkt, 'local');
 	return undefined;
 }
 
@@ -81,7 +82,7 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	const martian = (): boolean => isLoopback(pkt.dst) && dev.kind !== 'loopback' && ns.get(`net.ipv4.conf.${dev.name.replaceAll('.', '/')}.route_localnet`) !== '1';
 	if (martian()) return;
 	const ctx: NfCtx = pre ?? {};
-	if (!pre && !nfPre(stack, ns, pkt, ctx, 'PREROUTING', dev.name)) return;
+	if (!pre && !nfHook(stack, ns, 'PREROUTING', pkt, ctx, { inIf: dev.name })) return;
 	if (martian()) return;
 	const rt = routeInput(ns, pkt.dst, dev);
 	const tr = tracing(stack.tracer, pkt);
@@ -103,9 +104,7 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	}
 	if (rt.type === 'local' || rt.type === 'broadcast') {
 		if (rt.type === 'broadcast' && ns.get('net.ipv4.icmp_echo_ignore_broadcasts') !== '0') return;
-		if (!filterPasses(stack, ns, 'INPUT', pkt, ctx, dev.name, undefined)) return;
-		nfConfirm(ns, ctx);
-		if (ctx.dir === 'reply') unNatSource(pkt, ctx, stack, ns);
+		if (!nfHook(stack, ns, 'INPUT', pkt, ctx, { inIf: dev.name })) return;
 		localDeliver(stack, ns, pkt, dev);
 		return;
 	}
@@ -122,9 +121,9 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 		traceRoute(tr, ns, rt.route, rt.dev, pkt.dst);
 		tr.add({ kind: 'forward', leg: legOf(pkt), at: tr.place(ns, rt.dev), text: `${tr.who(ns)} is a router here (net.ipv4.ip_forward = 1): it forwards the packet out of ${rt.dev.name}, TTL ${pkt.ttl} → ${pkt.ttl - 1}.`, packet: { ...tracePacket(pkt), ttl: pkt.ttl - 1 } });
 	}
-	if (!filterPasses(stack, ns, 'FORWARD', pkt, ctx, dev.name, rt.dev.name)) return;
+	if (!nfHook(stack, ns, 'FORWARD', pkt, ctx, { inIf: dev.name, outIf: rt.dev.name })) return;
 	pkt.ttl -= 1;
-	if (!nfPost(stack, ns, pkt, ctx, rt.dev)) return;
+	if (!nfHook(stack, ns, 'POSTROUTING', pkt, ctx, { outIf: rt.dev.name, out: rt.dev })) return;
 	neighOutput(stack, ns, rt.dev, rt.gateway ?? pkt.dst, pkt, 'forward');
 }
 

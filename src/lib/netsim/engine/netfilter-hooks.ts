@@ -1,8 +1,10 @@
 /**
- * The netfilter hooks a packet meets on its walk: conntrack lookup and destination NAT at
- * PREROUTING/OUTPUT, the filter table's chains, source NAT and confirmation at POSTROUTING.
+ * The netfilter hooks a packet meets on its walk, each running what the kernel registers there in
+ * its order (src/lib/shared/netfilter.ts): conntrack lookup and destination NAT at
+ * PREROUTING/OUTPUT, the filter table's chains, source NAT and confirmation at POSTROUTING/INPUT.
  * Rule matching itself lives in model/netfilter.ts; flows in model/conntrack.ts.
  */
+import { hookStages, NF_HOOKS, type NfHook } from '../../shared/netfilter.ts';
 import { formatIpv4 } from '../addr/ipv4.ts';
 import { findConn, TIMEOUT, trackTcp, type Conntrack } from '../model/conntrack.ts';
 import type { Link } from '../model/link.ts';
@@ -58,10 +60,53 @@ export function filterPasses(stack: Stack, ns: Netns, chain: string, pkt: Ip4, c
 	return v === 'ACCEPT';
 }
 
-/** Conntrack lookup and destination NAT at PREROUTING/OUTPUT. Returns false to drop. */
-export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PREROUTING' | 'OUTPUT', inIf: string | undefined): boolean {
+/** Where the packet is at a hook: its interfaces, and what the hook may need to act. */
+export interface HookIo {
+	/** The interface it arrived on (PREROUTING, INPUT, FORWARD). */
+	inIf?: string | undefined;
+	/** The interface it leaves by (FORWARD, OUTPUT, POSTROUTING). */
+	outIf?: string | undefined;
+	/** POSTROUTING: the device it leaves by (MASQUERADE takes that device's address). */
+	out?: Link | undefined;
+	/**
+	 * OUTPUT: the destination changed (DNAT): route again (ip_route_me_harder); the interface it
+	 * now leaves by, or undefined when there is no route any more.
+	 */
+	reroute?: (() => string | undefined) | undefined;
+}
+
+/** What runs at each hook, in order: read once. */
+const STAGES = new Map(NF_HOOKS.map((h) => [h, hookStages(h)]));
+
+/**
+ * Runs a hook: what is registered there, in the kernel's order (src/lib/shared/netfilter.ts).
+ * The simulator runs conntrack and the nat and filter tables; raw, mangle and security keep their
+ * rules but are not run. False when the packet is dropped.
+ */
+export function nfHook(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io: HookIo): boolean {
+	// As the kernel's hook state: no input device on the way out, no output device on the way in.
+	const at: HookIo = {
+		...io,
+		inIf: hook === 'OUTPUT' || hook === 'POSTROUTING' ? undefined : io.inIf,
+		outIf: hook === 'PREROUTING' || hook === 'INPUT' ? undefined : io.outIf,
+	};
+	for (const stage of STAGES.get(hook) ?? []) {
+		if (stage.kind === 'conntrack') {
+			if (stage.step === 'track' && !ctTrack(stack, ns, pkt, ctx)) return false;
+			if (stage.step === 'confirm') nfConfirm(ns, ctx);
+		} else if (stage.table === 'filter') {
+			if (!filterPasses(stack, ns, hook, pkt, ctx, at.inIf, at.outIf)) return false;
+		} else if (stage.table === 'nat') {
+			if (!(stage.nat === 'dst' ? natDst(stack, ns, hook, pkt, ctx, at) : natSrc(stack, ns, hook, pkt, ctx, at))) return false;
+		}
+	}
+	return true;
+}
+
+/** Conntrack at PREROUTING/OUTPUT: finds the packet's flow or starts a new one. False to drop. */
+function ctTrack(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx): boolean {
 	const nf = ns.netfilter;
-	if (!nf.conntrackOn) return true;
+	if (!nf.conntrackOn || ctx.ct) return true;
 	const now = stack.world.now;
 	ns.conntrack = ns.conntrack.filter((c) => c.expires > now);
 	const ic = pkt.icmp;
@@ -82,18 +127,9 @@ export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PRER
 	if (!ports) return true;
 	const hit = findConn(ns.conntrack, pkt.proto, pkt.src, pkt.dst, ports[0], ports[1], now, ic?.type);
 	if (hit) {
-		const ct = hit.ct;
-		ctx.ct = ct;
+		ctx.ct = hit.ct;
 		ctx.dir = hit.dir;
-		track(ct, hit.dir, pkt, now);
-		if (hit.dir === 'reply') {
-			if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) {
-				const was = pkt.dst;
-				setDst(pkt, ct.orig.src, ct.orig.sport);
-				const tr = tracing(stack.tracer, pkt);
-				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(was)} → ${formatIpv4(pkt.dst)}.`, packet: tracePacket(pkt), rewrite: { field: 'dst', from: formatIpv4(was), to: formatIpv4(pkt.dst) } });
-			}
-		} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
+		track(hit.ct, hit.dir, pkt, now);
 		return true;
 	}
 	// Only an echo request or a bare SYN opens a flow; anything else stays untracked.
@@ -111,25 +147,47 @@ export function nfPre(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, hook: 'PRER
 	ctx.ct = ct;
 	ctx.dir = 'orig';
 	ctx.isNew = true;
-	if (nf.tables.has('nat')) {
-		const v = view(pkt, ctx, inIf, undefined, ns);
-		const res = nf.run('nat', hook, v);
+	return true;
+}
+
+/**
+ * Destination NAT at PREROUTING/OUTPUT: a new flow's first packet goes through the nat chain
+ * (DNAT is remembered by conntrack); a known flow gets the rewrite its entry records (a reply's
+ * undone source NAT, or the flow's DNAT). In OUTPUT a changed destination is routed again.
+ */
+function natDst(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io: HookIo): boolean {
+	const ct = ctx.ct;
+	if (!ct) return true;
+	const before = pkt.dst;
+	if (!ctx.isNew) {
+		if (ctx.dir === 'reply') {
+			if (ct.orig.src !== ct.reply.dst || ct.orig.sport !== ct.reply.dport) {
+				setDst(pkt, ct.orig.src, ct.orig.sport);
+				const tr = tracing(stack.tracer, pkt);
+				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `conntrack recognises the reply and undoes the NAT: destination ${formatIpv4(before)} → ${formatIpv4(pkt.dst)}.`, packet: tracePacket(pkt), rewrite: { field: 'dst', from: formatIpv4(before), to: formatIpv4(pkt.dst) } });
+			}
+		} else if (ct.reply.src !== ct.orig.dst || ct.reply.sport !== ct.orig.dport) setDst(pkt, ct.reply.src, ct.reply.sport);
+	} else if (ns.netfilter.tables.has('nat')) {
+		const ports = portsOf(pkt);
+		const v = view(pkt, ctx, io.inIf, undefined, ns);
+		const res = ns.netfilter.run('nat', hook, v);
 		pkt.mark = v.mark;
 		if (res.verdict === 'DROP') return false;
 		const to = res.rule?.target === 'DNAT' ? res.rule.toDestination : undefined;
-		if (to) {
+		if (to && ports) {
 			const [ip, port] = parseTo(to);
 			if (ip !== undefined) {
-				const was = pkt.dst;
 				setDst(pkt, ip, port ?? ports[1]);
 				ct.reply.src = ip;
 				ct.reply.sport = port ?? ports[1];
 				const tr = tracing(stack.tracer, pkt);
-				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `DNAT: destination ${formatIpv4(was)} → ${formatIpv4(ip)}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', hook, res), rewrite: { field: 'dst', from: formatIpv4(was), to: formatIpv4(ip) } });
+				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `DNAT: destination ${formatIpv4(before)} → ${formatIpv4(ip)}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', hook, res), rewrite: { field: 'dst', from: formatIpv4(before), to: formatIpv4(ip) } });
 			}
 		}
 	}
-	return true;
+	if (pkt.dst === before || !io.reroute) return true;
+	io.outIf = io.reroute();
+	return io.outIf !== undefined;
 }
 
 /** Updates timeouts and TCP state of an entry for one packet. */
@@ -140,31 +198,34 @@ function track(ct: Conntrack, dir: 'orig' | 'reply', pkt: Ip4, now: number): voi
 	else ct.expires = now + TIMEOUT.icmp;
 }
 
-/** Source NAT at POSTROUTING, then the conntrack entry is confirmed. Returns false to drop. */
-export function nfPost(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, out: Link): boolean {
+/**
+ * Source NAT at POSTROUTING/INPUT: a new flow's first packet goes through the nat chain (SNAT,
+ * MASQUERADE, remembered by conntrack); a known flow gets its recorded source rewrite.
+ */
+function natSrc(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io: HookIo): boolean {
 	const ct = ctx.ct;
 	if (!ct) return true;
-	if (ctx.isNew) {
-		const nf = ns.netfilter;
-		if (nf.tables.has('nat')) {
-			const v = view(pkt, ctx, undefined, out.name, ns);
-			const res = nf.run('nat', 'POSTROUTING', v);
-			if (res.verdict === 'DROP') return false;
-			const rule = res.rule;
-			let to: number | undefined;
-			if (rule?.target === 'MASQUERADE') to = selectSrc(ns, out, pkt.dst);
-			if (rule?.target === 'SNAT' && rule.toSource) to = parseTo(rule.toSource)[0];
-			if (to !== undefined) {
-				const was = pkt.src;
-				pkt.src = to;
-				ct.reply.dst = to;
-				const tr = tracing(stack.tracer, pkt);
-				const how = rule?.target === 'MASQUERADE' ? ` (the address of ${out.name})` : '';
-				if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}${how}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', 'POSTROUTING', res), rewrite: { field: 'src', from: formatIpv4(was), to: formatIpv4(to) } });
-			}
-		}
-		nfConfirm(ns, ctx);
-	} else unNatSource(pkt, ctx, stack, ns);
+	if (!ctx.isNew) {
+		unNatSource(pkt, ctx, stack, ns);
+		return true;
+	}
+	const nf = ns.netfilter;
+	if (!nf.tables.has('nat')) return true;
+	const v = view(pkt, ctx, io.inIf, io.outIf, ns);
+	const res = nf.run('nat', hook, v);
+	if (res.verdict === 'DROP') return false;
+	const rule = res.rule;
+	let to: number | undefined;
+	if (rule?.target === 'MASQUERADE' && io.out) to = selectSrc(ns, io.out, pkt.dst);
+	if (rule?.target === 'SNAT' && rule.toSource) to = parseTo(rule.toSource)[0];
+	if (to !== undefined) {
+		const was = pkt.src;
+		pkt.src = to;
+		ct.reply.dst = to;
+		const tr = tracing(stack.tracer, pkt);
+		const how = rule?.target === 'MASQUERADE' ? ` (the address of ${io.out?.name})` : '';
+		if (tr) tr.add({ kind: 'nat', leg: legOf(pkt), at: tr.place(ns), text: `${rule?.target}: source ${formatIpv4(was)} → ${formatIpv4(to)}${how}, remembered by conntrack.`, packet: tracePacket(pkt), netfilter: traceRule(ns, 'nat', hook, res), rewrite: { field: 'src', from: formatIpv4(was), to: formatIpv4(to) } });
+	}
 	return true;
 }
 
@@ -172,7 +233,7 @@ export function nfPost(stack: Stack, ns: Netns, pkt: Ip4, ctx: NfCtx, out: Link)
  * Source rewriting of an established flow: SNAT on the way out, undone DNAT on replies
  * (a traced step when `stack` and `ns` are given and the address changes).
  */
-export function unNatSource(pkt: Ip4, ctx: NfCtx, stack?: Stack, ns?: Netns): void {
+function unNatSource(pkt: Ip4, ctx: NfCtx, stack?: Stack, ns?: Netns): void {
 	const ct = ctx.ct;
 	if (!ct) return;
 	const was = pkt.src;

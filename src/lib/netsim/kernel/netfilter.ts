@@ -3,11 +3,12 @@
  * and deleted, chains created, flushed, zeroed, renamed and deleted, policies set. Refusals carry
  * the errno that iptables' own error table (nft_strerror) turns into its words.
  */
+import { natTargetHooks } from '../../shared/netfilter.ts';
 import { ruleSpec, type Chain, type Netfilter, type Rule, type Table } from '../model/netfilter.ts';
 import { ok, refuse, type Result } from './errno.ts';
 
 /** Targets only the nat table takes. */
-const NAT_TARGETS = ['MASQUERADE', 'SNAT', 'DNAT', 'REDIRECT'];
+const NAT_TARGETS = Object.keys(natTargetHooks());
 
 /** NAT hooks register in the namespace (a NAT rule went in): conntrack runs there from now on. */
 export function nfTrack(nf: Netfilter): void {
@@ -25,11 +26,9 @@ export function chainGet(t: Table, name: string | undefined): Result<Chain> {
  * kernel checks when the rule goes in, for every built-in chain from which the rule's chain is
  * reached through jumps (nf_tables validates the chains a jump makes reachable).
  */
-const TARGET_HOOKS: Record<string, string[]> = {
-	MASQUERADE: ['POSTROUTING'],
-	SNAT: ['POSTROUTING', 'INPUT'],
-	DNAT: ['PREROUTING', 'OUTPUT'],
-	REDIRECT: ['PREROUTING', 'OUTPUT'],
+const TARGET_HOOKS: Record<string, readonly string[]> = {
+	// The NAT targets' masks are where nat rewrites which address (src/lib/shared/netfilter.ts).
+	...natTargetHooks(),
 	REJECT: ['INPUT', 'FORWARD', 'OUTPUT'],
 };
 

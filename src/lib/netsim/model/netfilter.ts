@@ -1,4 +1,5 @@
 /** iptables state (tables, chains, rules with counters) and rule evaluation. */
+import { tableHooks, type NfTable } from '../../shared/netfilter.ts';
 import { formatIpv4, inPrefix, type Ipv4, type Prefix } from '../addr/ipv4.ts';
 
 /** A negatable match value. */
@@ -76,16 +77,11 @@ export interface Table {
 	hooked?: boolean | undefined;
 }
 
-const BUILTINS: Record<string, string[]> = {
-	filter: ['INPUT', 'FORWARD', 'OUTPUT'],
-	nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-	mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-	raw: ['PREROUTING', 'OUTPUT'],
-	security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
-
 /** Names of tables iptables knows. */
-export const TABLE_NAMES = Object.keys(BUILTINS);
+export const TABLE_NAMES: readonly NfTable[] = ['filter', 'nat', 'mangle', 'raw', 'security'];
+
+/** Each table's built-in chains: the hooks it is registered at (src/lib/shared/netfilter.ts), in hook order. */
+const BUILTINS: Record<string, string[]> = Object.fromEntries(TABLE_NAMES.map((t) => [t, tableHooks(t)]));
 
 /** Protocol names as /etc/protocols gives them. */
 export const PROTOCOLS: Record<string, number> = { all: 0, icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 };

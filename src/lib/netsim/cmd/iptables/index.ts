@@ -48,7 +48,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	const { table, cmd, rest } = parseCommandLine(argv);
 	const args = parseRule(rest);
 	if (!cmd.op) exitWith(2, `${V}: no command specified\n${TRY}`);
-	if (!TABLE_NAMES.includes(table)) exitWith(3, `${V}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`);
+	if (!(TABLE_NAMES as readonly string[]).includes(table)) exitWith(3, `${V}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`);
 	const r: Run = { profile: ctx.world.profile, nf, table, t: nf.table(table), cmd, args };
 	checkCommand(r);
 	const command = Object.prototype.hasOwnProperty.call(COMMANDS, cmd.op) ? COMMANDS[cmd.op] : undefined;
