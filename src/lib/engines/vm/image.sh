@@ -188,6 +188,9 @@ main() {
 	# What the packages' maintainer scripts would have done, as far as the lab needs it.
 	cp "$ROOT/usr/share/base-passwd/passwd.master" "$ROOT/etc/passwd"
 	cp "$ROOT/usr/share/base-passwd/group.master" "$ROOT/etc/group"
+	# tcpdump's postinst adds the system user it drops its privileges to after opening a capture.
+	printf 'tcpdump:x:100:101::/nonexistent:/usr/sbin/nologin\n' >>"$ROOT/etc/passwd"
+	printf 'tcpdump:x:101:\n' >>"$ROOT/etc/group"
 	alternative() { # LINK TARGET: what update-alternatives would have made
 		[[ -e $ROOT/$(dirname "$1")/$2 ]] || die "alternative $1: $2 is not in the image"
 		ln -sfn "$2" "$ROOT/$1"

@@ -13,6 +13,7 @@ import { nfHook, type NfCtx } from './netfilter-hooks.ts';
 import { clonePacket, type Frame, type Ip4 } from '../model/packet.ts';
 import { routeInput } from './route.ts';
 import type { Stack } from './stack.ts';
+import { tap } from './tap.ts';
 
 /** Whether bridged IPv4 is seen by iptables in this namespace (net.bridge.bridge-nf-call-iptables). */
 export function brNfOn(ns: Netns): boolean {
@@ -32,6 +33,8 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 	if (!nfHook(stack, ns, 'PREROUTING', pkt, ctx, { inIf: br.name })) return;
 	const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br) : undefined;
 	if (!rt || typeof rt === 'string' || rt.type !== 'unicast' || rt.dev !== br) {
+		// Passed up the bridge device after br_netfilter's PREROUTING (its DNAT already done).
+		tap(br, { ...frame, ip: pkt }, 'in');
 		stack.ipReceive(ns, br, pkt, ctx);
 		return;
 	}

@@ -97,7 +97,7 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 			bridgedDnat(stack, br, inPort, frame);
 			return;
 		}
-		netifReceive(stack, br, frame);
+		passUp(stack, br, frame);
 		return;
 	}
 	if (inPort && frame.ip && !bridgeFilter(stack, br, frame)) return;
@@ -125,7 +125,7 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 		if (outs[0]) traceTo(outs[0], true);
 		else if (tr && upToo) tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(br.ns, br), text: `the bridge ${br.name} has no other port to flood the broadcast to: it delivers it up to its own stack in ${tr.who(br.ns)}.`, packet: traceFrame(frame) });
 		for (const p of outs) stack.xmit(p, frame);
-		if (inPort) netifReceive(stack, br, frame);
+		if (inPort) passUp(stack, br, frame);
 		return;
 	}
 	const e = br.fdb.find((x) => sameMac(x.mac, frame.dst) && !x.permanent);
@@ -139,6 +139,12 @@ function bridgeForward(stack: Stack, br: Link, inPort: Link | undefined, frame: 
 	const outs = ports.filter((p) => p !== inPort && floods(p));
 	if (outs[0]) traceTo(outs[0], true);
 	for (const p of outs) stack.xmit(p, frame);
+}
+
+/** br_pass_frame_up: a frame from a port goes up the bridge device's own stack, seen there by captures. */
+function passUp(stack: Stack, br: Link, frame: Frame): void {
+	tap(br, frame, 'in');
+	netifReceive(stack, br, frame);
 }
 
 /** A frame for this host: ARP or IPv4 (a copy, so rewrites do not reach other receivers). */

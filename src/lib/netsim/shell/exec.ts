@@ -268,7 +268,7 @@ export class Shell {
 				outs.push({ fd: 2, path: target, append: false });
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
-		if (argv[0] === 'wait') return this.wait();
+		if (argv[0] === 'wait') return this.wait(argv.slice(1));
 		// A background job's later output goes through this command's redirections too; files
 		// opened with > were truncated when it started, so its later writes append.
 		const later = outs.map((o) => ({ ...o, append: true }));
@@ -306,10 +306,23 @@ export class Shell {
 	 * `wait`: bash waits for every background job. A job that would wait for ever here (a capture
 	 * short of its count: nothing else can run meanwhile) is ended, with a note at a reader's prompt.
 	 */
-	private wait(): ExecResult {
-		for (const j of this.state.jobs ?? []) j.job.stop();
+	private wait(pids: string[]): ExecResult {
+		const jobs = this.state.jobs ?? [];
+		let stderr = '';
+		let exit = 0;
+		for (const p of pids) {
+			// A PID that is no job of this shell (a server's is not a job here: it never ends).
+			if (!/^\d+$/.test(p)) {
+				stderr += `${this.where}wait: \`${p}': not a pid or valid job spec\n`;
+				exit = 2;
+			} else if (!jobs.some((j) => j.pid === Number(p)) && Number(p) !== this.state.lastBgPid) {
+				stderr += `${this.where}wait: pid ${p} is not a child of this shell\n`;
+				exit = 127;
+			}
+		}
+		for (const j of jobs) if (pids.length === 0 || pids.includes(String(j.pid))) j.job.stop();
 		const bg = this.drainJobs();
-		const result: ExecResult = { stdout: bg.stdout, stderr: bg.stderr, exit: 0 };
+		const result: ExecResult = { stdout: bg.stdout, stderr: bg.stderr + stderr, exit };
 		if (bg.note && this.interactive) result.note = bg.note;
 		return result;
 	}

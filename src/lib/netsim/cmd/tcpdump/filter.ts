@@ -8,6 +8,7 @@
 import { parseIpv4Strict, parsePrefix, inPrefix, type Prefix } from '../../addr/ipv4.ts';
 import { parseMac, sameMac, type Mac } from '../../addr/mac.ts';
 import type { Frame } from '../../model/packet.ts';
+import { frameBytes } from './bytes.ts';
 
 /** A compiled filter: does the frame pass? */
 export type FrameFilter = (frame: Frame) => boolean;
@@ -29,7 +30,7 @@ interface Quals {
 export function compileFilter(words: string[]): FrameFilter {
 	const text = words.join(' ').trim();
 	if (!text) return () => true;
-	const tokens = text.match(/\(|\)|&&|\|\||!|[^\s()!&|]+/g) ?? [];
+	const tokens = text.match(/\(|\)|&&|\|\||!=|<=|>=|==|[=<>]|!|&|[^\s()!&|=<>]+/g) ?? [];
 	let i = 0;
 	let last: Quals = {};
 	const peek = (): string | undefined => tokens[i];
@@ -75,6 +76,19 @@ export function compileFilter(words: string[]): FrameFilter {
 		const q: Quals = {};
 		let t = peek();
 		if (t === undefined) syntax();
+		const access = /^(ether|ip|arp|tcp|udp|icmp)\[(\d+)(?::([124]))?\]$/.exec(t as string);
+		if (access) {
+			i++;
+			let mask: number | undefined;
+			if (peek() === '&') {
+				i++;
+				mask = numberOf(tokens[i++], syntax);
+			}
+			const op = tokens[i++];
+			if (!op || !['=', '==', '!=', '<', '>', '<=', '>='].includes(op)) syntax();
+			const value = numberOf(tokens[i++], syntax);
+			return byteTest(access[1] as Proto, Number(access[2]), Number(access[3] ?? 1), mask, op as string, value);
+		}
 		if ((PROTOS as readonly string[]).includes(t as string)) {
 			q.proto = t as Proto;
 			i++;
@@ -113,8 +127,40 @@ export function compileFilter(words: string[]): FrameFilter {
 	return f;
 }
 
+function numberOf(t: string | undefined, syntax: () => never): number {
+	if (t === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(t)) syntax();
+	return Number(t);
+}
+
+/** `proto[offset:size] (& mask) relop value`: the bytes at an offset into the protocol's header. */
+function byteTest(proto: Proto, offset: number, size: number, mask: number | undefined, op: string, value: number): FrameFilter {
+	return (f) => {
+		if (!protoTest(proto)(f)) return false;
+		const layers = frameBytes(f);
+		const base = proto === 'ether' ? 0 : proto === 'ip' ? layers.ip : layers.l4;
+		if (base === undefined || base + offset + size > layers.bytes.length) return false;
+		let v = 0;
+		for (let k = 0; k < size; k++) v = v * 256 + (layers.bytes[base + offset + k] ?? 0);
+		if (mask !== undefined) v &= mask;
+		switch (op) {
+			case '!=':
+				return v !== value;
+			case '<':
+				return v < value;
+			case '>':
+				return v > value;
+			case '<=':
+				return v <= value;
+			case '>=':
+				return v >= value;
+			default:
+				return v === value;
+		}
+	};
+}
+
 function isOperator(t: string): boolean {
-	return ['and', 'or', 'not', '&&', '||', '!', '(', ')'].includes(t);
+	return ['and', 'or', 'not', '&&', '||', '!', '(', ')', '&', '=', '==', '!=', '<', '>', '<=', '>='].includes(t);
 }
 
 function protoTest(p: Proto): FrameFilter {

@@ -155,7 +155,7 @@ export function tcpdump(): Tool {
 			dev,
 			frame(link, frame, dir) {
 				if (done || !filter(frame)) return;
-				out += `${printFrame(frame, flags, { now: world.now, dev: link.name, ifindex: link.ifindex, dir })}\n`;
+				out += `${printFrame(frame, flags, { now: world.now, dev: link.name, ifindex: link.ifindex, mac: link.mac, dir })}\n`;
 				captured++;
 				if (o.count !== undefined && captured >= o.count) finish();
 			},

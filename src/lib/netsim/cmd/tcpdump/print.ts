@@ -5,7 +5,7 @@
  * (the IPv4 header) and `-t` (no timestamp) as the real one does.
  */
 import { formatIpv4 } from '../../addr/ipv4.ts';
-import { formatMac } from '../../addr/mac.ts';
+import { formatMac, isGroupMac, sameMac, type Mac } from '../../addr/mac.ts';
 import type { FrameDirection } from '../../model/capture.ts';
 import { frameLen, ICMP, type Frame, type Icmp, type Ip4 } from '../../model/packet.ts';
 
@@ -26,19 +26,32 @@ export interface PrintFlags {
 /** The IANA protocol names tcpdump prints in `-v`'s IPv4 header. */
 const PROTO: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP' };
 
-/** The well-known UDP port tcpdump decodes as VXLAN (IANA 4789). */
+/** The UDP ports tcpdump decodes as VXLAN (IANA 4789) and as OTV (8472, Linux's VXLAN default). */
 const VXLAN_PORT = 4789;
+const OTV_PORT = 8472;
 
 /** One captured frame as tcpdump prints it (without the newline). */
-export function printFrame(frame: Frame, flags: PrintFlags, at: { now: number; dev: string; ifindex: number; dir: FrameDirection }): string {
+export function printFrame(frame: Frame, flags: PrintFlags, at: { now: number; dev: string; ifindex: number; mac: Mac; dir: FrameDirection }): string {
 	const time = flags.noTime ? '' : `${timeOfDay(at.now)} `;
 	if (flags.cooked) {
-		const head = `${at.dev.padEnd(5)} ${at.dir === 'out' ? 'Out' : 'In '} `;
+		const head = `${at.dev.padEnd(5)} ${packetType(frame, at)} `;
 		if (flags.link) return `${time}${head}ifindex ${at.ifindex} ${formatMac(frame.src)} ${etherType(frame)}, length ${frameLen(frame) + 6}: ${payload(frame, flags, false)}`;
 		return `${time}${head}${payload(frame, flags, true)}`;
 	}
 	if (flags.link) return `${time}${formatMac(frame.src)} > ${formatMac(frame.dst)}, ${etherType(frame)}, length ${frameLen(frame)}: ${payload(frame, flags, false)}`;
 	return `${time}${payload(frame, flags, true)}`;
+}
+
+/**
+ * The cooked header's direction, from the packet socket's packet type: `Out` for what the device
+ * sent; for what it received, `In` (to its own MAC), `B` (broadcast), `M` (multicast), or `P`
+ * (for another host, as a bridge port sees frames for the bridge).
+ */
+function packetType(frame: Frame, at: { mac: Mac; dir: FrameDirection }): string {
+	if (at.dir === 'out') return 'Out';
+	if (frame.dst.every((b) => b === 0xff)) return 'B  ';
+	if (isGroupMac(frame.dst)) return 'M  ';
+	return sameMac(frame.dst, at.mac) ? 'In ' : 'P  ';
 }
 
 function etherType(frame: Frame): string {
@@ -67,10 +80,12 @@ function ipv4(p: Ip4, flags: PrintFlags): string {
 	if (p.udp) {
 		const u = p.udp;
 		const ends = `${src}.${u.sport} > ${dst}.${u.dport}: `;
-		if (u.dport === VXLAN_PORT && u.frame && !flags.quiet) {
-			// print-vxlan.c: the flags and VNI, then the inner frame with its Ethernet header.
+		if ((u.dport === VXLAN_PORT || u.dport === OTV_PORT) && u.frame && !flags.quiet) {
+			// print-vxlan.c and print-otv.c (the same 8-byte header): flags and VNI (OTV's
+			// "instance"), then the inner frame with its Ethernet header on a line of its own.
 			const inner = u.frame;
-			return `${head}${ends}VXLAN, flags [I] (0x08), vni ${u.vni ?? 0}\n${formatMac(inner.src)} > ${formatMac(inner.dst)}, ${etherType(inner)}, length ${frameLen(inner)}: ${payload(inner, { ...flags, verbose: 0 }, false)}`;
+			const tunnel = u.dport === VXLAN_PORT ? `VXLAN, flags [I] (0x08), vni ${u.vni ?? 0}` : `OTV, flags [I] (0x08), overlay 0, instance ${u.vni ?? 0}`;
+			return `${head}${ends}${tunnel}\n${formatMac(inner.src)} > ${formatMac(inner.dst)}, ${etherType(inner)}, length ${frameLen(inner)}: ${payload(inner, { ...flags, verbose: 0 }, false)}`;
 		}
 		return `${head}${ends}UDP, length ${p.len - 28}`;
 	}
