@@ -133,10 +133,26 @@ describe('Try it: answers a real shell would give, or says why not', () => {
 		const note = page.locator('.nb-tl-note', { hasText: 'Without -c' });
 		expect(await note.textContent()).toBe('Without -c, ping runs until Ctrl-C: the simulator stopped it after 4 packets, as Ctrl-C would. Add -c N to send N.');
 		expect(await note.isVisible()).toBe(true);
-		expect(await typeLine(page, 'tcpdump -ni eth0')).toMatchObject({ stderr: "tcpdump: not available in this simulator (packet capture comes in a later version; run the chapter's script on a real Linux machine to capture there; here ping --trace ADDR walks a packet on the diagram)\n", exit: 127 });
+		expect(await typeLine(page, 'tshark -i eth0')).toMatchObject({ stderr: 'tshark: not available in this simulator (use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram)\n', exit: 127 });
 		expect(await typeLine(page, 'nosuch')).toMatchObject({ stderr: 'bash: nosuch: command not found\n', exit: 127 });
 		await typeLine(page, 'sudo -i');
 		expect(await page.locator('.nb-tl-note').last().textContent()).toBe('You are root already: this terminal’s shell is root’s, so sudo has no other shell to start.');
+		expect(await lastLine(page)).toMatchObject({ inLog: true, inWindow: true });
+	});
+});
+
+describe('Try it: packets on the wire', () => {
+	it('captures in the background while the reader sends, and says why a capture in the foreground stopped', async () => {
+		const page = await terminalOn('01-');
+		await typeLine(page, 'ip addr add 192.168.1.1/24 dev eth0');
+		expect(await typeLine(page, 'tcpdump -n -t -c 1 arp &')).toMatchObject({ stderr: 'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n', exit: 0 });
+		const ping = await typeLine(page, 'ping -c 1 -W 1 192.168.1.9');
+		expect(ping.stdout).toContain('ARP, Request who-has 192.168.1.9 tell 192.168.1.1, length 28\n');
+		expect(ping.stderr).toBe('1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n');
+		await typeLine(page, 'tcpdump -n arp');
+		const note = page.locator('.nb-tl-note').last();
+		expect(await note.textContent()).toMatch(/^tcpdump waits for packets until Ctrl-C/);
+		expect(await note.isVisible()).toBe(true);
 		expect(await lastLine(page)).toMatchObject({ inLog: true, inWindow: true });
 	});
 });

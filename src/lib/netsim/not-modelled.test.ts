@@ -14,7 +14,7 @@ const run = (line: string, interactive = true) => {
 
 describe('tools the simulator does not model', () => {
 	it('say so in one line, with what to use instead, and exit as a missing command does', () => {
-		expect(run('tcpdump -ni eth0')).toBe("|tcpdump: not available in this simulator (packet capture comes in a later version; run the chapter's script on a real Linux machine to capture there; here ping --trace ADDR walks a packet on the diagram)\n|127");
+		expect(run('tshark -i eth0')).toBe('|tshark: not available in this simulator (use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram)\n|127');
 		expect(run('ifconfig')).toBe('|ifconfig: not available in this simulator (use ip addr (ip -br addr: one line per interface), ip link set DEV up)\n|127');
 		expect(run('nft list ruleset')).toBe("|nft: not available in this simulator (the simulator models iptables (iptables-nft): use iptables -S, iptables -t nat -S; for nft itself, run the chapter's script on a real Linux machine)\n|127");
 		expect(run('nstat')).toBe("|nstat: not available in this simulator (its counters include the kernel's own IPv6 traffic, which the simulator does not send; run the chapter's script on a real Linux machine; here ip -s link counts packets)\n|127");

@@ -52,6 +52,8 @@ export function normaliseVolatile(text: string): string {
 			// tcpdump: timestamps, IP/ICMP ids, ephemeral ports after an address.
 			.replace(/^\d\d:\d\d:\d\d\.\d{6} /gm, '<time> ')
 			.replace(/([(,] )id \d+(?=[,)])/g, '$1id <id>')
+			// tcpdump --version's OpenSSL line: the build changes with every security update.
+			.replace(/^OpenSSL \d+\.\d+\.\d+\S* .*$/gm, 'OpenSSL <version>')
 			// tcpdump's count of what its filter took: more can arrive than -c keeps.
 			.replace(/^\d+ packets? received by filter$/gm, '<n> packets received by filter')
 			.replace(/\b(\d{1,3}(?:\.\d{1,3}){3})\.(\d{5})\b/g, (m, ip: string, port: string) =>

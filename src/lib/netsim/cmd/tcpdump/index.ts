@@ -39,7 +39,15 @@ const NOT_MODELLED: Record<string, string> = {
 
 const fail = (stderr: string, exit = 1): ExecResult => ({ stdout: '', stderr, exit });
 
-function parse(argv: string[]): Options | ExecResult {
+/** A command line tcpdump answers with its usage (a bad option, a missing value, -h). */
+interface Usage {
+	usage: true;
+	help?: true;
+	/** The option whose value is missing (getopt says so first). */
+	missing?: string;
+}
+
+function parse(argv: string[]): Options | ExecResult | Usage {
 	const o: Options = { flags: { link: false, quiet: false, verbose: 0, noTime: false, cooked: false }, numeric: 0, list: false, version: false, filter: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
@@ -63,7 +71,7 @@ function parse(argv: string[]): Options | ExecResult {
 			const f = a[k] as string;
 			if (WITH_VALUE.has(f)) {
 				const v = k + 1 < a.length ? a.slice(k + 1) : argv[++i];
-				if (v === undefined) return fail(`tcpdump: option requires an argument -- '${f}'\n${USAGE}`);
+				if (v === undefined) return { usage: true, missing: f };
 				if (NOT_MODELLED[f]) return fail(`tcpdump: ${NOT_MODELLED[f]} (-${f}) is not modelled in this simulator; run the chapter's script on a real Linux machine for it\n`);
 				if (f === 'i') o.dev = v;
 				if (f === 'c') {
@@ -79,11 +87,17 @@ function parse(argv: string[]): Options | ExecResult {
 			else if (f === 'v') o.flags.verbose++;
 			else if (f === 't') o.flags.noTime = true;
 			else if (f === 'D') o.list = true;
-			else if (f === 'h') return { stdout: '', stderr: USAGE, exit: 0 };
-			else if (!'lpSuUNKOI#'.includes(f)) return fail(`tcpdump: invalid option -- '${f}'\n${USAGE}`);
+			else if (f === 'h') return { usage: true, help: true };
+			else if (!'lpSuUNKOI#'.includes(f)) return { usage: true };
 		}
 	}
 	return o;
+}
+
+/** `tcpdump --version`, and the head of its usage: its version, libpcap's and OpenSSL's (masked by the normaliser: it changes with every security update). */
+function versionLines(ctx: Context): string {
+	const p = ctx.world.profile;
+	return `tcpdump version ${versionText(p.tcpdump)}\nlibpcap version ${versionText(p.libpcap)} (with TPACKET_V3)\nOpenSSL 3.0.19 27 Jan 2026\n`;
 }
 
 /** tcpdump 4.99's usage text (to stderr). */
@@ -119,8 +133,9 @@ export function tcpdump(): Tool {
 	return (argv, ctx) => {
 		const o = parse(argv);
 		if ('exit' in o) return o;
-		const profile = ctx.world.profile;
-		if (o.version) return { stdout: `tcpdump version ${versionText(profile.tcpdump)}\nlibpcap version ${versionText(profile.libpcap)} (with TPACKET_V3)\n`, stderr: '', exit: 0 };
+		// An unknown option gets just the versions and the usage (no getopt complaint); -h exits 0.
+		if ('usage' in o) return { stdout: '', stderr: (o.missing ? `tcpdump: option requires an argument -- '${o.missing}'\n` : '') + versionLines(ctx) + USAGE, exit: o.help ? 0 : 1 };
+		if (o.version) return { stdout: versionLines(ctx), stderr: '', exit: 0 };
 		if (o.list) return { stdout: listDevices(ctx), stderr: '', exit: 0 };
 		let dev: Link | undefined;
 		const any = o.dev === 'any';
