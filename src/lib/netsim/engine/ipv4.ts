@@ -44,16 +44,10 @@ export function ipOutput(stack: Stack, ns: Netns, pkt: Ip4, oif?: Link): string 
 	if (!pkt.src) pkt.src = rt.src;
 	// The socket checks the size against the route's MTU before the packet meets netfilter.
 	if (pkt.df && rt.type === 'unicast' && pkt.len > rt.dev.mtu) return `EMSGSIZE:${rt.dev.mtu}`;
-	let route = rt;
 	const ctx: NfCtx = {};
-	const reroute = (): string | undefined => {
-		const again = routeOutput(ns, pkt.dst, oif, pkt.src);
-		if (typeof again === 'string') return undefined;
-		route = again;
-		return again.type === 'local' ? 'lo' : again.dev.name;
-	};
 	// A DROP in OUTPUT is silent for ping (iptables-nft); REJECT answers through the loopback.
-	if (!nfHook(stack, ns, 'OUTPUT', pkt, ctx, { outIf: route.type === 'local' ? 'lo' : route.dev.name, reroute })) return undefined;
+	if (!nfHook(stack, ns, 'OUTPUT', pkt, ctx, { outIf: rt.type === 'local' ? 'lo' : rt.dev.name, reroute: { oif } })) return undefined;
+	const route = ctx.rerouted ?? rt;
 	if (route.type === 'local') {
 		// Looped back: the kernel's POSTROUTING on lo (conntrack's confirmation) and PREROUTING and
 		// INPUT on the way in, abbreviated to the confirmation and INPUT's filter chain.

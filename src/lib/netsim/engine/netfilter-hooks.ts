@@ -11,7 +11,7 @@ import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 import type { PacketView } from '../model/netfilter.ts';
 import { ICMP, portsOf, setDst, setSrc, type Ip4 } from '../model/packet.ts';
-import { selectSrc } from './route.ts';
+import { routeOutput, selectSrc, type Resolved } from './route.ts';
 import type { Stack } from './stack.ts';
 import { legOf, tracePacket, traceRule, tracing } from './trace.ts';
 
@@ -20,6 +20,8 @@ export interface NfCtx {
 	ct?: Conntrack | undefined;
 	dir?: 'orig' | 'reply' | undefined;
 	isNew?: boolean | undefined;
+	/** OUTPUT: the route found again after DNAT changed the destination (see HookIo.reroute). */
+	rerouted?: Resolved | undefined;
 }
 
 /** The packet as rules see it, with its conntrack state. */
@@ -69,10 +71,11 @@ export interface HookIo {
 	/** POSTROUTING: the device it leaves by (MASQUERADE takes that device's address). */
 	out?: Link | undefined;
 	/**
-	 * OUTPUT: the destination changed (DNAT): route again (ip_route_me_harder); the interface it
-	 * now leaves by, or undefined when there is no route any more.
+	 * OUTPUT: when DNAT changes the destination, route again (ip_route_me_harder), with this output
+	 * device if the socket asked for one (null: none); the new route goes to `ctx.rerouted`, and
+	 * no route any more drops the packet.
 	 */
-	reroute?: (() => string | undefined) | undefined;
+	reroute?: { oif: Link | undefined } | undefined;
 }
 
 /** What runs at each hook, in order: read once. */
@@ -85,11 +88,9 @@ const STAGES = new Map(NF_HOOKS.map((h) => [h, hookStages(h)]));
  */
 export function nfHook(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io: HookIo): boolean {
 	// As the kernel's hook state: no input device on the way out, no output device on the way in.
-	const at: HookIo = {
-		...io,
-		inIf: hook === 'OUTPUT' || hook === 'POSTROUTING' ? undefined : io.inIf,
-		outIf: hook === 'PREROUTING' || hook === 'INPUT' ? undefined : io.outIf,
-	};
+	const dropIn = io.inIf !== undefined && (hook === 'OUTPUT' || hook === 'POSTROUTING');
+	const dropOut = io.outIf !== undefined && (hook === 'PREROUTING' || hook === 'INPUT');
+	const at: HookIo = dropIn || dropOut ? { ...io, inIf: dropIn ? undefined : io.inIf, outIf: dropOut ? undefined : io.outIf } : io;
 	for (const stage of STAGES.get(hook) ?? []) {
 		if (stage.kind === 'conntrack') {
 			if (stage.step === 'track' && !ctTrack(stack, ns, pkt, ctx)) return false;
@@ -186,8 +187,11 @@ function natDst(stack: Stack, ns: Netns, hook: NfHook, pkt: Ip4, ctx: NfCtx, io:
 		}
 	}
 	if (pkt.dst === before || !io.reroute) return true;
-	io.outIf = io.reroute();
-	return io.outIf !== undefined;
+	const again = routeOutput(ns, pkt.dst, io.reroute.oif, pkt.src);
+	if (typeof again === 'string') return false;
+	ctx.rerouted = again;
+	io.outIf = again.type === 'local' ? 'lo' : again.dev.name;
+	return true;
 }
 
 /** Updates timeouts and TCP state of an entry for one packet. */

@@ -5,7 +5,7 @@ import type { Link } from '../model/link.ts';
 import type { Netns } from '../model/netns.ts';
 
 /** A resolved route. */
-interface Resolved {
+export interface Resolved {
 	type: 'local' | 'unicast' | 'broadcast';
 	dev: Link;
 	gateway?: number | undefined;

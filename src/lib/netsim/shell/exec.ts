@@ -37,6 +37,9 @@ export type RunLine = (ctx: Context, line: string, argv0: string) => ExecResult;
 /** Looks up a tool by name. */
 type Registry = (name: string) => Tool | undefined;
 
+/** What drainJobs returns when no job runs (most of the time). */
+const NO_JOB_OUTPUT = { stdout: '', stderr: '', note: '' } as const;
+
 /** Output kept per command: beyond it the rest is cut (a terminal would scroll it away). */
 const MAX_OUTPUT = 1 << 20;
 
@@ -269,23 +272,31 @@ export class Shell {
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
 		if (argv[0] === 'wait') return this.wait(argv.slice(1));
-		// A background job's later output goes through this command's redirections too; files
-		// opened with > were truncated when it started, so its later writes append.
-		const later = outs.map((o) => ({ ...o, append: true }));
-		const route = (out: string, err: string): { stdout: string; stderr: string } => this.redirect(ctx, out, err, later, errToOut, outToErr);
-		const background = ctx.background ? (job: Job): void => void (this.state.jobs ??= []).push({ pid: ctx.pid ?? 0, job, route }) : undefined;
+		const background = ctx.background ? this.jobStarter(ctx, outs, errToOut, outToErr) : undefined;
 		// Builtins word their errors as this shell does (`where`).
 		const res = this.dispatch({ ...ctx, env, stdin, where: this.where, background }, argv);
-		const routed = this.redirect(ctx, res.stdout, res.stderr, outs, errToOut, outToErr);
-		if (routed.error !== undefined) return { stdout: '', stderr: routed.error, exit: 1 };
+		const routed = outs.length > 0 || errToOut || outToErr ? this.redirect(ctx, res.stdout, res.stderr, outs, errToOut, outToErr) : res;
+		if ('error' in routed && routed.error !== undefined) return { stdout: '', stderr: routed.error, exit: 1 };
 		const { stdout, stderr } = routed;
 		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
 		if (res.note) result.note = res.note;
 		return result;
 	}
 
+	/**
+	 * How a command started in the background hands the shell a job: its later output goes through
+	 * the command's redirections too (files opened with > were truncated when it started, so its
+	 * later writes append).
+	 */
+	private jobStarter(ctx: Context, outs: Redirection[], errToOut: boolean, outToErr: boolean): (job: Job) => void {
+		const later = outs.map((o) => ({ ...o, append: true }));
+		const route = (out: string, err: string): { stdout: string; stderr: string } => this.redirect(ctx, out, err, later, errToOut, outToErr);
+		return (job) => void (this.state.jobs ??= []).push({ pid: ctx.pid ?? 0, job, route });
+	}
+
 	/** Output of background jobs since the last look; jobs that ended are forgotten. */
 	drainJobs(): { stdout: string; stderr: string; note: string } {
+		if (!this.state.jobs?.length) return NO_JOB_OUTPUT;
 		let stdout = '';
 		let stderr = '';
 		let note = '';

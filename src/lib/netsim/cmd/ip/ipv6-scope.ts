@@ -16,6 +16,8 @@ const IPV4_WORD = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
 
 /** True for an IPv6 address or prefix the simulator does not model (all but fe80::/10, ::1, ::, ff00::/8). */
 export function beyondLinkLocal(word: string): boolean {
+	// Most words of an ip command are no IPv6 address at all: skip the parse for them.
+	if (!word.includes(':')) return false;
 	const [addr = '', len] = word.split('/');
 	if (len !== undefined && !/^\d{1,3}$/.test(len)) return false;
 	const text = canonicalIpv6(addr);
@@ -26,6 +28,8 @@ export function beyondLinkLocal(word: string): boolean {
 /** `ip`, answering the IPv6 it does not model with one line (exit 2, as a refused request). */
 export function withIpv6Scope(ip: Tool): Tool {
 	return (argv, ctx) => {
+		// Nearly every ip command names no IPv6 at all: no address with a colon, no -6 or inet6.
+		if (!argv.some((w) => w.includes(':') || w === '-6' || w === 'inet6')) return ip(argv, ctx);
 		const at = argv.findIndex((w, i) => !w.startsWith('-') && !['-n', '-netns', '--netns', '-f', '-family', '--family'].includes(argv[i - 1] ?? ''));
 		const obj = argv[at] ?? '';
 		if (obj.startsWith('netns') || obj === 'help') return ip(argv, ctx);
