@@ -14,7 +14,6 @@ import { ping } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
-import { tcpdump } from './cmd/tcpdump/index.ts';
 import type { Context, ExecResult, Tool } from './tool/types.ts';
 import { Stack } from './engine/stack.ts';
 import { buildLab, type LabDefinition } from './sandbox/build.ts';
@@ -64,6 +63,8 @@ export interface LabOptions {
 let jqFactory: typeof import('./cmd/jq/index.ts').jq | undefined;
 /** The CNI plugins' factory: loaded only when a line names CNI (chapters 9 and later). */
 let cniFactory: typeof import('./cmd/cni/index.ts').cniTools | undefined;
+/** tcpdump: loaded only when a line runs it. */
+let tcpdumpTool: Tool | undefined;
 
 const loadJq = async (): Promise<void> => {
 	jqFactory ??= (await import('./cmd/jq/index.ts')).jq;
@@ -71,20 +72,24 @@ const loadJq = async (): Promise<void> => {
 const loadCni = async (): Promise<void> => {
 	cniFactory ??= (await import('./cmd/cni/index.ts')).cniTools;
 };
+const loadTcpdump = async (): Promise<void> => {
+	tcpdumpTool ??= (await import('./cmd/tcpdump/index.ts')).tcpdump();
+};
 
 /**
- * Loads the modules of the tools `line` runs that load on demand (jq, and the CNI plugins, which
- * are run by their path under /usr/lib/cni with CNI_* variables). The page calls it before `exec`
+ * Loads the modules of the tools `line` runs that load on demand (jq, tcpdump, and the CNI
+ * plugins, which are run by their path under /usr/lib/cni with CNI_* variables). The page calls it before `exec`
  * (so opening the terminal on chapter 1 downloads neither); outside a page it has already
  * happened when this module loaded, so `exec` stays synchronous for the CLI, verify and tests.
  */
 export async function prepare(line: string): Promise<void> {
 	if (/(^|[^\w./-])jq\b/.test(line)) await loadJq();
 	if (/cni/i.test(line)) await loadCni();
+	if (/(^|[^\w./-])tcpdump\b/.test(line)) await loadTcpdump();
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni()]);
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -115,7 +120,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		'iptables-nft': iptables,
 		sysctl,
 		conntrack,
-		tcpdump: tcpdump(),
+		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 	};
 }
 
