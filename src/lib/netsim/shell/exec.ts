@@ -247,7 +247,7 @@ export class Shell {
 	private runSimple(ctx: Context, cmd: SimpleCommand): ExecResult {
 		const env = { ...ctx.env };
 		for (const a of cmd.assigns) env[a.name] = this.expand(ctx, a.value).join(' ');
-		const argv = cmd.words.flatMap((w) => this.expand({ ...ctx, env }, w));
+		let argv = cmd.words.flatMap((w) => this.expand({ ...ctx, env }, w));
 		if (argv.length === 0) {
 			for (const a of cmd.assigns) this.state.vars[a.name] = env[a.name] ?? '';
 			return { stdout: '', stderr: '', exit: 0 };
@@ -272,6 +272,10 @@ export class Shell {
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
 		if (argv[0] === 'wait') return this.wait(argv.slice(1));
+		if (argv[0] === 'kill' && this.state.jobs?.length) {
+			const killed = this.killJobs(argv.slice(1));
+			if (killed) argv = killed;
+		}
 		const background = ctx.background ? this.jobStarter(ctx, outs, errToOut, outToErr) : undefined;
 		// Builtins word their errors as this shell does (`where`).
 		const res = this.dispatch({ ...ctx, env, stdin, where: this.where, background }, argv);
@@ -292,6 +296,38 @@ export class Shell {
 		const later = outs.map((o) => ({ ...o, append: true }));
 		const route = (out: string, err: string): { stdout: string; stderr: string } => this.redirect(ctx, out, err, later, errToOut, outToErr);
 		return (job) => void (this.state.jobs ??= []).push({ pid: ctx.pid ?? 0, job, route });
+	}
+
+	/**
+	 * `kill` of background jobs (by PID or %N): each is stopped as the signal would stop it. Returns
+	 * the command line left for the kill tool (other PIDs, such as servers'), or undefined when
+	 * nothing was a job; `['kill']` alone when only jobs were named.
+	 */
+	private killJobs(args: string[]): string[] | undefined {
+		const jobs = this.state.jobs ?? [];
+		let signal = 'TERM';
+		const rest: string[] = [];
+		let hit = false;
+		for (let i = 0; i < args.length; i++) {
+			const a = args[i] as string;
+			if (a === '-s' || a === '-n') {
+				signal = args[++i] ?? signal;
+				rest.push(a, signal);
+				continue;
+			}
+			if (/^-/.test(a)) {
+				signal = a.slice(1);
+				rest.push(a);
+				continue;
+			}
+			const n = a.startsWith('%') ? jobs[Number(a.slice(1)) - 1] : jobs.find((j) => String(j.pid) === a);
+			if (n) {
+				hit = true;
+				n.job.stop(/^(9|KILL|SIGKILL)$/i.test(signal));
+			} else rest.push(a);
+		}
+		if (!hit) return undefined;
+		return rest.some((a) => !a.startsWith('-')) ? ['kill', ...rest] : ['true'];
 	}
 
 	/** Output of background jobs since the last look; jobs that ended are forgotten. */

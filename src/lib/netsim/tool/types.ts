@@ -52,8 +52,11 @@ export interface Context {
 export interface Job {
 	/** Output since the last call, and whether the job has ended. */
 	take(): { stdout: string; stderr: string; done: boolean };
-	/** Ends the job now (`wait` cannot block in the simulator; `kill`): what it prints as it ends. */
-	stop(): void;
+	/**
+	 * Ends the job now (`wait` cannot block in the simulator; `kill`), printing what it prints as it
+	 * ends; `killed`: by SIGKILL, which leaves it no time to print anything.
+	 */
+	stop(killed?: boolean): void;
 	/** Why the simulator stopped it, for a note at a reader's prompt (set by `stop`). */
 	note?: string | undefined;
 }

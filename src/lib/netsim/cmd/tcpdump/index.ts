@@ -196,11 +196,16 @@ export function tcpdump(): Tool {
 				err = '';
 				return r;
 			},
-			stop() {
+			stop(killed) {
 				if (done) return;
+				if (killed) {
+					done = true;
+					world.captures = world.captures.filter((c) => c !== capture);
+					return;
+				}
 				if (o.count !== undefined) job.note = `tcpdump had seen ${captured} of its ${o.count} packets: the simulator stopped it, where a real one would still be waiting.`;
-				// Interrupted, tcpdump prints a blank line before its counts.
-				err += '\n';
+				// Interrupted (a signal, or the simulator's wait), tcpdump ends its output with a blank line, then counts.
+				out += '\n';
 				finish();
 			},
 		};
