@@ -102,6 +102,26 @@ describe('packet traces of ping through bridges, NAT, STP and filters', () => {
 		expect(lab.exec('pi', 'ip netns exec a ping -c 1 -W 1 192.168.77.1').trace?.outcome).toBe('replied');
 	});
 
+	it('walks a ping between macvlan siblings: the broadcast copied, then frames handed across without the wire', () => {
+		const lab = createLab(MACHINE);
+		for (const line of ['ip netns add charlie', 'ip link add mv-charlie link eth0 type macvlan mode bridge', 'ip link set mv-charlie netns charlie', 'ip -n charlie addr add 192.168.0.50/24 dev mv-charlie', 'ip -n charlie link set mv-charlie up'])
+			expect(lab.exec('pi', line).exit, line).toBe(0);
+		// From the parent itself: out to the wire, where nobody answers for 192.168.0.50.
+		const parent = lab.exec('pi', 'ping -c 1 -W 5 192.168.0.50');
+		expect(parent.trace?.steps.map((s) => `${s.kind}/${s.leg}`)).toEqual(['send/request', 'route/request', 'arp/arp', 'wire/arp', 'drop/request']);
+		for (const line of ['ip link add mv-host link eth0 type macvlan mode bridge', 'ip addr add 192.168.0.51/32 dev mv-host', 'ip link set mv-host up', 'ip route add 192.168.0.50 dev mv-host'])
+			expect(lab.exec('pi', line).exit, line).toBe(0);
+		const r = lab.exec('pi', 'ping -c 1 192.168.0.50');
+		expect(r.trace?.outcome).toBe('replied');
+		const steps = r.trace?.steps ?? [];
+		expect(steps.map((s) => `${s.kind}/${s.leg}`)).toEqual([
+			'send/request', 'route/request', 'arp/arp', 'bridge/arp', 'arp/arp', 'bridge/arp', 'bridge/request', 'deliver/request', 'route/reply', 'arp/reply', 'bridge/reply', 'deliver/reply',
+		]);
+		expect(steps[3]).toMatchObject({ at: { host: 'pi', netns: '', dev: 'mv-host' }, to: { host: 'pi', netns: 'charlie', dev: 'mv-charlie' }, text: 'The ARP request is a broadcast: it goes out of eth0 to the wire, and the macvlan driver hands a copy to every other macvlan on eth0 in bridge mode (mv-charlie in charlie).' });
+		expect(steps[6]).toMatchObject({ at: { dev: 'mv-host' }, to: { netns: 'charlie', dev: 'mv-charlie' }, packet: { what: 'icmp echo-request', src: '192.168.0.51', dst: '192.168.0.50' } });
+		expect(steps[6]?.text).toMatch(/^The echo request is for [0-9a-f:]{17}, the address of mv-charlie, another macvlan on eth0 in bridge mode: the macvlan driver hands it straight across to mv-charlie in charlie, without putting it on eth0’s wire\.$/);
+	});
+
 	it('names the rule a filter chain dropped the packet by, or its policy, as iptables -S prints them', () => {
 		const lab = createLab(MACHINE);
 		for (const line of CHAPTER_7) lab.exec('pi', line);

@@ -15,10 +15,20 @@ import { vxlanXmit } from './vxlan.ts';
 
 /** Puts a frame on a running device's wire, by the device's kind (dev_queue_xmit). */
 export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
+	xmitCount(dev, frame);
+	xmitOut(stack, dev, frame);
+}
+
+/** What every transmitted frame passes first: the device's counters and its captures (dev_queue_xmit_nit). */
+function xmitCount(dev: Link, frame: Frame): void {
 	dev.stats.txPackets++;
 	dev.stats.txBytes += frameLen(frame);
 	// libpcap drops what lo sends: the same frame comes back in at once (pcap-linux.c).
 	if (dev.kind !== 'loopback') tap(dev, frame, 'out');
+}
+
+/** The frame leaves by the device's kind: its wire, its bridge, lo, its lower device, a tunnel. */
+function xmitOut(stack: Stack, dev: Link, frame: Frame): void {
 	const far = dev.farEnd();
 	if (far) {
 		const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
@@ -37,15 +47,62 @@ export function devXmit(stack: Stack, dev: Link, frame: Frame): void {
 	else if (dev.kind === 'vxlan') vxlanXmit(stack, dev, frame);
 }
 
-/** macvlan in bridge mode reaches its siblings directly; everything else goes out of the lower device. */
+/** The macvlans stacked on `lower` that are up (the driver's hash of open devices), wherever they are. */
+function macvlansOn(lower: Link): Link[] {
+	return lower.ns.world.namespaces.flatMap((n) => n.links.filter((l) => l.kind === 'macvlan' && l.lower === lower && l.running()));
+}
+
+/**
+ * macvlan_queue_xmit. In bridge mode a broadcast or multicast frame is copied to every other
+ * bridge-mode macvlan on the same lower device and also goes out on its wire; a unicast frame for
+ * a bridge-mode sibling is handed across inside the kernel (through the lower device's receive
+ * path, where its captures see it), never reaching the wire. Everything else, and every frame of
+ * the other modes, leaves through the lower device. The lower device's own stack is not a
+ * sibling: frames between it and its macvlans only ever meet on the wire.
+ */
 function macvlanXmit(stack: Stack, dev: Link, frame: Frame): void {
 	const lower = dev.lower as Link;
-	const siblings = lower.ns.links.filter((l) => l.kind === 'macvlan' && l.lower === lower && l !== dev);
 	if (dev.macvlanMode === 'bridge') {
-		for (const s of siblings) if (isGroupMac(frame.dst) || sameMac(s.mac, frame.dst)) stack.receive(s, frame);
-		if (!isGroupMac(frame.dst) && siblings.some((s) => sameMac(s.mac, frame.dst))) return;
+		const siblings = macvlansOn(lower).filter((l) => l !== dev && l.macvlanMode === 'bridge');
+		if (isGroupMac(frame.dst)) {
+			// The copies wait in the backlog while the frame goes out at once: captures on the lower
+			// device see it leave before any sibling answers.
+			if (!lower.running()) return;
+			xmitCount(lower, frame);
+			if (siblings[0]) traceCopies(stack, dev, siblings, frame);
+			for (const s of siblings) stack.receive(s, frame);
+			xmitOut(stack, lower, frame);
+			return;
+		}
+		const dest = siblings.find((s) => sameMac(s.mac, frame.dst));
+		if (dest) {
+			traceSibling(stack, dev, dest, frame);
+			tap(lower, frame, 'in');
+			stack.receive(dest, frame);
+			return;
+		}
 	}
 	stack.xmit(lower, frame);
+}
+
+/** The walk's step for a broadcast a bridge-mode macvlan copies to its siblings. */
+function traceCopies(stack: Stack, dev: Link, siblings: Link[], frame: Frame): void {
+	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+	const first = siblings[0];
+	if (!tr || !first || tr.hidden(dev.ns) || (frame.arp && tr.leg !== 'arp')) return;
+	const lower = dev.lower as Link;
+	const what = frame.arp ? `The ARP ${frame.arp.op}` : 'The packet';
+	const names = siblings.map((s) => `${s.name} in ${tr.who(s.ns)}`).join(', ');
+	tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to: tr.place(first.ns, first), text: `${what} is a broadcast: it goes out of ${lower.name} to the wire, and the macvlan driver hands a copy to every other macvlan on ${lower.name} in bridge mode (${names}).`, packet: traceFrame(frame) });
+}
+
+/** The walk's step for a frame one macvlan hands to a sibling on the same lower device. */
+function traceSibling(stack: Stack, dev: Link, dest: Link, frame: Frame): void {
+	const tr = stack.tracer && (frame.ip || frame.arp) ? tracing(stack.tracer, frame.ip) : undefined;
+	if (!tr || tr.hidden(dev.ns) || (frame.arp && tr.leg !== 'arp')) return;
+	const what = frame.arp ? `The ARP ${frame.arp.op}` : frame.ip?.icmp?.type === ICMP.ECHO_REPLY ? 'The echo reply' : frame.ip?.icmp?.type === ICMP.ECHO_REQUEST ? 'The echo request' : 'The packet';
+	const lower = dev.lower as Link;
+	tr.add({ kind: 'bridge', leg: frame.arp ? 'arp' : legOf(frame.ip), at: tr.place(dev.ns, dev), to: tr.place(dest.ns, dest), text: `${what} is for ${formatMac(frame.dst)}, the address of ${dest.name}, another macvlan on ${lower.name} in bridge mode: the macvlan driver hands it straight across to ${dest.name} in ${tr.who(dest.ns)}, without putting it on ${lower.name}’s wire.`, packet: traceFrame(frame) });
 }
 
 /** A frame arrives on a running device: to its bridge, to macvlans above it, or up the stack. */

@@ -212,13 +212,25 @@ function printDetails(p: Printer, link: Link, forAddr = false): void {
 	p.num('num_rx_queues', 'numrxqueues %u ', q);
 	p.num('gso_max_size', 'gso_max_size %u ', 65536);
 	p.num('gso_max_segs', 'gso_max_segs %u ', 65535);
-	p.num('tso_max_size', 'tso_max_size %u ', link.kind === 'bridge' ? 65536 : 524280);
+	p.num('tso_max_size', 'tso_max_size %u ', tsoMaxSize(link));
 	p.num('tso_max_segs', 'tso_max_segs %u ', 65535);
 	p.num('gro_max_size', 'gro_max_size %u ', 65536);
 	if (atLeast(iproute2, 6, 3) && atLeast(kernel, 6, 3)) {
 		p.num('gso_ipv4_max_size', 'gso_ipv4_max_size %u ', 65536);
 		p.num('gro_ipv4_max_size', 'gro_ipv4_max_size %u ', 65536);
 	}
+}
+
+/**
+ * The largest TSO request the device takes (IFLA_TSO_MAX_SIZE): GSO_MAX_SIZE (524280) where the
+ * driver says so (veth, lo, vxlan), the legacy 64 KiB of alloc_netdev where it does not (a
+ * bridge, a virtio NIC); a macvlan, and a vxlan with a `dev`, inherit their lower device's
+ * (netif_inherit_tso_max).
+ */
+function tsoMaxSize(link: Link): number {
+	const lower = link.kind === 'macvlan' ? link.lower : link.kind === 'vxlan' ? link.vxlan?.lower : undefined;
+	if (lower) return tsoMaxSize(lower);
+	return link.kind === 'bridge' || link.kind === 'nic' ? 65536 : 524280;
 }
 
 /** A bridge's id as iproute2 prints it: priority, then the MAC in unpadded hex (`8000.2:0:…`). */
