@@ -61,6 +61,7 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['ssh', { package: 'openssh-client', calledBy: ['engine', 'tests', 'bench'] }],
 	['ssh-keygen', { package: 'openssh-client', calledBy: ['tests', 'bench'] }],
 	['dpkg-deb', { package: 'dpkg', essential: true, calledBy: ['tests', 'bench', 'vm'] }],
+	['getent', { package: 'libc-bin', essential: true }],
 	['ldd', { package: 'libc-bin', essential: true, calledBy: ['tests', 'bench'] }],
 	['chromium', { package: 'chromium', calledBy: ['browser'] }],
 	['cpio', { package: 'cpio', calledBy: ['vm'] }],

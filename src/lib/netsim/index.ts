@@ -5,12 +5,12 @@
 import { bridge } from './cmd/bridge.ts';
 import { conntrack } from './cmd/conntrack.ts';
 import { coreutils } from './cmd/coreutils/index.ts';
-import { ip } from './cmd/ip/index.ts';
+import { ipTool } from './cmd/ip/index.ts';
 import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
 import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
 import { iptables } from './cmd/iptables/index.ts';
-import { ping } from './cmd/ping/index.ts';
+import { pingTool } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
 import { sessionTools } from './cmd/session.ts';
 import { sysctl } from './cmd/sysctl.ts';
@@ -113,8 +113,8 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 			jqTool ??= jqFactory?.(vfsOf);
 			return jqTool ? jqTool(argv, ctx) : { stdout: '', stderr: 'netsim: jq is still loading; run the command again\n', exit: 1 };
 		},
-		ip: withIpv6Scope(ip),
-		ping: withoutIpv6(ping),
+		ip: withIpv6Scope(ipTool(vfsOf)),
+		ping: withoutIpv6(pingTool(vfsOf)),
 		bridge,
 		iptables,
 		'iptables-nft': iptables,
@@ -143,8 +143,9 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		const sub = new Shell(shell.state, registry, argv0);
 		return sub.runLine(ctx, line);
 	};
-	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs;
+	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs.view(ctx.binds);
 	const tools = toolTable(vfsOf, runLine);
+	const ip = ipTool(vfsOf);
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {

@@ -64,5 +64,11 @@ describe('tools the simulator does not model', () => {
 	it('answer the resolver as the lab has it: no DNS, unless the reader writes one', () => {
 		expect(run('cat /etc/resolv.conf')).toBe('# lab sandbox: no DNS\n||0');
 		expect(run('echo nameserver 10.0.0.1 > /etc/resolv.conf; cat /etc/resolv.conf')).toBe('nameserver 10.0.0.1\n||0');
+		expect(run('dig pi')).toBe('|dig: not available in this simulator (the lab has no DNS: use addresses (ping, curl); the names in /etc/hosts resolve, and getent hosts NAME shows what a name resolves to)\n|127');
+		// getent answers its hosts database (tests/fixtures/netsim/names.json); the others say so.
+		expect(run('getent hosts pi')).toBe('127.0.1.1       pi\n||0');
+		for (const db of ['passwd', 'ahosts', 'services', 'networks'])
+			expect(run(`getent ${db} x`), db).toBe(`|getent ${db}: not available in this simulator (getent hosts [NAME|ADDRESS] answers from /etc/hosts, as the lab's name service does; for ${db}, run the chapter's script on a real Linux machine)\n|1`);
+		expect(run('getent -V')).toMatch(/^\|getent --version: not available in this simulator \(/);
 	});
 });

@@ -70,6 +70,11 @@ export class Shell {
 		this.where = interactive ? `${argv0}: ` : `${argv0}: line 1: `;
 	}
 
+	/** The host's files as the command in `ctx` sees them (through its mount namespace's bind mounts). */
+	private files(ctx: Context): Vfs {
+		return this.state.vfs.view(ctx.binds);
+	}
+
 	/** Runs a whole line (may contain several commands). */
 	runLine(ctx: Context, line: string): ExecResult {
 		const r = this.runLineUncapped(ctx, line);
@@ -183,7 +188,7 @@ export class Shell {
 		for (const r of c.redirs) {
 			const target = this.expand(ctx, r.target).join(' ');
 			if (r.op === '>' || r.op === '>>') {
-				this.state.vfs.write(target, r.fd === 2 ? stderr : stdout, r.op === '>>', ctx.ns);
+				this.files(ctx).write(target, r.fd === 2 ? stderr : stdout, r.op === '>>', ctx.ns);
 				if (r.fd === 2) stderr = '';
 				else stdout = '';
 			}
@@ -259,7 +264,7 @@ export class Shell {
 		for (const r of cmd.redirs) {
 			const target = this.expand(ctx, r.target).join(' ');
 			if (r.op === '<') {
-				const data = this.state.vfs.readFile(target, ctx.ns);
+				const data = this.files(ctx).readFile(target, ctx.ns);
 				if (!data.ok) return { stdout: '', stderr: `${this.where}${target}: ${fsMessage(data.error)}\n`, exit: 1 };
 				stdin = data.value;
 			} else if (r.op === '<<<') stdin = `${target}\n`;
@@ -391,7 +396,7 @@ export class Shell {
 		}
 		for (const o of outs) {
 			const data = o.fd === 1 ? stdout : stderr;
-			const written = this.state.vfs.write(o.path, data, o.append, ctx.ns);
+			const written = this.files(ctx).write(o.path, data, o.append, ctx.ns);
 			if (!written.ok) return { stdout: '', stderr: '', error: `${this.where}${o.path}: ${fsMessage(written.error)}\n` };
 			if (o.fd === 1) {
 				stdout = '';
@@ -400,7 +405,7 @@ export class Shell {
 		}
 		if (errToOut && outs.some((o) => o.fd === 1) && !outs.some((o) => o.fd === 2)) {
 			const o = outs.find((x) => x.fd === 1);
-			if (o) this.state.vfs.write(o.path, raw, true, ctx.ns);
+			if (o) this.files(ctx).write(o.path, raw, true, ctx.ns);
 		}
 		return { stdout, stderr };
 	}
@@ -413,7 +418,7 @@ export class Shell {
 		const tool = raw.includes('/') ? this.registry(raw) ?? (/^\/(usr\/)?s?bin\//.test(raw) ? this.registry(name) : undefined) : this.registry(name);
 		if (!tool) {
 			if (raw.includes('/')) {
-				const exists = this.state.vfs.exists(raw, ctx.ns);
+				const exists = this.files(ctx).exists(raw, ctx.ns);
 				return { stdout: '', stderr: `${this.where}${raw}: ${exists ? 'Permission denied' : 'No such file or directory'}\n`, exit: exists ? 126 : 127 };
 			}
 			return notModelled(raw) ?? { stdout: '', stderr: `${this.where}${raw}: command not found\n`, exit: 127 };

@@ -12,7 +12,7 @@ import type { ExecResult } from '../tool/types.ts';
 const REAL = "run the chapter's script on a real Linux machine";
 const PACKETS = 'use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram';
 const ROUTE = `not installed where the book is verified; ${REAL} with it; here ping --trace ADDR walks a packet hop by hop, ip route get ADDR names the route`;
-const DNS = 'the lab has no DNS: use addresses (ping, curl); the names in /etc/hosts resolve';
+const DNS = 'the lab has no DNS: use addresses (ping, curl); the names in /etc/hosts resolve, and getent hosts NAME shows what a name resolves to';
 const SOCKETS = 'use curl http://ADDR:PORT/ against python3 -m http.server PORT, and ss -ltn';
 const CONTAINERS = 'containers are not simulated: the chapter shows their recorded output; ip netns builds one by hand';
 const SYSTEM = "nothing to install or start here: the simulator runs the book's tools (type help for the list)";

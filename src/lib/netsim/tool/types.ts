@@ -36,6 +36,11 @@ export interface Context {
 	 * capture's packets). The shell prints what it has after each command of a line and at `wait`.
 	 */
 	background?: ((job: Job) => void) | undefined;
+	/**
+	 * The bind mounts of the command's mount namespace, over the host's files (target → source):
+	 * what `ip netns exec NAME` mounts from /etc/netns/NAME. Absent: the host's own namespace.
+	 */
+	binds?: ReadonlyMap<string, string> | undefined;
 	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
 	run: (ctx: Context, argv: string[]) => ExecResult;
 	/** How the shell that runs the command begins its errors (`bash: line 1: `), for builtins. */

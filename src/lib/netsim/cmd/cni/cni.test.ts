@@ -14,7 +14,7 @@ import { World } from '../../model/world.ts';
 import { Shell, type ShellState } from '../../shell/exec.ts';
 import { Vfs } from '../../shell/vfs.ts';
 import { coreutils } from '../coreutils/index.ts';
-import { ip } from '../ip/index.ts';
+import { ipTool } from '../ip/index.ts';
 import { iptables } from '../iptables/index.ts';
 import { jq } from '../jq/index.ts';
 import { sysctl } from '../sysctl.ts';
@@ -35,7 +35,7 @@ function lab(): (line: string) => ExecResult {
 	const vfsOf = (): Vfs => state.vfs;
 	let shell: Shell;
 	const runLine = (ctx: Context, line: string, argv0: string): ExecResult => new Shell(state, registry, argv0).runLine(ctx, line);
-	const tools: Record<string, Tool> = { ...coreutils(vfsOf, runLine), ...cniTools(vfsOf), jq: jq(vfsOf), ip, iptables, sysctl };
+	const tools: Record<string, Tool> = { ...coreutils(vfsOf, runLine), ...cniTools(vfsOf), jq: jq(vfsOf), ip: ipTool(vfsOf), iptables, sysctl };
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 	shell = new Shell(state, registry);
 	return (line) => {

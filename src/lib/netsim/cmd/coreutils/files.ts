@@ -79,7 +79,7 @@ function rm(vfsOf: VfsOf): Tool {
 		for (const p of argv.filter((a) => !a.startsWith('-'))) {
 			const removed = vfs.remove(p, recursive);
 			if (removed.ok || (removed.error === 'ENOENT' && force)) continue;
-			stderr += `rm: cannot remove ‘${p}’: ${fsMessage(removed.error)}\n`;
+			stderr += `rm: cannot remove '${p}': ${fsMessage(removed.error)}\n`;
 			exit = 1;
 		}
 		return { stdout: '', stderr, exit };

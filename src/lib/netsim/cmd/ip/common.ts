@@ -1,5 +1,6 @@
 /** What every `ip` object handler receives. */
 import type { Netns } from '../../model/netns.ts';
+import type { Vfs } from '../../shell/vfs.ts';
 import type { Context } from '../../tool/types.ts';
 import type { Args } from '../args.ts';
 import { incomplete } from './errors.ts';
@@ -22,6 +23,8 @@ export interface IpCtx {
 	ctx: Context;
 	ns: Netns;
 	opts: IpOpts;
+	/** The host's files as this `ip` sees them (after `-n`'s bind mounts). */
+	vfs: Vfs;
 }
 
 /** Output of a handler. */

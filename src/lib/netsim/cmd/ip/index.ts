@@ -3,13 +3,14 @@ import { prettyJson } from '../../print/printer.ts';
 import { USAGE_IP } from '../usage.ts';
 import { matches } from '../args.ts';
 import { defineTool, ToolExit } from '../../tool/exit.ts';
+import type { VfsOf } from '../../shell/vfs.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { ipAddr } from './addr.ts';
 import { forVersion } from './errors.ts';
 import type { IpCtx, IpOpts, IpOut } from './common.ts';
 import { ipLink } from './link.ts';
 import { ipNeigh } from './neigh.ts';
-import { ipNetns } from './netns.ts';
+import { ipNetns, netnsSwitch } from './netns.ts';
 import { ipRoute } from './route.ts';
 import { ipRule } from './rule.ts';
 
@@ -54,17 +55,34 @@ const OBJECTS: [string, Handler | undefined][] = [
 
 const USAGE = USAGE_IP;
 
-const runIp = defineTool(run);
+/**
+ * The `ip` tool, for a host file system accessor (`-n` and `netns exec` bind /etc/netns/NAME's
+ * files over /etc). It runs `ip ARGS…` in a context, its errors worded as the iproute2 imitated
+ * words them.
+ */
+export function ipTool(vfsOf: VfsOf): Tool {
+	const runIp = defineTool((argv, ctx) => run(argv, ctx, vfsOf));
+	return (argv, ctx) => {
+		const r = runIp(argv, ctx);
+		return r.exit === 0 ? r : { ...r, stderr: forVersion(r.stderr, ctx.world.profile.iproute2) };
+	};
+}
 
-/** Runs `ip ARGS…` in a context, its errors worded as the iproute2 imitated words them. */
-export const ip: Tool = (argv, ctx) => {
-	const r = runIp(argv, ctx);
-	return r.exit === 0 ? r : { ...r, stderr: forVersion(r.stderr, ctx.world.profile.iproute2) };
-};
+/** Runs `ip`: what `-n NAME` printed as it bound /etc/netns/NAME comes before anything else ip says. */
+function run(argv: string[], ctx: Context, vfsOf: VfsOf): ExecResult {
+	const said = { stderr: '' };
+	try {
+		const r = runArgs(argv, ctx, vfsOf, said);
+		return said.stderr ? { ...r, stderr: said.stderr + r.stderr } : r;
+	} catch (e) {
+		if (e instanceof ToolExit && said.stderr) throw new ToolExit(e.exit, said.stderr + e.stderr, e.stdout);
+		throw e;
+	}
+}
 
-function run(argv: string[], ctx: Context): ExecResult {
+function runArgs(argv: string[], given: Context, vfsOf: VfsOf, said: { stderr: string }): ExecResult {
 	const opts: IpOpts = { json: false, pretty: false, brief: false, details: false, stats: 0, oneline: false };
-	let ns = ctx.ns;
+	let ctx = given;
 	let i = 0;
 	for (; i < argv.length; i++) {
 		let opt = argv[i] as string;
@@ -98,10 +116,9 @@ function run(argv: string[], ctx: Context): ExecResult {
 		else if (matches(opt, '-help')) throw new ToolExit(255, USAGE);
 		else if (matches(opt, '-netns')) {
 			if (argv[i + 1] === undefined) throw new ToolExit(255, 'Cannot open network namespace "(null)": No such file or directory\n');
-			const name = need();
-			const target = ctx.host.named.get(name);
-			if (!target) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
-			ns = target;
+			const switched = netnsSwitch(ctx, vfsOf(ctx), need());
+			ctx = switched.ctx;
+			said.stderr += switched.stderr;
 		} else if (matches(opt, '-json')) opts.json = true;
 		else if (matches(opt, '-pretty')) opts.pretty = true;
 		else if (matches(opt, '-brief')) opts.brief = true;
@@ -115,7 +132,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	const [name, handler] = hit;
 	if (name === 'help') throw new ToolExit(255, USAGE);
 	if (!handler) throw new ToolExit(255, `ip ${name}: not available in this simulator\n`);
-	const out = handler({ ctx: { ...ctx, ns }, ns, opts }, argv.slice(i + 1));
+	const out = handler({ ctx, ns: ctx.ns, opts, vfs: vfsOf(ctx) }, argv.slice(i + 1));
 	let stdout = out.stdout;
 	if (opts.json && opts.pretty && stdout.startsWith('[')) {
 		try {

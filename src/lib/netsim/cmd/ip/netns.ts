@@ -4,7 +4,8 @@ import { Printer } from '../../print/printer.ts';
 import { USAGE_IP_NETNS } from '../usage.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
-import type { ExecResult } from '../../tool/types.ts';
+import { fsMessage, type Vfs } from '../../shell/vfs.ts';
+import type { Context, ExecResult } from '../../tool/types.ts';
 import type { IpCtx, IpOut } from './common.ts';
 import { incomplete, invarg, must } from './errors.ts';
 import { getInteger } from './link-args.ts';
@@ -23,6 +24,28 @@ function netnsList(ic: IpCtx): IpOut {
 	}
 	p.close();
 	return { stdout: p.result() };
+}
+
+/**
+ * iproute2's netns_switch, for `ip -n NAME` and `ip netns exec NAME`: the named namespace (or
+ * ip's error when there is none), in a mount namespace of the command's own where every entry of
+ * /etc/netns/NAME is bind-mounted over the same name in /etc (bind_etc, in readdir's order), so
+ * that /etc/netns/NAME/resolv.conf is the command's /etc/resolv.conf. A bind that fails (no such
+ * file in /etc, a directory for a file) is reported and skipped; no /etc/netns/NAME, no binds.
+ */
+export function netnsSwitch(ctx: Context, vfs: Vfs, name: string): { ctx: Context; stderr: string } {
+	const ns = ctx.host.named.get(name);
+	if (!ns) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
+	const dir = `/etc/netns/${name}`;
+	const entries = name.length < 255 ? vfs.readdir(dir) : undefined;
+	let binds = ctx.binds ?? new Map<string, string>();
+	let stderr = '';
+	for (const entry of entries?.ok ? entries.value : []) {
+		const bound = vfs.view(binds).bind(`${dir}/${entry}`, `/etc/${entry}`);
+		if (bound.ok) binds = bound.value;
+		else stderr += `Bind ${dir}/${entry} -> /etc/${entry} failed: ${fsMessage(bound.error)}\n`;
+	}
+	return { ctx: binds.size ? { ...ctx, ns, binds } : { ...ctx, ns }, stderr };
 }
 
 function validName(name: string): boolean {
@@ -63,13 +86,12 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		const cmd = a.rest();
 		// The command is asked for before the namespace is opened.
 		if (cmd.length === 0) throw new ToolExit(1, 'No command specified\n');
-		const ns = host.named.get(name);
-		if (!ns) throw new ToolExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
-		const r = ic.ctx.run({ ...ic.ctx, ns }, cmd);
+		const switched = netnsSwitch(ic.ctx, ic.vfs, name);
+		const r = ic.ctx.run(switched.ctx, cmd);
 		// execvp fails before any shell could say `command not found` (the child exits 1); a tool
 		// the simulator knows it does not model still says so.
-		if (r.exit === 127 && !/: not available in this simulator /.test(r.stderr)) return { stdout: r.stdout, stderr: `exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 1 };
-		return r;
+		if (r.exit === 127 && !/: not available in this simulator /.test(r.stderr)) return { stdout: r.stdout, stderr: `${switched.stderr}exec of "${cmd[0]}" failed: No such file or directory\n`, exit: 1 };
+		return switched.stderr ? { ...r, stderr: switched.stderr + r.stderr } : r;
 	}
 	if (matches(w, 'identify')) {
 		// A PID names a process's namespace: the simulator's processes are PID 1 (the host's shell,

@@ -6,6 +6,7 @@ import { parseIpv4Strict } from '../../addr/ipv4.ts';
 import { routeOutput } from '../../engine/route.ts';
 import { segment, type TcpSocket } from '../../engine/tcp.ts';
 import type { VfsOf } from '../../shell/vfs.ts';
+import { hostByName } from '../nss.ts';
 import { defineTool, exitWith } from '../../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 
@@ -91,12 +92,15 @@ interface Url {
 	path: string;
 }
 
-/** The URL's parts, or curl's error for a URL it cannot use. */
-function parseUrl(o: CurlOpts, url: string): Url | ExecResult {
+/**
+ * The URL's parts, or curl's error for a URL it cannot use. A host name is looked up as the C
+ * library does (`resolve`: /etc/hosts; curl itself answers localhost).
+ */
+function parseUrl(o: CurlOpts, url: string, resolve: (name: string) => number | null): Url | ExecResult {
 	const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
 	if (!m) return curlError(o, 3, 'URL using bad/illegal format or missing URL');
 	const hostText = m[1] as string;
-	const dst = hostText === 'localhost' ? 0x7f000001 : parseIpv4Strict(hostText);
+	const dst = hostText === 'localhost' ? 0x7f000001 : (parseIpv4Strict(hostText) ?? resolve(hostText));
 	if (dst === null) return curlError(o, 6, `Could not resolve host: ${hostText}`);
 	return { hostText, dst, port: m[2] ? Number(m[2]) : 80, givenPort: m[2], path: m[3] ?? '/' };
 }
@@ -155,7 +159,11 @@ export function curlTool(vfsOf: VfsOf): Tool {
 	return defineTool((argv, ctx): ExecResult => {
 		const o = parseCurl(argv);
 		if (!o.url) exitWith(2, `curl: no URL specified!\n${TRY_HELP}`);
-		const u = parseUrl(o, o.url);
+		const resolve = (name: string): number | null => {
+			const found = hostByName(vfsOf(ctx), ctx.ns, name, 4);
+			return found ? parseIpv4Strict(found.addrs[0] as string) : null;
+		};
+		const u = parseUrl(o, o.url, resolve);
 		if ('exit' in u) return u;
 		const world = ctx.world;
 		const start = world.now;

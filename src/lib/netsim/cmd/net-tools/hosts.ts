@@ -1,15 +1,14 @@
 /** Name lookups as net-tools makes them in the lab, whose name service is `files` only (sandbox.sh's nsswitch.conf). */
 import type { Vfs } from '../../shell/vfs.ts';
 import type { Context } from '../../tool/types.ts';
+import { hostsEntries } from '../nss.ts';
 
-/** Address → its first name in /etc/hosts (gethostbyaddr over `files`). */
+/** Address → its first name in /etc/hosts (gethostbyaddr over `files`, cmd/nss.ts). */
 export function hostNames(vfs: Vfs, ctx: Context): Map<string, string> {
 	const names = new Map<string, string>();
-	const file = vfs.readFile('/etc/hosts', ctx.ns);
-	if (!file.ok) return names;
-	for (const line of file.value.split('\n')) {
-		const [addr, name] = line.replace(/#.*/, '').trim().split(/\s+/);
-		if (addr && name && !names.has(addr)) names.set(addr, name);
+	for (const e of hostsEntries(vfs, ctx.ns, 4)) {
+		const addr = e.addrs[0] as string;
+		if (e.name && !names.has(addr)) names.set(addr, e.name);
 	}
 	return names;
 }

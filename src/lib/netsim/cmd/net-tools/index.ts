@@ -1,8 +1,9 @@
-/** Network programs the book runs besides iproute2: `python3 -m http.server`, `curl`, `ss`, `kill` for the servers, net-tools' `arp`, `route` and `netstat -r` (listings). */
+/** Network programs the book runs besides iproute2: `python3 -m http.server`, `curl`, `ss`, `kill` for the servers, net-tools' `arp`, `route` and `netstat -r` (listings), glibc's `getent hosts` (name lookups). */
 import type { VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
 import { arpTool } from './arp.ts';
 import { curlTool } from './curl.ts';
+import { getentTool } from './getent.ts';
 import { httpServer } from './http-server.ts';
 import { netstatTool, routeTool } from './route.ts';
 import { kill, ss } from './sockets.ts';
@@ -10,5 +11,5 @@ import { kill, ss } from './sockets.ts';
 /** The network tools, for a host file system accessor (the server serves files, curl -o writes one). */
 export function netTools(vfsOf: VfsOf): Record<string, Tool> {
 	const python3 = httpServer(vfsOf);
-	return { python3, python: python3, curl: curlTool(vfsOf), ss, kill, arp: arpTool(vfsOf), route: routeTool(vfsOf), netstat: netstatTool(vfsOf) };
+	return { python3, python: python3, curl: curlTool(vfsOf), ss, kill, arp: arpTool(vfsOf), route: routeTool(vfsOf), netstat: netstatTool(vfsOf), getent: getentTool(vfsOf) };
 }

@@ -3,53 +3,39 @@ import { broadcastOf, formatIpv4, parseIpv4Strict } from '../../addr/ipv4.ts';
 import { routeOutput, type RouteError } from '../../engine/route.ts';
 import { Tracer } from '../../engine/trace.ts';
 import type { Link } from '../../model/link.ts';
+import type { VfsOf } from '../../shell/vfs.ts';
 import { defineTool, exitWith } from '../../tool/exit.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
+import { hostByAddr, hostByName, inetAton } from '../nss.ts';
+import { PING6_DECLINE } from './ipv6.ts';
 import { parseOptions, type PingOpts } from './options.ts';
 import { sendEchoes } from './send.ts';
 import { summarize } from './summary.ts';
 
-/** inet_aton: a, a.b, a.b.c or a.b.c.d, each part decimal, octal (0…) or hex (0x…). */
-function inetAton(text: string): number | null {
-	const parts = text.split('.');
-	if (parts.length > 4) return null;
-	const nums: number[] = [];
-	for (const p of parts) {
-		let v: number;
-		if (/^0[xX][0-9a-fA-F]*$/.test(p)) v = p.length > 2 ? parseInt(p.slice(2), 16) : 0;
-		else if (/^0[0-7]*$/.test(p)) v = parseInt(p, 8);
-		else if (/^[1-9][0-9]*$/.test(p)) v = Number(p);
-		else return null;
-		nums.push(v);
-	}
-	const last = nums.pop() as number;
-	if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return null;
-	let v = 0;
-	nums.forEach((n, i) => {
-		v += n * 2 ** (8 * (3 - i));
-	});
-	return (v + last) >>> 0;
-}
-
-/** The destination: its name as given, its address, and the name replies are shown with. */
-function destination(positional: string[], o: PingOpts, ctx: Context): { host: string; dst: number; label: string } {
+/**
+ * The destination: the name to print (getaddrinfo's canonical name for a name), its address, and
+ * how replies name their sender: by a reverse lookup in /etc/hosts when the destination was a name
+ * (and not -n), by the address alone when it was one.
+ */
+function destination(positional: string[], o: PingOpts, ctx: Context, vfsOf: VfsOf): { host: string; dst: number; nameOf: (addr: number) => string | undefined } {
 	if (positional.length === 0) exitWith(1, 'ping: usage error: Destination address required\n');
-	const host = positional[positional.length - 1] as string;
-	let dst = parseIpv4Strict(host) ?? inetAton(host);
-	if (o.v6) exitWith(2, dst !== null ? `ping: ${host}: Address family for hostname not supported\n` : 'ping: connect: Network is unreachable\n');
+	const given = positional[positional.length - 1] as string;
+	let dst = parseIpv4Strict(given) ?? inetAton(given);
+	if (o.v6) exitWith(2, dst !== null ? `ping: ${given}: Address family for hostname not supported\n` : 'ping: connect: Network is unreachable\n');
 	// More than one destination: iputils asks for IPv4 source routing, which needs privileges the socket lacks.
 	if (positional.length > 1 && dst !== null) exitWith(2, 'ping: record route: Operation not permitted\n');
-	let label = '';
-	if (dst === null && host === 'localhost') dst = 0x7f000001;
-	// /etc/hosts of a lab machine names it 127.0.1.1.
-	if (dst === null && host === ctx.host.name) {
-		dst = 0x7f000101;
-		label = host;
-	}
 	// connect() to 0.0.0.0 means this host: the kernel talks to 127.0.0.1 instead.
 	if (dst === 0) dst = 0x7f000001;
-	if (dst === null) exitWith(2, `ping: ${host}: Name or service not known\n`);
-	return { host, dst, label };
+	const numeric = (): undefined => undefined;
+	if (dst !== null) return { host: given, dst, nameOf: numeric };
+	const vfs = vfsOf(ctx);
+	// getaddrinfo puts an IPv6 address of the name first (localhost's ::1, ::ffff:…): an IPv6 ping.
+	if (hostByName(vfs, ctx.ns, given, 6)) exitWith(2, PING6_DECLINE);
+	const found = hostByName(vfs, ctx.ns, given, 4);
+	if (!found) exitWith(2, `ping: ${given}: Name or service not known\n`);
+	const addr = parseIpv4Strict(found.addrs[0] as string) as number;
+	const nameOf = (a: number): string | undefined => (o.numeric ? undefined : hostByAddr(vfs, ctx.ns, formatIpv4(a), 4)?.name);
+	return { host: found.name, dst: addr, nameOf };
 }
 
 /** -I: a device to send from (SO_BINDTODEVICE) or an address to send from (bind). */
@@ -80,10 +66,10 @@ function noRoute(argv: string[], ctx: Context, dst: number, err: RouteError, std
 	return { stdout: '', stderr: `${stderr}ping: connect: ${msg}\n`, exit: 2, trace };
 }
 
-function run(argv: string[], ctx: Context): ExecResult {
+function run(argv: string[], ctx: Context, vfsOf: VfsOf): ExecResult {
 	const { o, positional, warnings } = parseOptions(argv);
 	let stderr = warnings;
-	const { host, dst, label } = destination(positional, o, ctx);
+	const { host, dst, nameOf } = destination(positional, o, ctx, vfsOf);
 	const ns = ctx.ns;
 	const { oif, bindAddr } = binding(o, ctx);
 	// Broadcast check, as iputils does through SO_BROADCAST and the route type.
@@ -97,7 +83,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	out += oif || bindAddr !== undefined ? `PING ${host} (${dstText}) from ${formatIpv4(rt.src)} ${oif?.name ?? ''}: ${o.size}(${o.size + 28}) bytes of data.\n` : `PING ${host} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.\n`;
 	if (o.size > 65507) exitWith(1, `${stderr}ping: invalid argument: '${o.size}': out of range: 0 <= value <= 65507\n`);
 	const sent = sendEchoes(ctx, o, { dst, src: rt.src, oif });
-	const { text, rx } = summarize(sent, o, host, label);
+	const { text, rx } = summarize(sent, o, host, nameOf);
 	out += text;
 	const exit = rx === 0 || (o.deadline !== undefined && o.count !== undefined && rx < o.count) ? 1 : 0;
 	const trace = sent.tracer?.result(`ping ${argv.join(' ')}`, ctx.host.name, dst);
@@ -115,5 +101,7 @@ function run(argv: string[], ctx: Context): ExecResult {
 	return { stdout: out, stderr: stderr + sent.localErrors, exit, trace };
 }
 
-/** Runs ping. */
-export const ping: Tool = defineTool(run);
+/** ping, for a host file system accessor (names resolve through /etc/hosts). */
+export function pingTool(vfsOf: VfsOf): Tool {
+	return defineTool((argv, ctx) => run(argv, ctx, vfsOf));
+}

@@ -74,6 +74,8 @@ export interface PingOpts {
 	timestamps: boolean;
 	pattern?: string | undefined;
 	v6: boolean;
+	/** -n: replies name their sender by address only. */
+	numeric: boolean;
 }
 
 /** A parsed command line: the options, the words that are not options, and warnings already due. */
@@ -132,11 +134,12 @@ function flagOption(o: PingOpts, c: string): void {
 	else if (c === 'D') o.timestamps = true;
 	else if (c === 'h') exitWith(2, USAGE.slice(1));
 	else if (c === '6') o.v6 = true;
+	else if (c === 'n') o.numeric = true;
 }
 
 /** getopt over ping's options: clusters (`-qc1`), values in the word or the next, `--` ends them. */
 export function parseOptions(argv: string[]): PingArgs {
-	const o: PingOpts = { interval: 1, size: 56, quiet: false, broadcast: false, timestamps: false, v6: false };
+	const o: PingOpts = { interval: 1, size: 56, quiet: false, broadcast: false, timestamps: false, v6: false, numeric: false };
 	let warnings = '';
 	const positional: string[] = [];
 	for (let i = 0; i < argv.length; i++) {

@@ -50,7 +50,12 @@ interface Tally {
 }
 
 /** A line per first reply to a request and per ICMP error (none with -q); duplicates are not counted. */
-function tally(sent: Sent, o: PingOpts, label: string): Tally {
+function tally(sent: Sent, o: PingOpts, nameOf: (addr: number) => string | undefined): Tally {
+	// pr_addr: `NAME (ADDR)` when a reverse lookup names the address, else the address.
+	const named = (a: number): string => {
+		const name = nameOf(a);
+		return name !== undefined && name !== '' ? `${name} (${formatIpv4(a)})` : formatIpv4(a);
+	};
 	const t: Tally = { lines: '', rx: 0, errors: 0, pipe: 1, rtts: [] };
 	const seen = new Set<number>();
 	for (const e of sent.events) {
@@ -63,13 +68,13 @@ function tally(sent: Sent, o: PingOpts, label: string): Tally {
 			const rtt = 40 + ((e.seq * 37) % 60);
 			// Under 16 data bytes there is no room for the send time: no rtt.
 			if (o.size >= 16) t.rtts.push(rtt);
-			const from = label !== '' ? `${label} (${formatIpv4(e.from)})` : formatIpv4(e.from);
+			const from = named(e.from);
 			const stamp = o.timestamps ? `[${(WALL_START + e.at / 1000).toFixed(6)}] ` : '';
 			if (!o.quiet) t.lines += `${stamp}${e.len - 20} bytes from ${from}: icmp_seq=${e.seq} ttl=${e.ttl}${o.size >= 16 ? ` time=${ms(rtt)} ms` : ''}\n`;
 		} else if (e.kind === 'local') t.errors++;
 		else {
 			t.errors++;
-			if (!o.quiet) t.lines += `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpText(e)}\n`;
+			if (!o.quiet) t.lines += `From ${named(e.from)} icmp_seq=${e.seq} ${icmpText(e)}\n`;
 		}
 	}
 	return t;
@@ -98,7 +103,7 @@ function statistics(sent: Sent, t: Tally, host: string): string {
 }
 
 /** The reply lines and the statistics, and how many requests were answered. */
-export function summarize(sent: Sent, o: PingOpts, host: string, label: string): { text: string; rx: number } {
-	const t = tally(sent, o, label);
+export function summarize(sent: Sent, o: PingOpts, host: string, nameOf: (addr: number) => string | undefined): { text: string; rx: number } {
+	const t = tally(sent, o, nameOf);
 	return { text: t.lines + statistics(sent, t, host), rx: t.rx };
 }
