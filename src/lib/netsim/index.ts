@@ -8,6 +8,7 @@ import { coreutils } from './cmd/coreutils/index.ts';
 import { ipTool } from './cmd/ip/index.ts';
 import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
+import { nstat } from './cmd/nstat.ts';
 import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { pingTool } from './cmd/ping/index.ts';
@@ -120,6 +121,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		'iptables-nft': iptables,
 		sysctl,
 		conntrack,
+		nstat: nstat(vfsOf),
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 	};
 }

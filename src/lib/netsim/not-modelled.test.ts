@@ -17,7 +17,6 @@ describe('tools the simulator does not model', () => {
 		expect(run('tshark -i eth0')).toBe('|tshark: not available in this simulator (use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram)\n|127');
 		expect(run('ifconfig')).toBe('|ifconfig: not available in this simulator (use ip addr (ip -br addr: one line per interface), ip link set DEV up)\n|127');
 		expect(run('nft list ruleset')).toBe("|nft: not available in this simulator (the simulator models iptables (iptables-nft): use iptables -S, iptables -t nat -S; for nft itself, run the chapter's script on a real Linux machine)\n|127");
-		expect(run('nstat')).toBe("|nstat: not available in this simulator (its counters include the kernel's own IPv6 traffic, which the simulator does not send; run the chapter's script on a real Linux machine; here ip -s link counts packets)\n|127");
 		expect(run('lsns -t net')).toBe("|lsns: not available in this simulator (it lists processes' namespaces, and the simulator has no processes: use ip netns list, ip netns identify; for lsns, run the chapter's script on a real Linux machine)\n|127");
 		expect(run('nsenter -t 1 -n ip addr')).toBe("|nsenter: not available in this simulator (it enters a process's namespaces, and the simulator has no processes: use ip netns exec NAME CMD; for nsenter, run the chapter's script on a real Linux machine)\n|127");
 		expect(run('ethtool -i eth0')).toBe("|ethtool: not available in this simulator (not installed where the book is verified; run the chapter's script on a real Linux machine with it; here ip -d link names a device's kind and details)\n|127");
@@ -33,6 +32,9 @@ describe('tools the simulator does not model', () => {
 	});
 
 	it('decline the parts of modelled tools they cannot print as the kernel does, in one line, with a failing exit', () => {
+		const nstat = "|nstat: only TcpExtIPReversePathFilter is counted in this simulator (name it: nstat -az TcpExtIPReversePathFilter); the kernel's other counters include its own IPv6 traffic, which the simulator does not send; run the chapter's script on a real Linux machine for them\n|1";
+		for (const line of ['nstat', 'nstat -az', 'nstat -az TcpExt*', 'nstat IpInReceives', 'ip netns exec alice nstat -s']) expect(run(line), line).toBe(nstat);
+		expect(run('nstat -az TcpExtIPReversePathFilter')).toBe('#kernel\nTcpExtIPReversePathFilter       0                  0.0\n||0');
 		const ss = "|ss: only ss -ltn (listening TCP sockets) is available in this simulator (connections, UDP, processes and the kernel's own sockets need the real kernel: run the chapter's script on a real Linux machine)\n|1";
 		for (const line of ['ss -tuna', 'ss -s', 'ss -ltnp', 'ss -ltn sport = :80', 'ss', 'ss -l', 'ss -ln']) expect(run(line), line).toBe(ss);
 		for (const line of ['ss -ltn', 'ss -tln', 'ss -4tln', 'ss -tn', 'ss -t']) expect(run(line), line).toBe('State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n||0');

@@ -37,6 +37,7 @@ export type TraceStepKind =
 export type DropReason =
 	| 'no-route'
 	| 'forwarding-off'
+	| 'rp-filter'
 	| 'no-nat'
 	| 'link-down'
 	| 'no-neighbour'

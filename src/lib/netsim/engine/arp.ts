@@ -9,7 +9,7 @@ import type { Link } from '../model/link.ts';
 import { ageNeigh, RESOLVE_MS, type Neigh } from '../model/neigh.ts';
 import type { Netns } from '../model/netns.ts';
 import { ICMP, type Arp, type Frame, type Ip4 } from '../model/packet.ts';
-import { selectSrc } from './route.ts';
+import { routeInput, selectSrc } from './route.ts';
 import type { Stack } from './stack.ts';
 import { legOf, tracing } from './trace.ts';
 
@@ -140,6 +140,9 @@ export function arpReceive(stack: Stack, ns: Netns, dev: Link, arp: Arp): void {
 	}
 	if (!ns.isLocal(arp.targetIp) || isLoopback(arp.targetIp)) return;
 	if (!ns.v4().some((a) => a.local === arp.targetIp && a.link.kind !== 'loopback')) return;
+	// arp_process routes a request as a packet from the asker (ip_route_input): a martian asker,
+	// or one that reverse-path filtering refuses on this device, gets no answer.
+	if (arp.senderIp !== 0 && typeof routeInput(ns, arp.targetIp, dev, arp.senderIp) === 'string') return;
 	if (arp.senderIp !== 0) {
 		// The asker is noted STALE, as the kernel does (it will be confirmed when used).
 		if (!existing) ns.neigh.push({ link: dev, ip: arp.senderIp, mac: arp.senderMac, state: 'STALE', since: now });

@@ -31,7 +31,7 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 	const ctx: NfCtx = {};
 	const before = pkt.dst;
 	if (!nfHook(stack, ns, 'PREROUTING', pkt, ctx, { inIf: br.name })) return;
-	const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br) : undefined;
+	const rt = pkt.dst !== before ? routeInput(ns, pkt.dst, br, pkt.src) : undefined;
 	if (!rt || typeof rt === 'string' || rt.type !== 'unicast' || rt.dev !== br) {
 		// Passed up the bridge device after br_netfilter's PREROUTING (its DNAT already done).
 		tap(br, { ...frame, ip: pkt }, 'in');

@@ -10,7 +10,7 @@ import { neighOutput } from './arp.ts';
 import { icmpReceive } from './icmp.ts';
 import { filterPasses, nfConfirm, nfHook, type NfCtx } from './netfilter-hooks.ts';
 import { ICMP, type Ip4 } from '../model/packet.ts';
-import { routeInput, routeOutput } from './route.ts';
+import { fibLookup, routeInput, routeOutput, rpFilter } from './route.ts';
 import type { Stack } from './stack.ts';
 import { tcpDeliver } from './tcp.ts';
 import { legOf, tracePacket, traceRoute, tracing } from './trace.ts';
@@ -78,16 +78,20 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	const ctx: NfCtx = pre ?? {};
 	if (!pre && !nfHook(stack, ns, 'PREROUTING', pkt, ctx, { inIf: dev.name })) return;
 	if (martian()) return;
-	const rt = routeInput(ns, pkt.dst, dev);
+	const rt = routeInput(ns, pkt.dst, dev, pkt.src);
+	// ip_rcv_finish counts what reverse-path filtering drops (LINUX_MIB_IPRPFILTER).
+	if (rt === 'EXDEV') ns.count('TcpExtIPReversePathFilter');
 	const tr = tracing(stack.tracer, pkt);
 	if (tr && typeof rt === 'string') {
-		const why = rt === 'ENETUNREACH' ? 'no-route' : rt === 'EHOSTUNREACH' ? (ns.forwarding() ? 'no-route' : 'forwarding-off') : 'other';
+		const why = rt === 'ENETUNREACH' ? 'no-route' : rt === 'EHOSTUNREACH' ? (ns.forwarding() ? 'no-route' : 'forwarding-off') : rt === 'EXDEV' ? 'rp-filter' : 'other';
 		const text =
 			why === 'forwarding-off'
 				? `${tr.who(ns)} is not the destination and does not forward (net.ipv4.ip_forward = 0): it drops the packet silently.`
 				: why === 'no-route'
 					? `${tr.who(ns)} would forward the packet but has no route to ${formatIpv4(pkt.dst)}.`
-					: `${tr.who(ns)} drops the packet.`;
+					: why === 'rp-filter'
+						? rpFilterText(tr.who(ns), ns, dev, pkt)
+						: `${tr.who(ns)} drops the packet.`;
 		tr.add({ kind: 'drop', leg: legOf(pkt), at: tr.place(ns, dev, pkt.dst), reason: why, text });
 		tr.dropped = true;
 	}
@@ -119,6 +123,15 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	pkt.ttl -= 1;
 	if (!nfHook(stack, ns, 'POSTROUTING', pkt, ctx, { outIf: rt.dev.name, out: rt.dev })) return;
 	neighOutput(stack, ns, rt.dev, rt.gateway ?? pkt.dst, pkt, 'forward');
+}
+
+/** The words of a reverse-path filter drop: where the way back leads, if anywhere. */
+function rpFilterText(who: string, ns: Netns, dev: Link, pkt: Ip4): string {
+	const back = fibLookup(ns, pkt.src, undefined, pkt.dst)?.dev;
+	const mode = `net.ipv4.conf.${dev.name}.rp_filter is in effect as ${rpFilter(ns, dev)}`;
+	return back && back !== dev
+		? `${who} would send a packet back to ${formatIpv4(pkt.src)} out of ${back.name}, not ${dev.name} where this one arrived: reverse-path filtering (${mode}) drops it silently.`
+		: `${who} has no route back to ${formatIpv4(pkt.src)}: reverse-path filtering (${mode}) drops the packet silently.`;
 }
 
 /** ip_local_deliver: hands a packet for this namespace to its protocol. */

@@ -13,8 +13,11 @@ export interface Resolved {
 	route: Route;
 }
 
-/** Why there is no route, as errno names. */
-export type RouteError = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES';
+/**
+ * Why there is no route, as errno names. `EXDEV`: reverse-path filtering refused the source (the
+ * kernel's drop reason IP_RPFILTER; `ip route get` reports it, like every martian, as EINVAL).
+ */
+export type RouteError = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES' | 'EXDEV';
 
 /** inet_select_addr: the primary address on `dev` for `dst`, else the first global one anywhere. */
 export function selectSrc(ns: Netns, dev: Link | undefined, dst: Ipv4, scope: 'link' | 'global' = 'link'): Ipv4 | undefined {
@@ -68,15 +71,68 @@ export function routeOutput(ns: Netns, dst: Ipv4, oif?: Link, src?: Ipv4): Resol
 	return { type: r.type === 'broadcast' ? 'broadcast' : 'unicast', dev, gateway: r.gateway, src: s, route: r };
 }
 
-/** Input route for a received packet: local delivery, or forwarding (ip_route_input). */
-export function routeInput(ns: Netns, dst: Ipv4, inDev: Link): Resolved | RouteError {
-	const r = fibLookup(ns, dst);
-	if (r && (r.type === 'local' || r.type === 'broadcast')) return { type: r.type, dev: ns.lo, src: dst, route: r };
-	if (dst === 0xffffffff) return { type: 'broadcast', dev: inDev, src: dst, route: r as Route };
+/** A per-device IPv4 `conf` switch that is on when `all` or the device says so (IN_DEV_ORCONF). */
+function confOr(ns: Netns, dev: Link, leaf: string): boolean {
+	return ns.get(`net.ipv4.conf.all.${leaf}`) === '1' || ns.get(`net.ipv4.conf.${dev.name.replaceAll('.', '/')}.${leaf}`) === '1';
+}
+
+/** The reverse-path filter mode on `dev`: the larger of `all` and the device's (IN_DEV_RPFILTER). */
+export function rpFilter(ns: Netns, dev: Link): number {
+	const num = (k: string): number => Number(ns.get(k) ?? '0') || 0;
+	return Math.max(num('net.ipv4.conf.all.rp_filter'), num(`net.ipv4.conf.${dev.name.replaceAll('.', '/')}.rp_filter`));
+}
+
+/**
+ * fib_validate_source: may a packet from `src` to `dst` arrive on `inDev` (to be delivered, or
+ * forwarded out of `oif`)? Without reverse-path filtering only a source that is one of this
+ * namespace's own addresses is refused. With it, the route back to `src` is looked up: none
+ * refuses (both modes); strict mode (1) also refuses one that leaves by another device, loose mode
+ * (2) takes any. The kernel's full check also runs for a packet forwarded back out of the device
+ * it came in on while redirects are sent, and where local routes or policy rules were added.
+ */
+export function validateSource(ns: Netns, src: Ipv4, dst: Ipv4, inDev: Link, oif?: Link): 'EINVAL' | 'EXDEV' | undefined {
+	const rpf = rpFilter(ns, inDev);
+	const txRedirects = ns.forwarding() && confOr(ns, inDev, 'send_redirects');
+	const customRules = ns.rules.length !== 3 || ns.rules.some((r) => r.from || r.to);
+	const customLocal = ns.routes.some((r) => r.type === 'local' && r.proto !== 'kernel');
+	if (!rpf && (oif !== inDev || !txRedirects)) {
+		if (confOr(ns, inDev, 'accept_local')) return undefined;
+		if (!customRules && !customLocal) return ns.v4().some((a) => a.local === src) ? 'EINVAL' : undefined;
+	}
+	const lastResort = (): 'EXDEV' | undefined => (rpf ? 'EXDEV' : undefined);
+	const r = fibLookup(ns, src, undefined, dst);
+	// unreachable, prohibit, blackhole: the lookup itself fails (fib_props' errors)
+	if (!r || r.type === 'unreachable' || r.type === 'prohibit' || r.type === 'blackhole') return lastResort();
+	if (r.type !== 'unicast' && (r.type !== 'local' || !confOr(ns, inDev, 'accept_local'))) return 'EINVAL';
+	if (r.dev === inDev || (r.type === 'local' && inDev.kind === 'loopback')) return undefined;
+	if (!ns.v4(inDev).length) return lastResort();
+	return rpf === 1 ? 'EXDEV' : undefined;
+}
+
+/**
+ * Input route for a packet from `src` received on `inDev`: local delivery, or forwarding
+ * (ip_route_input_slow), with its checks of the source (martians, reverse path).
+ */
+export function routeInput(ns: Netns, dst: Ipv4, inDev: Link, src: Ipv4): Resolved | RouteError {
+	const localnet = confOr(ns, inDev, 'route_localnet');
+	// Martian sources: multicast or limited broadcast; 0.0.0.0 unless broadcast; 127/8 off lo.
+	if (src >>> 28 === 14 || src === 0xffffffff) return 'EINVAL';
+	if (dst === 0xffffffff) {
+		const bad = src !== 0 ? validateSource(ns, src, 0, inDev) : undefined;
+		return bad ?? { type: 'broadcast', dev: inDev, src: dst, route: fibLookup(ns, dst) as Route };
+	}
+	if (src === 0) return 'EINVAL';
+	if (!isLoopback(dst) && isLoopback(src) && !localnet && inDev.kind !== 'loopback') return 'EINVAL';
+	const r = fibLookup(ns, dst, undefined, src);
+	if (r && (r.type === 'local' || r.type === 'broadcast')) {
+		const bad = validateSource(ns, src, dst, inDev);
+		return bad ?? { type: r.type, dev: ns.lo, src: dst, route: r };
+	}
 	if (isLoopback(dst)) return 'EINVAL';
 	if (!ns.forwarding()) return 'EHOSTUNREACH';
 	if (!r) return 'ENETUNREACH';
 	if (r.type === 'unreachable') return 'EHOSTUNREACH';
 	if (r.type !== 'unicast' || !r.dev) return 'EINVAL';
-	return { type: 'unicast', dev: r.dev, gateway: r.gateway, src: 0, route: r };
+	const bad = validateSource(ns, src, dst, inDev, r.dev);
+	return bad ?? { type: 'unicast', dev: r.dev, gateway: r.gateway, src: 0, route: r };
 }

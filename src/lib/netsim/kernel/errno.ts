@@ -22,6 +22,7 @@ export const STRERROR = {
 	ENETDOWN: 'Network is down',
 	ENETUNREACH: 'Network is unreachable',
 	EHOSTUNREACH: 'No route to host',
+	EXDEV: 'Invalid cross-device link',
 } as const;
 
 /** An errno name. */

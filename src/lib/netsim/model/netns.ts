@@ -97,6 +97,11 @@ export class Netns {
 	sysctl: Map<string, string>;
 	netfilter = new Netfilter();
 	conntrack: Conntrack[] = [];
+	/**
+	 * The kernel's MIB counters that the simulator keeps, by the names nstat gives them
+	 * (`TcpExtIPReversePathFilter`: packets reverse-path filtering dropped). Absent means 0.
+	 */
+	counters = new Map<string, number>();
 	/** Ids this namespace has given to other namespaces (peernet2id). */
 	nsids = new Map<Netns, number>();
 	alive = true;
@@ -194,6 +199,11 @@ export class Netns {
 		while (used.has(id)) id++;
 		this.nsids.set(other, id);
 		return id;
+	}
+
+	/** Adds one to a MIB counter (`counters`). */
+	count(name: string): void {
+		this.counters.set(name, (this.counters.get(name) ?? 0) + 1);
 	}
 
 	/** IPv4 addresses, optionally of one device. */

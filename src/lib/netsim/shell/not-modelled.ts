@@ -39,7 +39,6 @@ const INSTEAD: Record<string, string> = {
 	nslookup: DNS,
 	host: DNS,
 	lsns: `it lists processes' namespaces, and the simulator has no processes: use ip netns list, ip netns identify; for lsns, ${REAL}`,
-	nstat: `its counters include the kernel's own IPv6 traffic, which the simulator does not send; ${REAL}; here ip -s link counts packets`,
 	nsenter: `it enters a process's namespaces, and the simulator has no processes: use ip netns exec NAME CMD; for nsenter, ${REAL}`,
 	unshare: 'use ip netns add NAME, then ip netns exec NAME CMD',
 	tc: 'traffic control (qdiscs, shaping) is not modelled',

@@ -57,14 +57,15 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 	if (iif) {
 		// An input route from 0.0.0.0 is a martian source to the kernel (ip_route_input_slow).
 		if (!from) answer(refuse('EINVAL'));
-		const rt = routeInput(ic.ns, dst, iif);
-		if (typeof rt === 'string') answer(refuse(rt));
+		const rt = routeInput(ic.ns, dst, iif, from);
+		// inet_rtm_getroute reports every dropped input (martians, the reverse-path filter) as EINVAL.
+		if (typeof rt === 'string') answer(refuse(rt === 'EXDEV' ? 'EINVAL' : rt));
 		if (rt.type === 'local') p.str('type', '%s ', 'local');
 		p.str('dst', '%s ', formatIpv4(dst));
 		p.str('from', 'from %s ', formatIpv4(from));
 		if (rt.gateway !== undefined) p.str('gateway', 'via %s ', formatIpv4(rt.gateway));
+		// rt_fill_info names a preferred source for output routes only.
 		p.str('dev', 'dev %s ', rt.dev.name);
-		if (rt.type === 'local') p.str('prefsrc', 'src %s ', formatIpv4(dst));
 		p.openArray('flags');
 		p.close();
 		p.out('\n    cache ');
