@@ -79,6 +79,7 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['git', { package: 'git', calledBy: ['bench'] }],
 	['ip', { package: 'iproute2' }],
 	['bridge', { package: 'iproute2' }],
+	['nstat', { package: 'iproute2' }],
 	['ss', { package: 'iproute2' }],
 	['iptables', { package: 'iptables' }],
 	['iptables-save', { package: 'iptables', calledBy: ['tests'] }],
