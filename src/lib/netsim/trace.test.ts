@@ -50,6 +50,26 @@ describe('packet traces of ping between hosts and routers', () => {
 		]);
 		expect(r.trace?.steps.at(-1)).toMatchObject({ kind: 'drop', leg: 'request', reason: 'forwarding-off', at: { host: 'eve', netns: '', dev: 'eth0' } });
 	});
+
+	it('says that reverse-path filtering dropped a reply whose way back is another interface, and where that way leads', () => {
+		const lab = createLab(FORWARDING);
+		lab.exec('eve', 'sysctl -w net.ipv4.conf.all.rp_filter=1');
+		lab.exec('alice', 'ip addr add 10.9.9.1/24 dev eth0');
+		lab.exec('eve', 'ip route add 10.9.9.0/24 via 192.168.2.2');
+		const r = lab.exec('eve', 'ping -c 1 -W 1 -I eth0 10.9.9.1');
+		expect(r.exit).toBe(1);
+		// The request reached Alice; her reply died on the way back in.
+		expect(r.trace?.outcome).toBe('delivered');
+		expect(r.trace?.steps.at(-1)).toMatchObject({
+			kind: 'drop',
+			leg: 'reply',
+			reason: 'rp-filter',
+			at: { host: 'eve', netns: '', dev: 'eth0' },
+			text: 'Eve would send a packet back to 10.9.9.1 out of eth1, not eth0 where this one arrived: reverse-path filtering (net.ipv4.conf.eth0.rp_filter is in effect as 1) drops it silently.',
+		});
+		lab.exec('eve', 'sysctl -w net.ipv4.conf.eth0.rp_filter=2');
+		expect(lab.exec('eve', 'ping -c 1 -W 1 -I eth0 10.9.9.1').trace?.outcome).toBe('replied');
+	});
 });
 
 describe('packet traces of ping through bridges, NAT, STP and filters', () => {
