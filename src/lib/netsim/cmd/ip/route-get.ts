@@ -2,6 +2,7 @@
 import { formatIpv4, parsePrefix, type Ipv4 } from '../../addr/ipv4.ts';
 import { routeInput, routeOutput } from '../../engine/route.ts';
 import { refuse } from '../../kernel/errno.ts';
+import { atLeast } from '../../profile/profile.ts';
 import type { Link } from '../../model/link.ts';
 import { Printer } from '../../print/printer.ts';
 import { ToolExit } from '../../tool/exit.ts';
@@ -58,8 +59,10 @@ export function routeGet(ic: IpCtx, a: Args): IpOut {
 		// An input route from 0.0.0.0 is a martian source to the kernel (ip_route_input_slow).
 		if (!from) answer(refuse('EINVAL'));
 		const rt = routeInput(ic.ns, dst, iif, from);
-		// inet_rtm_getroute reports every dropped input (martians, the reverse-path filter) as EINVAL.
-		if (typeof rt === 'string') answer(refuse(rt === 'EXDEV' ? 'EINVAL' : rt));
+		// The reverse-path filter's drop is EXDEV up to Linux 6.12 (Debian 13's VM says "Invalid
+		// cross-device link"); since fib_validate_source returns drop reasons (6.13), the route
+		// lookup reports every dropped input as EINVAL (this machine's 6.18).
+		if (typeof rt === 'string') answer(refuse(rt === 'EXDEV' && atLeast(ic.ns.world.profile.kernel, 6, 13) ? 'EINVAL' : rt));
 		if (rt.type === 'local') p.str('type', '%s ', 'local');
 		p.str('dst', '%s ', formatIpv4(dst));
 		p.str('from', 'from %s ', formatIpv4(from));
