@@ -62,7 +62,7 @@ function find(steps: Shown[], kind: string, text: RegExp, leg?: string): Shown {
 
 describe('the packet walk on real simulator traces', () => {
 	it('chapter 1: alice pings bob through switch1 (route, ARP flood, FDB, reply)', async () => {
-		const page = await terminalOn('01-', 'Alice pings Bob');
+		const page = await terminalOn('01-', 'Alice pings Bob, and watches the wire');
 		const typed = await typeLine(page, '@alice ping --trace -c 1 192.168.1.2', { skip: true });
 		expect(typed.exit).toBe(0);
 		expect(await page.locator('.nb-tw-title').textContent()).toBe('Packet walk: ping -c 1 192.168.1.2 on alice');

@@ -28,7 +28,7 @@ function smallestLabel(page: Page, selector: string): Promise<number> {
 
 const walks = [
 	{ prefix: '07-', upTo: 'What the rules saw', ping: '@pi ip netns exec alice ping --trace -c 1 8.8.8.8' },
-	{ prefix: '01-', upTo: 'Alice pings Bob', ping: '@alice ping --trace -c 1 192.168.1.2' },
+	{ prefix: '01-', upTo: 'Alice pings Bob, and watches the wire', ping: '@alice ping --trace -c 1 192.168.1.2' },
 ];
 
 describe.each([
