@@ -90,6 +90,8 @@ describe('the figure of netfilter’s hooks (chapter 7)', () => {
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
 		await box.focus();
 		await page.keyboard.press('ArrowRight');
+		// The browser may scroll smoothly: wait for the key's scroll to land (or fail after 5 s).
+		await page.waitForFunction((sel) => (document.querySelector(`${sel} .nb-diagram-svg`)?.scrollLeft ?? 0) > 0, FIGURE, { timeout: 5000 }).catch(() => undefined);
 		const focus = await box.evaluate((el) => ({ focused: document.activeElement === el, outline: getComputedStyle(el).outlineStyle, width: parseFloat(getComputedStyle(el).outlineWidth), scrolled: el.scrollLeft }));
 		expect(focus).toMatchObject({ focused: true, outline: 'solid' });
 		expect(focus.width).toBeGreaterThanOrEqual(2);
