@@ -32,6 +32,11 @@ export const WALL_START = 1_700_000_000;
  */
 const LINKWATCH_PERIOD_MS = 100;
 
+/** What a linkwatch run stores for a device without carrier (rfc2863_policy's default_operstate). */
+function storeOperstate(link: Link): void {
+	if (!link.carrier()) link.operOverride = link.operOnCarrierLoss();
+}
+
 export class World {
 	now = 0;
 	readonly rng: Rng;
@@ -202,14 +207,13 @@ export class World {
 
 	/** Runs the device's own pending linkwatch event now, if it has one (linkwatch_sync_dev). */
 	linkwatchSync(link: Link): void {
-		if (!this.linkwatchQueue.delete(link)) return;
-		if (!link.carrier()) link.operOverride = link.operOnCarrierLoss();
+		if (this.linkwatchQueue.delete(link)) storeOperstate(link);
 	}
 
 	private runLinkwatch(): void {
 		if (this.linkwatchQueue.size === 0) return;
 		this.linkwatchNext = this.now + LINKWATCH_PERIOD_MS;
-		for (const link of this.linkwatchQueue) if (!link.carrier() && link.ns.links.includes(link)) link.operOverride = link.operOnCarrierLoss();
+		for (const link of this.linkwatchQueue) if (link.ns.links.includes(link)) storeOperstate(link);
 		this.linkwatchQueue.clear();
 	}
 

@@ -38,26 +38,19 @@ export function compileFilter(words: string[]): FrameFilter {
 		throw new FilterError("can't parse filter expression: syntax error");
 	};
 
-	const orExpr = (): FrameFilter => {
-		let left = andExpr();
-		while (peek() === 'or' || peek() === '||') {
+	/** A left-associative chain of `operand`s joined by either spelling of one operator. */
+	const chain = (words: readonly string[], operand: () => FrameFilter, both: boolean): FrameFilter => {
+		let left = operand();
+		while (words.includes(peek() ?? '')) {
 			i++;
 			const l = left;
-			const r = andExpr();
-			left = (f) => l(f) || r(f);
+			const r = operand();
+			left = both ? (f) => l(f) && r(f) : (f) => l(f) || r(f);
 		}
 		return left;
 	};
-	const andExpr = (): FrameFilter => {
-		let left = notExpr();
-		while (peek() === 'and' || peek() === '&&') {
-			i++;
-			const l = left;
-			const r = notExpr();
-			left = (f) => l(f) && r(f);
-		}
-		return left;
-	};
+	const orExpr = (): FrameFilter => chain(['or', '||'], andExpr, false);
+	const andExpr = (): FrameFilter => chain(['and', '&&'], notExpr, true);
 	const notExpr = (): FrameFilter => {
 		if (peek() === 'not' || peek() === '!') {
 			i++;

@@ -175,10 +175,14 @@ export function tcpdump(): Tool {
 				if (o.count !== undefined && captured >= o.count) finish();
 			},
 		};
-		const finish = (): void => {
-			if (done) return;
+		/** The capture ends: the devices stop handing it frames. */
+		const close = (): void => {
 			done = true;
 			world.captures = world.captures.filter((c) => c !== capture);
+		};
+		const finish = (): void => {
+			if (done) return;
+			close();
 			err += stats();
 		};
 
@@ -198,11 +202,7 @@ export function tcpdump(): Tool {
 			},
 			stop(killed) {
 				if (done) return;
-				if (killed) {
-					done = true;
-					world.captures = world.captures.filter((c) => c !== capture);
-					return;
-				}
+				if (killed) return close();
 				if (o.count !== undefined) job.note = `tcpdump had seen ${captured} of its ${o.count} packets: the simulator stopped it, where a real one would still be waiting.`;
 				// Interrupted (a signal, or the simulator's wait), tcpdump ends its output with a blank line, then counts.
 				out += '\n';
