@@ -25,8 +25,8 @@ function run(program: string, args: string[], options: { cwd?: string; env?: Nod
 	return r.stdout;
 }
 
-/** Debian's sshd, unpacked once from its package (and libwrap0, which it links and minbase lacks). */
-function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv } {
+/** Debian's sshd, unpacked once from its package (and the libraries it links that minbase lacks). */
+function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv; helpers: string[] } {
 	const root = join(SSHD_HOME, 'root');
 	const sshd = join(root, 'usr/sbin/sshd');
 	const libs = [join(root, 'lib/x86_64-linux-gnu'), join(root, 'usr/lib/x86_64-linux-gnu'), join(root, 'lib/aarch64-linux-gnu'), join(root, 'usr/lib/aarch64-linux-gnu')];
@@ -34,12 +34,30 @@ function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv } {
 	if (!existsSync(sshd)) {
 		const debs = join(SSHD_HOME, 'debs');
 		mkdirSync(debs, { recursive: true });
-		run('apt-get', ['download', 'openssh-server', 'libwrap0'], { cwd: debs });
+		// Libraries it links that a minimal Debian lacks: libwrap0 (Debian 12 and 13), libwtmpdb0 (13).
+		const libraries = ['libwrap0', 'libwtmpdb0'].filter((pkg) => spawnSync('apt-cache', ['show', pkg], { stdio: 'ignore' }).status === 0);
+		run('apt-get', ['download', 'openssh-server', ...libraries], { cwd: debs });
 		for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) run('dpkg-deb', ['-x', join(debs, deb), root]);
 	}
-	const missing = run('ldd', [sshd], { env }).split('\n').filter((l) => l.includes('not found'));
+	const helpers = sshdHelpers(root);
+	const binaries = [sshd, ...helpers.map((line) => line.split(' ')[1])];
+	const missing = binaries.flatMap((binary) => run('ldd', [binary], { env }).split('\n').filter((l) => l.includes('not found')));
 	if (missing.length) throw new Error(`the unpacked sshd lacks libraries: ${missing.join('; ')}`);
-	return { sshd, env };
+	return { sshd, env, helpers };
+}
+
+/**
+ * OpenSSH 9.8 split sshd: it execs `sshd-session` (and, from 10.0, `sshd-auth`) by the absolute path
+ * it was built with, `/usr/lib/openssh/…`, which an unpacked package does not have. Debian 13's
+ * sshd takes both paths from its config; Debian 12's (9.2) has neither binary and would refuse the
+ * keywords, so they are named only when the package holds them.
+ */
+function sshdHelpers(root: string): string[] {
+	const keywords: [string, string][] = [
+		['SshdSessionPath', 'usr/lib/openssh/sshd-session'],
+		['SshdAuthPath', 'usr/lib/openssh/sshd-auth'],
+	];
+	return keywords.filter(([, file]) => existsSync(join(root, file))).map(([keyword, file]) => `${keyword} ${join(root, file)}`);
 }
 
 /** A TCP port nothing listens on now. */
@@ -68,7 +86,7 @@ export interface LoopbackSshd {
 
 /** Starts sshd on 127.0.0.1 for root, with a host key and a user key made for this run. */
 export async function startLoopbackSshd(): Promise<LoopbackSshd> {
-	const { sshd, env } = sshdBinary();
+	const { sshd, env, helpers } = sshdBinary();
 	const dir = mkdtempSync(join(tmpdir(), 'netbook-sshd-'));
 	const port = await freePort();
 	run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
@@ -88,6 +106,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
 			'UsePAM no',
 			'StrictModes no',
 			'PrintMotd no',
+			...helpers,
 			'',
 		].join('\n'),
 	);
