@@ -14,6 +14,10 @@ export interface ShellState {
 	nextPid: number;
 	/** Background jobs whose output is still to come (tcpdump &), with where it goes. */
 	jobs?: RunningJob[] | undefined;
+	/** Shell functions defined so far (`NAME() { …; }`), kept between lines like variables. */
+	funcs?: Record<string, ListItem[]>;
+	/** The positional parameters `$1`… of the function running now (none at the prompt). */
+	args?: string[] | undefined;
 }
 
 /** An output redirection of a simple command (`> FILE`, `2>> FILE`; fd 1 for `&>` twice). */
@@ -158,8 +162,12 @@ export class Shell {
 		return result;
 	}
 
-	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
+	/** Runs a loop, a group or a definition; a loop at most 1000 rounds, so that nothing hangs. */
 	private runCompound(ctx: Context, c: Compound): ExecResult {
+		if (c.kind === 'function') {
+			(this.state.funcs ??= {})[c.name] = c.body;
+			return { stdout: '', stderr: '', exit: 0 };
+		}
 		let stdout = '';
 		let stderr = '';
 		let status = 0;
@@ -167,7 +175,11 @@ export class Shell {
 			stdout += r.stdout;
 			stderr += r.stderr;
 		};
-		if (c.kind === 'for') {
+		if (c.kind === 'group') {
+			const r = this.runList(ctx, c.body);
+			add(r);
+			status = r.exit;
+		} else if (c.kind === 'for') {
 			const words = c.words.flatMap((w) => this.expand(ctx, w));
 			for (const w of words) {
 				this.state.vars[c.name] = w;
@@ -198,6 +210,10 @@ export class Shell {
 
 	/** Expands one word into fields. */
 	expand(ctx: Context, word: Word): string[] {
+		const parts = word.filter((seg) => seg.kind !== 'text' || seg.text !== '');
+		const only = parts.length === 1 ? parts[0] : undefined;
+		// "$@" is one field per positional parameter, none when there are none.
+		if (only?.kind === 'var' && only.name === '@' && only.quote === 'double') return [...(this.state.args ?? [])];
 		const out: string[] = [];
 		let cur = '';
 		let has = false;
@@ -244,7 +260,10 @@ export class Shell {
 		if (name === '?') return String(this.state.lastStatus);
 		if (name === '!') return String(this.state.lastBgPid || '');
 		if (name === '$') return '1';
-		if (name === '#') return '0';
+		const args = this.state.args ?? [];
+		if (name === '#') return String(args.length);
+		if (name === '@' || name === '*') return args.join(' ');
+		if (/^[1-9]$/.test(name)) return args[Number(name) - 1] ?? '';
 		if (name === 'HOSTNAME') return ctx.host.hostname;
 		return ctx.env[name] ?? this.state.vars[name] ?? '';
 	}
@@ -277,6 +296,9 @@ export class Shell {
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
 		if (argv[0] === 'wait') return this.wait(argv.slice(1));
+		const fn = this.state.funcs?.[argv[0] as string];
+		if (fn) return this.call(ctx, fn, argv.slice(1));
+		if (argv[0] === 'shift') return this.shift(argv[1]);
 		if (argv[0] === 'kill' && this.state.jobs?.length) {
 			const killed = this.killJobs(argv.slice(1));
 			if (killed) argv = killed;
@@ -290,6 +312,27 @@ export class Shell {
 		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
 		if (res.note) result.note = res.note;
 		return result;
+	}
+
+	/** Runs a function's body with its own positional parameters, restoring the caller's after. */
+	private call(ctx: Context, body: ListItem[], args: string[]): ExecResult {
+		const saved = this.state.args;
+		this.state.args = args;
+		try {
+			return this.runList(ctx, body);
+		} finally {
+			this.state.args = saved;
+		}
+	}
+
+	/** `shift [N]`: drops the first N positional parameters; more than there are is an error (status 1). */
+	private shift(n = '1'): ExecResult {
+		const args = this.state.args ?? [];
+		const k = Number(n);
+		if (!/^\d+$/.test(n)) return { stdout: '', stderr: `${this.where}shift: ${n}: numeric argument required\n`, exit: 1 };
+		if (k > args.length) return { stdout: '', stderr: '', exit: 1 };
+		this.state.args = args.slice(k);
+		return { stdout: '', stderr: '', exit: 0 };
 	}
 
 	/**
