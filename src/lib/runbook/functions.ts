@@ -58,3 +58,13 @@ export class FunctionScope {
 		return [expandCalls(command, this.functions)];
 	}
 }
+
+/** The names of the functions some of `commands` define: not programs to look for on PATH. */
+export function definedFunctions(commands: Iterable<string>): Set<string> {
+	const names = new Set<string>();
+	for (const c of commands) {
+		const def = functionDefinition(c);
+		if (def) names.add(def.name);
+	}
+	return names;
+}
