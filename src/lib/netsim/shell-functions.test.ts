@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLab, type LabDefinition } from '../index.ts';
+import { createLab, type LabDefinition } from './index.ts';
 
 const MACHINE: LabDefinition = { name: 'machine', hosts: [{ name: 'pi', interfaces: [] }], switches: [] };
 
