@@ -10,8 +10,8 @@ describe('a chapter’s shell functions', () => {
 	});
 
 	it('expands a call into its body with the arguments in place', () => {
-		const fns = new Map([['mkpod', 'ip netns add "$1"; echo ${2} $#']]);
-		expect(expandCalls('mkpod pod1 10.244.1.2/24', fns)).toBe('ip netns add pod1; echo 10.244.1.2/24 2');
+		const fns = new Map([['mkpod', 'ip netns add "$1"; ip link add "veth-$1" type veth; echo ${2} $# "a b"']]);
+		expect(expandCalls('mkpod pod1 10.244.1.2/24', fns)).toBe('ip netns add pod1; ip link add veth-pod1 type veth; echo 10.244.1.2/24 2 "a b"');
 		expect(expandCalls('ip netns add pod1', fns)).toBe('ip netns add pod1');
 	});
 

@@ -27,8 +27,9 @@ export function functionDefinition(command: string): FunctionDefinition | undefi
 
 /**
  * A command with calls of known functions replaced by their bodies: `mkpod pod1 10.0.0.2/24`
- * becomes the body with `"$1"`, `$1` and `${1}` replaced by `pod1` and so on (`$#` and `$@`
- * too). Anything else is returned as it was.
+ * becomes the body with `$1` and `${1}` replaced by `pod1` and so on (`$#` and `$@` too), and
+ * double quotes around what is then one plain word removed (`"veth-$1"` → `veth-pod1`).
+ * Anything else is returned as it was.
  */
 export function expandCalls(command: string, functions: ReadonlyMap<string, string>): string {
 	if (functions.size === 0) return command;
@@ -36,12 +37,14 @@ export function expandCalls(command: string, functions: ReadonlyMap<string, stri
 	const [name, ...args] = parsed[0]?.words ?? [];
 	const body = parsed.length === 1 && name !== undefined ? functions.get(name) : undefined;
 	if (body === undefined) return command;
-	return body.replace(/"?\$(?:\{([1-9#@])\}|([1-9#@]))"?/g, (_, a?: string, b?: string) => {
+	const expanded = body.replace(/\$(?:\{([1-9#@])\}|([1-9#@]))/g, (_, a?: string, b?: string) => {
 		const p = (a ?? b)!;
 		if (p === '#') return String(args.length);
 		if (p === '@') return args.join(' ');
 		return args[Number(p) - 1] ?? '';
 	});
+	// Quotes that now hold one plain word go, so that readers of the line see `veth-pod1`.
+	return expanded.replace(/"([^"\s$`\\]*)"/g, '$1');
 }
 
 /** Follows the functions a machine's commands define, in order, and expands calls of them. */
