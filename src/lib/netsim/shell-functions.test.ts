@@ -37,6 +37,15 @@ describe('shell functions', () => {
 		expect(session('inner() { echo "inner $1"; }; outer() { inner "$2"; echo "outer $1"; }; outer a b')).toBe('inner b\nouter a\n||0');
 	});
 
+	it('stops a function that calls itself, as bash with FUNCNEST=100 does', () => {
+		const lab = createLab(MACHINE);
+		const r = lab.exec('pi', 'f() { f; }; f; echo after');
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toBe('bash: line 1: f: maximum function nesting level exceeded (100)\n');
+		expect(lab.exec('pi', 'g() { while true; do g; done; }; g; echo done').stdout).toBe('');
+		expect(lab.exec('pi', 'echo next line').stdout).toBe('next line\n');
+	});
+
 	it('shift past the end fails without a word, as bash does', () => {
 		expect(session('f() { shift 3; echo $?; }; f a')).toBe('1\n||0');
 	});

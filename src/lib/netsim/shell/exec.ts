@@ -65,6 +65,11 @@ export class Shell {
 	private readonly interactive: boolean;
 	/** How this shell's errors begin: `bash: line 1: ` under `bash -c`, `bash: ` interactively. */
 	readonly where: string;
+	/** Functions running now, and calls made since the line began: a bound on recursion. */
+	private depth = 0;
+	private calls = 0;
+	/** Set when a call went too deep: the rest of the line is abandoned. */
+	private aborted = false;
 
 	constructor(state: ShellState, registry: Registry, argv0 = 'bash', interactive = false) {
 		this.state = state;
@@ -81,6 +86,10 @@ export class Shell {
 
 	/** Runs a whole line (may contain several commands). */
 	runLine(ctx: Context, line: string): ExecResult {
+		if (this.depth === 0) {
+			this.calls = 0;
+			this.aborted = false;
+		}
 		const r = this.runLineUncapped(ctx, line);
 		if (r.stdout.length > MAX_OUTPUT) r.stdout = r.stdout.slice(0, MAX_OUTPUT);
 		if (r.stderr.length > MAX_OUTPUT) r.stderr = r.stderr.slice(0, MAX_OUTPUT);
@@ -110,6 +119,10 @@ export class Shell {
 		let note = '';
 		let skip: '&&' | '||' | undefined;
 		for (const item of items) {
+			if (this.aborted) {
+				status = 1;
+				break;
+			}
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
 			if (runIt) {
 				if (item.op === '&') {
@@ -182,13 +195,14 @@ export class Shell {
 		} else if (c.kind === 'for') {
 			const words = c.words.flatMap((w) => this.expand(ctx, w));
 			for (const w of words) {
+				if (this.aborted) break;
 				this.state.vars[c.name] = w;
 				const r = this.runList(ctx, c.body);
 				add(r);
 				status = r.exit;
 			}
 		} else {
-			for (let n = 0; n < 1000; n++) {
+			for (let n = 0; n < 1000 && !this.aborted; n++) {
 				const cond = this.runList(ctx, c.cond);
 				add(cond);
 				if ((cond.exit === 0) !== (c.kind === 'while')) break;
@@ -297,7 +311,7 @@ export class Shell {
 		}
 		if (argv[0] === 'wait') return this.wait(argv.slice(1));
 		const fn = this.state.funcs?.[argv[0] as string];
-		if (fn) return this.call(ctx, fn, argv.slice(1));
+		if (fn) return this.call(ctx, argv[0] as string, fn, argv.slice(1));
 		if (argv[0] === 'shift') return this.shift(argv[1]);
 		if (argv[0] === 'kill' && this.state.jobs?.length) {
 			const killed = this.killJobs(argv.slice(1));
@@ -315,12 +329,19 @@ export class Shell {
 	}
 
 	/** Runs a function's body with its own positional parameters, restoring the caller's after. */
-	private call(ctx: Context, body: ListItem[], args: string[]): ExecResult {
+	private call(ctx: Context, name: string, body: ListItem[], args: string[]): ExecResult {
+		// A function that calls itself would never end: bash with FUNCNEST=100 abandons the line.
+		if (this.depth >= 100 || ++this.calls > 10_000) {
+			this.aborted = true;
+			return { stdout: '', stderr: `${this.where}${name}: maximum function nesting level exceeded (100)\n`, exit: 1 };
+		}
 		const saved = this.state.args;
 		this.state.args = args;
+		this.depth++;
 		try {
 			return this.runList(ctx, body);
 		} finally {
+			this.depth--;
 			this.state.args = saved;
 		}
 	}
