@@ -13,6 +13,14 @@ function effectsOf(...commands: string[]) {
 }
 
 describe('chapterEffects', () => {
+	it('reads a call of the chapter’s own function as its body, with the arguments in place', () => {
+		const e = effectsOf('mk() { \\\n  ip netns add "$1"; \\\n  ip link add "veth-$1" type veth peer name eth0 netns "$1"; \\\n}', 'mk pod1');
+		expect(e.owned).toEqual([
+			{ kind: 'netns', name: 'pod1' },
+			{ kind: 'link', name: 'veth-pod1' },
+		]);
+	});
+
 	it('finds what the commands create or remove by name on the machine itself, not inside their namespaces', () => {
 		const e = effectsOf(
 			'ip netns add c1',

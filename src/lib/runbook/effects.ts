@@ -1,4 +1,5 @@
 import { oneLine } from './commands.ts';
+import { FunctionScope } from './functions.ts';
 import { shellCommands } from './programs.ts';
 import type { Chapter } from './types.ts';
 
@@ -87,9 +88,11 @@ class Collector {
 	bridges = false;
 	private readonly links = new Set<string>();
 	private readonly chains = new Set<string>();
+	/** The machine's shell functions: a call counts as its body (./functions.ts). */
+	private readonly scope = new FunctionScope();
 
 	add(command: string): void {
-		for (const c of shellCommands(expandLoops(oneLine(command)))) this.simple(c.words, c.writes, false);
+		for (const line of this.scope.read(command)) for (const c of shellCommands(expandLoops(oneLine(line)))) this.simple(c.words, c.writes, false);
 	}
 
 	/** The effects, once every command is in: addresses on own links and rules in own chains are left out. */

@@ -22,7 +22,7 @@ export function dispatchLines(): string[] {
 		'\t\tsay "step $n on $host: $title"',
 		'\t\tlocal mode=\'set -eE; nb_on_error\'',
 		'\t\t[[ $- == *e* ]] || mode=\'set +e\'',
-		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||',
+		'\t\t$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error "${NB_FUNCS[@]}"; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||',
 		'\t\t\t{ local status=$?; NB_REPORTED=1; return "$status"; }',
 		'\telif [[ $host == "$THIS_HOST" ]]; then',
 		'\t\tsay "step $n on $host: $title"',

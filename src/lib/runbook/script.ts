@@ -1,5 +1,6 @@
 import { packageOf } from '../book/packages.ts';
 import { oneLine } from './commands.ts';
+import { FunctionScope, functionDefinition, type FunctionDefinition } from './functions.ts';
 import { programsOf } from './programs.ts';
 import { cleanupBlocks } from './cleanup.ts';
 import { chapterEffects, sysctlOnly } from './effects.ts';
@@ -53,12 +54,26 @@ export interface Tool {
 export function chapterTools(chapter: Chapter): Tool[] {
 	const names = new Set<string>();
 	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) programsOf(c.text).forEach((t) => names.add(t));
+	const own = new Set(chapterFunctions(chapter).map((f) => f.name));
 	return [...names]
-		.filter((name) => !packageOf(name)?.essential)
+		.filter((name) => !packageOf(name)?.essential && !own.has(name))
 		.map((name) => {
 			const pkg = packageOf(name)?.package;
 			return pkg ? { name, package: pkg } : { name };
 		});
+}
+
+/** The shell functions a chapter defines (`mkpod() { …; }`), first definition of each name. */
+export function chapterFunctions(chapter: Chapter): FunctionDefinition[] {
+	const found = new Map<string, FunctionDefinition>();
+	for (const block of chapter.blocks) {
+		if (!block.runnable) continue;
+		for (const c of block.commands) {
+			const def = functionDefinition(c.text);
+			if (def && !found.has(def.name)) found.set(def.name, def);
+		}
+	}
+	return [...found.values()];
 }
 
 /** A one-line summary of what a command changes, or undefined for one that only looks. */
@@ -161,11 +176,15 @@ function planOf(chapter: Chapter, options: ScriptOptions): ScriptPlan {
 	const cleanup = new Set(cleanupBlocks(chapter).map((b) => b.index));
 	const hosts = lab.hosts.filter((h) => chapter.blocks.some((b) => b.host === h));
 	const multi = hosts.length > 1;
+	// A call of the chapter's own function changes what its body changes (./functions.ts).
+	const scopes = new Map(hosts.map((h) => [h, new FunctionScope()]));
+	const summaries = (b: ShellBlock) =>
+		b.commands.flatMap((c) => (scopes.get(b.host)?.read(c.text) ?? [c.text]).flatMap((line) => line.split(/;\s+/)).map((line) => changeOf(line)));
 	const changes = [
 		...new Set(
 			runnable
 				.filter((b) => !cleanup.has(b.index))
-				.flatMap((b) => b.commands.map((c) => changeOf(c.text)).filter(Boolean).map((c) => (multi ? `${b.host}: ${c}` : c!))),
+				.flatMap((b) => summaries(b).filter(Boolean).map((c) => (multi ? `${b.host}: ${c}` : c!))),
 		),
 	];
 	const effects = chapterEffects(chapter).filter((e) => hosts.includes(e.host));
@@ -234,6 +253,7 @@ function preludeLines(plan: ScriptPlan): string[] {
 		'\tset -x',
 		'}',
 		'',
+		...functionLines(plan),
 		'preflight() {',
 		'\t[[ $(uname -s) == Linux ]] || die "this script needs Linux (found $(uname -s))"',
 		`\t(( EUID == 0 )) || die "run it as root: sudo bash $0${multi ? ' --host NAME' : ''}"`,
@@ -243,6 +263,21 @@ function preludeLines(plan: ScriptPlan): string[] {
 		'\tdone',
 		'\t(( ${#missing[@]} == 0 )) || die "missing: ${missing[*]} (on Debian or Raspberry Pi OS: apt install ${PACKAGES[*]})"',
 		'}',
+		'',
+	];
+}
+
+/**
+ * The chapter's own shell functions, defined once here as well as in their steps: a step run
+ * through NETBOOK_ENTER is a fresh bash on its machine, which gets them with `declare -f`.
+ */
+function functionLines(plan: ScriptPlan): string[] {
+	const own = chapterFunctions(plan.chapter);
+	if (own.length === 0) return [];
+	return [
+		"# The chapter's own shell functions (a step defines each too, as the book shows it).",
+		`NB_FUNCS=(${own.map((f) => f.name).join(' ')})`,
+		...own.flatMap((f) => f.text.split('\n')),
 		'',
 	];
 }

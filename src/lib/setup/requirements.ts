@@ -3,6 +3,7 @@ import { SANDBOX_SCRIPT, sandboxNeeds } from '../engines/sandbox/script.ts';
 import { ROOT } from '../book/paths.ts';
 import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
+import { definedFunctions } from '../runbook/functions.ts';
 import type { Chapter } from '../runbook/types.ts';
 import { packageOf, programsCalledBy, type Caller } from '../book/packages.ts';
 
@@ -28,11 +29,14 @@ export const SANDBOX_SH = relative(ROOT, SANDBOX_SCRIPT);
 /** Every program the chapters' runnable commands call, with the first line that calls it. */
 export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite> {
 	const found = new Map<string, CallSite>();
-	for (const chapter of book)
+	for (const chapter of book) {
+		// A shell function the chapter defines (mkpod) is called like a program but is none.
+		const own = definedFunctions(chapter.blocks.flatMap((b) => (b.runnable ? b.commands.map((c) => c.text) : [])));
 		for (const block of chapter.blocks.filter((b) => b.runnable))
 			for (const command of block.commands)
 				for (const program of programsOf(command.text))
-					if (!found.has(program)) found.set(program, { where: `${chapter.file}:${command.line} (host ${block.host})` });
+					if (!own.has(program) && !found.has(program)) found.set(program, { where: `${chapter.file}:${command.line} (host ${block.host})` });
+	}
 	return found;
 }
 

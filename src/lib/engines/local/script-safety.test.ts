@@ -101,7 +101,8 @@ const ON_DOCKER: Record<string, number> = {
 	'10-cri-and-the-kubelet': 2,
 	'11-pods-across-nodes': 2,
 	'12-services-and-kube-proxy': 2,
-	'13-network-policy': 2,
+	'13-hairpin-nodeport-and-dns': 2,
+	'14-network-policy': 2,
 };
 
 beforeAll(() => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageOf } from '../../book/packages.ts';
 import { programsOf } from '../../runbook/programs.ts';
+import { definedFunctions } from '../../runbook/functions.ts';
 import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
 import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
 import type { SandboxJob } from '../sandbox/job.ts';
@@ -106,7 +107,8 @@ function sshOutput(target: SshTarget, options: SshEngineOptions, script: string)
 function checker(target: SshTarget, options: SshEngineOptions): (job: SandboxJob) => void {
 	const checked = new Set<string>();
 	return (job) => {
-		const programs = [...new Set([...TRANSPORT_NEEDS, ...sandboxNeeds(), ...job.blocks.flatMap((b) => b.commands.flatMap((c) => programsOf(c)))])].sort();
+		const own = definedFunctions(job.blocks.flatMap((b) => b.commands));
+		const programs = [...new Set([...TRANSPORT_NEEDS, ...sandboxNeeds(), ...job.blocks.flatMap((b) => b.commands.flatMap((c) => programsOf(c)))])].filter((p) => !own.has(p)).sort();
 		const todo = programs.filter((p) => !checked.has(p));
 		if (todo.length === 0) return;
 		const out = sshOutput(target, options, remoteCheckScript(todo));

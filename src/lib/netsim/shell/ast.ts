@@ -1,6 +1,6 @@
 /**
  * The syntax tree of a command line in the shell's subset: lists (`;`, `&&`, `||`, `&`),
- * pipelines, loops, simple commands with assignments and redirections, words made of quoted
+ * pipelines, loops, groups and function definitions, simple commands with assignments and redirections, words made of quoted
  * text, `$VAR`, `${VAR}` and `$(…)`.
  */
 
@@ -27,10 +27,15 @@ export interface SimpleCommand {
 	redirs: Redir[];
 }
 
-/** A loop: `while`/`until COND; do BODY; done`, or `for NAME in WORDS; do BODY; done`. */
+/**
+ * A loop (`while`/`until COND; do BODY; done`, `for NAME in WORDS; do BODY; done`), a group
+ * `{ BODY; }`, or a function definition `NAME() { BODY; }`.
+ */
 export type Compound =
 	| { kind: 'while' | 'until'; cond: ListItem[]; body: ListItem[]; redirs: Redir[] }
-	| { kind: 'for'; name: string; words: Word[]; body: ListItem[]; redirs: Redir[] };
+	| { kind: 'for'; name: string; words: Word[]; body: ListItem[]; redirs: Redir[] }
+	| { kind: 'group'; body: ListItem[]; redirs: Redir[] }
+	| { kind: 'function'; name: string; body: ListItem[]; redirs: Redir[] };
 
 /** Commands joined by `|`. */
 export type Pipeline = { commands: (SimpleCommand | Compound)[]; negate: boolean };

@@ -14,6 +14,10 @@ export interface ShellState {
 	nextPid: number;
 	/** Background jobs whose output is still to come (tcpdump &), with where it goes. */
 	jobs?: RunningJob[] | undefined;
+	/** Shell functions defined so far (`NAME() { …; }`), kept between lines like variables. */
+	funcs?: Record<string, ListItem[]>;
+	/** The positional parameters `$1`… of the function running now (none at the prompt). */
+	args?: string[] | undefined;
 }
 
 /** An output redirection of a simple command (`> FILE`, `2>> FILE`; fd 1 for `&>` twice). */
@@ -61,6 +65,11 @@ export class Shell {
 	private readonly interactive: boolean;
 	/** How this shell's errors begin: `bash: line 1: ` under `bash -c`, `bash: ` interactively. */
 	readonly where: string;
+	/** Functions running now, and calls made since the line began: a bound on recursion. */
+	private depth = 0;
+	private calls = 0;
+	/** Set when a call went too deep: the rest of the line is abandoned. */
+	private aborted = false;
 
 	constructor(state: ShellState, registry: Registry, argv0 = 'bash', interactive = false) {
 		this.state = state;
@@ -77,6 +86,10 @@ export class Shell {
 
 	/** Runs a whole line (may contain several commands). */
 	runLine(ctx: Context, line: string): ExecResult {
+		if (this.depth === 0) {
+			this.calls = 0;
+			this.aborted = false;
+		}
 		const r = this.runLineUncapped(ctx, line);
 		if (r.stdout.length > MAX_OUTPUT) r.stdout = r.stdout.slice(0, MAX_OUTPUT);
 		if (r.stderr.length > MAX_OUTPUT) r.stderr = r.stderr.slice(0, MAX_OUTPUT);
@@ -106,6 +119,10 @@ export class Shell {
 		let note = '';
 		let skip: '&&' | '||' | undefined;
 		for (const item of items) {
+			if (this.aborted) {
+				status = 1;
+				break;
+			}
 			const runIt = skip === undefined || (skip === '&&' && status === 0) || (skip === '||' && status !== 0);
 			if (runIt) {
 				if (item.op === '&') {
@@ -158,8 +175,12 @@ export class Shell {
 		return result;
 	}
 
-	/** Runs a loop; at most 1000 rounds, so that nothing hangs. */
+	/** Runs a loop, a group or a definition; a loop at most 1000 rounds, so that nothing hangs. */
 	private runCompound(ctx: Context, c: Compound): ExecResult {
+		if (c.kind === 'function') {
+			(this.state.funcs ??= {})[c.name] = c.body;
+			return { stdout: '', stderr: '', exit: 0 };
+		}
 		let stdout = '';
 		let stderr = '';
 		let status = 0;
@@ -167,16 +188,21 @@ export class Shell {
 			stdout += r.stdout;
 			stderr += r.stderr;
 		};
-		if (c.kind === 'for') {
+		if (c.kind === 'group') {
+			const r = this.runList(ctx, c.body);
+			add(r);
+			status = r.exit;
+		} else if (c.kind === 'for') {
 			const words = c.words.flatMap((w) => this.expand(ctx, w));
 			for (const w of words) {
+				if (this.aborted) break;
 				this.state.vars[c.name] = w;
 				const r = this.runList(ctx, c.body);
 				add(r);
 				status = r.exit;
 			}
 		} else {
-			for (let n = 0; n < 1000; n++) {
+			for (let n = 0; n < 1000 && !this.aborted; n++) {
 				const cond = this.runList(ctx, c.cond);
 				add(cond);
 				if ((cond.exit === 0) !== (c.kind === 'while')) break;
@@ -198,6 +224,10 @@ export class Shell {
 
 	/** Expands one word into fields. */
 	expand(ctx: Context, word: Word): string[] {
+		const parts = word.filter((seg) => seg.kind !== 'text' || seg.text !== '');
+		const only = parts.length === 1 ? parts[0] : undefined;
+		// "$@" is one field per positional parameter, none when there are none.
+		if (only?.kind === 'var' && only.name === '@' && only.quote === 'double') return [...(this.state.args ?? [])];
 		const out: string[] = [];
 		let cur = '';
 		let has = false;
@@ -244,7 +274,10 @@ export class Shell {
 		if (name === '?') return String(this.state.lastStatus);
 		if (name === '!') return String(this.state.lastBgPid || '');
 		if (name === '$') return '1';
-		if (name === '#') return '0';
+		const args = this.state.args ?? [];
+		if (name === '#') return String(args.length);
+		if (name === '@' || name === '*') return args.join(' ');
+		if (/^[1-9]$/.test(name)) return args[Number(name) - 1] ?? '';
 		if (name === 'HOSTNAME') return ctx.host.hostname;
 		return ctx.env[name] ?? this.state.vars[name] ?? '';
 	}
@@ -277,6 +310,9 @@ export class Shell {
 			} else outs.push({ fd: r.fd, path: target, append: r.op === '>>' });
 		}
 		if (argv[0] === 'wait') return this.wait(argv.slice(1));
+		const fn = this.state.funcs?.[argv[0] as string];
+		if (fn) return this.call(ctx, argv[0] as string, fn, argv.slice(1));
+		if (argv[0] === 'shift') return this.shift(argv[1]);
 		if (argv[0] === 'kill' && this.state.jobs?.length) {
 			const killed = this.killJobs(argv.slice(1));
 			if (killed) argv = killed;
@@ -290,6 +326,34 @@ export class Shell {
 		const result: ExecResult = { stdout, stderr, exit: res.exit, trace: res.trace };
 		if (res.note) result.note = res.note;
 		return result;
+	}
+
+	/** Runs a function's body with its own positional parameters, restoring the caller's after. */
+	private call(ctx: Context, name: string, body: ListItem[], args: string[]): ExecResult {
+		// A function that calls itself would never end: bash with FUNCNEST=100 abandons the line.
+		if (this.depth >= 100 || ++this.calls > 10_000) {
+			this.aborted = true;
+			return { stdout: '', stderr: `${this.where}${name}: maximum function nesting level exceeded (100)\n`, exit: 1 };
+		}
+		const saved = this.state.args;
+		this.state.args = args;
+		this.depth++;
+		try {
+			return this.runList(ctx, body);
+		} finally {
+			this.depth--;
+			this.state.args = saved;
+		}
+	}
+
+	/** `shift [N]`: drops the first N positional parameters; more than there are is an error (status 1). */
+	private shift(n = '1'): ExecResult {
+		const args = this.state.args ?? [];
+		const k = Number(n);
+		if (!/^\d+$/.test(n)) return { stdout: '', stderr: `${this.where}shift: ${n}: numeric argument required\n`, exit: 1 };
+		if (k > args.length) return { stdout: '', stderr: '', exit: 1 };
+		this.state.args = args.slice(k);
+		return { stdout: '', stderr: '', exit: 0 };
 	}
 
 	/**

@@ -1,9 +1,10 @@
 /**
  * A small POSIX-shell subset: lists (`;`, `&&`, `||`, `&`), pipelines, redirections, quotes,
- * `$VAR`, `${VAR}`, `$(…)`, assignments before a command, while/until/for loops. Enough for the
+ * `$VAR`, `${VAR}`, `$(…)`, assignments before a command, while/until/for loops, `{ …; }` groups
+ * and POSIX function definitions `NAME() { …; }`. Enough for the
  * book's command lines. The grammar is here; words and redirections are read by scan.ts.
  */
-import { ParseError, type Compound, type ListItem, type Pipeline, type SimpleCommand, type Word } from './ast.ts';
+import { ParseError, type Compound, type ListItem, type Pipeline, type Redir, type SimpleCommand, type Word } from './ast.ts';
 import { Scanner } from './scan.ts';
 
 /** Splits a command line into list items. Throws ParseError on a syntax error. */
@@ -33,8 +34,8 @@ class Parser extends Scanner {
 				this.skipBlanks();
 			}
 			if (this.i >= this.s.length) break;
-			if (stop?.has(this.peekWord())) break;
-			if (!stop && ['do', 'done', 'then', 'fi'].includes(this.peekWord())) throw new ParseError(`syntax error near unexpected token \`${this.peekWord()}'`);
+			if (stop?.has(this.peekWord()) || (stop?.has('}') && this.closeBrace())) break;
+			if (!stop && (['do', 'done', 'then', 'fi'].includes(this.peekWord()) || this.closeBrace())) throw new ParseError(`syntax error near unexpected token \`${this.peekWord() || '}'}'`);
 			const c = this.peek();
 			if (c === ';' || c === '&' || c === '|' || c === ')') {
 				const tok = c === '&' && this.peek(1) === '&' ? '&&' : c === '|' && this.peek(1) === '|' ? '||' : c === ';' && this.peek(1) === ';' ? ';;' : c;
@@ -80,7 +81,14 @@ class Parser extends Scanner {
 		}
 		for (;;) {
 			const kw = this.peekWord();
-			commands.push(kw === 'while' || kw === 'until' || kw === 'for' ? this.compound(kw) : this.command());
+			const fn = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*\([ \t]*\)/.exec(this.s.slice(this.i));
+			if (fn) {
+				this.i += fn[0].length;
+				// The body is a group with its redirections, applied at every call (as bash does).
+				const group: Compound = { kind: 'group', body: this.group(), redirs: this.redirections() };
+				commands.push({ kind: 'function', name: fn[1] as string, body: [{ pipeline: { commands: [group], negate: false }, op: ';' }], redirs: [] });
+			} else if (this.peek() === '{' && /[\s]/.test(this.peek(1))) commands.push({ kind: 'group', body: this.group(), redirs: this.redirections() });
+			else commands.push(kw === 'while' || kw === 'until' || kw === 'for' ? this.compound(kw) : this.command());
 			this.skipBlanks();
 			if (this.peek() === '|' && this.peek(1) !== '|') {
 				this.i++;
@@ -94,6 +102,26 @@ class Parser extends Scanner {
 			}
 			return { commands, negate };
 		}
+	}
+
+	/** A `}` that closes a group: a word of its own. */
+	private closeBrace(): boolean {
+		return this.peek() === '}' && /^($|[\s;&|)])/.test(this.s.slice(this.i + 1));
+	}
+
+	/** `{ LIST; }`, blanks and newlines before it allowed (the body of a function). */
+	private group(): ListItem[] {
+		this.skipBlanks();
+		while (this.peek() === '\n') {
+			this.i++;
+			this.skipBlanks();
+		}
+		if (this.peek() !== '{') throw new ParseError(`syntax error near unexpected token \`${this.peekWord() || this.peek() || 'newline'}'`);
+		this.i++;
+		const body = this.list(new Set(['}']));
+		if (!this.closeBrace()) throw new ParseError('syntax error: unexpected end of file');
+		this.i++;
+		return body;
 	}
 
 	private compound(kw: 'while' | 'until' | 'for'): Compound {
@@ -128,13 +156,19 @@ class Parser extends Scanner {
 			this.expectWord('done');
 			result = { kind: kw, cond, body, redirs: [] };
 		}
+		result.redirs = this.redirections();
+		return result;
+	}
+
+	/** The redirections after a compound command. */
+	private redirections(): Redir[] {
+		const redirs: Redir[] = [];
 		for (;;) {
 			this.skipBlanks();
 			const r = this.redirection();
-			if (!r) break;
-			result.redirs.push(r);
+			if (!r) return redirs;
+			redirs.push(r);
 		}
-		return result;
 	}
 
 	private command(): SimpleCommand {

@@ -362,7 +362,7 @@ step() {
 		say "step $n on $host: $title"
 		local mode='set -eE; nb_on_error'
 		[[ $- == *e* ]] || mode='set +e'
-		$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||
+		$NETBOOK_ENTER "$host" bash -c "$(declare -f "step_$n" unexpected_success sysctl_as_found nb_failed nb_trace nb_on_error "${NB_FUNCS[@]}"; declare -p NB_SAVED); NB_HOST=$host; $mode; step_$n" ||
 			{ local status=$?; NB_REPORTED=1; return "$status"; }
 	elif [[ $host == "$THIS_HOST" ]]; then
 		say "step $n on $host: $title"
