@@ -1,4 +1,5 @@
 /** A network namespace: devices, addresses, routes, neighbours, sysctls, netfilter, conntrack. */
+import type { UserNs } from './process.ts';
 import { broadcastOf, networkOf, type Ipv4 } from '../addr/ipv4.ts';
 import { linkLocalOf, ZERO_MAC, type Mac } from '../addr/mac.ts';
 import type { Conntrack } from './conntrack.ts';
@@ -105,6 +106,8 @@ export class Netns {
 	/** Ids this namespace has given to other namespaces (peernet2id). */
 	nsids = new Map<Netns, number>();
 	alive = true;
+	/** The user namespace that owns it (`unshare --user --net`); undefined: the host's own. */
+	owner?: UserNs | undefined;
 	private nextIfindex = 1;
 
 	constructor(world: World, serial: number) {

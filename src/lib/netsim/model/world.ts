@@ -4,6 +4,7 @@ import { DEFAULT_PROFILE, type SimProfile } from '../profile/profile.ts';
 import type { Capture } from './capture.ts';
 import type { Link } from './link.ts';
 import { Netns } from './netns.ts';
+import type { Proc } from './process.ts';
 
 /** A lab host: a machine with its own root namespace, hostname and /run/netns. */
 export interface Host {
@@ -12,6 +13,8 @@ export interface Host {
 	root: Netns;
 	/** Named namespaces in creation order (`ip netns list` prints newest first). */
 	named: Map<string, Netns>;
+	/** Processes that hold a namespace (`unshare --net sleep 600 &`), by PID (each host is a PID namespace). */
+	procs: Map<number, Proc>;
 }
 
 interface Timer {
