@@ -106,6 +106,8 @@ export class Netns {
 	/** Ids this namespace has given to other namespaces (peernet2id). */
 	nsids = new Map<Netns, number>();
 	alive = true;
+	/** Its inode number (`net:[N]` in /proc/PID/ns/net), set by World.createNetns. */
+	inode = 0;
 	/** The user namespace that owns it (`unshare --user --net`); undefined: the host's own. */
 	owner?: UserNs | undefined;
 	private nextIfindex = 1;

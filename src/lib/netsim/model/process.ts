@@ -37,9 +37,9 @@ const INIT_INODES: Record<string, number> = { time: 4026531834, time_for_childre
 /** The first inode number the kernel hands a new namespace (proc_inum_ida starts at 0xF0000000). */
 const FIRST_INODE = 0xf0000000;
 
-/** A network namespace's inode number (`net:[N]`): distinct per namespace, as the kernel's are. */
+/** A network namespace's inode number (`net:[N]`): the lowest free when it was made, as the kernel's. */
 export function netnsInode(ns: Netns): number {
-	return FIRST_INODE + 400 + ns.serial;
+	return ns.inode;
 }
 
 /** The inode of a host's namespace of another type (its ipc, mnt, pid and uts are its own). */

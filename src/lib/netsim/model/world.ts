@@ -23,6 +23,12 @@ interface Timer {
 	run: () => void;
 }
 
+/**
+ * Where network namespaces' inode numbers start here: the kernel's start at 0xF0000000 and every
+ * namespace of any type takes one; a lab host's others are below (model/process.ts).
+ */
+const FIRST_NETNS_INODE = 0xf0000000 + 400;
+
 /** The wall clock's reading (Unix seconds) when a lab starts: clock-reading tools show time from it. */
 export const WALL_START = 1_700_000_000;
 
@@ -68,9 +74,13 @@ export class World {
 		this.profile = profile;
 	}
 
-	/** Creates a namespace (with its `lo`). */
+	/** Creates a namespace (with its `lo`), with the lowest inode number free (proc_alloc_inum). */
 	createNetns(): Netns {
 		const ns = new Netns(this, ++this.serial);
+		const used = new Set(this.namespaces.map((n) => n.inode));
+		let inode = FIRST_NETNS_INODE;
+		while (used.has(inode)) inode++;
+		ns.inode = inode;
 		this.namespaces.push(ns);
 		return ns;
 	}

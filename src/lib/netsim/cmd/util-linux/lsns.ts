@@ -57,7 +57,8 @@ export const lsns: Tool = (argv, ctx) => {
 	const inside = [...ctx.host.procs.values()].filter((p) => p.ns === proc.ns).sort((a, b) => a.pid - b.pid);
 	const row = names.map((n) => (columns[n] as Column).cell(inside[0] ?? proc, inside.length));
 	const rows = headings ? [names, row] : [row];
-	const widths = names.map((_, k) => Math.max(...rows.map((r) => (r[k] as string).length)));
+	// Columns are as wide as their headers even without them (-n).
+	const widths = names.map((n, k) => Math.max(n.length, (row[k] as string).length));
 	const line = (r: string[]): string =>
 		r
 			.map((cell, k) => {
