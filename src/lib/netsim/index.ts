@@ -67,7 +67,7 @@ let cniFactory: typeof import('./cmd/cni/index.ts').cniTools | undefined;
 /** tcpdump: loaded only when a line runs it. */
 let tcpdumpTool: Tool | undefined;
 /** util-linux's namespace tools (unshare, nsenter, setpriv, lsns): loaded only when a line runs one. */
-let utilLinuxTools: Record<string, Tool> | undefined;
+let utilLinuxFactory: typeof import('./cmd/util-linux/index.ts').utilLinux | undefined;
 
 const loadJq = async (): Promise<void> => {
 	jqFactory ??= (await import('./cmd/jq/index.ts')).jq;
@@ -79,7 +79,7 @@ const loadTcpdump = async (): Promise<void> => {
 	tcpdumpTool ??= (await import('./cmd/tcpdump/index.ts')).tcpdump();
 };
 const loadUtilLinux = async (): Promise<void> => {
-	utilLinuxTools ??= (await import('./cmd/util-linux/index.ts')).utilLinux();
+	utilLinuxFactory ??= (await import('./cmd/util-linux/index.ts')).utilLinux;
 };
 
 /** The util-linux tools that load on demand. */
@@ -114,6 +114,7 @@ function hash(text: string): number {
 /** The tools of a lab, by the name (or path) a command line calls them with. */
 function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 	let jqTool: Tool | undefined;
+	let utilLinuxTools: Record<string, Tool> | undefined;
 	return {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
@@ -134,6 +135,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 		...Object.fromEntries(
 			UTIL_LINUX.map((name): [string, Tool] => [name, (argv, ctx) => {
+				utilLinuxTools ??= utilLinuxFactory?.(vfsOf);
 				const tool = utilLinuxTools?.[name];
 				return tool ? tool(argv, ctx) : { stdout: '', stderr: `netsim: ${name} is still loading; run the command again\n`, exit: 1 };
 			}]),

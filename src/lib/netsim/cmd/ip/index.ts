@@ -90,7 +90,10 @@ const CHANGES = ['add', 'delete', 'set', 'change', 'replace', 'flush', 'append',
  * `ip netns` changes files in /run as well, which the simulator does not model for other users.
  */
 function unprivileged(ctx: Context, object: string, verb: string | undefined): void {
-	if (verb === undefined || !CHANGES.some((v) => matches(verb, v)) || netAdmin(ctx.cred, ctx.ns)) return;
+	if (verb === undefined || !CHANGES.some((v) => matches(verb, v))) return;
+	// /run/netns is root's: even the root of a user namespace of its own cannot write there.
+	if (object === 'netns' && ctx.cred !== undefined && ctx.cred.uid === 0 && ctx.cred.userns === undefined) return;
+	if (object !== 'netns' && netAdmin(ctx.cred, ctx.ns)) return;
 	if (object === 'netns') throw new ToolExit(1, `ip netns ${verb}: as a user other than root, not available in this simulator (run it as root)\n`);
 	throw new ToolExit(2, 'RTNETLINK answers: Operation not permitted\n');
 }
@@ -147,7 +150,7 @@ function runArgs(argv: string[], given: Context, vfsOf: VfsOf, said: { stderr: s
 	const [name, handler] = hit;
 	if (name === 'help') throw new ToolExit(255, USAGE);
 	if (!handler) throw new ToolExit(255, `ip ${name}: not available in this simulator\n`);
-	unprivileged(ctx, name, argv[i + 1]);
+	if (ctx.cred !== undefined) unprivileged(ctx, name, argv[i + 1]);
 	const out = handler({ ctx, ns: ctx.ns, opts, vfs: vfsOf(ctx) }, argv.slice(i + 1));
 	let stdout = out.stdout;
 	if (opts.json && opts.pretty && stdout.startsWith('[')) {

@@ -5,13 +5,14 @@
  */
 import { netnsAtPath } from '../../shell/proc-pid.ts';
 import { normalise } from '../../shell/vfs.ts';
+import type { VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
 import { decline } from './decline.ts';
 
 const INSTEAD = 'nsenter -t PID -n CMD and nsenter --net=FILE CMD are modelled';
 
-/** nsenter -t PID -n [CMD…] | nsenter --net=FILE [CMD…]. */
-export const nsenter: Tool = (argv, ctx) => {
+/** nsenter -t PID -n [CMD…] | nsenter --net=FILE [CMD…], for a host file system accessor. */
+export const nsenter = (vfsOf: VfsOf): Tool => (argv, ctx) => {
 	let target: string | undefined;
 	let net = false;
 	let file: string | undefined;
@@ -42,7 +43,11 @@ export const nsenter: Tool = (argv, ctx) => {
 	if (file === undefined && target === undefined) return { stdout: '', stderr: 'nsenter: neither filename nor target pid supplied for ns/net\n', exit: 1 };
 	const path = file ?? `/proc/${target}/ns/net`;
 	const ns = netnsAtPath(ctx.host, ctx.ns, normalise(path));
-	if (!ns) return { stdout: '', stderr: `nsenter: cannot open ${path}: No such file or directory\n`, exit: 1 };
+	if (!ns) {
+		// A file that opens but is no network namespace: setns(2) refuses it.
+		if (vfsOf(ctx).exists(path, ctx.ns)) return { stdout: '', stderr: "nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n", exit: 1 };
+		return { stdout: '', stderr: `nsenter: cannot open ${path}: No such file or directory\n`, exit: 1 };
+	}
 	const cmd = argv.slice(i);
 	// With nothing to run, nsenter starts ${SHELL:-/bin/sh}.
 	const r = ctx.run({ ...ctx, ns }, cmd.length ? cmd : ['sh']);
