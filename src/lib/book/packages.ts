@@ -54,7 +54,7 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	...essential('mawk', 'awk'),
 	...essential('mount', 'mount umount'),
 	...essential('sed', 'sed'),
-	...essential('util-linux', 'nsenter'),
+	...essential('util-linux', 'nsenter lsns'),
 	['setpriv', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['unshare', { package: 'util-linux', essential: true, calledBy: ['engine'] }],
 	['tar', { package: 'tar', essential: true, calledBy: ['engine', 'vm'] }],

@@ -66,6 +66,8 @@ let jqFactory: typeof import('./cmd/jq/index.ts').jq | undefined;
 let cniFactory: typeof import('./cmd/cni/index.ts').cniTools | undefined;
 /** tcpdump: loaded only when a line runs it. */
 let tcpdumpTool: Tool | undefined;
+/** util-linux's namespace tools (unshare, nsenter, setpriv, lsns): loaded only when a line runs one. */
+let utilLinuxFactory: typeof import('./cmd/util-linux/index.ts').utilLinux | undefined;
 
 const loadJq = async (): Promise<void> => {
 	jqFactory ??= (await import('./cmd/jq/index.ts')).jq;
@@ -76,6 +78,12 @@ const loadCni = async (): Promise<void> => {
 const loadTcpdump = async (): Promise<void> => {
 	tcpdumpTool ??= (await import('./cmd/tcpdump/index.ts')).tcpdump();
 };
+const loadUtilLinux = async (): Promise<void> => {
+	utilLinuxFactory ??= (await import('./cmd/util-linux/index.ts')).utilLinux;
+};
+
+/** The util-linux tools that load on demand. */
+const UTIL_LINUX = ['unshare', 'nsenter', 'setpriv', 'lsns'] as const;
 
 /**
  * Loads the modules of the tools `line` runs that load on demand (jq, tcpdump, and the CNI
@@ -87,10 +95,11 @@ export async function prepare(line: string): Promise<void> {
 	if (/(^|[^\w./-])jq\b/.test(line)) await loadJq();
 	if (/cni/i.test(line)) await loadCni();
 	if (/(^|[^\w./-])tcpdump\b/.test(line)) await loadTcpdump();
+	if (/(^|[^\w./-])(unshare|nsenter|setpriv|lsns)\b/.test(line)) await loadUtilLinux();
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump()]);
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -105,6 +114,7 @@ function hash(text: string): number {
 /** The tools of a lab, by the name (or path) a command line calls them with. */
 function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 	let jqTool: Tool | undefined;
+	let utilLinuxTools: Record<string, Tool> | undefined;
 	return {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
@@ -123,6 +133,13 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		conntrack,
 		nstat: nstat(vfsOf),
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
+		...Object.fromEntries(
+			UTIL_LINUX.map((name): [string, Tool] => [name, (argv, ctx) => {
+				utilLinuxTools ??= utilLinuxFactory?.(vfsOf);
+				const tool = utilLinuxTools?.[name];
+				return tool ? tool(argv, ctx) : { stdout: '', stderr: `netsim: ${name} is still loading; run the command again\n`, exit: 1 };
+			}]),
+		),
 	};
 }
 
@@ -151,7 +168,7 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {
-		const vfs = new Vfs(host.hostname);
+		const vfs = new Vfs(host.hostname, host.name);
 		installCniPlugins(vfs);
 		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));

@@ -17,8 +17,9 @@ describe('tools the simulator does not model', () => {
 		expect(run('tshark -i eth0')).toBe('|tshark: not available in this simulator (use tcpdump (tcpdump -n -e -c 2 arp & ping -c 1 ADDR; wait), or ping --trace ADDR to walk a packet on the diagram)\n|127');
 		expect(run('ifconfig')).toBe('|ifconfig: not available in this simulator (use ip addr (ip -br addr: one line per interface), ip link set DEV up)\n|127');
 		expect(run('nft list ruleset')).toBe("|nft: not available in this simulator (the simulator models iptables (iptables-nft): use iptables -S, iptables -t nat -S; for nft itself, run the chapter's script on a real Linux machine)\n|127");
-		expect(run('lsns -t net')).toBe("|lsns: not available in this simulator (it lists processes' namespaces, and the simulator has no processes: use ip netns list, ip netns identify; for lsns, run the chapter's script on a real Linux machine)\n|127");
-		expect(run('nsenter -t 1 -n ip addr')).toBe("|nsenter: not available in this simulator (it enters a process's namespaces, and the simulator has no processes: use ip netns exec NAME CMD; for nsenter, run the chapter's script on a real Linux machine)\n|127");
+		// A form of a modelled tool declines with exit 1: lsns lists one process's namespace only.
+		expect(run('lsns -t net')).toBe("|lsns: a listing of every process is not available in this simulator (lsns -t net -p PID [-o COLUMNS] is modelled, for a process started here (unshare --net sleep 600 &); for that, run the chapter's script on a real Linux machine)\n|1");
+		expect(run('nsenter -t 1 -m ip addr')).toBe("|nsenter: option -m is not available in this simulator (nsenter -t PID -n CMD and nsenter --net=FILE CMD are modelled; for that, run the chapter's script on a real Linux machine)\n|1");
 		expect(run('ethtool -i eth0')).toBe("|ethtool: not available in this simulator (not installed where the book is verified; run the chapter's script on a real Linux machine with it; here ip -d link names a device's kind and details)\n|127");
 		for (const name of notModelledNames()) expect(run(`${name} x`), name).toMatch(new RegExp(`^\\|${name.replace('-', '\\-')}: not available in this simulator \\([^\\n]+\\)\\n\\|127$`));
 	});

@@ -194,4 +194,16 @@ describe('nothing structural is masked', () => {
 	it('keeps trailing spaces and empty lines', () => {
 		expect(normaliseOutput('a \n\nb\n')).toBe('a \n\nb\n');
 	});
+
+	it('numbers namespace inodes by first appearance, so the same namespace keeps its number, and masks /proc PIDs', () => {
+		const ctx = createNormaliseContext();
+		expect(normaliseOutput('net:[4026532379]\n', ctx)).toBe('net:[<ns1>]\n');
+		expect(normaliseOutput('net:[4026532444]\n', ctx)).toBe('net:[<ns2>]\n');
+		expect(normaliseOutput('4026532444 net       1 unassigned      sleep 600\n', ctx)).toBe('<ns2> net       1 unassigned      sleep 600\n');
+		expect(normaliseOutput('net:[4026532379]\n', ctx)).toBe('net:[<ns1>]\n');
+		expect(normaliseOutput('"sandbox": "/proc/347/ns/net"')).toBe('"sandbox": "/proc/<pid>/ns/net"');
+		// Two different namespaces never read as one, and other numbers stay.
+		expect(normaliseOutput('net:[4026532379] net:[4026532380]')).toBe('net:[<ns1>] net:[<ns2>]');
+		expect(normaliseOutput('1 packets, 84 bytes; pid 347')).toBe('1 packets, 84 bytes; pid 347');
+	});
 });

@@ -11,8 +11,8 @@ describe('help', () => {
 		const commands = text.split('\n\n').find((p) => p.startsWith('Commands the simulator runs:'))!;
 		expect(commands.split('\n').slice(1).join(' ').split(/\s+/).sort()).toEqual(toolNames().filter((t) => !t.startsWith('/') && t !== ':'));
 		expect(commands.split('\n')[1]).toMatch(/^arp {2,}\S/);
-		for (const t of ['arp', 'route', 'netstat', 'ip', 'ss', 'iptables', 'ping', 'tcpdump']) expect(commands.split(/\s+/), t).toContain(t);
-		for (const t of ['tshark', 'traceroute', 'nft', 'lsns', 'nsenter']) expect(commands.split(/\s+/), t).not.toContain(t);
+		for (const t of ['arp', 'route', 'netstat', 'ip', 'ss', 'iptables', 'ping', 'tcpdump', 'lsns', 'nsenter', 'unshare', 'readlink']) expect(commands.split(/\s+/), t).toContain(t);
+		for (const t of ['tshark', 'traceroute', 'nft']) expect(commands.split(/\s+/), t).not.toContain(t);
 		const cni = text.split('\n\n').find((p) => p.startsWith('Run by path, /usr/lib/cni/NAME:'))!;
 		expect(cni.split(/\s+/)).toContain('host-local');
 	});

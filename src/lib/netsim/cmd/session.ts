@@ -11,13 +11,19 @@ const HOME = '/root';
 
 const tryHelp = (tool: string) => `Try '${tool} --help' for more information.\n`;
 
-/** coreutils `whoami`: the terminal's shell is root's. */
-const whoami: Tool = (argv) => {
+/** The user names of the uids a command may run as here (Debian's /etc/passwd). */
+const USERS: Record<number, string> = { 0: 'root', 65534: 'nobody' };
+
+/** coreutils `whoami`: the terminal's shell is root's; `setpriv --reuid` and user namespaces change it. */
+const whoami: Tool = (argv, ctx) => {
 	const bad = argv.find((a) => a.startsWith('-') && a !== '--');
 	if (bad) return { stdout: '', stderr: `whoami: ${bad.startsWith('--') ? `unrecognized option '${bad}'` : `invalid option -- '${bad[1]}'`}\n${tryHelp('whoami')}`, exit: 1 };
 	const extra = argv.filter((a) => a !== '--');
 	if (extra.length) return { stdout: '', stderr: `whoami: extra operand ‘${extra[0]}’\n${tryHelp('whoami')}`, exit: 1 };
-	return { stdout: 'root\n', stderr: '', exit: 0 };
+	const uid = ctx.cred?.uid ?? 0;
+	const name = USERS[uid];
+	if (name === undefined) return { stdout: '', stderr: `whoami: cannot find name for user ID ${uid}\n`, exit: 1 };
+	return { stdout: `${name}\n`, stderr: '', exit: 0 };
 };
 
 /** uname's fields in the order it prints them, by short and long option. */

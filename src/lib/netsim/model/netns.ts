@@ -1,4 +1,5 @@
 /** A network namespace: devices, addresses, routes, neighbours, sysctls, netfilter, conntrack. */
+import type { UserNs } from './process.ts';
 import { broadcastOf, networkOf, type Ipv4 } from '../addr/ipv4.ts';
 import { linkLocalOf, ZERO_MAC, type Mac } from '../addr/mac.ts';
 import type { Conntrack } from './conntrack.ts';
@@ -105,6 +106,10 @@ export class Netns {
 	/** Ids this namespace has given to other namespaces (peernet2id). */
 	nsids = new Map<Netns, number>();
 	alive = true;
+	/** Its inode number (`net:[N]` in /proc/PID/ns/net), set by World.createNetns. */
+	inode = 0;
+	/** The user namespace that owns it (`unshare --user --net`); undefined: the host's own. */
+	owner?: UserNs | undefined;
 	private nextIfindex = 1;
 
 	constructor(world: World, serial: number) {

@@ -4,6 +4,7 @@ import { DEFAULT_PROFILE, type SimProfile } from '../profile/profile.ts';
 import type { Capture } from './capture.ts';
 import type { Link } from './link.ts';
 import { Netns } from './netns.ts';
+import type { Proc } from './process.ts';
 
 /** A lab host: a machine with its own root namespace, hostname and /run/netns. */
 export interface Host {
@@ -12,6 +13,8 @@ export interface Host {
 	root: Netns;
 	/** Named namespaces in creation order (`ip netns list` prints newest first). */
 	named: Map<string, Netns>;
+	/** Processes that hold a namespace (`unshare --net sleep 600 &`), by PID (each host is a PID namespace). */
+	procs: Map<number, Proc>;
 }
 
 interface Timer {
@@ -19,6 +22,12 @@ interface Timer {
 	seq: number;
 	run: () => void;
 }
+
+/**
+ * Where network namespaces' inode numbers start here: the kernel's start at 0xF0000000 and every
+ * namespace of any type takes one; a lab host's others are below (model/process.ts).
+ */
+const FIRST_NETNS_INODE = 0xf0000000 + 400;
 
 /** The wall clock's reading (Unix seconds) when a lab starts: clock-reading tools show time from it. */
 export const WALL_START = 1_700_000_000;
@@ -65,9 +74,13 @@ export class World {
 		this.profile = profile;
 	}
 
-	/** Creates a namespace (with its `lo`). */
+	/** Creates a namespace (with its `lo`), with the lowest inode number free (proc_alloc_inum). */
 	createNetns(): Netns {
 		const ns = new Netns(this, ++this.serial);
+		const used = new Set(this.namespaces.map((n) => n.inode));
+		let inode = FIRST_NETNS_INODE;
+		while (used.has(inode)) inode++;
+		ns.inode = inode;
 		this.namespaces.push(ns);
 		return ns;
 	}

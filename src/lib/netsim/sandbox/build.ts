@@ -96,7 +96,7 @@ export function buildLab(world: World, def: LabDefinition): Infra {
 		const root = netnsCreate(world);
 		linkUp(root.lo);
 		nsidSet(root, wires, WIRES_NSID);
-		world.hosts.set(h.name, { name: h.name, hostname: h.name, root, named: new Map() });
+		world.hosts.set(h.name, { name: h.name, hostname: h.name, root, named: new Map(), procs: new Map() });
 	}
 	const ifaces = def.hosts.flatMap((h) => h.interfaces.map((i) => ({ host: world.hosts.get(h.name) as Host, iface: i })));
 	const pairs: Link[] = [];

@@ -9,6 +9,8 @@ import { sysctlWrite } from '../kernel/sysctl.ts';
 import type { Netns } from '../model/netns.ts';
 import type { Context } from '../tool/types.ts';
 import { PROC_NET_WHY, procNetFile } from './proc-net.ts';
+import { procPidFile, procPidLink, procPidList } from './proc-pid.ts';
+import type { Host } from '../model/world.ts';
 
 /** Errors as the C library names them. */
 type FsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EACCES' | 'EINVAL' | 'ENOSPC' | 'EBUSY' | 'ENOSIM';
@@ -81,7 +83,11 @@ export class Vfs {
 	/** The bind mounts this view of the tree goes through (none: the host's own mount namespace). */
 	private binds: Binds = new Map();
 
-	constructor(hostname: string) {
+	/** The lab host whose files these are (its processes are its /proc), when the tree has one. */
+	readonly hostName: string;
+
+	constructor(hostname: string, hostName = hostname) {
+		this.hostName = hostName;
 		this.files.set('/etc/hostname', `${hostname}\n`);
 		// As sandbox.sh writes a lab host's (its own name on 127.0.1.1, as Debian's installer does).
 		this.files.set('/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
@@ -177,6 +183,9 @@ export class Vfs {
 			const text = procNetFile(p.slice(p.indexOf('/net/') + 5), ns);
 			return text === undefined ? failed('ENOSIM') : done(text);
 		}
+		const procHost = this.procHost(ns);
+		const pid = procHost && procPidFile(procHost, ns, p);
+		if (pid) return pid.ok ? done(pid.value) : failed(pid.error);
 		if (p.startsWith('/proc/')) return failed('ENOENT');
 		if (this.dirs.has(p)) return failed('EISDIR');
 		const data = this.files.get(p);
@@ -221,8 +230,25 @@ export class Vfs {
 		if (p.startsWith('/proc/net/') || p.startsWith('/proc/self/net/')) {
 			return procNetFile(p.slice(p.indexOf('/net/') + 5), ns) === undefined ? failed('ENOSIM') : done([p.split('/').pop() as string]);
 		}
+		const host = this.procHost(ns);
+		const pidDir = host && procPidList(host, ns, p);
+		if (pidDir) return done(pidDir);
 		if (!this.dirs.has(p)) return this.files.has(p) ? done([normalise(path).split('/').pop() as string]) : failed('ENOENT');
 		return done([...this.children(p)].sort());
+	}
+
+	/** readlink(2): a symbolic link's target; /proc/PID/ns's links name namespaces (`net:[N]`). */
+	readlink(path: string, ns: Netns): FsResult<string> {
+		const p = this.resolve(path);
+		const host = this.procHost(ns);
+		const link = host && procPidLink(host, ns, p);
+		if (link) return done(link);
+		return this.exists(p, ns) ? failed('EINVAL') : failed('ENOENT');
+	}
+
+	/** The host whose processes this tree's /proc shows (none for a tree of no host). */
+	private procHost(ns: Netns): Host | undefined {
+		return ns.world.hosts.get(this.hostName);
 	}
 
 	/** True when the path is a directory. */

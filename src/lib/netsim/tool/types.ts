@@ -1,6 +1,7 @@
 /** What a tool is to the shell that runs it: argv and a context in, the shell's three results out. */
 import type { Host, World } from '../model/world.ts';
 import type { Netns } from '../model/netns.ts';
+import type { Cred } from '../model/process.ts';
 import type { Stack } from '../engine/stack.ts';
 import type { PacketTrace } from '../engine/trace.ts';
 
@@ -41,6 +42,11 @@ export interface Context {
 	 * what `ip netns exec NAME` mounts from /etc/netns/NAME. Absent: the host's own namespace.
 	 */
 	binds?: ReadonlyMap<string, string> | undefined;
+	/**
+	 * Who the command runs as, when not root of the host (`setpriv --reuid`, `unshare --user`):
+	 * the kernel operations check its capabilities (kernel/process.ts, netAdmin).
+	 */
+	cred?: Cred | undefined;
 	/** Runs a nested command line in a context (for `ip netns exec`, `sh -c`). */
 	run: (ctx: Context, argv: string[]) => ExecResult;
 	/** How the shell that runs the command begins its errors (`bash: line 1: `), for builtins. */

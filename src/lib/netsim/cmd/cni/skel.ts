@@ -3,6 +3,7 @@
  * delegate through CNI_PATH), plus the pieces every plugin shares: CNI_ARGS parsing and opening
  * the namespace named by CNI_NETNS.
  */
+import { netnsAtPath } from '../../shell/proc-pid.ts';
 import { normalise, type Vfs } from '../../shell/vfs.ts';
 import type { Netns } from '../../model/netns.ts';
 import { JObject, JsonSyntaxError, parseJson } from '../json.ts';
@@ -162,8 +163,9 @@ export function openNetns(pc: PluginCtx, path: string): { ns: Netns } | { error:
 		const ns = host.named.get(m[1] as string);
 		if (ns) return { ns };
 	}
-	if (p === '/proc/self/ns/net' || p === '/proc/thread-self/ns/net') return { ns: pc.ctx.ns };
-	if (p === '/proc/1/ns/net') return { ns: host.root };
+	// A process's namespace: a container started with no network, the runtime's own (self).
+	const proc = p.startsWith('/proc/') ? netnsAtPath(host, pc.ctx.ns, p) : undefined;
+	if (proc) return { ns: proc };
 	if (pc.vfs.exists(p, pc.ctx.ns) && !p.startsWith('/proc/')) return { error: `unknown FS magic on ${JSON.stringify(path)}: ef53`, missing: false };
 	return { error: `failed to Statfs ${JSON.stringify(path)}: no such file or directory`, missing: true };
 }

@@ -113,7 +113,32 @@ function tee(vfsOf: VfsOf): Tool {
 	};
 }
 
+/**
+ * readlink: the target of each symbolic link (/proc/PID/ns/net → `net:[4026532444]`); a file that
+ * is no link prints nothing and fails, silently as coreutils does without -v. `-n` drops the
+ * newline; canonicalising (-f, -e, -m) is declined.
+ */
+function readlink(vfsOf: VfsOf): Tool {
+	return (argv, ctx) => {
+		const vfs = vfsOf(ctx);
+		const opts = argv.filter((a) => a.startsWith('-') && a !== '-');
+		const bad = opts.find((o) => o !== '-n' && o !== '--no-newline');
+		if (bad) return { stdout: '', stderr: `readlink: ${bad} is not available in this simulator (readlink PATH reads a link, such as /proc/PID/ns/net)\n`, exit: 1 };
+		const paths = argv.filter((a) => !opts.includes(a));
+		if (paths.length === 0) return { stdout: '', stderr: "readlink: missing operand\nTry 'readlink --help' for more information.\n", exit: 1 };
+		const end = opts.length > 0 && paths.length === 1 ? '' : '\n';
+		let stdout = '';
+		let exit = 0;
+		for (const p of paths) {
+			const r = vfs.readlink(p, ctx.ns);
+			if (r.ok) stdout += `${r.value}${end}`;
+			else exit = 1;
+		}
+		return { stdout, stderr: '', exit };
+	};
+}
+
 /** The file tools for a host file system accessor. */
 export function fileTools(vfsOf: VfsOf): Record<string, Tool> {
-	return { cat: cat(vfsOf), ls: ls(vfsOf), mkdir: mkdir(vfsOf), rm: rm(vfsOf), rmdir: rmdir(vfsOf), tee: tee(vfsOf) };
+	return { cat: cat(vfsOf), ls: ls(vfsOf), readlink: readlink(vfsOf), mkdir: mkdir(vfsOf), rm: rm(vfsOf), rmdir: rmdir(vfsOf), tee: tee(vfsOf) };
 }

@@ -1,11 +1,20 @@
 /** Tools about running things: sleep, timeout, sh and bash, xargs, true, false and `:`. */
 import type { RunLine } from '../../shell/exec.ts';
 import type { Tool } from '../../tool/types.ts';
+import { procStart } from '../../kernel/process.ts';
 
-/** sleep: advances the virtual clock. */
+/**
+ * sleep: advances the virtual clock; started in the background (`sleep 600 &`, `unshare --net
+ * sleep 600 &`) it is a process that stays for that long, holding its namespace, while the
+ * shell goes on.
+ */
 export const sleep: Tool = (argv, ctx) => {
-	const s = Number(argv[0]);
-	if (argv[0] === undefined || Number.isNaN(s)) return { stdout: '', stderr: argv[0] === undefined ? "sleep: missing operand\nTry 'sleep --help' for more information.\n" : `sleep: invalid time interval '${argv[0]}'\nTry 'sleep --help' for more information.\n`, exit: 1 };
+	const s = argv[0] === 'infinity' ? Infinity : Number(argv[0]);
+	if (ctx.pid !== undefined && ctx.background && !Number.isNaN(s)) {
+		procStart(ctx.world, ctx.host, ctx.pid, ['sleep', ...argv], ctx.ns, ctx.cred, s);
+		return { stdout: '', stderr: '', exit: 0 };
+	}
+	if (argv[0] === undefined || Number.isNaN(s) || s === Infinity) return { stdout: '', stderr: argv[0] === undefined ? "sleep: missing operand\nTry 'sleep --help' for more information.\n" : `sleep: invalid time interval '${argv[0]}'\nTry 'sleep --help' for more information.\n`, exit: 1 };
 	ctx.world.advance(ctx.world.now + s * 1000);
 	return { stdout: '', stderr: '', exit: 0 };
 };

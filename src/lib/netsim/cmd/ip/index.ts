@@ -4,6 +4,7 @@ import { USAGE_IP } from '../usage.ts';
 import { matches } from '../args.ts';
 import { defineTool, ToolExit } from '../../tool/exit.ts';
 import type { VfsOf } from '../../shell/vfs.ts';
+import { netAdmin } from '../../kernel/process.ts';
 import type { Context, ExecResult, Tool } from '../../tool/types.ts';
 import { ipAddr } from './addr.ts';
 import { forVersion } from './errors.ts';
@@ -80,6 +81,23 @@ function run(argv: string[], ctx: Context, vfsOf: VfsOf): ExecResult {
 	}
 }
 
+/** Verbs that send the kernel a request to change something (RTM_NEW*, RTM_DEL*). */
+const CHANGES = ['add', 'delete', 'set', 'change', 'replace', 'flush', 'append', 'prepend', 'attach'];
+
+/**
+ * rtnetlink refuses every request but a dump without CAP_NET_ADMIN over the namespace (EPERM):
+ * an unprivileged user's `ip link add`, or a user namespace's root in the host's namespace.
+ * `ip netns` changes files in /run as well, which the simulator does not model for other users.
+ */
+function unprivileged(ctx: Context, object: string, verb: string | undefined): void {
+	if (verb === undefined || !CHANGES.some((v) => matches(verb, v))) return;
+	// /run/netns is root's: even the root of a user namespace of its own cannot write there.
+	if (object === 'netns' && ctx.cred !== undefined && ctx.cred.uid === 0 && ctx.cred.userns === undefined) return;
+	if (object !== 'netns' && netAdmin(ctx.cred, ctx.ns)) return;
+	if (object === 'netns') throw new ToolExit(1, `ip netns ${verb}: as a user other than root, not available in this simulator (run it as root)\n`);
+	throw new ToolExit(2, 'RTNETLINK answers: Operation not permitted\n');
+}
+
 function runArgs(argv: string[], given: Context, vfsOf: VfsOf, said: { stderr: string }): ExecResult {
 	const opts: IpOpts = { json: false, pretty: false, brief: false, details: false, stats: 0, oneline: false };
 	let ctx = given;
@@ -132,6 +150,7 @@ function runArgs(argv: string[], given: Context, vfsOf: VfsOf, said: { stderr: s
 	const [name, handler] = hit;
 	if (name === 'help') throw new ToolExit(255, USAGE);
 	if (!handler) throw new ToolExit(255, `ip ${name}: not available in this simulator\n`);
+	if (ctx.cred !== undefined) unprivileged(ctx, name, argv[i + 1]);
 	const out = handler({ ctx, ns: ctx.ns, opts, vfs: vfsOf(ctx) }, argv.slice(i + 1));
 	let stdout = out.stdout;
 	if (opts.json && opts.pretty && stdout.startsWith('[')) {

@@ -6,6 +6,9 @@
 import type { Mac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
+import { netAdmin } from '../../kernel/process.ts';
+import { netnsAtPath } from '../../shell/proc-pid.ts';
+import { normalise } from '../../shell/vfs.ts';
 import { Args, matches } from '../args.ts';
 import { ToolExit } from '../../tool/exit.ts';
 import { USAGE_IP_LINK } from '../usage.ts';
@@ -35,15 +38,27 @@ export interface LinkReq {
 /** Whether the request creates a device (NLM_F_CREATE): `add`, and a veth's peer. */
 export type LinkMode = 'create' | 'change';
 
-/** `netns NAME`, or a PID: the simulator has no processes, so PID 1 (the host itself) only. */
+/**
+ * `netns NAME|PATH|PID`: netns_get_fd opens /run/netns/NAME, or the path when the word has a `/`
+ * (/proc/PID/ns/net); failing that the word is read as a PID. Moving a device there needs
+ * CAP_NET_ADMIN over the target too (rtnl_link_get_net_capable): EPERM for a user namespace's root
+ * aiming at the host's.
+ */
 function lookupNetns(ic: IpCtx, value: string): Netns {
-	const ns = ic.ctx.host.named.get(value);
-	if (ns) return ns;
-	if (getInteger(value) !== undefined) {
-		if (Number(value) === 1) return ic.ctx.host.root;
-		throw new ToolExit(2, 'RTNETLINK answers: No such process\n');
+	const host = ic.ctx.host;
+	const cred = ic.ctx.cred;
+	// An unprivileged process cannot open another user's /proc/PID/ns/net (ptrace access mode).
+	const path = value.includes('/') ? normalise(value) : `/run/netns/${value}`;
+	const opened = value.includes('/') && cred !== undefined && path.startsWith('/proc/') ? undefined : netnsAtPath(host, ic.ns, path);
+	let ns = opened;
+	if (!ns && getInteger(value) !== undefined) {
+		const pid = Number(value);
+		ns = pid === 1 ? host.root : host.procs.get(pid)?.ns;
+		if (!ns) throw new ToolExit(2, 'RTNETLINK answers: No such process\n');
 	}
-	invarg('Invalid "netns" value\n', value);
+	if (!ns) invarg('Invalid "netns" value\n', value);
+	if (!netAdmin(cred, ns)) throw new ToolExit(2, 'RTNETLINK answers: Operation not permitted\n');
+	return ns;
 }
 
 /** get_integer: strtol with base 0 over the whole word, within an int; undefined otherwise. */

@@ -1,5 +1,7 @@
 /** `ip netns`: list, add, delete, exec, identify, pids, set, list-id. */
-import { netnsCreate, netnsDestroy, nsidSet } from '../../kernel/netns.ts';
+import { netnsCreate, nsidSet } from '../../kernel/netns.ts';
+import { netnsRelease } from '../../kernel/process.ts';
+import type { Netns } from '../../model/netns.ts';
 import { Printer } from '../../print/printer.ts';
 import { USAGE_IP_NETNS } from '../usage.ts';
 import { Args, matches } from '../args.ts';
@@ -52,6 +54,15 @@ function validName(name: string): boolean {
 	return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && name.length < 256;
 }
 
+/** The network namespace of process PID (/proc/PID/ns/net), if there is such a process. */
+function pidNetns(ic: IpCtx, pid: string): Netns | undefined {
+	if (!/^\d+$/.test(pid)) return undefined;
+	if (pid === '1') return ic.ctx.host.root;
+	const proc = ic.ctx.host.procs.get(Number(pid));
+	if (proc) return proc.ns;
+	return ic.ctx.stack.listeners.find((l) => String(l.pid) === pid)?.ns;
+}
+
 /** Entry point for `ip netns …`. */
 export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 	const a = new Args(argv);
@@ -70,14 +81,29 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 	if (matches(w, 'delete')) {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
 		if (a.next() === undefined && name === '-a' || name === '-all') {
-			for (const ns of host.named.values()) netnsDestroy(ns);
+			const all = [...host.named.values()];
 			host.named.clear();
+			for (const ns of all) netnsRelease(ic.ns.world, ns);
 			return { stdout: '' };
 		}
 		const ns = host.named.get(name);
 		if (!ns) throw new ToolExit(1, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`);
 		host.named.delete(name);
-		if (![...host.named.values()].includes(ns)) netnsDestroy(ns);
+		// A process still in it (ip netns attach) keeps it alive.
+		netnsRelease(ic.ns.world, ns);
+		return { stdout: '' };
+	}
+	if (matches(w, 'attach')) {
+		// netns_add without create: the name first, then a bind mount of /proc/PID/ns/net on it.
+		const pid = a.next();
+		if (name !== undefined && !validName(name)) throw new ToolExit(255, `Invalid netns name "${name}"\n`);
+		if (name === undefined || pid === undefined) throw new ToolExit(1, 'No netns name and PID specified\n');
+		const n = getInteger(pid);
+		if (n === undefined || n === 0) throw new ToolExit(1, `Invalid PID: ${pid}\n`);
+		if (host.named.has(name)) throw new ToolExit(1, `Cannot create namespace file "/run/netns/${name}": File exists\n`);
+		const ns = pidNetns(ic, String(n));
+		if (!ns) throw new ToolExit(1, `Bind /proc/${n}/ns/net -> /run/netns/${name} failed: No such file or directory\n`);
+		host.named.set(name, ns);
 		return { stdout: '' };
 	}
 	if (matches(w, 'exec')) {
@@ -94,14 +120,14 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		return switched.stderr ? { ...r, stderr: switched.stderr + r.stderr } : r;
 	}
 	if (matches(w, 'identify')) {
-		// A PID names a process's namespace: the simulator's processes are PID 1 (the host's shell,
-		// `$$`) and its servers.
+		// A PID names a process's namespace: PID 1 (the host's init, `$$`), the processes the
+		// simulator keeps (unshare --net sleep 600 &) and its servers.
 		let target = ic.ns;
 		if (name !== undefined) {
 			if (a.next() !== undefined) throw new ToolExit(1, 'extra arguments specified\n');
-			const server = ic.ctx.stack.listeners.find((l) => String(l.pid) === name);
-			if (!server && name !== '1') throw new ToolExit(1, 'Cannot open network namespace: No such file or directory\n');
-			target = server ? server.ns : host.root;
+			const ns = pidNetns(ic, name);
+			if (!ns) throw new ToolExit(1, 'Cannot open network namespace: No such file or directory\n');
+			target = ns;
 		}
 		let found = '';
 		for (const [n, ns] of host.named) if (ns === target) found = n;
@@ -111,7 +137,8 @@ export function ipNetns(ic: IpCtx, argv: string[]): IpOut | ExecResult {
 		if (name === undefined) throw new ToolExit(1, 'No netns name specified\n');
 		const ns = host.named.get(name);
 		if (!ns) throw new ToolExit(1, 'Cannot open network namespace: No such file or directory\n');
-		const pids = [...new Set(ic.ctx.stack.listeners.filter((l) => l.ns === ns).map((l) => l.pid))].sort((a, b) => a - b);
+		const procs = [...host.procs.values()].filter((p) => p.ns === ns).map((p) => p.pid);
+		const pids = [...new Set([...procs, ...ic.ctx.stack.listeners.filter((l) => l.ns === ns).map((l) => l.pid)])].sort((a, b) => a - b);
 		return { stdout: pids.map((p) => `${p}\n`).join('') };
 	}
 	if (matches(w, 'set')) {

@@ -3,6 +3,7 @@ import { formatIpv4 } from '../../addr/ipv4.ts';
 import { serviceName } from '../../model/services.ts';
 import { padEnd, padStart } from '../../print/printer.ts';
 import type { Tool } from '../../tool/types.ts';
+import { procExit } from '../../kernel/process.ts';
 import { atLeast } from '../../profile/profile.ts';
 
 const SS_DECLINE =
@@ -29,7 +30,7 @@ export const ss: Tool = (argv, ctx) => {
 	return { stdout: out, stderr: '', exit: 0 };
 };
 
-/** kill PID…: stops the servers of those process ids (bash's builtin words its errors). */
+/** kill PID…: stops the servers and the other processes (unshare --net sleep 600 &) of those process ids (bash's builtin words its errors). */
 export const kill: Tool = (argv, ctx) => {
 	const pids = argv.filter((a) => !a.startsWith('-'));
 	if (pids.length === 0) return { stdout: '', stderr: 'kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n', exit: 2 };
@@ -38,6 +39,12 @@ export const kill: Tool = (argv, ctx) => {
 	for (const p of pids) {
 		const n = Number(p);
 		const hit = ctx.stack.listeners.filter((l) => l.pid === n && /^\d+$/.test(p));
+		const proc = /^\d+$/.test(p) ? ctx.host.procs.get(n) : undefined;
+		if (proc) {
+			// Its namespace goes with it, unless a name (ip netns attach) or another process holds it.
+			procExit(ctx.world, ctx.host, proc);
+			continue;
+		}
 		if (hit.length === 0) {
 			const where = ctx.where ?? 'bash: line 1: ';
 			stderr += /^\d+$/.test(p) ? `${where}kill: (${p}) - No such process\n` : `${where}kill: ${p}: arguments must be process or job IDs\n`;
