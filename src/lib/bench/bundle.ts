@@ -43,7 +43,7 @@ export async function browserBundleSize(entry: string): Promise<BundleSize> {
 	const onDemand: Record<string, Bytes> = {};
 	for (const [name, out] of Object.entries(outputs)) {
 		if (first.has(name) || name.endsWith('.map')) continue;
-		const start = Object.keys(out.inputs).find((i) => i.endsWith('/index.ts')) ?? Object.keys(out.inputs)[0] ?? name;
+		const start = out.entryPoint ?? Object.keys(out.inputs).find((i) => i.endsWith('/index.ts')) ?? Object.keys(out.inputs)[0] ?? name;
 		onDemand[start] = bytes(files.get(name)!);
 	}
 	const all = bytes(concat([...files.keys()]));

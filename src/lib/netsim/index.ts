@@ -68,6 +68,8 @@ let cniFactory: typeof import('./cmd/cni/index.ts').cniTools | undefined;
 let tcpdumpTool: Tool | undefined;
 /** util-linux's namespace tools (unshare, nsenter, setpriv, lsns): loaded only when a line runs one. */
 let utilLinuxFactory: typeof import('./cmd/util-linux/index.ts').utilLinux | undefined;
+/** net-tools' `arp`, `route` and `netstat`: loaded only when a line runs one. */
+let legacyNetToolsFactory: typeof import('./cmd/net-tools/legacy.ts').legacyNetTools | undefined;
 
 const loadJq = async (): Promise<void> => {
 	jqFactory ??= (await import('./cmd/jq/index.ts')).jq;
@@ -81,9 +83,14 @@ const loadTcpdump = async (): Promise<void> => {
 const loadUtilLinux = async (): Promise<void> => {
 	utilLinuxFactory ??= (await import('./cmd/util-linux/index.ts')).utilLinux;
 };
+const loadLegacyNetTools = async (): Promise<void> => {
+	legacyNetToolsFactory ??= (await import('./cmd/net-tools/legacy.ts')).legacyNetTools;
+};
 
 /** The util-linux tools that load on demand. */
 const UTIL_LINUX = ['unshare', 'nsenter', 'setpriv', 'lsns'] as const;
+/** net-tools' listings that load on demand (the names `cmd/net-tools/legacy.ts` answers to). */
+const LEGACY_NET_TOOLS = ['arp', 'route', 'netstat'] as const;
 
 /**
  * Loads the modules of the tools `line` runs that load on demand (jq, tcpdump, and the CNI
@@ -96,10 +103,11 @@ export async function prepare(line: string): Promise<void> {
 	if (/cni/i.test(line)) await loadCni();
 	if (/(^|[^\w./-])tcpdump\b/.test(line)) await loadTcpdump();
 	if (/(^|[^\w./-])(unshare|nsenter|setpriv|lsns)\b/.test(line)) await loadUtilLinux();
+	if (/(^|[^\w./-])(arp|route|netstat)\b/.test(line)) await loadLegacyNetTools();
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux()]);
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux(), loadLegacyNetTools()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -111,10 +119,21 @@ function hash(text: string): number {
 }
 
 
+/** Tools whose module loads on demand: each name answers once `tools()` has them (after `prepare`). */
+function loadedOnDemand(names: readonly string[], tools: () => Record<string, Tool> | undefined): Record<string, Tool> {
+	return Object.fromEntries(
+		names.map((name): [string, Tool] => [name, (argv, ctx) => {
+			const tool = tools()?.[name];
+			return tool ? tool(argv, ctx) : { stdout: '', stderr: `netsim: ${name} is still loading; run the command again\n`, exit: 1 };
+		}]),
+	);
+}
+
 /** The tools of a lab, by the name (or path) a command line calls them with. */
 function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 	let jqTool: Tool | undefined;
 	let utilLinuxTools: Record<string, Tool> | undefined;
+	let legacyTools: Record<string, Tool> | undefined;
 	return {
 		...coreutils(vfsOf, runLine),
 		...netTools(vfsOf),
@@ -133,13 +152,8 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		conntrack,
 		nstat: nstat(vfsOf),
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
-		...Object.fromEntries(
-			UTIL_LINUX.map((name): [string, Tool] => [name, (argv, ctx) => {
-				utilLinuxTools ??= utilLinuxFactory?.(vfsOf);
-				const tool = utilLinuxTools?.[name];
-				return tool ? tool(argv, ctx) : { stdout: '', stderr: `netsim: ${name} is still loading; run the command again\n`, exit: 1 };
-			}]),
-		),
+		...loadedOnDemand(UTIL_LINUX, () => (utilLinuxTools ??= utilLinuxFactory?.(vfsOf))),
+		...loadedOnDemand(LEGACY_NET_TOOLS, () => (legacyTools ??= legacyNetToolsFactory?.(vfsOf))),
 	};
 }
 
