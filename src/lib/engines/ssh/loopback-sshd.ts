@@ -26,7 +26,7 @@ function run(program: string, args: string[], options: { cwd?: string; env?: Nod
 }
 
 /** Debian's sshd, unpacked once from its package (and the libraries it links that minbase lacks). */
-function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv; helpers: string[] } {
+function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv; helpers: { keyword: string; path: string }[] } {
 	const root = join(SSHD_HOME, 'root');
 	const sshd = join(root, 'usr/sbin/sshd');
 	const libs = [join(root, 'lib/x86_64-linux-gnu'), join(root, 'usr/lib/x86_64-linux-gnu'), join(root, 'lib/aarch64-linux-gnu'), join(root, 'usr/lib/aarch64-linux-gnu')];
@@ -40,7 +40,7 @@ function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv; helpers: string[]
 		for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) run('dpkg-deb', ['-x', join(debs, deb), root]);
 	}
 	const helpers = sshdHelpers(root);
-	const binaries = [sshd, ...helpers.map((line) => line.split(' ')[1])];
+	const binaries = [sshd, ...helpers.map((helper) => helper.path)];
 	const missing = binaries.flatMap((binary) => run('ldd', [binary], { env }).split('\n').filter((l) => l.includes('not found')));
 	if (missing.length) throw new Error(`the unpacked sshd lacks libraries: ${missing.join('; ')}`);
 	return { sshd, env, helpers };
@@ -52,12 +52,12 @@ function sshdBinary(): { sshd: string; env: NodeJS.ProcessEnv; helpers: string[]
  * sshd takes both paths from its config; Debian 12's (9.2) has neither binary and would refuse the
  * keywords, so they are named only when the package holds them.
  */
-function sshdHelpers(root: string): string[] {
-	const keywords: [string, string][] = [
-		['SshdSessionPath', 'usr/lib/openssh/sshd-session'],
-		['SshdAuthPath', 'usr/lib/openssh/sshd-auth'],
+function sshdHelpers(root: string): { keyword: string; path: string }[] {
+	const helpers = [
+		{ keyword: 'SshdSessionPath', path: join(root, 'usr/lib/openssh/sshd-session') },
+		{ keyword: 'SshdAuthPath', path: join(root, 'usr/lib/openssh/sshd-auth') },
 	];
-	return keywords.filter(([, file]) => existsSync(join(root, file))).map(([keyword, file]) => `${keyword} ${join(root, file)}`);
+	return helpers.filter((helper) => existsSync(helper.path));
 }
 
 /** A TCP port nothing listens on now. */
@@ -106,7 +106,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
 			'UsePAM no',
 			'StrictModes no',
 			'PrintMotd no',
-			...helpers,
+			...helpers.map((helper) => `${helper.keyword} ${helper.path}`),
 			'',
 		].join('\n'),
 	);
