@@ -46,15 +46,17 @@ export function bridgedDnat(stack: Stack, br: Link, inPort: Link, frame: Frame):
 		if (!n?.mac) return;
 	}
 	const mac = n.mac as Mac;
+	// The bridge picks the port first (br_forward): back out of the port it came in on only in
+	// hairpin mode, else the frame is dropped before FORWARD and POSTROUTING, so conntrack never
+	// confirms its flow (a retransmission is a new flow again).
+	const out = br.fdb.find((x) => sameMac(x.mac, mac) && !x.permanent)?.port;
+	if (out === inPort && !out.hairpin) return;
 	if (!nfHook(stack, ns, 'FORWARD', pkt, ctx, { inIf: br.name, outIf: br.name })) return;
 	if (!nfHook(stack, ns, 'POSTROUTING', pkt, ctx, { outIf: br.name, out: br })) return;
-	const e = br.fdb.find((x) => sameMac(x.mac, mac) && !x.permanent);
-	const out = e?.port;
 	if (!out) {
 		for (const p of br.ports()) if (p !== inPort && p.running()) stack.xmit(p, { src: frame.src, dst: mac, ip: pkt });
 		return;
 	}
-	if (out === inPort && !out.hairpin) return;
 	stack.xmit(out, { src: frame.src, dst: mac, ip: pkt });
 }
 

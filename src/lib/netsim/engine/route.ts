@@ -66,6 +66,9 @@ export function routeOutput(ns: Netns, dst: Ipv4, oif?: Link, src?: Ipv4): Resol
 	}
 	const dev = r.dev;
 	if (!dev) return 'ENETUNREACH';
+	// __mkroute_output: a loopback source may leave by a real device only where route_localnet
+	// allows it (as after OUTPUT's DNAT of a connection to 127.0.0.1 to another machine).
+	if (src !== undefined && isLoopback(src) && dev.kind !== 'loopback' && !confOr(ns, dev, 'route_localnet')) return 'EINVAL';
 	const s = src ?? r.prefsrc ?? selectSrc(ns, dev, r.gateway ?? dst);
 	if (s === undefined) return 'ENETUNREACH';
 	return { type: r.type === 'broadcast' ? 'broadcast' : 'unicast', dev, gateway: r.gateway, src: s, route: r };

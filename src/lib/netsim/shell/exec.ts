@@ -205,7 +205,8 @@ export class Shell {
 				status = r.exit;
 			}
 		} else {
-			for (let n = 0; n < 1000 && !this.aborted; n++) {
+			// An enclosing timeout ends the loop at its deadline.
+			for (let n = 0; n < 1000 && !this.aborted && !(ctx.deadline !== undefined && ctx.world.now >= ctx.deadline); n++) {
 				const cond = this.runList(ctx, c.cond);
 				add(cond);
 				if ((cond.exit === 0) !== (c.kind === 'while')) break;

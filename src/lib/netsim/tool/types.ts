@@ -57,6 +57,11 @@ export interface Context {
 	 * cannot just wait for input or Ctrl-C, so they say what they did instead.
 	 */
 	interactive?: boolean | undefined;
+	/**
+	 * The virtual time by which an enclosing `timeout` stops the command: loops end there and
+	 * tools that wait (curl) give up by then.
+	 */
+	deadline?: number | undefined;
 }
 
 /** A background job whose output comes as things happen (tcpdump). */

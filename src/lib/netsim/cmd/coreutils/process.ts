@@ -19,11 +19,27 @@ export const sleep: Tool = (argv, ctx) => {
 	return { stdout: '', stderr: '', exit: 0 };
 };
 
-/** timeout: runs the command (nothing here runs for ever: pings and loops are capped). */
+/** A duration as timeout reads it (`5`, `0.5`, `2m`): milliseconds, or undefined. */
+function duration(text: string): number | undefined {
+	const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(text);
+	if (!m) return undefined;
+	const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+	return Number(m[1]) * unit * 1000;
+}
+
+/**
+ * timeout DURATION CMD: runs the command with a deadline on the virtual clock (loops stop there,
+ * curl gives up by then); a command still running at the deadline ends with timeout's 124.
+ */
 export const timeout: Tool = (argv, ctx) => {
 	const rest = argv.filter((a, i) => !(a.startsWith('-') && i === 0));
 	if (rest.length < 2) return { stdout: '', stderr: "timeout: missing operand\nTry 'timeout --help' for more information.\n", exit: 125 };
-	return ctx.run(ctx, rest.slice(1));
+	const ms = duration(rest[0] as string);
+	// 0 means no limit, as for timeout itself.
+	if (ms === undefined || ms === 0) return ctx.run(ctx, rest.slice(1));
+	const deadline = Math.min(ctx.deadline ?? Infinity, ctx.world.now + ms);
+	const r = ctx.run({ ...ctx, deadline }, rest.slice(1));
+	return ctx.world.now >= deadline ? { ...r, exit: 124 } : r;
 };
 
 /** sh and bash: `-c LINE` runs a line in a subshell; with nothing to run, a reader's shell says it cannot wait for input. */

@@ -130,7 +130,15 @@ function exchange(ctx: Context, o: CurlOpts, u: Url, clock: Clock): Outcome {
 	};
 	try {
 		send('S');
-		const first = sock.events.shift();
+		let first = sock.events.shift();
+		// An unanswered SYN is sent again after 1 s, then 2 s, 4 s… (TCP's initial RTO, doubled each
+		// time; tcp_syn_retries = 6, 127 s in all) until curl gives up: a SYN dropped before conntrack
+		// confirmed its flow is a new flow again, and goes through the nat table again.
+		for (let n = 0, rto = 1000, at = world.now + rto; !first && n < 6 && at < clock.deadline; n++, rto *= 2, at += rto) {
+			world.advance(at);
+			send('S');
+			first = sock.events.shift();
+		}
 		if (!first) {
 			world.advance(clock.deadline);
 			return { kind: 'timeout', error: curlError(o, 28, o.maxTime !== undefined ? `Connection timed out after ${Math.round(world.now - clock.start)} milliseconds` : `Failed to connect to ${u.hostText} port ${u.port} after ${Math.round(world.now - clock.start)} ms: Connection timed out`) };
@@ -167,7 +175,8 @@ export function curlTool(vfsOf: VfsOf): Tool {
 		if ('exit' in u) return u;
 		const world = ctx.world;
 		const start = world.now;
-		const clock: Clock = { start, deadline: o.maxTime !== undefined ? start + o.maxTime * 1000 : start + 127_000 };
+		// An enclosing timeout stops curl at its deadline, if that comes first.
+		const clock: Clock = { start, deadline: Math.min(o.maxTime !== undefined ? start + o.maxTime * 1000 : start + 127_000, ctx.deadline ?? Infinity) };
 		for (let attempt = 0; ; attempt++) {
 			const got = exchange(ctx, o, u, clock);
 			if (got.kind === 'reset' && attempt < o.retries && o.retryRefused) {
