@@ -15,8 +15,8 @@ const variant = (edit: (json: string) => string = (j) => j): Snapshot => JSON.pa
 
 describe('compareSnapshots', () => {
 	it('counts every block of the real snapshot, and none differs from itself', () => {
-		expect(local.blocks.length).toBe(13);
-		expect(compareSnapshots(local, variant())).toEqual({ chapter: CHAPTER, blocks: 13, differing: 0, differences: [] });
+		expect(local.blocks.length).toBeGreaterThanOrEqual(13);
+		expect(compareSnapshots(local, variant())).toEqual({ chapter: CHAPTER, blocks: local.blocks.length, differing: 0, differences: [] });
 	});
 
 	it('sees no difference in what normalisation masks: other MACs, ping times, neighbour ages', () => {
@@ -40,24 +40,24 @@ describe('compareSnapshots', () => {
 		addr.stdout = addr.stdout.replace('scope link ', 'scope link proto kernel_ll ');
 		other.blocks[2]!.steps[1]!.exit = 1;
 		other.blocks[4]!.steps[0]!.exit = 2;
-		const link = other.blocks[12]!.state!['alice']!['']!.link[1] as { qdisc: string };
+		const link = other.blocks.at(-1)!.state!['alice']!['']!.link[1] as { qdisc: string };
 		link.qdisc = 'fq_codel';
 		other.blocks.splice(10, 1);
 		expect(compareSnapshots(local, other)).toEqual({
 			chapter: CHAPTER,
-			blocks: 13,
+			blocks: local.blocks.length,
 			differing: 4,
 			differences: [
-				{ line: 121, host: 'alice', cmd: 'ip addr show', what: 'stdout', local: '    inet6 ::1/128 scope host ', target: '    inet6 ::1/128 scope host proto kernel_lo ' },
-				{ line: 159, host: 'alice', cmd: 'ip addr add 192.168.1.1/24 dev eth0', what: 'exit', local: 'exit 0', target: 'exit 2' },
+				{ line: local.blocks[2]!.line, host: 'alice', cmd: 'ip addr show', what: 'stdout', local: '    inet6 ::1/128 scope host ', target: '    inet6 ::1/128 scope host proto kernel_lo ' },
+				{ line: local.blocks[4]!.line, host: 'alice', cmd: 'ip addr add 192.168.1.1/24 dev eth0', what: 'exit', local: 'exit 0', target: 'exit 2' },
 				{
-					line: 335,
+					line: local.blocks.at(-1)!.line,
 					host: 'bob',
 					what: 'state',
 					local: expect.stringMatching(/^alice \(host\) link \{"ifindex":2,.*"qdisc":"noqueue",/),
 					target: expect.stringMatching(/^alice \(host\) link \{"ifindex":2,.*"qdisc":"fq_codel",/),
 				},
-				{ line: 300, host: 'alice', what: 'only-local' },
+				{ line: local.blocks[10]!.line, host: 'alice', what: 'only-local' },
 			],
 		});
 	});

@@ -39,6 +39,7 @@ const essential = (pkg: string, programs: string): [string, ProgramSource][] =>
 /** Program name (or absolute path) → its package. Sorted by package. */
 export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntries([
 	['apt-get', { package: 'apt', essential: true, calledBy: ['tests', 'bench', 'vm'] }],
+	['apt-cache', { package: 'apt', essential: true, calledBy: ['tests', 'bench'] }],
 	...essential('bash', 'bash /bin/bash'),
 	...essential('dash', 'sh'),
 	...essential(
