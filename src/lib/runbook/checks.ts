@@ -19,9 +19,11 @@ export type Condition =
 	| { neighbour: string; host: string; netns?: string | undefined }
 	| { members: string; count: number; host: string; netns?: string | undefined }
 	| { ran: string; host: string }
+	| { failed: string; host: string }
 	| { ping: string; host: string; netns?: string | undefined }
 	| { all: Condition[] }
-	| { any: Condition[] };
+	| { any: Condition[] }
+	| { not: Condition };
 
 /** The zod schema of a {@link Condition} (strict: a misspelt key is an error, not a no-op). */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -34,9 +36,11 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 		z.strictObject({ neighbour: z.string().describe('IP address whose MAC the neighbour table knows'), host, netns }),
 		z.strictObject({ members: z.string().describe('Bridge'), count: z.number().int().positive(), host, netns }),
 		z.strictObject({ ran: z.string().describe('Regular expression a command line, as typed, matches (exit 0)'), host }),
+		z.strictObject({ failed: z.string().describe('Regular expression a command line, as typed, matches (exit not 0)'), host }),
 		z.strictObject({ ping: z.string().describe('Address a ping got replies from'), host, netns }),
 		z.strictObject({ all: z.array(conditionSchema).min(1) }),
 		z.strictObject({ any: z.array(conditionSchema).min(1) }),
+		z.strictObject({ not: conditionSchema }),
 	]),
 );
 
@@ -65,6 +69,7 @@ export const checksSchema = z
 export function hostsOf(condition: Condition): string[] {
 	if ('all' in condition) return condition.all.flatMap(hostsOf);
 	if ('any' in condition) return condition.any.flatMap(hostsOf);
+	if ('not' in condition) return hostsOf(condition.not);
 	return [condition.host];
 }
 
@@ -72,5 +77,7 @@ export function hostsOf(condition: Condition): string[] {
 export function patternsOf(condition: Condition): string[] {
 	if ('all' in condition) return condition.all.flatMap(patternsOf);
 	if ('any' in condition) return condition.any.flatMap(patternsOf);
+	if ('not' in condition) return patternsOf(condition.not);
+	if ('failed' in condition) return [condition.failed];
 	return 'ran' in condition ? [condition.ran] : [];
 }

@@ -1,13 +1,13 @@
 import type { BlockAttributes } from './types.ts';
 
-const KNOWN = new Set(['host', 'fails', 'norun', 'diagram', 'title']);
-const FLAGS = new Set(['fails', 'diagram']);
+const KNOWN = new Set(['host', 'fails', 'norun', 'diagram', 'predict', 'title']);
+const FLAGS = new Set(['fails', 'diagram', 'predict']);
 
 /** Parse result: the attributes, or a message saying what is wrong. */
 export type MetaResult = { ok: true; attributes: BlockAttributes } | { ok: false; error: string };
 
 /**
- * Parses a fence's meta string: `host=alice fails norun="needs Docker" title="A caption"`.
+ * Parses a fence's meta string: `host=alice fails predict norun="needs Docker" title="A caption"`.
  * Values may be bare words or double-quoted strings (`\"` escapes a quote).
  */
 export function parseMeta(meta: string): MetaResult {
@@ -28,7 +28,7 @@ export function parseMeta(meta: string): MetaResult {
 		seen.add(name);
 		if (FLAGS.has(name)) {
 			if (value !== undefined) return { ok: false, error: `attribute "${name}" takes no value` };
-			attributes[name as 'fails' | 'diagram'] = true;
+			attributes[name as 'fails' | 'diagram' | 'predict'] = true;
 			continue;
 		}
 		if (value === undefined || value.trim() === '')

@@ -15,6 +15,8 @@ export interface BlockAttributes {
 	/** Reason the block is not executed. */
 	norun?: string;
 	diagram: boolean;
+	/** A "predict, then run" question: the page keeps the output folded until the reader asks for it. */
+	predict?: boolean;
 	title?: string;
 }
 

@@ -3,13 +3,16 @@ import type { LabState } from '../shared/lab-state.ts';
 import {
 	all,
 	bridgeHasMembers,
+	compileChecks,
 	evaluate,
+	failed,
 	hasAddress,
 	hasLink,
 	hasNetns,
 	hasRoute,
 	knowsNeighbour,
 	linkUp,
+	not,
 	ProgressTracker,
 	ran,
 	type Check,
@@ -57,6 +60,24 @@ describe('check helpers', () => {
 		expect(ran('pi', /ping .*10\.0\.0\.3$/)(ctx)).toBe(true);
 		expect(ran('pi', /ping .*10\.0\.0\.3$/, 1)(ctx)).toBe(false);
 		expect(all(ran('pi', /ping/), hasNetns('pi', 'alice'))(ctx)).toBe(true);
+	});
+
+	it('tell a broken lab: a condition that no longer holds, a command that failed', () => {
+		expect(not(linkUp('pi', '', 'veth-a-br'))(ctx)).toBe(true);
+		expect(not(linkUp('pi', '', 'br0'))(ctx)).toBe(false);
+		const broken: CheckContext = { state, commands: [...ctx.commands, { host: 'pi', line: 'ping -c 1 -W 1 10.0.0.9', exit: 1, stdout: '' }] };
+		expect(failed('pi', /^ping .*10\.0\.0\.9$/)(broken)).toBe(true);
+		expect(failed('pi', /^ping .*10\.0\.0\.9$/)(ctx)).toBe(false);
+		// a command that succeeded is no failure, and another host's failure is not this one's
+		expect(failed('pi', /ping .*10\.0\.0\.3$/)(broken)).toBe(false);
+		expect(failed('alice', /^ping/)(broken)).toBe(false);
+		// as a chapter's frontmatter writes them
+		const checks = compileChecks([
+			{ id: 'down', label: 'a port is down', when: { not: { up: 'veth-a-br', host: 'pi' } } },
+			{ id: 'broke', label: 'the ping failed', when: { all: [{ failed: '^ping .*10\\.0\\.0\\.9$', host: 'pi' }, { not: { link: 'eth9', host: 'pi' } }] } },
+		]);
+		expect(evaluate(checks, ctx)).toEqual(['down']);
+		expect(evaluate(checks, broken)).toEqual(['down', 'broke']);
 	});
 
 	it('evaluates a chapter’s checks; one that throws does not pass', () => {

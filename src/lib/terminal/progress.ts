@@ -91,6 +91,13 @@ export const all = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: 
 export const any = (...conditions: ((ctx: CheckContext) => boolean)[]) => (ctx: CheckContext): boolean =>
 	conditions.some((c) => c(ctx));
 
+/** The condition does not hold (a link that is down, a route that is gone: what a break-it exercise leaves). */
+export const not = (condition: (ctx: CheckContext) => boolean) => (ctx: CheckContext): boolean => !condition(ctx);
+
+/** A command matching `pattern` ran on `host` and failed (any exit but 0), as a broken lab makes it. */
+export const failed = (host: string, pattern: RegExp) => (ctx: CheckContext): boolean =>
+	ctx.commands.some((c) => c.host === host && c.exit !== 0 && pattern.test(c.line));
+
 /** A ping (directly, or through `ip netns exec NS` when `netns` is given) to `dst` that got its replies. */
 export const pinged = (host: string, dst: string, netns?: string) =>
 	ran(host, new RegExp(`^${netns ? `ip netns exec ${netns} ` : ''}ping\\b.*\\s${dst.replace(/\./g, '\\.')}$`));
@@ -99,6 +106,8 @@ export const pinged = (host: string, dst: string, netns?: string) =>
 function compileCondition(c: Condition): (ctx: CheckContext) => boolean {
 	if ('all' in c) return all(...c.all.map(compileCondition));
 	if ('any' in c) return any(...c.any.map(compileCondition));
+	if ('not' in c) return not(compileCondition(c.not));
+	if ('failed' in c) return failed(c.host, new RegExp(c.failed));
 	if ('address' in c) return hasAddress(c.host, c.netns ?? '', c.address, c.dev);
 	if ('link' in c) return hasLink(c.host, c.netns ?? '', c.link);
 	if ('up' in c) return linkUp(c.host, c.netns ?? '', c.up);

@@ -65,6 +65,7 @@ function interleaveOutputs(codeBlock: ExpressiveCodeBlock, code: Element, block:
 			const out = outputElement(step, {
 				...collapse,
 				expectedError: block.attributes.fails && role.command === block.commands.length - 1,
+				folded: block.attributes.predict === true,
 			});
 			if (out) children.push(out);
 		}

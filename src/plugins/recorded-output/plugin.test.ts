@@ -88,6 +88,13 @@ describe('postprocessRenderedBlock', () => {
 		expect(text(html)).toContain('local 127.0.0.12 dev lo');
 	});
 
+	it('folds a predict block\'s output until the reader opens it', async () => {
+		const html = await render(fence(5));
+		expect(html).toMatch(/<div class="nb-out" data-nb-output="" data-pagefind-ignore=""><details class="nb-reveal"><summary>Predict it, then show what the kernel printed<\/summary>/);
+		expect(html).not.toContain('<details class="nb-reveal" open');
+		expect(await render(fence(3))).not.toContain('nb-reveal');
+	});
+
 	it('adds the badge from the recording, or says why a block is not verified', async () => {
 		// The fixture book has the local target's snapshots only: the badge names that one.
 		expect(text(await render(fence(0)))).toContain("verified on this project's x86_64 machine (Debian 12, Linux 6.18)");

@@ -54,6 +54,21 @@ export const recordedOutputStyles = `
 	text-decoration: underline;
 	text-underline-offset: 0.2em;
 }
+.nb-out details.nb-reveal > summary {
+	cursor: pointer;
+	width: fit-content;
+	font-family: var(--ec-uiFontFml);
+	font-size: 0.85em;
+	font-weight: 600;
+	color: var(--sl-color-text-accent, #0055aa);
+	text-decoration: underline;
+	text-underline-offset: 0.2em;
+}
+.nb-out details.nb-reveal > summary:focus-visible,
+.nb-out details.nb-more > summary:focus-visible {
+	outline: 2px solid var(--sl-color-text-accent, #0055aa);
+	outline-offset: 2px;
+}
 .nb-out details.nb-more[open] > summary {
 	margin-block-end: 0.25rem;
 }

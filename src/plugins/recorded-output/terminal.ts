@@ -53,6 +53,8 @@ export interface OutputOptions {
 	visibleLines: number;
 	/** The block is `fails` and this is its last command: show its exit as an expected error. */
 	expectedError: boolean;
+	/** The block is `predict`: the output starts folded, so the reader predicts it first. */
+	folded?: boolean;
 }
 
 type Line = { stream: 'stdout' | 'stderr'; text: string };
@@ -102,6 +104,7 @@ export function outputElement(step: Step, options: OutputOptions): Element | und
 		children.push(h('span', { className: ['nb-exit', ...(options.expectedError ? ['nb-expected'] : [])] }, label));
 	}
 	if (children.length === 0) return undefined;
+	if (options.folded) children.splice(0, children.length, h('details', { className: ['nb-reveal'] }, [h('summary', {}, 'Predict it, then show what the kernel printed'), ...children]));
 	return h('div', { className: ['nb-out', ...(options.expectedError ? ['nb-fails'] : [])], dataNbOutput: '', ...unindexed }, children);
 }
 
