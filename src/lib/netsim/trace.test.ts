@@ -70,6 +70,27 @@ describe('packet traces of ping between hosts and routers', () => {
 		lab.exec('eve', 'sysctl -w net.ipv4.conf.eth0.rp_filter=2');
 		expect(lab.exec('eve', 'ping -c 1 -W 1 -I eth0 10.9.9.1').trace?.outcome).toBe('replied');
 	});
+
+	it('checks forwarding on the interface a packet comes in on: eth1 alone off drops the replies', () => {
+		const lab = createLab(FORWARDING);
+		lab.exec('eve', 'sysctl -w net.ipv4.ip_forward=1');
+		expect(lab.exec('eve', 'sysctl -w net.ipv4.conf.eth1.forwarding=0').stdout).toBe('net.ipv4.conf.eth1.forwarding = 0\n');
+		expect(lab.exec('eve', 'sysctl net.ipv4.conf.eth0.forwarding').stdout).toBe('net.ipv4.conf.eth0.forwarding = 1\n');
+		expect(lab.exec('eve', 'ip route get 192.168.2.2 from 192.168.1.1 iif eth0').exit).toBe(0);
+		expect(lab.exec('eve', 'ip route get 192.168.1.1 from 192.168.2.2 iif eth1').stderr).toBe('RTNETLINK answers: No route to host\n');
+		const r = lab.exec('alice', 'ping -c 1 -W 1 192.168.2.2');
+		expect(r.exit).toBe(1);
+		// The request went out through eth0; Bob's reply died coming in on eth1, without an error.
+		expect(r.trace?.steps.at(-1)).toMatchObject({
+			kind: 'drop',
+			leg: 'reply',
+			reason: 'forwarding-off',
+			at: { host: 'eve', netns: '', dev: 'eth1' },
+			text: 'Eve is not the destination and does not forward what arrives on eth1 (net.ipv4.conf.eth1.forwarding = 0): it drops the packet silently.',
+		});
+		lab.exec('eve', 'sysctl -w net.ipv4.conf.eth1.forwarding=1');
+		expect(lab.exec('alice', 'ping -c 1 192.168.2.2').exit).toBe(0);
+	});
 });
 
 describe('packet traces of ping through bridges, NAT, STP and filters', () => {

@@ -83,10 +83,12 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	if (rt === 'EXDEV') ns.count('TcpExtIPReversePathFilter');
 	const tr = tracing(stack.tracer, pkt);
 	if (tr && typeof rt === 'string') {
-		const why = rt === 'ENETUNREACH' ? 'no-route' : rt === 'EHOSTUNREACH' ? (ns.forwarding() ? 'no-route' : 'forwarding-off') : rt === 'EXDEV' ? 'rp-filter' : 'other';
+		const why = rt === 'ENETUNREACH' ? 'no-route' : rt === 'EHOSTUNREACH' ? (ns.forwardingOn(dev) ? 'no-route' : 'forwarding-off') : rt === 'EXDEV' ? 'rp-filter' : 'other';
 		const text =
 			why === 'forwarding-off'
-				? `${tr.who(ns)} is not the destination and does not forward (net.ipv4.ip_forward = 0): it drops the packet silently.`
+				? ns.forwarding()
+					? `${tr.who(ns)} is not the destination and does not forward what arrives on ${dev.name} (net.ipv4.conf.${dev.name}.forwarding = 0): it drops the packet silently.`
+					: `${tr.who(ns)} is not the destination and does not forward (net.ipv4.ip_forward = 0): it drops the packet silently.`
 				: why === 'no-route'
 					? `${tr.who(ns)} would forward the packet but has no route to ${formatIpv4(pkt.dst)}.`
 					: why === 'rp-filter'
@@ -97,7 +99,7 @@ export function ipReceive(stack: Stack, ns: Netns, dev: Link, pkt: Ip4, pre?: Nf
 	}
 	if (typeof rt === 'string') {
 		if (rt === 'ENETUNREACH') stack.icmpError(ns, pkt, ICMP.DEST_UNREACH, 0);
-		else if (rt === 'EHOSTUNREACH' && ns.forwarding()) stack.icmpError(ns, pkt, ICMP.DEST_UNREACH, 1);
+		else if (rt === 'EHOSTUNREACH' && ns.forwardingOn(dev)) stack.icmpError(ns, pkt, ICMP.DEST_UNREACH, 1);
 		return;
 	}
 	if (rt.type === 'local' || rt.type === 'broadcast') {

@@ -132,7 +132,8 @@ export function routeInput(ns: Netns, dst: Ipv4, inDev: Link, src: Ipv4): Resolv
 		return bad ?? { type: r.type, dev: ns.lo, src: dst, route: r };
 	}
 	if (isLoopback(dst)) return 'EINVAL';
-	if (!ns.forwarding()) return 'EHOSTUNREACH';
+	// Forwarding is allowed by the device the packet came in on (IN_DEV_FORWARD(in_dev)).
+	if (!ns.forwardingOn(inDev)) return 'EHOSTUNREACH';
 	if (!r) return 'ENETUNREACH';
 	if (r.type === 'unreachable') return 'EHOSTUNREACH';
 	if (r.type !== 'unicast' || !r.dev) return 'EINVAL';

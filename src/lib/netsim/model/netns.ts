@@ -194,6 +194,14 @@ export class Netns {
 		return this.get('net.ipv4.ip_forward') !== '0';
 	}
 
+	/**
+	 * True when packets that arrive on `dev` may be forwarded (IN_DEV_FORWARD): the device's own
+	 * `forwarding` switch, which `ip_forward` sets on every device but which can be set alone.
+	 */
+	forwardingOn(dev: Link): boolean {
+		return this.get(`net.ipv4.conf.${dev.name.replaceAll('.', '/')}.forwarding`) !== '0';
+	}
+
 	/** The id this namespace uses for `other`, allocating the lowest free one when asked to. */
 	nsid(other: Netns, alloc: boolean): number | undefined {
 		if (other === this) return undefined;
