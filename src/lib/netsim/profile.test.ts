@@ -137,6 +137,19 @@ describe('the tools of Debian 12 and of Debian 13', () => {
 		expect(listen(DEBIAN_13_VM)).toBe('State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0      5            0.0.0.0:80        0.0.0.0:*   \n');
 	});
 
+	it('ping: a packet over the route’s MTU with DF set, as iputils 20221126 and 20240905 report it', () => {
+		const tooBig = (profile = DEFAULT_PROFILE) => {
+			const lab = createLab(MACHINE, { profile });
+			lab.exec('pi', 'ip link set eth0 mtu 1400');
+			return lab.exec('pi', 'ping -c 1 -M do -s 1472 192.168.0.1');
+		};
+		const stats = '\n--- 192.168.0.1 ping statistics ---\n1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n\n';
+		expect(tooBig()).toMatchObject({ stdout: `PING 192.168.0.1 (192.168.0.1) 1472(1500) bytes of data.\n${stats}`, stderr: 'ping: local error: message too long, mtu=1400\n', exit: 1 });
+		expect(tooBig(DEBIAN_13_VM)).toMatchObject({ stdout: `PING 192.168.0.1 (192.168.0.1) 1472(1500) bytes of data.\n${stats}`, stderr: 'ping: sendmsg: Message too long\n', exit: 1 });
+		expect(DEFAULT_PROFILE.iputils).toEqual([20221126]);
+		expect(DEBIAN_13_VM.iputils).toEqual([20240905]);
+	});
+
 	it('ip -d link: a VXLAN device as iproute2 6.1 and 6.15 print it', () => {
 		const details = (profile = DEFAULT_PROFILE): string => {
 			const run = node1(profile);

@@ -30,6 +30,13 @@ export interface SimProfile {
 	/** tcpdump and its libpcap (`tcpdump --version`). */
 	readonly tcpdump: Version;
 	readonly libpcap: Version;
+	/**
+	 * iputils (`ping`), as the OS release ships it: a date as one number (20240905). From
+	 * 20240905 on, a send the kernel refuses with EMSGSIZE is reported from sendmsg's errno
+	 * (`ping: sendmsg: Message too long`), no longer from the socket's error queue
+	 * (`ping: local error: message too long, mtu=1450`).
+	 */
+	readonly iputils: Version;
 	/** A lab interface marked `uplink`: a veth into the hidden wires (sandbox) or a real NIC (VM, Pi). */
 	readonly uplink: 'veth' | 'nic';
 	/**
@@ -57,11 +64,11 @@ export function atLeast(v: Version, ...min: number[]): boolean {
 	return true;
 }
 
-/** conntrack-tools and Python by OS release (the snapshots record the OS, not these versions). */
-const BY_OS: readonly { os: RegExp; conntrack: string; python: string; tcpdump: string; libpcap: string }[] = [
-	{ os: /debian.* 12\b|bookworm/i, conntrack: '1.4.7', python: '3.11.2', tcpdump: '4.99.3', libpcap: '1.10.3' },
-	{ os: /debian.* 13\b|trixie/i, conntrack: '1.4.8', python: '3.13.5', tcpdump: '4.99.5', libpcap: '1.10.5' },
-	{ os: /ubuntu 24\.04|noble/i, conntrack: '1.4.8', python: '3.12.3', tcpdump: '4.99.4', libpcap: '1.10.4' },
+/** conntrack-tools, Python, tcpdump and iputils by OS release (the snapshots record the OS, not these versions). */
+const BY_OS: readonly { os: RegExp; conntrack: string; python: string; tcpdump: string; libpcap: string; iputils: string }[] = [
+	{ os: /debian.* 12\b|bookworm/i, conntrack: '1.4.7', python: '3.11.2', tcpdump: '4.99.3', libpcap: '1.10.3', iputils: '20221126' },
+	{ os: /debian.* 13\b|trixie/i, conntrack: '1.4.8', python: '3.13.5', tcpdump: '4.99.5', libpcap: '1.10.5', iputils: '20240905' },
+	{ os: /ubuntu 24\.04|noble/i, conntrack: '1.4.8', python: '3.12.3', tcpdump: '4.99.4', libpcap: '1.10.4', iputils: '20240117' },
 ];
 
 /** What the book's own snapshots were recorded with: Debian 12 in this machine's sandbox. */
@@ -89,6 +96,7 @@ export function profileFor(recorded: MachineProvenance | undefined, kind: Target
 		python: parseVersion(release.python),
 		tcpdump: parseVersion(release.tcpdump),
 		libpcap: parseVersion(release.libpcap),
+		iputils: parseVersion(release.iputils),
 		uplink: kind === 'vm' ? 'nic' : 'veth',
 		bridgeVlans: !/-fc\b/.test(r.kernel),
 	};

@@ -5,6 +5,7 @@ import { Tracer } from '../../engine/trace.ts';
 import type { Link } from '../../model/link.ts';
 import type { Context } from '../../tool/types.ts';
 import type { PingOpts } from './options.ts';
+import { atLeast } from '../../profile/profile.ts';
 
 /** Longest virtual run of one ping, and most packets it sends (never hang on `-c 1e12 -i 0`). */
 const MAX_RUN_MS = 30_000;
@@ -57,7 +58,12 @@ function sendLoop(ctx: Context, o: PingOpts, to: Target, id: number, deadlineAt:
 		const err = stack.sendLocal(ns, { src: to.src, dst: to.dst, ttl, proto: 1, len: o.size + 28, df: o.pmtu === 'do', icmp: { type: 8, code: 0, id, seq: k + 1 } }, to.oif);
 		stack.tracer = undefined;
 		if (err?.startsWith('EMSGSIZE')) {
-			localErrors += `ping: local error: message too long, mtu=${err.split(':')[1]}\n`;
+			// iputils 20240905 reports sendmsg's errno itself (its commit aaa3dc3); older ones read
+			// the kernel's local error from the socket's error queue, which names the MTU. (With
+			// several packets, the newer one may also read the queued error between sends: not modelled.)
+			localErrors += atLeast(world.profile.iputils, 20240905)
+				? 'ping: sendmsg: Message too long\n'
+				: `ping: local error: message too long, mtu=${err.split(':')[1]}\n`;
 			sock.events.push({ kind: 'local', seq: k + 1, at: t });
 		} else if (err) {
 			const msg = err === 'EPERM' ? 'Operation not permitted' : err === 'ENETUNREACH' ? 'Network is unreachable' : 'No route to host';
