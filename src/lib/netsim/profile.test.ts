@@ -167,6 +167,24 @@ describe('the tools of Debian 12 and of Debian 13', () => {
 	});
 });
 
+describe('ip link set DEV netns PID', () => {
+	// iproute2 6.12 (a597ab15) opens /proc/PID/ns/net itself instead of sending the PID: a PID it
+	// cannot open is a bad value, before the kernel is asked (chapter 5's rootless block on the VM).
+	const rootless = "setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user --map-root-user --net sh -c 'ip link add v-a type veth peer name v-b; ip link set v-b netns 1'";
+	it('iproute2 6.1 sends the PID: ESRCH for none, EPERM for the host as a user namespace', () => {
+		expect(pi()('ip link set eth0 netns 12345')).toBe('RTNETLINK answers: No such process\n');
+		expect(pi()(rootless)).toBe('RTNETLINK answers: Operation not permitted\n');
+	});
+
+	it('iproute2 6.15 opens /proc/PID/ns/net: an invalid value when it cannot', () => {
+		expect(pi(DEBIAN_13_VM)('ip link set eth0 netns 12345')).toBe('Error: argument "12345" is wrong: Invalid "netns" value\n\n');
+		expect(pi(DEBIAN_13_VM)(rootless)).toBe('Error: argument "1" is wrong: Invalid "netns" value\n\n');
+		const run = pi(DEBIAN_13_VM);
+		run('ip link add v-a type veth peer name v-b');
+		expect(run('ip link set v-b netns 1')).toBe('');
+	});
+});
+
 describe('iptables -L -v: policy counters', () => {
 	const policy = (profile = DEFAULT_PROFILE): string => {
 		const run = pi(profile);

@@ -7,6 +7,7 @@ import type { Mac } from '../../addr/mac.ts';
 import type { Link } from '../../model/link.ts';
 import type { Netns } from '../../model/netns.ts';
 import { netAdmin } from '../../kernel/process.ts';
+import { atLeast } from '../../profile/profile.ts';
 import { netnsAtPath } from '../../shell/proc-pid.ts';
 import { normalise } from '../../shell/vfs.ts';
 import { Args, matches } from '../args.ts';
@@ -40,7 +41,10 @@ export type LinkMode = 'create' | 'change';
 
 /**
  * `netns NAME|PATH|PID`: netns_get_fd opens /run/netns/NAME, or the path when the word has a `/`
- * (/proc/PID/ns/net); failing that the word is read as a PID. Moving a device there needs
+ * (/proc/PID/ns/net); failing that the word is read as a PID. iproute2 before 6.12 sends the PID
+ * to the kernel (IFLA_NET_NS_PID: ESRCH for no such process); from 6.12 on (a597ab15, "iplink: Fix
+ * link-netns id and link ifindex") it opens /proc/PID/ns/net itself and sends the descriptor, so a
+ * PID it cannot open, absent or another user's, is a bad value. Moving a device there needs
  * CAP_NET_ADMIN over the target too (rtnl_link_get_net_capable): EPERM for a user namespace's root
  * aiming at the host's.
  */
@@ -48,11 +52,12 @@ function lookupNetns(ic: IpCtx, value: string): Netns {
 	const host = ic.ctx.host;
 	const cred = ic.ctx.cred;
 	// An unprivileged process cannot open another user's /proc/PID/ns/net (ptrace access mode).
+	const openProc = (path: string): Netns | undefined => (cred !== undefined && path.startsWith('/proc/') ? undefined : netnsAtPath(host, ic.ns, path));
 	const path = value.includes('/') ? normalise(value) : `/run/netns/${value}`;
-	const opened = value.includes('/') && cred !== undefined && path.startsWith('/proc/') ? undefined : netnsAtPath(host, ic.ns, path);
-	let ns = opened;
-	if (!ns && getInteger(value) !== undefined) {
-		const pid = Number(value);
+	let ns = value.includes('/') ? openProc(path) : netnsAtPath(host, ic.ns, path);
+	const pid = ns ? undefined : getInteger(value);
+	if (pid !== undefined && atLeast(ic.ctx.world.profile.iproute2, 6, 12)) ns = openProc(`/proc/${pid}/ns/net`);
+	else if (pid !== undefined) {
 		ns = pid === 1 ? host.root : host.procs.get(pid)?.ns;
 		if (!ns) throw new ToolExit(2, 'RTNETLINK answers: No such process\n');
 	}
