@@ -61,8 +61,9 @@ function readTerminals(page: Page): Promise<Terminal[]> {
 				// Spans hold whole lines; the expander's spans continue after the visible ones.
 				outputs: [...main.querySelectorAll('.nb-out')].map((o) =>
 					[':scope > .nb-stdout, :scope > .nb-stderr', ':scope > details > .nb-stdout, :scope > details > .nb-stderr'].flatMap((sel) => {
-						const text = [...o.querySelectorAll(sel)].map((s) => s.textContent ?? '').join('');
-						return text === '' ? [] : text.split('\n');
+						// A span that holds an empty line (`ip netns identify` with no name prints just "\n") is a line.
+						const spans = [...o.querySelectorAll(sel)];
+						return spans.length === 0 ? [] : spans.map((s) => s.textContent ?? '').join('').split('\n');
 					}),
 				),
 				badge: `${f.querySelector('.nb-badge-icon')?.textContent ?? ''}${f.querySelector('.nb-badge-text')?.textContent ?? ''}`,

@@ -28,6 +28,11 @@ export const recordedOutputStyles = `
 .nb-out .nb-stderr {
 	color: var(--sl-color-orange-high, #a04000);
 }
+/* An output that is one empty line (\`ip netns identify\` of an unnamed namespace) still shows as a line. */
+.nb-out > span:empty {
+	display: inline-block;
+	min-height: 1lh;
+}
 .nb-out .nb-exit {
 	display: block;
 	width: fit-content;
