@@ -104,8 +104,8 @@ export function outputElement(step: Step, options: OutputOptions): Element | und
 		children.push(h('span', { className: ['nb-exit', ...(options.expectedError ? ['nb-expected'] : [])] }, label));
 	}
 	if (children.length === 0) return undefined;
-	if (options.folded) children.splice(0, children.length, h('details', { className: ['nb-reveal'] }, [h('summary', {}, 'Predict it, then show what the kernel printed'), ...children]));
-	return h('div', { className: ['nb-out', ...(options.expectedError ? ['nb-fails'] : [])], dataNbOutput: '', ...unindexed }, children);
+	const shown = options.folded ? [h('details', { className: ['nb-reveal'] }, [h('summary', {}, 'Predict it, then show what the kernel printed'), ...children])] : children;
+	return h('div', { className: ['nb-out', ...(options.expectedError ? ['nb-fails'] : [])], dataNbOutput: '', ...unindexed }, shown);
 }
 
 /** The badge under a block: verified (with details in its tooltip), not verified, or not yet. */
