@@ -14,6 +14,7 @@ import { LOCAL_TARGET, ROOT, SNAPSHOTS_DIR, targetSnapshotsDir } from '../src/li
 import { PRIMARY_TARGET } from '../src/lib/book/targets.ts';
 import { createVmEngine, isVmArch, VM_ARCHES } from '../src/lib/engines/vm/vm.ts';
 import { createSshEngine } from '../src/lib/engines/ssh/ssh.ts';
+import { createV86Engine, V86_TARGET } from '../src/lib/engines/v86/v86.ts';
 import { parseSshTarget, type SshTarget } from '../src/lib/engines/ssh/target.ts';
 import { createSimEngine } from '../src/lib/engines/sim/sim-engine.ts';
 import { RunbookError } from '../src/lib/runbook/errors.ts';
@@ -81,8 +82,8 @@ if (target.startsWith('ssh:')) {
 	} catch (e) {
 		fail((e as Error).message);
 	}
-} else if (target !== LOCAL_TARGET && !(vmArch !== undefined && isVmArch(vmArch)))
-	fail(`unknown target "${target}" (local, vm:arm64, vm:x86_64 or ssh://[user@]host[:port])`);
+} else if (target !== LOCAL_TARGET && target !== V86_TARGET && !(vmArch !== undefined && isVmArch(vmArch)))
+	fail(`unknown target "${target}" (local, vm:arm64, vm:x86_64, v86 or ssh://[user@]host[:port])`);
 if (args.engine === 'sim' && target !== LOCAL_TARGET) fail('--target chooses where the real kernel runs: drop --engine sim');
 if (args.against !== undefined && mode === 'update') fail('--against compares with other snapshots: use it with --check');
 // A machine over SSH (a reader's Pi) answers "does it print what the book shows?" until it has
@@ -90,7 +91,7 @@ if (args.against !== undefined && mode === 'update') fail('--against compares wi
 const sshDefault = ssh && !existsSync(join(args.root ?? ROOT, targetSnapshotsDir(target))) ? PRIMARY_TARGET : undefined;
 const against = args.against ?? (args.engine === 'sim' ? PRIMARY_TARGET : sshDefault);
 const saveAs = args['save-as'];
-const knownTargets = [LOCAL_TARGET, ...VM_ARCHES.map((a) => `vm:${a}`), ...(ssh ? [target] : [])];
+const knownTargets = [LOCAL_TARGET, ...VM_ARCHES.map((a) => `vm:${a}`), V86_TARGET, ...(ssh ? [target] : [])];
 if (saveAs !== undefined) {
 	if (mode !== 'update') fail(`--save-as names the snapshot set that --update writes; to compare a run with a set, use --against ${saveAs}`);
 	const problem = saveAsProblem(saveAs, target, knownTargets);
@@ -111,7 +112,7 @@ const concurrency = Number(args.concurrency);
 if (!(timeoutSec > 0)) fail(`--timeout needs a number of seconds, not "${args.timeout}"`);
 if (!(concurrency >= 1)) fail(`--concurrency needs a positive number, not "${args.concurrency}"`);
 
-if (args.engine === 'kernel' && !args.root && !ssh) {
+if (args.engine === 'kernel' && !args.root && !ssh && target !== V86_TARGET) {
 	const code = prepareMachine(vmArch ? 'verify-vm' : 'verify');
 	if (code) process.exit(code);
 }
@@ -122,7 +123,9 @@ const engine: Engine =
 			? createVmEngine(vmArch, { onLog: (line) => void process.stderr.write(`${line}\n`) })
 			: ssh
 				? createSshEngine(ssh)
-				: createKernelEngine();
+				: target === V86_TARGET
+					? createV86Engine({ onLog: (line) => void process.stderr.write(`${line}\n`) })
+					: createKernelEngine();
 if (engine.name === 'kernel' && mode === 'check' && compared === LOCAL_TARGET) {
 	const dir = join(args.root ?? ROOT, SNAPSHOTS_DIR);
 	const recordedWith = (existsSync(dir) ? readdirSync(dir) : []).flatMap((f) => {

@@ -3,7 +3,11 @@
 # packages only (apt-get download + dpkg-deb, no debootstrap, no root needed). The VM engine
 # (vm.ts) boots them under QEMU; docs/targets.md explains the choices.
 #
-# Usage: image.sh arm64|x86_64 [--rebuild]        (scripts/vm-image.sh calls this)
+# Usage: image.sh arm64|x86_64|v86 [--rebuild]    (scripts/vm-image.sh calls this)
+#   v86: the image of the kernel that runs in the reader's browser under the v86 emulator (an x86
+#   emulator in WebAssembly, src/lib/engines/v86/): Debian 12's i386 kernel (Debian 13 has no
+#   i386 kernel), a smaller root (image-trim-v86.txt: it lives in the guest's RAM and in the
+#   saved state a reader downloads) and the BIOS from Debian's seabios package.
 #   stdout: the image's folder (vmlinuz, initrd.img, packages.txt, programs.txt, kernel-release)
 #   stderr: progress, one line per stage: "vm-image: <stage> (<seconds> s)"
 #
@@ -20,7 +24,8 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 
-# The Debian release of the image: trixie (13), the base of current Raspberry Pi OS (kernel 6.12).
+# The Debian release of the VM images: trixie (13), the base of current Raspberry Pi OS (kernel
+# 6.12). v86's is bookworm (12), the last release with an i386 kernel.
 RELEASE=trixie
 MIRROR=${NETBOOK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${NETBOOK_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
@@ -32,7 +37,7 @@ die() {
 	exit 1
 }
 usage() {
-	printf 'usage: %s arm64|x86_64 [--rebuild]\n' "${0##*/}" >&2
+	printf 'usage: %s arm64|x86_64|v86 [--rebuild]\n' "${0##*/}" >&2
 	exit 2
 }
 
@@ -70,18 +75,27 @@ main() {
 	ARCH='' REBUILD=''
 	for arg; do
 		case $arg in
-		arm64 | x86_64) [[ -z $ARCH ]] || usage; ARCH=$arg ;;
+		arm64 | x86_64 | v86) [[ -z $ARCH ]] || usage; ARCH=$arg ;;
 		--rebuild) REBUILD=1 ;;
 		*) usage ;;
 		esac
 	done
 	[[ -n $ARCH ]] || usage
+	# BOOT_MODULES: what init loads at boot (the machine's drivers; no udev to do it). CONTROL_PORT:
+	# the virtio console port the host talks on (QEMU's is named; v86's are consoles, hvcN).
+	EXTRA_TRIM='' EXTRA_SKIP='' BOOT_MODULES='virtio_net virtio_console overlay br_netfilter' CONTROL_PORT=netbook.control
 	case $ARCH in
 	arm64) DEB_ARCH=arm64 KERNEL_PACKAGE=linux-image-arm64 ;;
 	x86_64) DEB_ARCH=amd64 KERNEL_PACKAGE=linux-image-amd64 ;;
+	v86)
+		RELEASE=bookworm DEB_ARCH=i386 KERNEL_PACKAGE=linux-image-686
+		EXTRA_TRIM=$HERE/image-trim-v86.txt EXTRA_SKIP=$HERE/image-skip-v86.txt
+		BOOT_MODULES='virtio_pci virtio_console overlay br_netfilter' CONTROL_PORT=/dev/hvc1
+		;;
 	esac
 
 	INPUTS=("$HERE/image.sh" "$HERE/init.sh" "$HERE/image-packages.txt" "$HERE/image-modules.txt" "$HERE/image-trim.txt")
+	[[ -z $EXTRA_TRIM ]] || INPUTS+=("$EXTRA_TRIM" "$EXTRA_SKIP")
 	[[ -r $HERE/../sandbox/sandbox.sh ]] || die "missing input $HERE/../sandbox/sandbox.sh"
 	for f in "${INPUTS[@]}"; do [[ -r $f ]] || die "missing input $f"; done
 	for tool in apt-get dpkg-deb tar cpio depmod xz flock sha256sum find; do
@@ -147,7 +161,12 @@ main() {
 		printf '%s\n' "$out" | simulated_installs
 	}
 	mapfile -t ROOT_PKGS < <(resolve $(words "$HERE/image-packages.txt"))
+	if [[ -n $EXTRA_SKIP ]]; then # packages apt pulls in that the image does without
+		mapfile -t ROOT_PKGS < <(printf '%s\n' "${ROOT_PKGS[@]}" | grep -v -x -f <(words "$EXTRA_SKIP" | sed 's/$/=.*/'))
+	fi
 	mapfile -t KERNEL_PKGS < <(resolve "$KERNEL_PACKAGE" | grep '^linux-image-')
+	# v86 boots Linux through a BIOS (its direct kernel boot is an option ROM that SeaBIOS runs).
+	[[ $ARCH != v86 ]] || KERNEL_PKGS+=($(resolve seabios | grep '^seabios='))
 	((${#ROOT_PKGS[@]} > 10 && ${#KERNEL_PKGS[@]} > 0)) || die "apt resolved too little (${#ROOT_PKGS[@]} packages, kernel: ${KERNEL_PKGS[*]:-none})"
 
 	# deb FILE of NAME=VERSION in the download folder (apt names it NAME_VERSION_ARCH.deb, ':' as %3a).
@@ -184,6 +203,9 @@ main() {
 	}
 	unpack "$ROOT" "${ROOT_PKGS[@]}"
 	unpack "$KROOT" "${KERNEL_PKGS[@]}"
+	mkdir -p "$ROOT/etc/netbook"
+	printf '%s\n' "$BOOT_MODULES" >"$ROOT/etc/netbook/boot-modules"
+	printf '%s\n' "$CONTROL_PORT" >"$ROOT/etc/netbook/control-port"
 
 	# What the packages' maintainer scripts would have done, as far as the lab needs it.
 	cp "$ROOT/usr/share/base-passwd/passwd.master" "$ROOT/etc/passwd"
@@ -205,7 +227,7 @@ main() {
 	# What image-trim.txt leaves out (globs, relative to the root).
 	while read -r trim; do
 		(cd "$ROOT" && for f in $trim; do [[ -e $f ]] && rm -rf -- "$f"; done) || true
-	done < <(words "$HERE/image-trim.txt")
+	done < <(words "$HERE/image-trim.txt"; [[ -z $EXTRA_TRIM ]] || words "$EXTRA_TRIM")
 	stage "unpacked ${#ROOT_PKGS[@]} packages"
 
 	# ----------------------------------------------------------------------------------------
@@ -258,6 +280,10 @@ main() {
 	printf 'options dummy numdummies=0\n' >"$ROOT/etc/modprobe.d/netbook.conf"
 	mkdir -p "$WORK/image"
 	cp "$KROOT/boot/vmlinuz-$KREL" "$WORK/image/vmlinuz"
+	if [[ $ARCH == v86 ]]; then
+		cp "$KROOT/usr/share/seabios/bios.bin" "$WORK/image/bios.bin" || die 'no bios.bin in the seabios package'
+		cp "$KROOT/usr/share/seabios/vgabios-stdvga.bin" "$WORK/image/vgabios.bin" || die 'no vgabios-stdvga.bin in the seabios package'
+	fi
 	stage "kernel $KREL with ${#want[@]} modules"
 
 	# ----------------------------------------------------------------------------------------

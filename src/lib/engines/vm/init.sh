@@ -1,11 +1,14 @@
 #!/bin/bash
-# netbook VM init: PID 1 of the VMs that vm.ts boots (the image is built by image.sh). It runs
+# netbook VM init: PID 1 of the VMs that vm.ts boots under QEMU and of the v86 machine that
+# src/lib/engines/v86/ boots in Node or in a browser (image.sh builds both images). It runs
 # sandbox jobs one after another, each as the local transport runs one on the host, until the
 # host says quit:
 #
 #   1. mounts /proc /sys /dev /run /tmp, loads the lab's kernel modules;
-#   2. opens the virtio-serial port "netbook.control" and says "ready" on it;
-#   3. for each "job N" line it reads N bytes, a tar of job.json and sandbox.sh, into a fresh
+#   2. opens the virtio console port the image names in /etc/netbook/control-port (QEMU's port
+#      "netbook.control"; v86's second console, the tty /dev/hvc1) and says "ready" on it;
+#   3. for each "job N" line it reads N bytes (for "job64 N", N lines of base64, each answered
+#      "ok"), a tar of job.json and sandbox.sh, into a fresh
 #      folder and runs sandbox.sh sealed with the local transport's unshare flags, passing the
 #      inodes of its own network and mount namespaces. When the sandbox asks for its NICs (a line
 #      "want nics" on its stderr, written once it has checked that it is sealed), init moves the
@@ -55,14 +58,25 @@ hostname localhost
 # which the lab kernel of the local transport has built in (bridged traffic goes through
 # iptables). The kernel loads every other module when a command first needs it, through
 # modprobe (dummy with numdummies=0: /etc/modprobe.d/netbook.conf).
-modprobe -a virtio_net virtio_console overlay br_netfilter || fatal 'cannot load the kernel modules'
+read -r -a boot_modules </etc/netbook/boot-modules
+modprobe -a "${boot_modules[@]}" || fatal "cannot load the kernel modules ${boot_modules[*]}"
 
+read -r port_name </etc/netbook/control-port
 port=''
-for p in /sys/class/virtio-ports/*; do
-	[[ $(cat "$p/name" 2>/dev/null) == netbook.control ]] && port=/dev/${p##*/}
-done
-[[ -n $port && -w $port ]] || fatal 'no virtio-serial port named netbook.control'
+if [[ $port_name == /dev/* ]]; then
+	# v86 makes every virtio console port a console (hvcN), which the kernel does not let one open
+	# as a port: a tty then, switched to raw so that the job's bytes pass untouched.
+	# (Set on the open descriptor below: an hvc tty forgets its settings when its last user closes it.)
+	for ((k = 0; k < 100; k++)); do [[ -c $port_name ]] && break; sleep 0.05; done
+	port=$port_name
+else
+	for p in /sys/class/virtio-ports/*; do
+		[[ $(cat "$p/name" 2>/dev/null) == "$port_name" ]] && port=/dev/${p##*/}
+	done
+fi
+[[ -n $port && -w $port ]] || fatal "no virtio console port $port_name"
 exec 9<>"$port"
+[[ $port != /dev/hvc* ]] || stty raw -echo cs8 <&9 || fatal "cannot make $port a raw channel"
 
 # The job's NICs (job.json "nics": lab interface and far end, by MAC), for the sandbox when it
 # asks. They may still be on their way back from the previous job's namespaces: wait up to 10 s.
@@ -122,12 +136,22 @@ printf 'ready\n' >&9
 jobs_run=0
 while IFS= read -r -u 9 line; do
 	case $line in
-	job\ *)
-		n=${line#job }
+	job\ * | job64\ *)
+		n=${line#* }
 		jobs_run=$((jobs_run + 1))
 		dir=$JOB/$jobs_run
 		mkdir -p "$dir"
-		head -c "$n" <&9 >"$dir.tar" || fatal 'cannot read the job'
+		if [[ $line == job64\ * ]]; then
+			# v86 drops what the guest has no buffer for: the job comes as N lines of base64, one
+			# at a time, each answered "ok" (see src/lib/engines/v86/guest.ts).
+			for ((k = 0; k < n; k++)); do
+				IFS= read -r -u 9 chunk || fatal 'cannot read the job'
+				printf '%s\n' "$chunk"
+				printf 'ok\n' >&9
+			done | base64 -d >"$dir.tar" || fatal 'the job is not base64'
+		else
+			head -c "$n" <&9 >"$dir.tar" || fatal 'cannot read the job'
+		fi
 		tar -x -C "$dir" -f "$dir.tar" job.json sandbox.sh || fatal 'the job is not a tar of job.json and sandbox.sh'
 		run_job "$dir"
 		tar -C "$dir" -cf "$dir/results.tar" out exit stderr || fatal 'cannot pack the results'

@@ -164,13 +164,14 @@ function findProgram(program: string): string | undefined {
 	return ['/usr/local/bin', '/usr/bin', '/bin'].map((d) => join(d, program)).find((f) => existsSync(f));
 }
 
-const images = new Map<VmArch, Promise<string>>();
+const images = new Map<VmArch | 'v86', Promise<string>>();
 
 /**
  * The image folder of `arch` (vmlinuz, initrd.img…), built by image.sh when its inputs changed,
- * once per process. Throws {@link EngineRefusedError} with the builder's last line when it fails.
+ * once per process; `v86` is the image of the v86 target (src/lib/engines/v86/). Throws
+ * {@link EngineRefusedError} with the builder's last line when it fails.
  */
-export function vmImage(arch: VmArch, onLog?: (line: string) => void): Promise<string> {
+export function vmImage(arch: VmArch | 'v86', onLog?: (line: string) => void): Promise<string> {
 	const known = images.get(arch);
 	if (known) return known;
 	const built = new Promise<string>((resolvePromise, reject) => {
