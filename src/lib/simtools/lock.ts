@@ -94,12 +94,12 @@ function breakLock(lockDir: string, seen: Seen): void {
 }
 
 /**
- * Runs `fn` holding the lock of `file`, waiting up to a minute for another holder. Throws a
- * SimtoolsError naming the holder when it never lets go.
+ * Runs `fn` holding the lock of `file`, waiting up to `waitMs` (a minute) for another holder.
+ * Throws a SimtoolsError naming the holder when it never lets go.
  */
-export function withLock<T>(file: string, fn: () => T): T {
+export function withLock<T>(file: string, fn: () => T, waitMs = WAIT_MS): T {
 	const lockDir = `${file}.lock`;
-	const deadline = Date.now() + WAIT_MS;
+	const deadline = Date.now() + waitMs;
 	for (let attempt = 0; ; attempt++) {
 		try {
 			mkdirSync(lockDir);
