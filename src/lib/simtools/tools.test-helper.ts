@@ -80,3 +80,35 @@ export function sessionLab(lab: string, set: string): SimLab {
 export function printed(r: { stdout: string; stderr: string; exit: number }): Ran {
 	return { stdout: r.stdout, stderr: r.stderr, exit: r.exit };
 }
+
+/**
+ * The argv bash would make of a line of plain words and quoted strings, or undefined for anything
+ * more (expansions, operators, redirections): those are the shell's business, not a tool's.
+ */
+export function simpleArgv(line: string): string[] | undefined {
+	const argv: string[] = [];
+	let word = '';
+	let inWord = false;
+	for (let i = 0; i < line.length; ) {
+		const c = line[i] as string;
+		if (c === ' ' || c === '\t') {
+			if (inWord) argv.push(word);
+			word = '';
+			inWord = false;
+			i++;
+		} else if (c === "'" || c === '"') {
+			const end = line.indexOf(c, i + 1);
+			const inner = line.slice(i + 1, end);
+			if (end < 0 || (c === '"' && /[$`\\!]/.test(inner))) return undefined;
+			word += inner;
+			inWord = true;
+			i = end + 1;
+		} else if (/[\w@%+=:,./-]/.test(c)) {
+			word += c;
+			inWord = true;
+			i++;
+		} else return undefined;
+	}
+	if (inWord) argv.push(word);
+	return argv;
+}
