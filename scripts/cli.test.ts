@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,7 @@ describe('the command-line tools\' build (npm run -s simtools)', () => {
 		expect(result.stdout).toMatch(/^simtools: 13 executables in \S+\/bin \(tool\.mjs \d+ KB, netsim-lab\.mjs \d+ KB\): ip bridge ping iptables sysctl conntrack tcpdump nsenter unshare hostname ss nstat netsim-lab\n$/);
 		expect(readdirSync(join(out, 'bin')).sort()).toEqual(['bridge', 'conntrack', 'hostname', 'ip', 'iptables', 'netsim-lab', 'nsenter', 'nstat', 'ping', 'ss', 'sysctl', 'tcpdump', 'unshare']);
 		expect(readdirSync(join(out, 'lib')).sort()).toEqual(['catalog.json', 'netsim-lab.mjs', 'tool.mjs']);
+		rmSync(out, { recursive: true, force: true });
 	});
 
 	it('refuses an option it does not know, and a number of runs that is not one', () => {

@@ -3,7 +3,7 @@
 // argv a shell would give it (the rest, such as `setpriv … sh -c '…'` or `cat /sys/…`, through
 // `netsim-lab exec`). What each prints must be what the simulator prints in one session, exactly,
 // and, normalised as verify normalises, what the kernel printed when the chapter was recorded.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, snapshotPath } from '../book/paths.ts';
 import { builtStateBlock } from '../runbook/cleanup.ts';
 import { oneLine } from '../runbook/commands.ts';
@@ -19,6 +19,7 @@ let tools: Tools;
 beforeAll(async () => {
 	tools = await buildTools();
 });
+afterAll(() => tools.dispose());
 
 interface Step extends Ran {
 	line: number;

@@ -1,12 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SimtoolsError } from './errors.ts';
 import { withLock } from './lock.ts';
 
-const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'simtools-lock-')), 'state.json');
+const made: string[] = [];
+const fresh = (): string => {
+	const dir = mkdtempSync(join(tmpdir(), 'simtools-lock-'));
+	made.push(dir);
+	return join(dir, 'state.json');
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** The PID of a process that has exited. */
 function deadPid(): number {

@@ -5,7 +5,7 @@
  * chapters on the `machine` lab (4 to 10), one after another, cut at each size.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, profileFor } from '../netsim/index.ts';
@@ -78,14 +78,18 @@ export function measureInvocations(bin: string, catalog: Catalog, sizes: readonl
 	const journal = bookJournal(head);
 	const env = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: dir, NETSIM_STATE: path };
 	const command = ['ip', '-br', 'link'];
-	const nodeAlone = time([process.execPath, '-e', '0'], env, runs).median;
-	const timings = sizes
-		.filter((n) => n <= journal.length)
-		.map((n) => {
-			const text = formatStateFile({ ...head, journal: journal.slice(0, n) });
-			return { journal: n, runs, ...time([join(bin, 'ip'), ...command.slice(1)], env, runs, () => writeFileSync(path, text)) };
-		});
-	return { command: command.join(' '), nodeAlone, timings, node: process.version };
+	try {
+		const nodeAlone = time([process.execPath, '-e', '0'], env, runs).median;
+		const timings = sizes
+			.filter((n) => n <= journal.length)
+			.map((n) => {
+				const text = formatStateFile({ ...head, journal: journal.slice(0, n) });
+				return { journal: n, runs, ...time([join(bin, 'ip'), ...command.slice(1)], env, runs, () => writeFileSync(path, text)) };
+			});
+		return { command: command.join(' '), nodeAlone, timings, node: process.version };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 /** The figures as a table for the terminal and the docs. */

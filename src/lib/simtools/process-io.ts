@@ -8,6 +8,11 @@ import type { Outcome } from './tool-command.ts';
  * the tool: it is shown to a person at a terminal and never mixed into what a program reads.
  */
 export function finish(outcome: Outcome): void {
+	// A reader that stops early (`ip link | head -1`) closes the pipe: end quietly, as the real tool
+	// would on SIGPIPE, rather than with a stack trace about EPIPE.
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => {
+		if (e.code !== 'EPIPE') throw e;
+	});
 	if (outcome.stdout) process.stdout.write(outcome.stdout);
 	if (outcome.stderr) process.stderr.write(outcome.stderr);
 	if (outcome.note && process.stderr.isTTY) process.stderr.write(`netsim: ${outcome.note.replace(/\n/g, '\nnetsim: ')}\n`);

@@ -3,7 +3,7 @@
  * a temporary folder, and run as a program runs them (a child process, argv as given).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createLab, profileFor, type SimLab } from '../netsim/index.ts';
@@ -33,6 +33,8 @@ export interface Tools {
 	run(state: string, program: string, argv: readonly string[], options?: { host?: string; input?: string }): Ran;
 	/** The same, without waiting: for invocations at once. */
 	start(state: string, program: string, argv: readonly string[]): Promise<Ran>;
+	/** Removes the build and every lab made with it. */
+	dispose(): void;
 }
 
 /** Builds the tools into a temporary folder. */
@@ -50,6 +52,7 @@ export async function buildTools(): Promise<Tools> {
 	const ran = (r: { stdout: string; stderr: string; status: number | null }): Ran => ({ stdout: r.stdout, stderr: r.stderr, exit: r.status ?? -1 });
 	return {
 		bin,
+		dispose: () => rmSync(dir, { recursive: true, force: true }),
 		freshState: () => {
 			const folder = join(dir, `lab-${++n}`);
 			mkdirSync(folder);

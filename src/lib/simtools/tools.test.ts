@@ -3,13 +3,14 @@
 // session (createLab), whole stdout, stderr and exit status.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printed, sessionLab, buildTools, type Ran, type Tools } from './tools.test-helper.ts';
 
 let tools: Tools;
 beforeAll(async () => {
 	tools = await buildTools();
 });
+afterAll(() => tools.dispose());
 
 /** A state file with a lab started on it. */
 function started(lab: string, like = 'local', extra: string[] = []): string {
