@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../src/lib/book/paths.ts';
@@ -105,6 +107,24 @@ describe('the transcript CLI (npm run -s netsim -- --lab LAB)', () => {
 		expect(out(['--like', 'vm:arm64'])).toMatch(/^2: eth0: .* qdisc fq_codel /);
 		const none = tsx('netsim.ts', ['--lab', 'machine', '--like', 'nope']);
 		expect([none.status, none.stderr]).toEqual([2, 'netsim: --like nope: no snapshots in content/snapshots/nope/ to tell what it was recorded on\n']);
+	});
+});
+
+describe('the command-line tools\' build (npm run -s simtools)', () => {
+	it('builds the executables into --out and says where they are', () => {
+		const out = mkdtempSync(join(tmpdir(), 'simtools-cli-'));
+		const result = tsx('simtools.ts', ['--out', out]);
+		expect(result.stderr).toBe('');
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(/^simtools: 13 executables in \S+\/bin \(tool\.mjs \d+ KB, netsim-lab\.mjs \d+ KB\): ip bridge ping iptables sysctl conntrack tcpdump nsenter unshare hostname ss nstat netsim-lab\n$/);
+		expect(readdirSync(join(out, 'bin')).sort()).toEqual(['bridge', 'conntrack', 'hostname', 'ip', 'iptables', 'netsim-lab', 'nsenter', 'nstat', 'ping', 'ss', 'sysctl', 'tcpdump', 'unshare']);
+		expect(readdirSync(join(out, 'lib')).sort()).toEqual(['catalog.json', 'netsim-lab.mjs', 'tool.mjs']);
+		rmSync(out, { recursive: true, force: true });
+	});
+
+	it('refuses an option it does not know, and a number of runs that is not one', () => {
+		expect(tsx('simtools.ts', ['--nope'])).toMatchObject({ status: 2, stdout: '', stderr: expect.stringMatching(/^simtools: Unknown option '--nope'.*\nusage: npm run -s simtools /s) });
+		expect(tsx('simtools.ts', ['--measure', '--runs', 'x'])).toMatchObject({ status: 2, stderr: 'simtools: --runs needs a positive whole number, not "x"\nusage: npm run -s simtools [-- --out DIR] [--measure [--runs N]]   (default DIR: dist-simtools, N: 50)\n' });
 	});
 });
 

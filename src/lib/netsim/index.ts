@@ -33,14 +33,23 @@ export { DEFAULT_PROFILE, profileFor, type SimProfile } from './profile/profile.
 
 /** A running simulated lab. */
 export interface SimLab {
-	/** Runs one command line on a host. Never throws on user input. */
-	exec(host: string, line: string): ExecResult;
+	/**
+	 * Runs one command line on a host. Never throws on user input. `options.stdin` is what the
+	 * line reads on its standard input (default: nothing), as `bash -c LINE < FILE` would.
+	 */
+	exec(host: string, line: string, options?: ExecOptions): ExecResult;
 	/** The `ip -j` state of every namespace, as the kernel engine captures it. */
 	state(): LabState;
 	/** Names of the lab's hosts, in definition order. */
 	hosts(): string[];
 	/** The virtual clock, in milliseconds. */
 	now(): number;
+}
+
+/** Options of one `exec`. */
+export interface ExecOptions {
+	/** The line's standard input (default: empty, as from /dev/null). */
+	stdin?: string | undefined;
 }
 
 /** Options for createLab. */
@@ -199,12 +208,12 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		interactive: options.interactive ?? false,
 	});
 
-	const exec = (hostName: string, line: string): ExecResult => {
+	const exec = (hostName: string, line: string, options: ExecOptions = {}): ExecResult => {
 		const host = world.hosts.get(hostName);
 		if (!host) return { stdout: '', stderr: `netsim: no host "${hostName}" in this lab\n`, exit: 255 };
 		world.advance(world.now + COMMAND_MS);
 		try {
-			return (shells.get(hostName) as Shell).runLine(context(host), line);
+			return (shells.get(hostName) as Shell).runLine({ ...context(host), stdin: options.stdin ?? '' }, line);
 		} catch (e) {
 			// A bug in the simulator must not crash the page; report it like a crashed tool.
 			const msg = e instanceof Error ? e.message : String(e);

@@ -36,3 +36,15 @@ describe('files holding what looks like an error name', () => {
 		expect(run(line, false)).toBe(`${stdout}||0`);
 	});
 });
+
+// `exec`'s stdin is the line's standard input, as `bash -c LINE < FILE` has it: the first command
+// of a pipeline reads it, a redirection replaces it, and the next line starts with none again.
+describe('a line’s standard input', () => {
+	it('reaches the first command of the line and no later line', () => {
+		const lab = createLab(MACHINE);
+		expect(lab.exec('pi', 'cat', { stdin: 'a\nb\n' })).toEqual({ stdout: 'a\nb\n', stderr: '', exit: 0 });
+		expect(lab.exec('pi', 'sort | head -n 1', { stdin: 'b\na\n' })).toEqual({ stdout: 'a\n', stderr: '', exit: 0 });
+		expect(lab.exec('pi', 'echo x > /tmp/f; cat < /tmp/f', { stdin: 'ignored\n' })).toEqual({ stdout: 'x\n', stderr: '', exit: 0 });
+		expect(lab.exec('pi', 'cat')).toEqual({ stdout: '', stderr: '', exit: 0 });
+	});
+});
