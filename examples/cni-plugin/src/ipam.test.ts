@@ -45,7 +45,7 @@ describe('AddressStore', () => {
 
 	it('writes host-local\'s files byte for byte as chapter 9 recorded them', () => {
 		const ipam = ipamOf('10.22.0.0', dataDir, 16);
-		expect(formatIpv4(new AddressStore(ipam, 'podnet').reserve(ipam, 'pod1', 'eth0'))).toBe('10.22.0.2');
+		expect(formatIpv4(new AddressStore(ipam, 'podnet').reserve('pod1', 'eth0'))).toBe('10.22.0.2');
 		// `cat -v` shows the carriage return as ^M; `cat` adds nothing.
 		expect(read('podnet', '10.22.0.2').replace(/\r/g, '^M')).toBe(recorded(/^cat -v \/var\/lib\/cni\/networks\/podnet\/10\.22\.0\.2$/));
 		expect(read('podnet', 'last_reserved_ip.0')).toBe(recorded(/^cat \/var\/lib\/cni\/networks\/podnet\/last_reserved_ip\.0$/));
@@ -56,44 +56,43 @@ describe('AddressStore', () => {
 	it('hands out the next address after a release, not the freed one, as host-local does', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
 		const store = new AddressStore(ipam, 'n');
-		expect([store.reserve(ipam, 'a', 'eth0'), store.reserve(ipam, 'b', 'eth0')].map(formatIpv4)).toEqual(['10.1.0.2', '10.1.0.3']);
+		expect([store.reserve('a', 'eth0'), store.reserve('b', 'eth0')].map(formatIpv4)).toEqual(['10.1.0.2', '10.1.0.3']);
 		store.release('a', 'eth0');
 		expect(files('n')).toEqual(['10.1.0.3', 'last_reserved_ip.0']);
-		expect(formatIpv4(store.reserve(ipam, 'c', 'eth0'))).toBe('10.1.0.4');
+		expect(formatIpv4(store.reserve('c', 'eth0'))).toBe('10.1.0.4');
 		expect(store.find('b', 'eth0').map(formatIpv4)).toEqual(['10.1.0.3']);
 	});
 
 	it('says which range is full (code 101), and a released address is free again', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 30); // .1 is the gateway: only .2 is free
 		const store = new AddressStore(ipam, 'tiny');
-		store.reserve(ipam, 'a', 'eth0');
-		const full = (() => {
-			try {
-				store.reserve(ipam, 'b', 'eth0');
-			} catch (e) {
-				return e;
-			}
-		})();
+		store.reserve('a', 'eth0');
+		let full: unknown;
+		try {
+			store.reserve('b', 'eth0');
+		} catch (e) {
+			full = e;
+		}
 		expect(full).toBeInstanceOf(CniError);
 		expect(full).toMatchObject({ code: 101, message: 'no free address left in 10.1.0.1-10.1.0.2', details: `allocations are files in ${dataDir}/tiny` });
 		store.release('a', 'eth0');
-		expect(formatIpv4(store.reserve(ipam, 'b', 'eth0'))).toBe('10.1.0.2');
+		expect(formatIpv4(store.reserve('b', 'eth0'))).toBe('10.1.0.2');
 	});
 
 	it('skips an address another plugin reserved meanwhile (its file exists: O_EXCL fails)', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
 		const store = new AddressStore(ipam, 'n');
-		store.reserve(ipam, 'a', 'eth0');
+		store.reserve('a', 'eth0');
 		writeFileSync(join(dataDir, 'n', '10.1.0.3'), 'other\r\neth0');
-		expect(formatIpv4(store.reserve(ipam, 'b', 'eth0'))).toBe('10.1.0.4');
+		expect(formatIpv4(store.reserve('b', 'eth0'))).toBe('10.1.0.4');
 		expect(read('n', '10.1.0.3')).toBe('other\r\neth0');
 	});
 
 	it('keys allocations by container and interface, and releasing twice, or on a network never used, is no error', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
 		const store = new AddressStore(ipam, 'n');
-		store.reserve(ipam, 'a', 'eth0');
-		store.reserve(ipam, 'a', 'eth1');
+		store.reserve('a', 'eth0');
+		store.reserve('a', 'eth1');
 		store.release('a', 'eth1');
 		store.release('a', 'eth1');
 		expect(store.find('a', 'eth0').map(formatIpv4)).toEqual(['10.1.0.2']);

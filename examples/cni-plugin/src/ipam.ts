@@ -29,14 +29,17 @@ const owner = (containerId: string, ifname: string): string => `${containerId}\r
 
 /** The allocations of one network, in `<dataDir>/<network>/`. */
 export class AddressStore {
+	readonly ipam: IpamConf;
 	readonly dir: string;
 
 	constructor(ipam: IpamConf, network: string) {
+		this.ipam = ipam;
 		this.dir = join(ipam.dataDir, network);
 	}
 
 	/** Reserves the next free address for the attachment; code 101 when the range is full. */
-	reserve(ipam: IpamConf, containerId: string, ifname: string): number {
+	reserve(containerId: string, ifname: string): number {
+		const { ipam } = this;
 		mkdirSync(this.dir, { recursive: true });
 		const last = this.read(LAST);
 		for (const ip of candidates(ipam, last === undefined ? undefined : parseIpv4(last.trim()))) {

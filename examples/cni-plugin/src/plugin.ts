@@ -36,7 +36,10 @@ export function runPlugin(env: Record<string, string | undefined>, readStdin: ()
 		else check(call, conf);
 		return { stdout: '', exit: 0 };
 	} catch (e) {
-		if (e instanceof CniError) return { stdout: errorJson(e, cniVersion), exit: 1 };
+		// The file system's errors (the address files) are the spec's I/O failures; anything else is a bug.
+		const io = (e as NodeJS.ErrnoException).syscall ? new CniError(Code.ioFailure, 'cannot use the address files (ipam.dataDir)', (e as Error).message) : undefined;
+		const error = e instanceof CniError ? e : io;
+		if (error) return { stdout: errorJson(error, cniVersion), exit: 1 };
 		throw e;
 	}
 }
@@ -70,7 +73,7 @@ function add(call: Env, conf: NetConf): Result {
 	try {
 		// The reference plugin's order, so that both leave the kernel in the same state.
 		net.plugVeth(host, call.ifname, netns, conf.bridge);
-		const address = { address: new AddressStore(ipam, conf.name).reserve(ipam, call.containerId, call.ifname), prefix: ipam.subnet.prefix };
+		const address = { address: new AddressStore(ipam, conf.name).reserve(call.containerId, call.ifname), prefix: ipam.subnet.prefix };
 		const routes = containerRoutes(conf).map((r) => ({ dst: r.dst, gw: r.gw ?? gateway }));
 		net.configureContainer(netns, call.ifname, `${formatIpv4(address.address)}/${address.prefix}`, routes);
 		if (conf.isGateway) net.becomeGateway(conf.bridge, `${gateway}/${address.prefix}`, bridgeMac);
