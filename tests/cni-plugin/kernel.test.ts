@@ -205,6 +205,15 @@ describe('DEL', () => {
 		expect(first(ours)).toBe(first(reference));
 	});
 
+	it('works on a namespace named by a process (/proc/PID/ns/net), as the reference plugin does', () => {
+		const [a, b] = [normalised(ours)[BLOCK.pid]!, normalised(reference)[BLOCK.pid]!];
+		expect(a).toEqual(b);
+		const add = JSON.parse(a[2]!.stdout) as { interfaces: { sandbox?: string }[]; ips: { address: string }[] };
+		expect([add.interfaces[2]?.sandbox, add.ips[0]?.address]).toEqual(['/proc/<pid>/ns/net', '10.22.0.4/16']);
+		expect(a[3]!.stdout).toMatch(/^eth0@if\d+ +UP +10\.22\.0\.4\/16 /m);
+		expect(lines(a[5]!.stdout).map((l) => l.split(/\s+/)[0])).toEqual(['lo']);
+	});
+
 	it('after a failed ADD nothing is left behind (the reference plugin leaves the veth pair, and its next ADD fails)', () => {
 		const links = (run: PiRun) => lines(step(run.blocks, BLOCK.tiny, 'ip -n pod3 -br link').stdout).map((l) => l.split(/\s+/)[0]);
 		expect(links(ours)).toEqual(['lo']);

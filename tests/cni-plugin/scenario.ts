@@ -29,7 +29,7 @@ export const tiny = (type: string): object => ({
 });
 
 /** The names of the blocks, in order, so tests can find them. */
-export const BLOCK = { setup: 0, add: 1, inspect: 2, check: 3, second: 4, errors: 5, del: 6, gone: 7, tiny: 8 } as const;
+export const BLOCK = { setup: 0, add: 1, inspect: 2, check: 3, second: 4, errors: 5, del: 6, gone: 7, pid: 8, tiny: 9 } as const;
 
 /** `printf` writing a JSON document to a file (the documents hold no single quote). */
 const writeJson = (file: string, doc: object): string => `printf '%s\\n' '${JSON.stringify(doc)}' > ${file}`;
@@ -41,7 +41,7 @@ const call = (command: string, id: string, netns: string | undefined, input: str
 /**
  * The scenario: ADD, a look at everything it built, CHECK (with and without prevResult, broken and
  * repaired), a second ADD, the error cases, DEL twice, DEL of a container whose namespace is gone,
- * and a network with one free address to show that DEL frees it.
+ * a container named by its PID, and a network with one free address to show that DEL frees it.
  */
 export function scenario(plugin: string, bundleBase64: string): PiBlock[] {
 	const type = plugin === TS_PLUGIN ? 'tsbridge' : 'bridge';
@@ -126,6 +126,18 @@ export function scenario(plugin: string, bundleBase64: string): PiBlock[] {
 				call('DEL', 'pod2', '/run/netns/pod2', conf),
 				'iptables -t nat -S',
 				'ls /var/lib/cni/networks/podnet',
+			],
+		},
+		{
+			// Chapter 9's container started with no network, named by its process: /proc/PID/ns/net.
+			commands: [
+				'unshare --net sleep 600 & C=$!',
+				'until grep -qx sleep /proc/$C/comm; do sleep 0.1; done',
+				call('ADD', 'c3', '/proc/$C/ns/net', conf),
+				'nsenter -t $C -n ip -br addr',
+				call('DEL', 'c3', '/proc/$C/ns/net', conf),
+				'nsenter -t $C -n ip -br link',
+				'kill $C',
 			],
 		},
 		{
