@@ -90,6 +90,9 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	['nft', { package: 'nftables', calledBy: ['tests'] }],
 	['sysctl', { package: 'procps' }],
 	['python3', { package: 'python3' }],
+	// The book's CNI plugin (examples/cni-plugin) is one JavaScript file that Debian's Node.js runs,
+	// as on a lab's pi; its tests run it so, in the sandbox (the project's own Node 24 is npm's).
+	['node', { package: 'nodejs', calledBy: ['tests'] }],
 	['tcpdump', { package: 'tcpdump' }],
 ]);
 
