@@ -1,7 +1,7 @@
 /**
  * The page's real kernel as the site build finds it: the v86 image and its saved state, if this
  * machine has built them (`npm run -s v86`, or any `verify --target v86`), and the manifest the
- * page reads (src/lib/v86/manifest.ts). The build copies {@link v86Assets}' files into
+ * page reads (src/lib/shared/v86-manifest.ts). The build copies {@link v86Assets}' files into
  * `dist/v86/`; when they are missing the page says how to build them. Build-time only.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import type { V86Manifest } from '../v86/manifest.ts';
+import type { V86Manifest } from '../shared/v86-manifest.ts';
 import { ROOT } from './paths.ts';
 
 /** The image builder, which knows where the v86 image of the current inputs lives. */

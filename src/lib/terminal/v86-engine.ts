@@ -6,7 +6,7 @@
  */
 import type { Lab } from '../shared/lab.ts';
 import { emulatorLoaded, GuestError, V86_MACHINE, V86Guest, type V86Like } from '../v86/guest.ts';
-import type { V86Manifest } from '../v86/manifest.ts';
+import type { V86Manifest } from '../shared/v86-manifest.ts';
 import { packTar } from '../v86/tar.ts';
 import type { LabState, OutputChunk, RunResult, TerminalEngine, TerminalRunOptions } from './engine.ts';
 

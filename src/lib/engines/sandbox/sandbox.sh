@@ -604,11 +604,11 @@ capture end
 #     comes) and "exit K CODE"; "state BASE64" (one JSON line, as states.jsonl holds them).
 # ---------------------------------------------------------------------------------------------
 send_new() { # K STREAM FILE: sends what FILE gained since the last call (offset in SENT_STREAM)
-	local var=SENT_$2 size
-	size=$(stat -c %s "$3" 2>/dev/null || echo 0)
-	((size > ${!var})) || return 0
-	printf '%s %d %s\n' "$2" "$1" "$(tail -c +$((${!var} + 1)) "$3" | head -c $((size - ${!var})) | base64 -w0)"
-	printf -v "$var" %d "$size"
+	local var=SENT_$2 now
+	now=$(stat -c %s "$3" 2>/dev/null || echo 0)
+	((now > ${!var})) || return 0
+	printf '%s %d %s\n' "$2" "$1" "$(tail -c +$((${!var} + 1)) "$3" | head -c $((now - ${!var})) | base64 -w0)"
+	printf -v "$var" %d "$now"
 }
 interrupt() { # HOST-INDEX: SIGINT to the process group of the command running on that host
 	local job ns f k v p
