@@ -7,7 +7,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 /** The plugin's entry point. */
 export const PLUGIN_ENTRY = join(import.meta.dirname, 'src/main.ts');
@@ -15,25 +15,37 @@ export const PLUGIN_ENTRY = join(import.meta.dirname, 'src/main.ts');
 /** The oldest Node.js the bundle runs on: Debian 12's. */
 export const NODE_TARGET = 'node18';
 
+/** esbuild's options for the bundle: one CommonJS file for Node 18 and later. */
+const OPTIONS = {
+	entryPoints: [PLUGIN_ENTRY] as string[],
+	bundle: true,
+	platform: 'node',
+	target: NODE_TARGET,
+	// CommonJS: Node runs a file without the .mjs extension as CommonJS, and the plugin's
+	// file has no extension, because its name is the `type` that configurations call it by.
+	format: 'cjs',
+	// Readable, like its sources: the reader may open the file that runs.
+	minify: false,
+	legalComments: 'none',
+	logLevel: 'warning',
+} satisfies BuildOptions;
+
 /** Writes the bundle to `outfile`, executable, and returns its size in bytes. */
 export async function buildPlugin(outfile: string): Promise<number> {
-	const result = await build({
-		entryPoints: [PLUGIN_ENTRY],
-		outfile,
-		bundle: true,
-		platform: 'node',
-		target: NODE_TARGET,
-		// CommonJS: Node runs a file without the .mjs extension as CommonJS, and the plugin's
-		// file has no extension, because its name is the `type` that configurations call it by.
-		format: 'cjs',
-		// Readable, like its sources: the reader may open the file that runs.
-		minify: false,
-		legalComments: 'none',
-		metafile: true,
-		logLevel: 'warning',
-	});
+	const result = await build({ ...OPTIONS, outfile, metafile: true });
 	chmodSync(outfile, 0o755);
 	return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+}
+
+/**
+ * The bundle's text, without writing a file: what the lab sandbox installs as
+ * /opt/cni/bin/tsbridge and what the site serves for download.
+ */
+export async function bundlePlugin(): Promise<string> {
+	const result = await build({ ...OPTIONS, outfile: 'tsbridge', write: false });
+	const [file] = result.outputFiles;
+	if (!file) throw new Error('esbuild wrote no bundle of examples/cni-plugin: see its warnings above');
+	return file.text;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -10,6 +10,7 @@ import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
 import { nstat } from './cmd/nstat.ts';
 import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
+import { installProgram, programTool, type SimProgram } from './cmd/program.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { pingTool } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
@@ -26,6 +27,7 @@ import type { LabState, NetnsState } from '../shared/lab-state.ts';
 import type { SimProfile } from './profile/profile.ts';
 
 export type { ExecResult } from './tool/types.ts';
+export type { SimFiles, SimProcess, SimProgram } from './cmd/program.ts';
 export type { LabDefinition } from './sandbox/build.ts';
 
 export type { LabState, NetnsState } from '../shared/lab-state.ts';
@@ -67,6 +69,11 @@ export interface LabOptions {
 	 * as its versions print, its lab uplinks are veths or NICs. See `profileFor`.
 	 */
 	profile?: SimProfile | undefined;
+	/**
+	 * Programs from outside the simulator that every host has as executable files, run by their
+	 * path (the book's own CNI plugin, see src/lib/simprograms): their code, the lab's tools.
+	 */
+	programs?: readonly SimProgram[] | undefined;
 }
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
@@ -139,7 +146,7 @@ function loadedOnDemand(names: readonly string[], tools: () => Record<string, To
 }
 
 /** The tools of a lab, by the name (or path) a command line calls them with. */
-function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
+function toolTable(vfsOf: VfsOf, runLine: RunLine, programs: readonly SimProgram[] = []): Record<string, Tool> {
 	let jqTool: Tool | undefined;
 	let utilLinuxTools: Record<string, Tool> | undefined;
 	let legacyTools: Record<string, Tool> | undefined;
@@ -163,6 +170,7 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 		...loadedOnDemand(UTIL_LINUX, () => (utilLinuxTools ??= utilLinuxFactory?.(vfsOf))),
 		...loadedOnDemand(LEGACY_NET_TOOLS, () => (legacyTools ??= legacyNetToolsFactory?.(vfsOf))),
+		...Object.fromEntries(programs.map((p) => [p.path, programTool(p, vfsOf)])),
 	};
 }
 
@@ -186,13 +194,15 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		return sub.runLine(ctx, line);
 	};
 	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs.view(ctx.binds);
-	const tools = toolTable(vfsOf, runLine);
+	const programs = options.programs ?? [];
+	const tools = toolTable(vfsOf, runLine, programs);
 	const ip = ipTool(vfsOf);
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {
 		const vfs = new Vfs(host.hostname, host.name);
 		installCniPlugins(vfs);
+		for (const program of programs) installProgram(vfs, program);
 		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}

@@ -22,6 +22,8 @@
 #             stderr; whoever started it (the VM's init) moves them into its network namespace;
 #             it takes NIC "mac" as the host's interface "name" and NIC "wire" as the wire's far
 #             end, waits for their carrier, and refuses any other interface
+#           "files"?: [ { "path", "mode", "text" } ]: files every host has from the start (the book's
+#             own programs the chapter calls), only under a folder the sandbox overlays
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
@@ -150,6 +152,19 @@ eval "$job_sh"
 [[ ${#H_NAME[@]} -gt 0 ]] || die 5 'the job has no lab hosts'
 for i in "${!H_NAME[@]}"; do HOST_IX[${H_NAME[$i]}]=$i; done
 for k in "${!N_KEY[@]}"; do NIC[${N_KEY[$k]}]=$k; done
+
+# The job's files (the book's own programs the chapter calls, such as its CNI plugin), written into
+# the overlays before the hosts exist, so every host has them: only under an overlaid folder, so
+# nothing reaches the machine's own files.
+nfiles=$(jq '.files // [] | length' /run/lab/job.json) || die 5 'the job is not valid JSON of the expected shape'
+for ((f = 0; f < nfiles; f++)); do
+	path=$(jq -r ".files[$f].path" /run/lab/job.json) mode=$(jq -r ".files[$f].mode" /run/lab/job.json)
+	top=${path#/} && top=/${top%%/*}
+	[[ $path == /*/* && $path != *..* && " ${OVERLAID[*]} " == *" $top "* ]] ||
+		die 5 "the job's file $path is not under a folder the sandbox overlays (${OVERLAID[*]})"
+	{ mkdir -p "${path%/*}" && jq -j ".files[$f].text" /run/lab/job.json >"$path" && chmod "$mode" "$path"; } ||
+		die 4 "lab build failed: cannot write the job's file $path"
+done
 
 # ---------------------------------------------------------------------------------------------
 # 4. Build the lab.
