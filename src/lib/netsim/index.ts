@@ -10,7 +10,7 @@ import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
 import { nstat } from './cmd/nstat.ts';
 import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
-import { installProgram, programTool, type SimProgram } from './cmd/program.ts';
+import type { SimProgram } from './cmd/program.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { pingTool } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
@@ -99,6 +99,14 @@ const loadTcpdump = async (): Promise<void> => {
 const loadUtilLinux = async (): Promise<void> => {
 	utilLinuxFactory ??= (await import('./cmd/util-linux/index.ts')).utilLinux;
 };
+/**
+ * Running programs from outside the simulator (cmd/program.ts): loaded when a lab has some. A
+ * page that creates a lab with programs calls it first (the terminal does, for chapter 15).
+ */
+let programSupport: typeof import('./cmd/program.ts') | undefined;
+export async function loadProgramSupport(): Promise<void> {
+	programSupport ??= await import('./cmd/program.ts');
+}
 const loadLegacyNetTools = async (): Promise<void> => {
 	legacyNetToolsFactory ??= (await import('./cmd/net-tools/legacy.ts')).legacyNetTools;
 };
@@ -123,7 +131,7 @@ export async function prepare(line: string): Promise<void> {
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux(), loadLegacyNetTools()]);
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux(), loadLegacyNetTools(), loadProgramSupport()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -170,7 +178,9 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine, programs: readonly SimProgram
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 		...loadedOnDemand(UTIL_LINUX, () => (utilLinuxTools ??= utilLinuxFactory?.(vfsOf))),
 		...loadedOnDemand(LEGACY_NET_TOOLS, () => (legacyTools ??= legacyNetToolsFactory?.(vfsOf))),
-		...Object.fromEntries(programs.map((p) => [p.path, programTool(p, vfsOf)])),
+		...Object.fromEntries(
+			programs.map((p): [string, Tool] => [p.path, (argv, ctx) => (programSupport ? programSupport.programTool(p, vfsOf)(argv, ctx) : { stdout: '', stderr: `netsim: ${p.path} is still loading; run the command again\n`, exit: 1 })]),
+		),
 	};
 }
 
@@ -202,7 +212,11 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 	for (const host of world.hosts.values()) {
 		const vfs = new Vfs(host.hostname, host.name);
 		installCniPlugins(vfs);
-		for (const program of programs) installProgram(vfs, program);
+		// A program's file, as a package would install it (its code runs through the tool table).
+		for (const p of programs) {
+			vfs.mkdir(p.path.slice(0, p.path.lastIndexOf('/')) || '/', true);
+			vfs.install(p.path, p.text);
+		}
 		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}

@@ -23,6 +23,8 @@ export interface Netsim {
 	toolNames?: () => string[];
 	/** Loads the on-demand tool modules a line needs (jq) before it runs. */
 	prepare?: (line: string) => Promise<void>;
+	/** Loads what runs programs from outside the simulator, before a lab with some is created. */
+	loadProgramSupport?: () => Promise<void>;
 	/** The profile of a recorded machine (src/lib/netsim/profile/). */
 	profileFor?: (recorded: MachineProvenance | undefined, kind?: TargetKind) => SimProfile;
 }
@@ -64,8 +66,12 @@ export function createSimTerminalEngine(definition: Lab, options: SimTerminalOpt
 		if (netsim) return netsim;
 		const got = await load();
 		// Only a chapter that calls the book's programs loads their registry (a chunk of its own).
-		if (paths.length) programs ??= await import('../simprograms/index.ts');
-		return (netsim = typeof got === 'function' ? { createLab: got } : got);
+		const sim: Netsim = typeof got === 'function' ? { createLab: got } : got;
+		if (paths.length) {
+			programs ??= await import('../simprograms/index.ts');
+			await sim.loadProgramSupport?.();
+		}
+		return (netsim = sim);
 	};
 	/** A fresh lab for a reader: an interactive shell, imitating the page's machine, with the chapter's programs. */
 	const fresh = (sim: Netsim): TerminalSimLab => {

@@ -97,6 +97,9 @@ cp "$JOB" /run/lab/job.json || die 5 "cannot read $JOB"
 O=/run/lab/out
 mount -t tmpfs -o mode=1777 tmpfs /tmp || die 4 'cannot mount /tmp'
 
+# The book's own programs go to /opt (the job's "files"). A VM's root lives in RAM and may have no
+# /opt: make it there (that root goes with the VM); a machine on a disk keeps its own, untouched.
+[[ -d /opt || ! $(stat -f -c %T /) =~ ^(tmpfs|ramfs)$ ]] || mkdir /opt || die 4 'cannot make /opt'
 # Directories a lesson may write to: overlaid so the real ones never change. The originals are
 # bind-mounted under /run/lab/orig first, so each host's overlay can stack on them directly (on a
 # machine whose / is itself an overlay, e.g. a container, overlays may only nest two deep).

@@ -104,9 +104,3 @@ export function programTool(program: SimProgram, vfsOf: VfsOf): Tool {
 		});
 	};
 }
-
-/** Puts a program's file on a host, as a package would install it. */
-export function installProgram(vfs: Vfs, program: SimProgram): void {
-	vfs.mkdir(program.path.slice(0, program.path.lastIndexOf('/')) || '/', true);
-	vfs.install(program.path, program.text);
-}
