@@ -4,11 +4,14 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../book/labs.ts';
-import { TSBRIDGE } from '../../book/book-programs.ts';
+import { downloadUrl, TSBRIDGE } from '../../book/book-programs.ts';
+import { ROOT, snapshotPath } from '../../book/paths.ts';
+import { servedScript } from '../../runbook/served.ts';
+import { loadSnapshot } from '../../snapshot/store.ts';
 import { loadBook } from '../../runbook/load.ts';
 import { EngineRefusedError, EngineRunError } from '../engine.ts';
 import { bookFiles } from '../sandbox/book-files.ts';
-import type { SandboxJob } from '../sandbox/job.ts';
+import { buildJob, type SandboxJob } from '../sandbox/job.ts';
 import { runSandbox } from './local.ts';
 
 /** A text with what a shell or JSON might mangle: quotes, backslashes, `$`, tabs, no final newline. */
@@ -59,5 +62,20 @@ describe('bookFiles', () => {
 				expect(files[0]!.text.startsWith('#!/usr/bin/env node\n')).toBe(true);
 			} else expect(files, chapter.id).toEqual([]);
 		}
+	});
+});
+
+describe('a chapter\'s script on a machine without the book\'s program', () => {
+	it('refuses before it changes anything, and says where to download the program', async () => {
+		const chapter = loadBook().find((c) => c.blocks.some((b) => b.runnable && b.commands.some((cmd) => cmd.text.includes(TSBRIDGE.path))))!;
+		const lab = loadLab(chapter.lab);
+		const script = servedScript(chapter, lab, loadSnapshot(snapshotPath(ROOT, chapter.id))?.recorded);
+		// The chapter's script alone, in a lab that has everything but the plugin (no job files).
+		const job = { ...buildJob(chapter, lab, 30, { script }), blocks: [] };
+		const out = await runSandbox(job, { id: 'no-plugin', lab: lab.name, total: 0 });
+		expect(JSON.parse(out.get('script-0.json')!)).toMatchObject({ exit: 2 });
+		expect(out.get('script-0.err')).toBe(
+			`${chapter.id}.sh: missing: ${TSBRIDGE.path}, ${TSBRIDGE.what} (download ${downloadUrl(TSBRIDGE)} to that path and make it executable: chmod 755 ${TSBRIDGE.path})\n`,
+		);
 	});
 });
