@@ -207,9 +207,12 @@ export class RealKernelView {
 				return;
 			}
 			this.engine = engine;
+			this.progress({ phase: 'lab', loaded: 1, total: 1 });
+			// The switch says "real Linux kernel" once the terminal is on it (its lab drawn).
+			await this.hooks.use(engine);
+			if (this.engine !== engine) return;
 			this.state = 'on';
 			this.paint();
-			await this.hooks.use(engine);
 		} catch (e) {
 			stall.stop();
 			if (this.attempt !== attempt) return;
@@ -228,7 +231,8 @@ export class RealKernelView {
 	 * (`broken`, with its reason). The emulator is closed, its memory given back.
 	 */
 	async stop(why: 'back' | 'cancel' | 'broken', reason = ''): Promise<void> {
-		if (why === 'cancel') {
+		// Cancelled while the terminal was already moving onto the kernel: that is going back.
+		if (why === 'cancel' && !this.engine) {
 			this.attempt?.abort();
 			this.attempt = undefined;
 			this.state = 'off';
@@ -242,10 +246,8 @@ export class RealKernelView {
 		if (!engine) return;
 		this.state = 'off';
 		this.paint();
-		if (why === 'broken') {
-			this.why.textContent = `The real Linux kernel stopped answering: ${reason}. You are back on the simulator.`;
-			this.why.hidden = false;
-		}
+		this.why.textContent = `The real Linux kernel stopped answering: ${reason}. You are back on the simulator.`;
+		this.why.hidden = why !== 'broken';
 		await this.hooks.back();
 		await engine.close().catch(() => undefined);
 		this.toggle.focus();
