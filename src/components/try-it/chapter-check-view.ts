@@ -96,11 +96,13 @@ export class ChapterCheckView {
 		if (mark === 'running') this.reveal(li);
 	}
 
-	/** Keeps the block being checked in view inside the list's own box. */
+	/**
+	 * Keeps the block being checked in view: in the list's own box and in the side column around
+	 * it (the panel is fixed in the window, so the page itself does not move).
+	 */
 	private reveal(li: HTMLElement): void {
-		const r = li.getBoundingClientRect();
-		if (r.width || r.height) this.box.reveal({ top: r.top, bottom: r.bottom, left: r.left, right: r.left });
-		else this.box.update();
+		if (li.getClientRects().length) li.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+		this.box.update();
 	}
 
 	private verdictDetail(verdict: BlockVerdict): HTMLElement | undefined {

@@ -81,9 +81,9 @@ export class RealKernelView {
 				h(
 					'p',
 					{},
-					'Run this chapter on a real Linux kernel instead of the simulator: Debian’s i386 kernel (',
+					'Run this chapter on Debian’s i386 Linux kernel (',
 					h('code', {}, manifest.kernel),
-					`, ${manifest.release}) running in this page in v86, an x86 emulator in WebAssembly, with the lab built by the book’s own sandbox.sh. `,
+					') inside this page, in the v86 emulator, with the lab built by the book’s own sandbox.sh. ',
 					h('strong', {}, `A ${megabytes(manifest.bytes.total)} download`),
 					'; it ',
 					h('strong', {}, `uses about ${manifest.memoryMiB} MB of memory`),
