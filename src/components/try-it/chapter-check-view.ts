@@ -5,7 +5,7 @@
  * list beside the terminal marks each block ✓ or shows what differs, the current one in view.
  */
 import type { CheckRecording } from '../../lib/snapshot/run-check.ts';
-import { RunCheck, summaryText, type BlockVerdict, type CheckSummary } from '../../lib/snapshot/run-check.ts';
+import { RunCheck, summaryText, tally, type BlockVerdict, type CheckSummary } from '../../lib/snapshot/run-check.ts';
 import type { ScriptBlock } from '../../lib/terminal/script.ts';
 import type { Shell } from '../../lib/terminal/shell.ts';
 import { h } from './dom.ts';
@@ -108,7 +108,8 @@ export class ChapterCheckView {
 	private verdictDetail(verdict: BlockVerdict): HTMLElement | undefined {
 		if (verdict.status === 'unrecorded') return h('span', { class: 'nb-tx-note' }, ': not recorded on v86');
 		if (verdict.status === 'match') return undefined;
-		return h('details', { class: 'nb-tx-diff' }, h('summary', {}, 'What differs (- recorded on v86, + this page, normalised)'), h('pre', {}, verdict.diff));
+		const what = verdict.timing ? 'A neighbour state that time decides' : 'What differs';
+		return h('details', { class: 'nb-tx-diff' }, h('summary', {}, `${what} (- recorded on v86, + this page, normalised)`), h('pre', {}, verdict.diff));
 	}
 
 	/** Runs the check: a fresh lab, every runnable block in order, each compared as it ends. */
@@ -124,7 +125,7 @@ export class ChapterCheckView {
 		this.list.replaceChildren(...runnable.map((b) => this.item(b)));
 		for (const b of runnable) this.mark(b.index, 'pending');
 		this.box.update();
-		const summary: CheckSummary = { match: 0, differ: 0, unrecorded: 0 };
+		const summary: CheckSummary = { match: 0, differ: 0, timing: 0, unrecorded: 0 };
 		try {
 			this.status.textContent = 'Fetching the recording made on v86…';
 			const check = new RunCheck(await this.fetchRecording());
@@ -137,12 +138,13 @@ export class ChapterCheckView {
 					},
 					onBlockDone: (block, steps) => {
 						const verdict = check.compare(block.index, steps);
-						summary[verdict.status]++;
+						tally(summary, verdict);
 						this.mark(block.index, verdict.status, this.verdictDetail(verdict));
 						const n = block.index + 1;
 						if (verdict.status === 'match') return { text: `✓ Block ${n} matches the recording made on v86.` };
 						if (verdict.status === 'unrecorded') return { text: `Block ${n} is not recorded on v86: nothing to compare it with.` };
-						return { text: `✗ Block ${n} differs from the recording made on v86 (- recorded, + this page, normalised):\n${verdict.diff}`, tone: 'error' };
+						const how = verdict.timing ? ' only in a neighbour state that time decides (the page’s kernel keeps its own pace)' : '';
+						return { text: `✗ Block ${n} differs from the recording made on v86${how} (- recorded, + this page, normalised):\n${verdict.diff}`, tone: 'error' };
 					},
 				},
 				stop.signal,

@@ -117,7 +117,8 @@ export function mountPanel(container: HTMLElement, data: TryItData, engine: Term
 				const { ChapterCheckView } = await (checkModule ??= import('./chapter-check-view.ts'));
 				check = new ChapterCheckView(data.blocks, data.realKernel.recording, shell, () => show('terminal'), notice);
 				kernel.actions.append(check.button);
-				side.scroller.append(check.element);
+				// Above the progress checks: while a check runs, it is what the reader follows.
+				side.scroller.insertBefore(check.element, checks.element);
 			}
 			diagram.source('the real Linux kernel');
 			const manifest = data.realKernel.manifest!;

@@ -43,7 +43,7 @@ export function megabytes(bytes: number): string {
 	if (bytes === 0) return '0 MB';
 	if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 	const mb = bytes / 1e6;
-	return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+	return `${mb < 9.95 ? mb.toFixed(1) : Math.round(mb)} MB`;
 }
 
 /** Where the start is, as the engine reports it (src/lib/terminal/v86-engine.ts). */

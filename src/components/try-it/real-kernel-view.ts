@@ -183,7 +183,8 @@ export class RealKernelView {
 		this.attempt = attempt;
 		this.state = 'loading';
 		this.paint();
-		this.progress({ phase: 'download', loaded: 0, total: manifest.bytes.total });
+		// The engine reports the saved state's bytes, by far the largest file.
+		this.progress({ phase: 'download', loaded: 0, total: manifest.bytes.state });
 		this.cancel.focus();
 		let timedOut = '';
 		const stall = new Stall(DOWNLOAD_STALL_MS, (ms) => {

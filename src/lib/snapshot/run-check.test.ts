@@ -68,6 +68,19 @@ describe('checking a chapter run in the page against a recording', () => {
 		expect(verdicts.filter((v) => v.status !== 'match')).toHaveLength(1);
 	});
 
+	it('tells a difference in a neighbour state that only time decides (DELAY, REACHABLE) from any other', () => {
+		const recording = { target: 'v86', blocks: [[{ cmd: 'ip neigh', stdout: '192.168.1.1 dev eth0 lladdr 02:00:00:00:00:01 DELAY \n', stderr: '', exit: 0 }]] };
+		const run = (stdout: string) => new RunCheck(recording).compare(0, [{ cmd: 'ip neigh', stdout, stderr: '', exit: 0 }]);
+		expect(run('192.168.1.1 dev eth0 lladdr 02:00:00:00:00:07 REACHABLE \n')).toEqual({
+			status: 'differ',
+			steps: 1,
+			timing: true,
+			// formatDiff's order (verify's): what this run added, then what the recording had.
+			diff: ['  $ ip neigh', '+ 192.168.1.1 dev eth0 lladdr <mac1> REACHABLE ', '- 192.168.1.1 dev eth0 lladdr <mac1> DELAY '].join('\n').replace(/ $/gm, '·'),
+		});
+		expect(run('192.168.1.1 dev eth0 lladdr 02:00:00:00:00:07 FAILED \n')).toMatchObject({ status: 'differ', timing: false });
+	});
+
 	it('says a block was not recorded when the target has no block with its key, or no recording at all', () => {
 		const edited = chapter.blocks.map((b, i) => (i === runnable[1]!.index ? { ...b, key: 'edited' } : b));
 		const check = new RunCheck(checkRecording('v86', edited, snapshot));
@@ -89,8 +102,14 @@ describe('the words of a check', () => {
 	});
 
 	it('sums up how many blocks match, and how many were not recorded', () => {
-		expect(summaryText({ match: 11, differ: 1, unrecorded: 2 }, 'v86')).toBe('11 of 12 blocks match the recording made on v86; 2 not recorded on v86.');
-		expect(summaryText({ match: 1, differ: 0, unrecorded: 0 }, 'v86')).toBe('1 of 1 block matches the recording made on v86.');
-		expect(summaryText({ match: 0, differ: 0, unrecorded: 5 }, 'v86')).toBe('No block of this chapter has a recording made on v86 yet; 5 not recorded on v86.');
+		expect(summaryText({ match: 11, differ: 1, timing: 0, unrecorded: 2 }, 'v86')).toBe('11 of 12 blocks match the recording made on v86; 2 not recorded on v86.');
+		expect(summaryText({ match: 1, differ: 0, timing: 0, unrecorded: 0 }, 'v86')).toBe('1 of 1 block matches the recording made on v86.');
+		expect(summaryText({ match: 0, differ: 0, timing: 0, unrecorded: 5 }, 'v86')).toBe('No block of this chapter has a recording made on v86 yet; 5 not recorded on v86.');
+		expect(summaryText({ match: 18, differ: 1, timing: 1, unrecorded: 0 }, 'v86')).toBe(
+			'18 of 19 blocks match the recording made on v86 (the other differs only in a neighbour state that time decides).',
+		);
+		expect(summaryText({ match: 10, differ: 3, timing: 2, unrecorded: 0 }, 'v86')).toBe(
+			'10 of 13 blocks match the recording made on v86 (2 of the 3 that differ only in a neighbour state that time decides).',
+		);
 	});
 });

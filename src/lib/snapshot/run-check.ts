@@ -4,7 +4,7 @@
  * key, outputs normalised with one context per side for the whole chapter, then stdout, stderr and
  * exit code of every step compared exactly. Pure, so the page and the tests share it.
  */
-import { matchBlocks, normaliseBlock } from './blocks.ts';
+import { foldNeighbourTiming, matchBlocks, normaliseBlock } from './blocks.ts';
 import { formatDiff } from './diff.ts';
 import { createNormaliseContext, type NormaliseContext } from './normalise.ts';
 import type { Recorded, Snapshot } from './schema.ts';
@@ -57,7 +57,18 @@ export function checkRecording(target: string, blocks: readonly CheckableBlock[]
 /** How one block run in the page compares with its recording. */
 export type BlockVerdict =
 	| { status: 'match'; steps: number }
-	| { status: 'differ'; steps: number; /** `-` recorded, `+` this page, normalised; a few lines of context. */ diff: string }
+	| {
+			status: 'differ';
+			steps: number;
+			/** `-` recorded, `+` this page, normalised; a few lines of context. */
+			diff: string;
+			/**
+			 * The outputs differ only in neighbour states that time alone decides (`foldNeighbourTiming`:
+			 * DELAY or REACHABLE, depending on how soon a command follows a ping): the page's kernel
+			 * keeps its own pace, not the recording's.
+			 */
+			timing: boolean;
+		  }
 	| { status: 'unrecorded' };
 
 /** A block's steps as one text: `$ command`, then stdout, stderr lines marked, a non-zero exit. */
@@ -105,21 +116,40 @@ export class RunCheck {
 		const same = a.length === b.length && a.every((x, k) => x.stdout === b[k]!.stdout && x.stderr === b[k]!.stderr && x.exit === b[k]!.exit);
 		if (same) return { status: 'match', steps: steps.length };
 		const text = (side: typeof a, commands: readonly StepOutput[]) => stepsText(side.map((s, k) => ({ ...s, cmd: commands[k]?.cmd ?? '?' })));
-		return { status: 'differ', steps: steps.length, diff: formatDiff(text(a, recorded), text(b, steps), 2, '') };
+		const before = text(a, recorded);
+		const after = text(b, steps);
+		return { status: 'differ', steps: steps.length, diff: formatDiff(before, after, 2, ''), timing: foldNeighbourTiming(before) === foldNeighbourTiming(after) };
 	}
 }
 
 /** Counts of a finished (or stopped) check, for its summary line. */
 export interface CheckSummary {
 	match: number;
+	/** Blocks that differ, those that differ only in neighbour timing included. */
 	differ: number;
+	/** Of `differ`, those that differ only in a neighbour state that time decides. */
+	timing: number;
 	unrecorded: number;
 }
 
-/** The summary in words: "11 of 12 blocks match the recording made on v86; 2 not recorded on v86." */
+/** Adds a verdict to a summary. */
+export function tally(summary: CheckSummary, verdict: BlockVerdict): void {
+	summary[verdict.status]++;
+	if (verdict.status === 'differ' && verdict.timing) summary.timing++;
+}
+
+/**
+ * The summary in words: "11 of 12 blocks match the recording made on v86 (the other differs only
+ * in a neighbour state that time decides); 2 not recorded on v86."
+ */
 export function summaryText(summary: CheckSummary, target: string): string {
 	const compared = summary.match + summary.differ;
 	const blocks = compared === 1 ? 'block matches' : 'blocks match';
 	const head = compared === 0 ? `No block of this chapter has a recording made on ${target} yet` : `${summary.match} of ${compared} ${blocks} the recording made on ${target}`;
-	return `${head}${summary.unrecorded ? `; ${summary.unrecorded} not recorded on ${target}` : ''}.`;
+	const timing = !summary.timing
+		? ''
+		: summary.timing === summary.differ
+			? ` (${summary.timing === 1 ? 'the other differs' : `the other ${summary.timing} differ`} only in a neighbour state that time decides)`
+			: ` (${summary.timing} of the ${summary.differ} that differ only in a neighbour state that time decides)`;
+	return `${head}${timing}${summary.unrecorded ? `; ${summary.unrecorded} not recorded on ${target}` : ''}.`;
 }
