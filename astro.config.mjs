@@ -3,7 +3,9 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { SITE_BASE, SITE_URL } from './src/lib/book/site.ts';
+import { v86Assets } from './src/lib/book/v86.ts';
 
 /**
  * Starlight imports Pagefind's UI when the page is idle; this swaps in a shim that loads it
@@ -17,6 +19,32 @@ function lazyPagefind() {
 		enforce: 'pre',
 		resolveId(id, importer) {
 			return id === '@pagefind/default-ui' && importer && !importer.startsWith(shim) ? shim : undefined;
+		},
+	};
+}
+
+/**
+ * The page's real kernel: when this machine has built the v86 image and state, the build copies
+ * them (and v86 itself) into dist/v86/ with a manifest.json; the page reads the same manifest at
+ * build time (src/lib/book/v86.ts) and says how to build them when they are missing.
+ * @returns {import('astro').AstroIntegration}
+ */
+function v86Kernel() {
+	return {
+		name: 'netbook:v86',
+		hooks: {
+			'astro:build:done': ({ dir, logger }) => {
+				const assets = v86Assets();
+				if (!assets) {
+					logger.info('no v86 state on this machine: the page offers no real kernel (npm run -s v86 builds it)');
+					return;
+				}
+				const out = new URL('v86/', dir);
+				mkdirSync(out, { recursive: true });
+				for (const c of assets.copies) copyFileSync(c.from, new URL(c.to, out));
+				writeFileSync(new URL('manifest.json', out), `${JSON.stringify(assets.manifest, null, '\t')}\n`);
+				logger.info(`v86: ${(assets.manifest.bytes.total / 1048576).toFixed(1)} MiB into dist/v86/`);
+			},
 		},
 	};
 }
@@ -38,6 +66,7 @@ export default defineConfig({
 		: {}),
 	vite: { plugins: [lazyPagefind()] },
 	integrations: [
+		v86Kernel(),
 		starlight({
 			title: 'Networking from First Principles',
 			description:

@@ -41,5 +41,22 @@ export function formatResults(r: BenchResults): string {
 		out.push('', formatTable(rows));
 	}
 	if (r.targets) out.push('', formatTargets(r.targets));
+	if (r.v86) {
+		const v = r.v86;
+		const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+		out.push(
+			'',
+			'The page\'s real kernel (v86)',
+			formatTable([
+				['figure', 'value'],
+				['image, cold (scratch cache, packages downloaded)', `${(v.cold.imageMs / 1000).toFixed(1)} s`],
+				['state, cold (first boot, save, zstd -19)', `${(v.cold.stateMs / 1000).toFixed(1)} s`],
+				['image and state, cached', `${(v.cachedMs / 1000).toFixed(1)} s`],
+				['download: state (zstd) / wasm / library', `${mib(v.bytes.state)} / ${mib(v.bytes.wasm)} / ${mib(v.bytes.lib)}`],
+				[`restore under Node (median of ${v.restoreMs.length})`, `${v.restoreMedianMs} ms`],
+				[`${v.chapter.id}: ${v.chapter.commands} commands, median / p90`, `${v.chapter.medianMs} / ${v.chapter.p90Ms} ms (whole ${(v.chapter.wholeMs / 1000).toFixed(1)} s)`],
+			]),
+		);
+	}
 	return out.join('\n');
 }

@@ -22,6 +22,7 @@ import { hasTerminal, openTerminal, timeClickToPrompt, timeCommands } from './te
 import { median, round } from './stats.ts';
 import { oneLine } from '../runbook/commands.ts';
 import { measureTargets, TARGET_NAMES, type TargetName, type TargetsFigures } from './targets.ts';
+import { measureV86, type V86Figures } from './v86.ts';
 
 export { BENCH_PARTS, DEFAULT_PARTS, type BenchPart } from './parts.ts';
 
@@ -63,6 +64,8 @@ export interface BenchResults {
 	simOverKernel?: { chapter: string; ratio: number }[];
 	/** The verify targets side by side (`--only targets`). */
 	targets?: TargetsFigures;
+	/** The page's real kernel (`--only v86`). */
+	v86?: V86Figures;
 	/** When and at which commit each part was measured (a run of some parts keeps the others: merge.ts). */
 	parts?: PartProvenance;
 }
@@ -189,6 +192,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 	}
 
 	if (want('targets')) results.targets = await measureTargets({ root, targets: options.targets ?? TARGET_NAMES, log });
+	if (want('v86')) results.v86 = await measureV86(root, Math.max(5, options.runs), log);
 
 	mkdirSync(join(root, 'bench'), { recursive: true });
 	const file = join(root, 'bench/results.json');

@@ -44,7 +44,7 @@ export const PROGRAMS: Readonly<Record<string, ProgramSource>> = Object.fromEntr
 	...essential('dash', 'sh'),
 	...essential(
 		'coreutils',
-		'basename cat chmod cp cut date dirname env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
+		'base64 basename cat chmod cp cut date dirname env head id ls mkdir mkfifo mv readlink rm rmdir sleep sort stat tail tee timeout touch tr uname wc',
 	),
 	...essential('dpkg', 'dpkg-query'),
 	['flock', { package: 'util-linux', essential: true, calledBy: ['vm'] }],

@@ -7,7 +7,7 @@
 #   unshare --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
 #     bash sandbox.sh JOB.json OUT-DIR CALLER-NETNS-INODE CALLER-MNTNS-INODE
 #
-# JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>,
+# JOB.json: { "chapter", "timeout" (s), "lab": <examples/labs schema>, "interactive"? (section 5b),
 #             "blocks": [ { "index", "line", "host", "capture", "commands": [ "…" ] } ] }
 #             capture: record the state after the block (diagram blocks, the block before the cleanup)
 #           "script"?: { "runs": [ "…" ], "host"?, "prepare"?, "dump"?, "strict"? }: the chapter's
@@ -62,7 +62,7 @@ JOB=$1 OUT=$2 CALLER_NET=$3 CALLER_MNT=$4
 ((EUID == 0)) || die 3 'refused: the lab sandbox needs root (uid 0) on Linux'
 # Every program this script calls (src/lib/setup/ maps them to Debian packages; a test keeps the
 # list complete). Bash builtins are not programs.
-NEEDS=(awk bash chmod cp cut date env hostname ip iptables jq mkdir mkfifo mount nsenter rm sed sleep sort stat sysctl timeout uname unshare)
+NEEDS=(awk base64 bash chmod cp cut date env head hostname ip iptables jq mkdir mkfifo mount nsenter readlink rm sed sleep sort stat sysctl tail timeout uname unshare)
 missing=()
 for tool in "${NEEDS[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -391,6 +391,7 @@ while IFS= read -r -u 10 __nb_req; do
 			exit $__nb_rc
 		) 7>"$__nb_w/end-$__nb_host" >"$__nb_o/$__nb_b.$__nb_s.out" 2>"$__nb_o/$__nb_b.$__nb_s.err" &
 		__nb_job=$!
+		printf "%d\n" "$__nb_job" >"$__nb_w/job-$__nb_host"
 		exec 8<"$__nb_w/end-$__nb_host"
 		__nb_timed=false
 		read -r -t "$__nb_timeout" -u 8 _
@@ -589,6 +590,84 @@ for b in "${!B_HOST[@]}"; do
 	[[ ${B_CAPTURE[$b]} == true ]] && capture "$b"
 done
 capture end
+
+# ---------------------------------------------------------------------------------------------
+# 5b. A reader's terminal (job.interactive: the page's real-kernel engine, src/lib/engines/v86/):
+#     the lab stays up and commands come one at a time on stdin, each run on its host as a
+#     chapter's step runs there (same agent, same shell state), its output streamed back on
+#     stdout while it runs. Requests, one a line:
+#       run K HOST BASE64    run command K (numbered by the caller) on HOST
+#       intr                 Ctrl-C: SIGINT to the running command's process group
+#       state                every host's `ip -j` state
+#       quit                 end (the sandbox ends, and with it the lab)
+#     Answers: "lab ready" once; per command "out K BASE64" / "err K BASE64" (new output, as it
+#     comes) and "exit K CODE"; "state BASE64" (one JSON line, as states.jsonl holds them).
+# ---------------------------------------------------------------------------------------------
+send_new() { # K STREAM FILE: sends what FILE gained since the last call (offset in SENT_STREAM)
+	local var=SENT_$2 now
+	now=$(stat -c %s "$3" 2>/dev/null || echo 0)
+	((now > ${!var})) || return 0
+	printf '%s %d %s\n' "$2" "$1" "$(tail -c +$((${!var} + 1)) "$3" | head -c $((now - ${!var})) | base64 -w0)"
+	printf -v "$var" %d "$now"
+}
+interrupt() { # HOST-INDEX: SIGINT to the process group of the command running on that host
+	local job ns f k v p
+	# The agent writes the running command's PID (its group's leader) as the host's PID namespace
+	# numbers it; find that process here by its NSpid line, among the host's processes.
+	read -r job <"$W/job-${H_NAME[$1]}" 2>/dev/null || return 0
+	ns=$(readlink "/proc/${H_PID[$1]}/ns/pid_for_children")
+	for f in /proc/[0-9]*/status; do
+		p=${f#/proc/} p=${p%/status}
+		[[ $(readlink "/proc/$p/ns/pid" 2>/dev/null) == "$ns" ]] || continue
+		while read -r k v; do
+			[[ $k == NSpid: && ${v##*[[:space:]]} == "$job" ]] && kill -INT -- "-$p" 2>/dev/null
+		done <"$f" 2>/dev/null
+	done
+	return 0
+}
+if [[ $(jq -r '.interactive // false' /run/lab/job.json) == true ]]; then
+	printf 'lab ready\n'
+	while IFS= read -r req; do
+		case $req in
+		run\ *)
+			read -r _ k h b64 <<<"$req"
+			hi=${HOST_IX[$h]-}
+			if [[ -z $hi ]]; then
+				printf 'err %d %s\nexit %d 127\n' "$k" "$(printf 'no lab host %s\n' "$h" | base64 -w0)" "$k"
+				continue
+			fi
+			side=${STATE_SIDE[$hi]:-0}
+			base64 -d <<<"$b64" >"$W/cmd-$h"
+			: >"$O/i.$k.out"
+			: >"$O/i.$k.err"
+			SENT_out=0 SENT_err=0
+			printf 'run %d i %d\n' "$side" "$k" >&"${H_ASK[$hi]}"
+			answer=''
+			while [[ -z $answer ]]; do
+				IFS= read -r -t 0.2 -u "${H_SAY[$hi]}" answer
+				rc=$?
+				((rc == 0 || rc > 128)) || agent_stopped "$hi"
+				send_new "$k" out "$O/i.$k.out"
+				send_new "$k" err "$O/i.$k.err"
+				if [[ -z $answer ]] && IFS= read -r -t 0.01 more && [[ $more == intr ]]; then interrupt "$hi"; fi
+			done
+			read -r code _ <<<"$answer"
+			[[ -s $W/sh-$h.$((1 - side)) ]] && STATE_SIDE[hi]=$((1 - side))
+			settle "$hi" "$(<"$W/cmd-$h")"
+			send_new "$k" out "$O/i.$k.out"
+			send_new "$k" err "$O/i.$k.err"
+			rm -f "$O/i.$k.out" "$O/i.$k.err"
+			printf 'exit %d %d\n' "$k" "$code"
+			;;
+		state)
+			capture interactive
+			printf 'state %s\n' "$(tail -n 1 "$O/states.jsonl" | base64 -w0)"
+			;;
+		intr) ;; # (nothing running)
+		quit) break ;;
+		esac
+	done
+fi
 
 # ---------------------------------------------------------------------------------------------
 # 6. The chapter's downloadable script, on the lab the chapter has just cleaned up: what readers

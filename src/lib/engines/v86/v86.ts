@@ -15,8 +15,8 @@ import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
 import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
 import type { SandboxJob } from '../sandbox/job.ts';
 import { vmImage } from '../vm/vm.ts';
-import { V86_MACHINE, V86Guest, type GuestResult } from './guest.ts';
-import { packTar } from './tar.ts';
+import { emulatorLoaded, V86_MACHINE, V86Guest, type GuestResult, type V86Like } from '../../v86/guest.ts';
+import { packTar } from '../../v86/tar.ts';
 
 /** verify's name for this target. */
 export const V86_TARGET = 'v86';
@@ -27,6 +27,9 @@ export const V86_VERSION: string = (JSON.parse(readFileSync(require.resolve('v86
 const WASM = require.resolve('v86/build/v86.wasm');
 const SANDBOX_SCRIPT = join(import.meta.dirname, '../sandbox/sandbox.sh');
 const BOOT_MS = 600_000;
+/** NETBOOK_V86_DEBUG=1: every console line of the guest goes to stderr, with the seconds since it started. */
+const DEBUG = process.env['NETBOOK_V86_DEBUG'] === '1';
+const debugLine = (started: number) => (line: string): void => void (DEBUG && process.stderr.write(`[v86 ${((Date.now() - started) / 1000).toFixed(2)} s] ${line}\n`));
 
 /** Options of {@link createV86Engine} and {@link v86State}. */
 export interface V86EngineOptions {
@@ -48,7 +51,7 @@ function emulator(image: string, state?: ArrayBuffer): V86 {
 			: { bzimage: file(image, 'vmlinuz'), initrd: file(image, 'initrd.img'), cmdline: V86_MACHINE.cmdline }),
 		memory_size: V86_MACHINE.memoryMiB << 20,
 		vga_memory_size: 2 << 20,
-		virtio_console: true,
+		virtio_console: { type: 'none' },
 		disable_speaker: true,
 		disable_keyboard: true,
 		disable_mouse: true,
@@ -56,6 +59,9 @@ function emulator(image: string, state?: ArrayBuffer): V86 {
 		autostart: true,
 	});
 }
+
+/** The emulator as the guest protocol uses it (v86's typings leave out its `bus`). */
+const asGuest = (e: V86): V86Like => e as unknown as V86Like;
 
 /** The saved state's file in an image folder (per v86 version: a state restores only on its own). */
 export function stateFile(image: string): string {
@@ -73,9 +79,9 @@ export async function v86State(options: V86EngineOptions = {}): Promise<{ image:
 	const started = Date.now();
 	options.onLog?.('v86: booting the image once to save its state');
 	const e = emulator(image);
-	const guest = new V86Guest(e);
+	const guest = new V86Guest(asGuest(e));
 	try {
-		await guest.ready(BOOT_MS);
+		await guest.ready(BOOT_MS, debugLine(started));
 		const booted = Date.now();
 		const raw = Buffer.from(await e.save_state());
 		const packed = zstdCompressSync(raw, { params: { [zlib.ZSTD_c_compressionLevel]: 19 } });
@@ -122,7 +128,9 @@ export function createV86Engine(options: V86EngineOptions = {}): Engine {
 	const start = async (): Promise<RunningGuest> => {
 		const { image, state } = await v86State(options);
 		const e = emulator(image, toArrayBuffer(readFileSync(state)));
-		return { emulator: e, guest: new V86Guest(e) };
+		const guest = new V86Guest(asGuest(e));
+		await emulatorLoaded(asGuest(e));
+		return { emulator: e, guest };
 	};
 	const stop = (): void => {
 		const was = running;
@@ -153,6 +161,7 @@ export function createV86Engine(options: V86EngineOptions = {}): Engine {
 				]),
 				{
 					silentMs: silentMs(run.timeoutSec ?? 30),
+					onConsole: debugLine(Date.now()),
 					...(run.onProgress ? { onProgress: () => run.onProgress?.(++done, run.total) } : {}),
 					...(run.signal ? { signal: run.signal } : {}),
 				},

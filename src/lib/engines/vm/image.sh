@@ -3,12 +3,13 @@
 # packages only (apt-get download + dpkg-deb, no debootstrap, no root needed). The VM engine
 # (vm.ts) boots them under QEMU; docs/targets.md explains the choices.
 #
-# Usage: image.sh arm64|x86_64|v86 [--rebuild]    (scripts/vm-image.sh calls this)
+# Usage: image.sh arm64|x86_64|v86 [--rebuild | --path]    (scripts/vm-image.sh calls this)
 #   v86: the image of the kernel that runs in the reader's browser under the v86 emulator (an x86
 #   emulator in WebAssembly, src/lib/engines/v86/): Debian 12's i386 kernel (Debian 13 has no
 #   i386 kernel), a smaller root (image-trim-v86.txt: it lives in the guest's RAM and in the
 #   saved state a reader downloads) and the BIOS from Debian's seabios package.
-#   stdout: the image's folder (vmlinuz, initrd.img, packages.txt, programs.txt, kernel-release)
+#   stdout: the image's folder (vmlinuz, initrd.img, packages.txt, sources.txt, programs.txt,
+#   kernel-release; for v86 also bios.bin and vgabios.bin)
 #   stderr: progress, one line per stage: "vm-image: <stage> (<seconds> s)"
 #
 # The image lives in ${NETBOOK_CACHE:-~/.cache/netbook}/vm/<release>-<arch>-<hash>/, where the
@@ -37,7 +38,7 @@ die() {
 	exit 1
 }
 usage() {
-	printf 'usage: %s arm64|x86_64|v86 [--rebuild]\n' "${0##*/}" >&2
+	printf 'usage: %s arm64|x86_64|v86 [--rebuild | --path]\n' "${0##*/}" >&2
 	exit 2
 }
 
@@ -72,11 +73,12 @@ stage() {
 
 main() {
 	local arg
-	ARCH='' REBUILD=''
+	ARCH='' REBUILD='' ONLY_PATH=''
 	for arg; do
 		case $arg in
 		arm64 | x86_64 | v86) [[ -z $ARCH ]] || usage; ARCH=$arg ;;
 		--rebuild) REBUILD=1 ;;
+		--path) ONLY_PATH=1 ;;
 		*) usage ;;
 		esac
 	done
@@ -105,6 +107,13 @@ main() {
 	CACHE=${NETBOOK_CACHE:-${HOME:?}/.cache/netbook}/vm
 	IMAGE=$CACHE/$RELEASE-$ARCH-$HASH
 	mkdir -p "$CACHE"
+
+	# --path: the folder of the image these inputs make, if it is built (exit 1 if not); builds nothing.
+	if [[ -n $ONLY_PATH ]]; then
+		[[ -f $IMAGE/ok ]] || return 1
+		printf '%s\n' "$IMAGE"
+		return 0
+	fi
 
 	# One build per architecture at a time (verify runs two chapters at once; both want the image).
 	exec 9>"$CACHE/.lock-$RELEASE-$ARCH"
@@ -199,6 +208,8 @@ main() {
 			deb=$(deb_of "$p")
 			dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink -C "$root" || die "cannot unpack $deb"
 			printf '%s\n' "$p" >>"$WORK/packages.txt"
+			# The source package and its version (a binary package names its source only when they differ).
+			dpkg-deb --show --showformat='${source:Package} ${source:Version}\n' "$deb" >>"$WORK/sources.txt"
 		done
 	}
 	unpack "$ROOT" "${ROOT_PKGS[@]}"
@@ -300,6 +311,7 @@ main() {
 	((${#absent[@]} == 0)) || die "the image lacks programs sandbox.sh needs: ${absent[*]} (add their packages to image-packages.txt)"
 	(cd "$ROOT" && find usr/bin usr/sbin usr/lib/cni -maxdepth 1 \( -type f -o -type l \) | sed 's|^|/|' | sort) >"$WORK/image/programs.txt"
 	sort "$WORK/packages.txt" >"$WORK/image/packages.txt"
+	sort -u "$WORK/sources.txt" >"$WORK/image/sources.txt"
 	printf '%s\n' "$KREL" >"$WORK/image/kernel-release"
 	printf 'Debian %s (%s)\n' "$RELEASE" "$DEB_ARCH" >"$WORK/image/release"
 	if command -v lz4 >/dev/null; then

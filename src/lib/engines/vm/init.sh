@@ -18,6 +18,8 @@
 #   4. passes "progress …" lines and diagnostics to the console, which is QEMU's stdout;
 #   5. answers "results N" and N bytes: a tar of out/ (what the sandbox wrote), exit (its exit
 #      code) and stderr (its diagnostics);
+#   5b. for "shell64 N" (the page's terminal): the same, then runs sandbox.sh as a reader's lab
+#      (sandbox.sh section 5b) talking over the port itself until it ends, then "shell ended RC";
 #   6. on "quit" (or when the port closes) powers off (QEMU runs with -no-reboot, so a panic
 #      ends it too).
 #
@@ -122,6 +124,32 @@ run_job() {
 	say "exit $rc"
 }
 
+# run_shell DIR: runs the sandbox on DIR/job.json (an interactive job: sandbox.sh section 5b) with
+# the control port as its stdout and, as its stdin, the lines that come on the port, until it ends.
+run_shell() {
+	local dir=$1 line='' part sandbox rc
+	mkdir -p "$dir/out"
+	mkfifo "$dir/in"
+	unshare --kill-child=KILL --net --mount --uts --ipc --pid --fork --mount-proc --propagation private \
+		bash "$dir/sandbox.sh" "$dir/job.json" "$dir/out" "$(stat -L -c %i /proc/self/ns/net)" "$(stat -L -c %i /proc/self/ns/mnt)" \
+		<"$dir/in" >&9 2>/dev/console &
+	sandbox=$!
+	exec 8>"$dir/in"
+	while kill -0 "$sandbox" 2>/dev/null; do
+		# (a read that times out keeps what it got of the line: the rest comes with the next)
+		IFS= read -r -t 1 -u 9 part || { line+=$part; continue; }
+		printf '%s\n' "$line$part" >&8
+		# (after quit the next line is for init again: a new lab may follow at once)
+		[[ $line$part == quit ]] && break
+		line=''
+	done
+	exec 8>&-
+	wait "$sandbox"
+	rc=$?
+	say "exit $rc"
+	printf 'shell ended %d\n' "$rc" >&9
+}
+
 # Debian ships Python without its bytecode (dpkg's postinst compiles it), so the first
 # `python3 -m http.server` would compile every module it imports: 14 s under TCG, and again in
 # every sandbox, whose /usr is a copy-on-write overlay. Compiled once here, into the image's own
@@ -136,12 +164,12 @@ printf 'ready\n' >&9
 jobs_run=0
 while IFS= read -r -u 9 line; do
 	case $line in
-	job\ * | job64\ *)
+	job\ * | job64\ * | shell64\ *)
 		n=${line#* }
 		jobs_run=$((jobs_run + 1))
 		dir=$JOB/$jobs_run
 		mkdir -p "$dir"
-		if [[ $line == job64\ * ]]; then
+		if [[ $line != job\ * ]]; then
 			# v86 drops what the guest has no buffer for: the job comes as N lines of base64, one
 			# at a time, each answered "ok" (see src/lib/engines/v86/guest.ts).
 			for ((k = 0; k < n; k++)); do
@@ -153,6 +181,11 @@ while IFS= read -r -u 9 line; do
 			head -c "$n" <&9 >"$dir.tar" || fatal 'cannot read the job'
 		fi
 		tar -x -C "$dir" -f "$dir.tar" job.json sandbox.sh || fatal 'the job is not a tar of job.json and sandbox.sh'
+		if [[ $line == shell64\ * ]]; then
+			run_shell "$dir"
+			rm -rf "$dir" "$dir.tar"
+			continue
+		fi
 		run_job "$dir"
 		tar -C "$dir" -cf "$dir/results.tar" out exit stderr || fatal 'cannot pack the results'
 		printf 'results %d\n' "$(stat -c %s "$dir/results.tar")" >&9

@@ -17,6 +17,20 @@ export interface V86Like {
 	bus: { send(event: string, data: unknown): void };
 }
 
+/**
+ * Resolves once the emulator has loaded its files and restored its state: what is sent to the
+ * guest before then is lost.
+ */
+export function emulatorLoaded(emulator: V86Like): Promise<void> {
+	return new Promise((resolve) => {
+		const done = (): void => {
+			emulator.remove_listener('emulator-loaded', done as (arg: never) => void);
+			resolve();
+		};
+		emulator.add_listener('emulator-loaded', done as (arg: never) => void);
+	});
+}
+
 /** How the book's v86 machine is made: the same for the saved state and for every restore. */
 export const V86_MACHINE = {
 	/** MiB of guest memory: the initramfs (about 57 MiB packed, 111 unpacked) must fit twice at boot. */
@@ -127,14 +141,7 @@ export class V86Guest {
 		options.signal?.addEventListener('abort', abort, { once: true });
 		try {
 			const work = (async () => {
-				const lines = chunks(toBase64(tar), LINE);
-				this.send(`job64 ${lines.length}\n`);
-				for (const line of lines) {
-					this.send(`${line}\n`);
-					const ok = await this.nextLine();
-					if (ok !== 'ok') throw new GuestError(`the guest said "${ok}" while taking the job${this.tail()}`);
-					lastHeard = Date.now();
-				}
+				await this.sendJob('job64', tar, () => (lastHeard = Date.now()));
 				const header = await this.nextLine();
 				const m = /^results (\d+)$/.exec(header);
 				if (!m) throw new GuestError(`the guest said "${header}" instead of its results${this.tail()}`);
@@ -152,13 +159,58 @@ export class V86Guest {
 		}
 	}
 
+	/**
+	 * Starts a reader's lab: sandbox.sh on an interactive job (its section 5b), which then talks
+	 * over the channel itself. Resolves once it says `lab ready`; then {@link line} and
+	 * {@link send} speak its protocol until it is sent `quit`.
+	 */
+	async startShell(tar: Uint8Array, timeoutMs: number, onConsole?: (line: string) => void): Promise<void> {
+		this.onConsole = onConsole;
+		await this.withDeadline(
+			(async () => {
+				await this.sendJob('shell64', tar);
+				for (;;) {
+					const said = await this.nextLine();
+					if (said === 'lab ready') return;
+					if (said) throw new GuestError(`the lab could not be built (${said})${this.tail()}`);
+				}
+			})(),
+			timeoutMs,
+			`the lab was not ready within ${timeoutMs / 1000} s`,
+		);
+	}
+
+	/** Ends the reader's lab (sandbox.sh and every namespace of it) and waits until it has gone. */
+	async endShell(): Promise<void> {
+		this.send('quit\n');
+		for (;;) if ((await this.nextLine()).startsWith('shell ended ')) return;
+	}
+
+	/** The next line the guest sends on the channel. */
+	line(): Promise<string> {
+		return this.nextLine();
+	}
+
+	/** Sends text on the channel (a whole line must fit the guest's 4 KiB buffer). */
+	send(text: string): void {
+		this.emulator.bus.send(CHANNEL_IN, new TextEncoder().encode(text));
+	}
+
+	/** Sends a job (`job64` or `shell64`): its base64 lines one at a time, each acknowledged. */
+	private async sendJob(kind: 'job64' | 'shell64', tar: Uint8Array, onAck?: () => void): Promise<void> {
+		const lines = chunks(toBase64(tar), LINE);
+		this.send(`${kind} ${lines.length}\n`);
+		for (const line of lines) {
+			this.send(`${line}\n`);
+			const ok = await this.nextLine();
+			if (ok !== 'ok') throw new GuestError(`the guest said "${ok}" while taking the job${this.tail()}`);
+			onAck?.();
+		}
+	}
+
 	/** Tells init to power the guest off. */
 	quit(): void {
 		this.send('quit\n');
-	}
-
-	private send(text: string): void {
-		this.emulator.bus.send(CHANNEL_IN, new TextEncoder().encode(text));
 	}
 
 	private tail(): string {

@@ -1,0 +1,101 @@
+/**
+ * What the page's real kernel costs (`npm run bench -- --only v86`): building its image and state
+ * (cold, in a scratch cache so the machine's own is untouched, then cached), what a reader
+ * downloads, restoring the state under Node, and the time per command over one chapter in v86
+ * (chapter 4, the one the page's browser test checks). Restoring in a browser and the tab's memory
+ * are measured by the page's own test (tests/e2e), which opts in as a reader does.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { V86 } from 'v86';
+import { loadLab } from '../book/labs.ts';
+import { createV86Engine, v86State } from '../engines/v86/v86.ts';
+import { loadBook } from '../runbook/load.ts';
+import { emulatorLoaded, V86_MACHINE, type V86Like } from '../v86/guest.ts';
+import { median, round } from './stats.ts';
+
+/** The v86 part's figures. */
+export interface V86Figures {
+	/** image.sh v86 and the state's first boot in an empty scratch cache (packages downloaded again), ms. */
+	cold: { imageMs: number; stateMs: number };
+	/** The same again with nothing changed: both found in the cache, ms. */
+	cachedMs: number;
+	/** Bytes a reader downloads: the zstd state, v86's wasm and its library. */
+	bytes: { state: number; wasm: number; lib: number };
+	/** Restoring the state under Node (new V86 to `emulator-loaded`), ms, each run. */
+	restoreMs: number[];
+	restoreMedianMs: number;
+	/** One chapter in v86: its commands' times (each command and its settling), median and 90th percentile, ms. */
+	chapter: { id: string; commands: number; medianMs: number; p90Ms: number; wholeMs: number };
+}
+
+const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+
+function percentile(values: readonly number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Measures the v86 target; `runs` restores. */
+export async function measureV86(root: string, runs: number, log: (line: string) => void): Promise<V86Figures> {
+	const scratch = mkdtempSync(join(tmpdir(), 'netbook-bench-v86-'));
+	const saved = process.env['NETBOOK_CACHE'];
+	let cold: V86Figures['cold'];
+	let cachedMs: number;
+	try {
+		process.env['NETBOOK_CACHE'] = scratch;
+		let imageMs = 0;
+		const started = performance.now();
+		await v86State({
+			onLog: (line) => {
+				log(`v86: ${line}`);
+				if (line.startsWith('vm-image: built')) imageMs = performance.now() - started;
+			},
+		});
+		cold = { imageMs: round(imageMs, 0), stateMs: round(performance.now() - started - imageMs, 0) };
+	} finally {
+		if (saved === undefined) delete process.env['NETBOOK_CACHE'];
+		else process.env['NETBOOK_CACHE'] = saved;
+		rmSync(scratch, { recursive: true, force: true });
+	}
+	const before = performance.now();
+	const { image, state } = await v86State({ onLog: (line) => log(`v86: ${line}`) });
+	cachedMs = round(performance.now() - before, 0);
+	const require = (await import('node:module')).createRequire(import.meta.url);
+	const wasm = require.resolve('v86/build/v86.wasm');
+	const lib = require.resolve('v86/build/libv86.mjs');
+	const restoreMs: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t = performance.now();
+		const e = new V86({
+			wasm_path: wasm,
+			bios: { buffer: toArrayBuffer(readFileSync(join(image, 'bios.bin'))) },
+			vga_bios: { buffer: toArrayBuffer(readFileSync(join(image, 'vgabios.bin'))) },
+			initial_state: { buffer: toArrayBuffer(readFileSync(state)) },
+			memory_size: V86_MACHINE.memoryMiB << 20,
+			vga_memory_size: 2 << 20,
+			virtio_console: { type: 'none' },
+			disable_speaker: true,
+			autostart: true,
+		});
+		await emulatorLoaded(e as unknown as V86Like);
+		restoreMs.push(round(performance.now() - t, 0));
+		await e.destroy();
+	}
+	const chapter = loadBook(root).find((c) => c.id.startsWith('04-'))!;
+	const engine = createV86Engine({ onLog: (line) => log(`v86: ${line}`) });
+	const t = performance.now();
+	const result = await engine.run(chapter, loadLab(chapter.lab, root), {});
+	const wholeMs = round(performance.now() - t, 0);
+	const times = result.blocks.flatMap((b) => b.steps.map((s) => s.ms ?? NaN)).filter((n) => Number.isFinite(n));
+	log(`v86: chapter ${chapter.id}: ${times.length} commands in ${(wholeMs / 1000).toFixed(1)} s`);
+	return {
+		cold,
+		cachedMs,
+		bytes: { state: statSync(state).size, wasm: statSync(wasm).size, lib: statSync(lib).size },
+		restoreMs,
+		restoreMedianMs: median(restoreMs),
+		chapter: { id: chapter.id, commands: times.length, medianMs: round(median(times), 0), p90Ms: round(percentile(times, 90), 0), wholeMs },
+	};
+}
