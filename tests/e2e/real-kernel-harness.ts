@@ -7,7 +7,7 @@
  */
 import { build, type Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
-import type { V86Manifest } from '../../src/lib/v86/manifest.ts';
+import type { V86Manifest } from '../../src/lib/shared/v86-manifest.ts';
 import { ROOT } from './book.ts';
 
 /** The manifest the stand-in offers: sizes a reader could meet. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { V86Manifest } from '../../src/lib/v86/manifest.ts';
+import type { V86Manifest } from '../../src/lib/shared/v86-manifest.ts';
 import { DIST } from './book.ts';
 
 /** The manifest of the build under test, or undefined when it was built without the kernel. */

@@ -6,7 +6,7 @@ import type { CheckSpec } from '../../lib/runbook/checks.ts';
 import type { Lab } from '../../lib/shared/lab.ts';
 import type { MachineProvenance, TargetKind } from '../../lib/shared/machine.ts';
 import type { ScriptBlock } from '../../lib/terminal/script.ts';
-import type { V86Manifest } from '../../lib/v86/manifest.ts';
+import type { V86Manifest } from '../../lib/shared/v86-manifest.ts';
 
 /** The page's real kernel as the build found it (src/lib/book/v86.ts), and where its parts are served. */
 export interface RealKernelData {

@@ -2,7 +2,7 @@
  * Whether this browser can take the page's real kernel, and how its costs and its start are put
  * in words. No DOM: the panel's view (real-kernel-view.ts) and the unit tests share it.
  */
-import type { V86Manifest } from '../../lib/v86/manifest.ts';
+import type { V86Manifest } from '../../lib/shared/v86-manifest.ts';
 
 /**
  * The device must have at least this many times the emulated machine's memory. While the state

@@ -387,10 +387,10 @@ export class Shell {
 	 * command; `stop` ends the check after it. Nothing of it counts as the reader's progress.
 	 * Resolves true when every block ran, false when stopped.
 	 */
-	check(blocks: readonly ScriptBlock[], hooks: CheckHooks, stop: AbortSignal): Promise<boolean> {
+	async check(blocks: readonly ScriptBlock[], hooks: CheckHooks, stop: AbortSignal): Promise<boolean> {
 		this.running?.abort();
 		let finished = false;
-		return this.enqueue(async () => {
+		await this.enqueue(async () => {
 			this.pending = [];
 			await this.engine.reset();
 			this.stack.length = 0;
@@ -421,6 +421,7 @@ export class Shell {
 			}
 			finished = !stop.aborted;
 			await this.settle();
-		}).then(() => finished);
+		});
+		return finished;
 	}
 }
