@@ -112,13 +112,18 @@ describe('chapter 4 on the real kernel in the page', () => {
 		let compared = 0;
 		const partner = new Map(recording.blocks.map((b) => [b.key, b]));
 		for (const [i, { block, cmd }] of commands.entries()) {
-			const echo = await page.locator('.nb-tl-echo').nth(before + i).textContent();
-			expect(echo).toBe(`root@${block.host}:~# ${cmd}`);
+			// A command with no output gets its exit badge on its own line (terminal-view.ts).
+			const line = await page.locator('.nb-tl-echo').nth(before + i).evaluate((e) => ({
+				text: [...e.childNodes].filter((n) => !(n instanceof Element && n.matches('.nb-tl-exit'))).map((n) => n.textContent).join(''),
+				exit: e.querySelector('.nb-tl-exit')?.textContent ?? '',
+			}));
+			expect(line.text).toBe(`root@${block.host}:~# ${cmd}`);
 			const steps = partner.get(block.key)?.steps;
 			expect(steps, `block at line ${block.line} recorded on v86`).toBeDefined();
 			const k = block.commands.findIndex((c) => oneLine(c.text) === cmd);
 			const want = steps![k]!;
 			const got = await outputAfter(page, before + i);
+			if (line.exit) got.exit = Number(line.exit.replace('exit ', ''));
 			const a = `${normaliseOutput(want.stdout, recorded)}|${normaliseOutput(want.stderr, recorded)}|${want.exit}`;
 			const b = `${normaliseOutput(got.stdout, shown)}|${normaliseOutput(got.stderr, shown)}|${got.exit}`;
 			compared++;
