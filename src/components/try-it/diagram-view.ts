@@ -23,23 +23,29 @@ export class DiagramView {
 	topology: Topology | undefined;
 	/** Milliseconds the last redraw took (state → SVG in the page), for the docs' figures. */
 	lastRenderMs = 0;
+	/** What the state comes from, in words: "the simulator", "the real Linux kernel". */
+	private from = 'the simulator';
+	private readonly caption: HTMLElement;
 
 	constructor(private readonly lab: Lab) {
 		this.holder = h('div', { class: 'nb-td-svg' });
 		this.box = scrollBox('nb-td-view', 'The lab diagram (scrolls)', this.holder);
-		this.element = h(
-			'figure',
-			{ class: 'nb-td' },
-			this.box.frame,
-			h('figcaption', {}, 'The lab now, as the simulator has it: redrawn after each command.'),
-		);
+		this.caption = h('figcaption', {});
+		this.element = h('figure', { class: 'nb-td' }, this.box.frame, this.caption);
+		this.source(this.from);
+	}
+
+	/** Says where the state now comes from (`the simulator`, `the real Linux kernel`); the next render's title says it too. */
+	source(from: string): void {
+		this.from = from;
+		this.caption.textContent = `The lab now, as ${from} has it: redrawn after each command.`;
 	}
 
 	/** Draws `state`; highlights survive a redraw. */
 	render(state: LabState): void {
 		const started = performance.now();
 		this.topology = toTopology(state, this.lab);
-		this.holder.innerHTML = renderTopologySvg(this.topology, { id: 'nb-live', title: `The ${this.lab.name} lab now, in the simulator` });
+		this.holder.innerHTML = renderTopologySvg(this.topology, { id: 'nb-live', title: `The ${this.lab.name} lab now, in ${this.from}` });
 		// Its own size (the viewBox in CSS pixels), never shrunk to fit.
 		const svg = this.holder.querySelector('svg');
 		if (svg) svg.style.width = `${svg.viewBox.baseVal.width}px`;

@@ -17,3 +17,21 @@ export function chapterUrl(chapterId: string): string {
 export function scriptHref(chapterId: string): string {
 	return `${SITE_BASE}scripts/${chapterId}.sh`;
 }
+
+/**
+ * Site-relative address of a chapter's recording on the page's real kernel, as "Check this chapter
+ * on the real kernel" fetches it: /recordings/v86/05-veth-pairs.json.
+ */
+export function pageKernelRecordingHref(chapterId: string): string {
+	return `${SITE_BASE}recordings/v86/${chapterId}.json`;
+}
+
+/**
+ * Where readers ask for the source code the page's real kernel was built from (the written offer
+ * on the licences page, src/pages/kernel-in-the-page.astro). An address at the site's own domain:
+ * it must reach the maintainers wherever the book is published.
+ */
+export const SOURCE_REQUESTS = `sources@${new URL(SITE_URL).hostname}`;
+
+/** Site-relative address of the licences page of the page's real kernel. */
+export const KERNEL_LICENCES_HREF = `${SITE_BASE}kernel-in-the-page/`;

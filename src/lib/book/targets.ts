@@ -36,6 +36,13 @@ export const TARGETS: readonly Target[] = [
  */
 export const PRIMARY_TARGET: string = 'vm:arm64';
 
+/**
+ * The target of the page's own real kernel: `verify --target v86` runs the chapters in the same
+ * v86 machine the page restores, so its recordings are what "Check this chapter on the real
+ * kernel" compares the page's run with.
+ */
+export const PAGE_KERNEL_TARGET = 'v86';
+
 /** A target's reader-facing label; a target this file does not know is shown by its id. */
 export function targetLabel(id: string): string {
 	return TARGETS.find((t) => t.id === id)?.label ?? id;

@@ -35,3 +35,11 @@ export function loadOtherSnapshots(chapterFile: string, primary: string = PRIMAR
 		return snapshot ? [{ target, snapshot }] : [];
 	});
 }
+
+/**
+ * One target's snapshot of a chapter file, whether or not the site lists the target (the page's
+ * real kernel is checked against `v86`'s), or undefined when that target has not recorded it.
+ */
+export function loadTargetSnapshot(chapterFile: string, target: string): Snapshot | undefined {
+	return loadSnapshot(snapshotFileOf(chapterFile, target));
+}

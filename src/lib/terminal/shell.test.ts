@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputChunk } from './engine.ts';
-import { fakeEngine, PING_OK } from './fake-engine.test-helper.ts';
+import { fakeEngine, PING_OK, PING_SILENT } from './fake-engine.test-helper.ts';
 import type { ScriptBlock } from './script.ts';
 import { Shell, type CommandRecord, type ShellView } from './shell.ts';
 import type { PacketTrace } from '../shared/trace.ts';
@@ -176,6 +176,93 @@ describe('Shell: running the chapter\'s blocks', () => {
 		const r = recorder();
 		await new Shell(engine, r.view, { blocks: BLOCKS }).runUpTo(4);
 		expect(r.log[1]).toBe('ERR Some commands did not do what the chapter expects:\n  block 3 on alice: ip route (exit 2)');
+	});
+});
+
+describe('Shell: another engine, and checking the chapter', () => {
+	it('hands the terminal to another engine: its fresh lab, the first host, the history kept', async () => {
+		const first = fakeEngine();
+		const second = fakeEngine();
+		const r = recorder();
+		const states: unknown[] = [];
+		const shell = new Shell(first.engine, r.view, { onState: (s) => states.push(s) });
+		await shell.submit('ssh bob');
+		await shell.submit('ip addr add 192.168.1.2/24 dev eth0');
+		await shell.setEngine(second.engine, 'Now on the other engine.');
+		expect(r.prompt()).toBe('root@alice:~# ');
+		await shell.submit('hostname');
+		expect(first.calls.map((c) => c.line)).toEqual(['ip addr add 192.168.1.2/24 dev eth0']);
+		expect(second.calls).toEqual([{ host: 'alice', line: 'hostname' }]);
+		expect(r.log).toContain('# Now on the other engine.');
+		expect(shell.history.list()).toEqual(['ssh bob', 'ip addr add 192.168.1.2/24 dev eth0', 'hostname']);
+		// The new engine's state is drawn even though it equals a state seen before the switch.
+		expect(states.at(-1)).toEqual(await second.engine.state());
+	});
+
+	it('checks the runnable blocks on a fresh lab, visibly, and credits no progress', async () => {
+		const { engine, calls, labs } = fakeEngine();
+		const r = recorder();
+		const records: CommandRecord[] = [];
+		const seen: string[] = [];
+		const shell = new Shell(engine, r.view, { blocks: BLOCKS, onCommand: (c) => records.push(c) });
+		await shell.submit('ip addr add 10.0.0.1/8 dev eth0');
+		const blocks = BLOCKS.filter((b) => b.runnable).slice(0, 3);
+		const done = await shell.check(
+			blocks,
+			{
+				onBlock: (b, n, count) => seen.push(`block ${b.index + 1} (${n} of ${count})`),
+				onBlockDone: (b, steps) => {
+					seen.push(steps.map((s) => `${s.cmd} → ${s.exit} ${JSON.stringify(s.stdout)} ${JSON.stringify(s.stderr)}`).join('; '));
+					return { text: `verdict ${b.index + 1}` };
+				},
+			},
+			new AbortController().signal,
+		);
+		expect(done).toBe(true);
+		expect(labs()).toBe(2);
+		expect(calls.slice(1).map((c) => `${c.host}: ${c.line}`)).toEqual([
+			'alice: ip addr add 192.168.1.1/24 dev eth0',
+			'bob: ip addr add 192.168.1.2/24 dev eth0',
+			'alice: ip route',
+			'alice: ping -c 1 -W 1 192.168.1.9',
+		]);
+		expect(seen).toEqual([
+			'block 1 (1 of 3)',
+			'ip addr add 192.168.1.1/24 dev eth0 → 0 "" ""',
+			'block 2 (2 of 3)',
+			'ip addr add 192.168.1.2/24 dev eth0 → 0 "" ""',
+			'block 3 (3 of 3)',
+			`ip route → 0 "" ""; ping -c 1 -W 1 192.168.1.9 → 1 ${JSON.stringify(PING_SILENT)} ""`,
+		]);
+		expect(r.log.slice(1)).toEqual([
+			"# Fresh lab: running the chapter's 3 blocks on the simulator.",
+			'root@alice:~# ip addr add 192.168.1.1/24 dev eth0',
+			'# verdict 1',
+			'# (now on bob)',
+			'root@bob:~# ip addr add 192.168.1.2/24 dev eth0',
+			'# verdict 2',
+			'# (now on alice)',
+			'root@alice:~# ip route',
+			'root@alice:~# ping -c 1 -W 1 192.168.1.9',
+			// The simulator plays ping's output line by line.
+			...PING_SILENT.split('\n').slice(0, -1),
+			'[exit 1]',
+			'# verdict 3',
+		]);
+		expect(records.map((c) => c.line)).toEqual(['ip addr add 10.0.0.1/8 dev eth0']);
+	});
+
+	it('stops a check after the running command when asked', async () => {
+		const { engine, calls } = fakeEngine({ msPerSecond: 60_000 });
+		const stop = new AbortController();
+		const shell = new Shell(engine, recorder().view);
+		const blocks = [BLOCKS[4]!, BLOCKS[0]!];
+		const done = shell.check(blocks, { onBlockDone: () => ({ text: 'never' }) }, stop.signal);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(shell.busy).toBe(true);
+		stop.abort();
+		expect(await done).toBe(false);
+		expect(calls.map((c) => c.line)).toEqual(['ping -c 3 -i 0.2 192.168.1.2']);
 	});
 });
 

@@ -44,6 +44,25 @@ export interface CommandRecord {
 	stdout: string;
 }
 
+/** One command of a block run for a check, with everything it printed. */
+export interface CheckedStep {
+	cmd: string;
+	stdout: string;
+	stderr: string;
+	exit: number;
+}
+
+/** What the page does around each block of {@link Shell.check}. */
+export interface CheckHooks {
+	/** A block is about to run (`position` counts from 1 among the `count` blocks checked). */
+	onBlock?: (block: ScriptBlock, position: number, count: number) => void;
+	/** A block ran: its steps. The words returned are shown under it in the terminal (its verdict). */
+	onBlockDone?: (block: ScriptBlock, steps: CheckedStep[]) => { text: string; tone?: 'info' | 'error' } | undefined;
+}
+
+/** How a line reaches the engine: typed by the reader, replayed quietly, or run for a check. */
+type RunMode = 'reader' | 'replay' | 'check';
+
 /** Options of {@link Shell}. */
 export interface ShellOptions {
 	/** The chapter's blocks, for "Run in the terminal" and "Run up to here". */
@@ -79,7 +98,7 @@ export class Shell {
 	private readonly blocks: ScriptBlock[];
 
 	constructor(
-		private readonly engine: TerminalEngine,
+		private engine: TerminalEngine,
 		private readonly view: ShellView,
 		private readonly options: ShellOptions = {},
 	) {
@@ -230,7 +249,7 @@ export class Shell {
 				return;
 			}
 		}
-		await this.runOnEngine(host, line, signal, true);
+		await this.runOnEngine(host, line, signal, 'reader');
 	}
 
 	private fail(message: string, code: number): void {
@@ -238,19 +257,26 @@ export class Shell {
 		this.view.exit(code);
 	}
 
-	/** Runs a line on the engine; with `show`, its output goes to the view. */
-	private async runOnEngine(host: string, input: string, signal: AbortSignal, show: boolean): Promise<number> {
-		const wantTrace = /^(ip\s+netns\s+exec\s+\S+\s+)?ping(\s.*)?\s--trace(\s|$)/.test(input);
+	/**
+	 * Runs a line on the engine. The reader's lines and a check's show their output and the
+	 * state after them; only the reader's count for progress. A replay shows nothing.
+	 */
+	private async runOnEngine(host: string, input: string, signal: AbortSignal, mode: RunMode): Promise<CheckedStep> {
+		const show = mode !== 'replay';
+		const wantTrace = mode === 'reader' && /^(ip\s+netns\s+exec\s+\S+\s+)?ping(\s.*)?\s--trace(\s|$)/.test(input);
 		const line = wantTrace ? input.replace(/\s--trace(?=\s|$)/, '') : input;
 		let stdout = '';
+		let stderr = '';
 		const result = await this.engine.run(host, line, {
 			signal,
 			onOutput: (chunk) => {
 				if (chunk.stream === 'stdout') stdout += chunk.text;
+				else stderr += chunk.text;
 				if (show) this.view.output(chunk);
 			},
 		});
-		if (!show) return result.exit;
+		const step = { cmd: line, stdout, stderr, exit: result.exit };
+		if (!show) return step;
 		if (result.exit !== 0) this.view.exit(result.exit);
 		if (result.note) this.view.notice(result.note);
 		// A walk is offered only for a packet that left: a ping refused before sending has none.
@@ -258,8 +284,8 @@ export class Shell {
 		else if (wantTrace && result.trace) this.view.notice('No packet left, so there is no walk to show.');
 		else if (wantTrace) this.view.notice(`The ${this.engine.name} recorded no packet walk for this command.`);
 		await this.refreshState();
-		this.options.onCommand?.({ host, line, exit: result.exit, stdout });
-		return result.exit;
+		if (mode === 'reader') this.options.onCommand?.({ host, line, exit: result.exit, stdout });
+		return step;
 	}
 
 	/** Asks the engine for the state and tells the page when it changed. */
@@ -283,6 +309,29 @@ export class Shell {
 		await this.enqueue(() => this.settle());
 	}
 
+	/** The engine commands run on now. */
+	get engineName(): string {
+		return this.engine.name;
+	}
+
+	/**
+	 * Hands the terminal to another engine (the simulator or the real kernel), after whatever is
+	 * queued: its lab as it starts, the prompt back on the first host. History stays; `said` is
+	 * the notice that tells the reader what changed.
+	 */
+	setEngine(engine: TerminalEngine, said: string): Promise<void> {
+		this.running?.abort();
+		return this.enqueue(async () => {
+			this.engine = engine;
+			this.pending = [];
+			this.stack.length = 0;
+			this.host = this.options.host ?? engine.hosts()[0] ?? this.host;
+			this.lastStateJson = '';
+			this.view.notice(said);
+			await this.settle();
+		});
+	}
+
 	/** "Run in the terminal": runs one block's commands on its host, as if typed. */
 	runBlock(index: number): Promise<void> {
 		this.running?.abort();
@@ -298,7 +347,7 @@ export class Shell {
 				this.view.prompt(this.prompt);
 				this.view.echo(this.prompt, command);
 				this.history.push(command);
-				await this.runOnEngine(block.host, command, controller.signal, true);
+				await this.runOnEngine(block.host, command, controller.signal, 'reader');
 			}
 		});
 	}
@@ -319,7 +368,7 @@ export class Shell {
 			let count = 0;
 			for (const block of before)
 				for (const [i, command] of block.commands.entries()) {
-					const exit = await this.runOnEngine(block.host, command, skip, false);
+					const { exit } = await this.runOnEngine(block.host, command, skip, 'replay');
 					count++;
 					if (!exitExpected(block, i, exit)) problems.push(`  block ${block.index + 1} on ${block.host}: ${command} (exit ${exit})`);
 				}
@@ -330,5 +379,49 @@ export class Shell {
 			if (problems.length) this.view.notice(`Some commands did not do what the chapter expects:\n${problems.join('\n')}`, 'error');
 			await this.settle();
 		});
+	}
+
+	/**
+	 * Runs `blocks` on a fresh lab, one command after another as if typed, and hands each block's
+	 * outputs to `hooks` (the page compares them with a recording). Ctrl-C interrupts the running
+	 * command; `stop` ends the check after it. Nothing of it counts as the reader's progress.
+	 * Resolves true when every block ran, false when stopped.
+	 */
+	async check(blocks: readonly ScriptBlock[], hooks: CheckHooks, stop: AbortSignal): Promise<boolean> {
+		this.running?.abort();
+		let finished = false;
+		await this.enqueue(async () => {
+			this.pending = [];
+			await this.engine.reset();
+			this.stack.length = 0;
+			this.view.notice(`Fresh lab: running the chapter's ${blocks.length} blocks on the ${this.engine.name}.`);
+			for (const [n, block] of blocks.entries()) {
+				if (stop.aborted) break;
+				hooks.onBlock?.(block, n + 1, blocks.length);
+				this.switchTo(block.host);
+				const steps: CheckedStep[] = [];
+				for (const command of block.commands) {
+					if (stop.aborted) break;
+					// Each command gets its own signal: Ctrl-C interrupts one command; stop interrupts it too.
+					const controller = new AbortController();
+					const interrupt = () => controller.abort();
+					stop.addEventListener('abort', interrupt, { once: true });
+					this.running = controller;
+					this.view.prompt(this.prompt);
+					this.view.echo(this.prompt, command);
+					try {
+						steps.push(await this.runOnEngine(block.host, command, controller.signal, 'check'));
+					} finally {
+						stop.removeEventListener('abort', interrupt);
+					}
+				}
+				if (stop.aborted) break;
+				const verdict = hooks.onBlockDone?.(block, steps);
+				if (verdict) this.view.notice(verdict.text, verdict.tone);
+			}
+			finished = !stop.aborted;
+			await this.settle();
+		});
+		return finished;
 	}
 }
