@@ -88,5 +88,6 @@ export async function openFullShell(body: HTMLElement, options: OpenOptions, boo
 		throw e instanceof FullShellError ? e : new FullShellError({ kind: 'shell', detail: (e as Error).message ?? String(e) });
 	});
 	options.say('Ready: the shell builds the plugin and starts the lab; the editor above it writes into the same folder.');
+	body.scrollIntoView({ block: 'start' });
 	term.focus();
 }
