@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookChapterSources } from '../../src/lib/fullshell/emit.ts';
@@ -166,6 +167,8 @@ describe('pressing "Open in a full shell"', () => {
 	it('on a page served without isolation, says so and opens the built-in terminal, loading nothing of the shell', async () => {
 		const { page, requests } = await openShellPage(plain.url, shellPage);
 		expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
+		const axe = async () => (await new AxeBuilder({ page }).include('[data-nb-fullshell]').analyze()).violations.map((v) => `${v.id}: ${v.help}`);
+		expect(await axe()).toEqual([]);
 		const count = requests.length;
 		const { reason, line } = await pressAndFallBack(page);
 		expect(reason).toBe('not-isolated');
@@ -174,6 +177,7 @@ describe('pressing "Open in a full shell"', () => {
 		const after = requests.slice(count).map((r) => new URL(r.url()).pathname);
 		expect(after.filter((p) => p.endsWith(TREE_FILE) || /\/_astro\/shell\./.test(p))).toEqual([]);
 		expect(await page.locator('.nb-fs-open').textContent()).toBe('Try the full shell again');
+		expect(await axe()).toEqual([]);
 	}, 60_000);
 
 	it('when its code cannot be loaded, says so and opens the built-in terminal', async () => {
