@@ -7,6 +7,9 @@
 import type { WebContainer, WebContainerProcess } from '@webcontainer/api';
 import type { Terminal } from '@xterm/xterm';
 
+/** The WebContainer's shell: a program of the WebContainer, not of the machine that builds the book. */
+const JSH = 'jsh';
+
 /** What jsh prints once it reads input. */
 const INTERACTIVE = '\x1b]654;interactive\x07';
 
@@ -18,7 +21,7 @@ const INTERACTIVE_WAIT_MS = 15_000;
  * once the line is typed; the shell then lives as long as the page.
  */
 export async function startShell(wc: WebContainer, term: Terminal, env: Record<string, string>, firstLine: string): Promise<WebContainerProcess> {
-	const shell = await wc.spawn('jsh', ['--osc'], { env, terminal: { cols: term.cols, rows: term.rows } });
+	const shell = await wc.spawn(JSH, ['--osc'], { env, terminal: { cols: term.cols, rows: term.rows } });
 	const input = shell.input.getWriter();
 	let markReady: () => void = () => {};
 	const interactive = new Promise<void>((resolve) => (markReady = resolve));
@@ -30,7 +33,8 @@ export async function startShell(wc: WebContainer, term: Terminal, env: Record<s
 			},
 		}),
 	);
-	term.onData((data) => void input.write(data));
+	// Keys typed after the shell ended have nowhere to go.
+	term.onData((data) => void input.write(data).catch(() => {}));
 	term.onResize(({ cols, rows }) => shell.resize({ cols, rows }));
 	void shell.exit.then((code) => term.write(`\r\n\x1b[2m[the shell ended (status ${code}); reload the page for a new one]\x1b[0m\r\n`));
 	await Promise.race([interactive, new Promise((resolve) => setTimeout(resolve, INTERACTIVE_WAIT_MS))]);

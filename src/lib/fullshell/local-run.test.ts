@@ -1,10 +1,11 @@
 // The very tree "Open in a full shell" mounts, written to a folder and driven as the WebContainer's
 // shell is: the setup line the page types, then `npm test` and each line the reader is offered, in
-// bash, with the environment shellEnv() gives jsh and the system's Node.js (Debian's 20, as close
-// as this machine has to a WebContainer's) and npm. What differs from a WebContainer: bash for jsh,
-// a real file system, and the `#!` files made executable (a tree has no file modes).
+// bash, with the environment shellEnv() gives jsh, the system's Node.js (Debian's 20, as close
+// as this machine has to a WebContainer's) and the project's npm. What differs from a
+// WebContainer: bash for jsh, a real file system, and the `#!` files made executable (a tree has
+// no file modes).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +15,24 @@ import { ADD_LINE, DEL_LINE, SETUP_LINE, shellEnv, TRY_LINES } from './commands.
 import { collectShellFiles } from './sources.ts';
 import { shellTree, treeFiles } from './tree.ts';
 
-/** The system's programs only: `node` and `npm` are Debian's, not the project's Node 24. */
+/** The system's programs: `node` is Debian's (package nodejs), not the project's Node 24. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const scratch = mkdtempSync(join(tmpdir(), 'full-shell-run-'));
 const dir = join(scratch, 'tsbridge');
-const env = { HOME: join(scratch, 'home'), LANG: 'C.UTF-8', ...shellEnv(dir, SYSTEM_PATH) };
+/** `npm` here is the npm that runs the project (wherever it is installed), run by the system's node. */
+const npmDir = join(scratch, 'npm-bin');
+const env = { HOME: join(scratch, 'home'), LANG: 'C.UTF-8', ...shellEnv(dir, `${npmDir}:${SYSTEM_PATH}`) };
+
+/** The project's npm: the one running this test, else the first on PATH (its CLI script, followed through links). */
+function projectNpm(): string {
+	const cli = process.env['npm_execpath'];
+	if (cli && /npm-cli\.js$/.test(cli)) return cli;
+	for (const d of (process.env['PATH'] ?? '').split(':')) if (d && existsSync(join(d, 'npm'))) return realpathSync(join(d, 'npm'));
+	throw new Error('no npm on PATH: the test runs the folder\'s npm test with the npm that runs the project');
+}
 
 /** One line in bash in the folder, as the reader would type it into the shell. */
-function sh(line: string, input?: string) {
+function typed(line: string, input?: string) {
 	const r = spawnSync('bash', ['-c', line], { cwd: dir, env, encoding: 'utf8', input, timeout: 120_000 });
 	return { stdout: r.stdout, stderr: r.stderr, exit: r.status };
 }
@@ -35,18 +46,20 @@ beforeAll(async () => {
 		if (text.startsWith('#!')) chmodSync(file, 0o755);
 	}
 	mkdirSync(env.HOME);
+	mkdirSync(npmDir);
+	symlinkSync(projectNpm(), join(npmDir, 'npm'));
 }, 60_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the full shell\'s folder under Node, line by line', () => {
 	it('runs on the system\'s Node.js, not the project\'s', () => {
-		const major = Number(/^v(\d+)\./.exec(sh('node --version').stdout)?.[1]);
+		const major = Number(/^v(\d+)\./.exec(typed('node --version').stdout)?.[1]);
 		expect(major).toBeGreaterThanOrEqual(18);
 		expect(major).toBeLessThan(24);
 	});
 
 	it('the setup line builds the plugin and starts the lab', () => {
-		const r = sh(SETUP_LINE);
+		const r = typed(SETUP_LINE);
 		expect(r.stderr).toBe('');
 		expect(r.exit).toBe(0);
 		expect(r.stdout).toMatch(/^build: 9 files from src\/ into build\/; run the plugin with node plugin.js\nnetsim-lab: lab machine \(hosts: pi\), imitating vm:arm64: /);
@@ -56,29 +69,29 @@ describe('the full shell\'s folder under Node, line by line', () => {
 
 	it('npm test passes all seven tests, in a lab of its own', () => {
 		expect(TRY_LINES[0]).toBe('npm test');
-		const r = sh('npm test');
+		const r = typed('npm test');
 		expect(r.exit, r.stdout + r.stderr).toBe(0);
 		expect(r.stdout).toMatch(/^(# |ℹ )pass 7$/m);
 		expect(r.stdout).toMatch(/^(# |ℹ )fail 0$/m);
 		// The reader's lab is as the setup left it.
-		expect(sh('ip netns list')).toEqual({ stdout: '', stderr: '', exit: 0 });
+		expect(typed('ip netns list')).toEqual({ stdout: '', stderr: '', exit: 0 });
 	});
 
 	it('the lines the reader is offered plug pod1 in, reach the internet, and unplug it', () => {
 		const [, netns, add, addr, ping, del] = TRY_LINES;
 		expect([add, del]).toEqual([ADD_LINE, DEL_LINE]);
-		expect(sh(netns!)).toEqual({ stdout: '', stderr: '', exit: 0 });
-		const added = sh(add!);
+		expect(typed(netns!)).toEqual({ stdout: '', stderr: '', exit: 0 });
+		const added = typed(add!);
 		expect(added.exit, added.stdout + added.stderr).toBe(0);
 		const result = JSON.parse(added.stdout) as { ips: unknown[]; interfaces: { name: string }[] };
 		expect(result.ips).toEqual([{ interface: 2, address: '10.22.0.2/16', gateway: '10.22.0.1' }]);
 		expect(readFileSync(join(dir, 'networks/podnet/10.22.0.2'), 'utf8')).toBe('pod1\r\neth0');
-		expect(sh(addr!).stdout).toMatch(/^\s+inet 10\.22\.0\.2\/16 brd 10\.22\.255\.255 scope global eth0$/m);
-		expect(sh(ping!).stdout).toMatch(/^1 packets transmitted, 1 received, 0% packet loss/m);
-		expect(sh(del!)).toEqual({ stdout: '', stderr: '', exit: 0 });
+		expect(typed(addr!).stdout).toMatch(/^\s+inet 10\.22\.0\.2\/16 brd 10\.22\.255\.255 scope global eth0$/m);
+		expect(typed(ping!).stdout).toMatch(/^1 packets transmitted, 1 received, 0% packet loss/m);
+		expect(typed(del!)).toEqual({ stdout: '', stderr: '', exit: 0 });
 		expect(existsSync(join(dir, 'networks/podnet/10.22.0.2'))).toBe(false);
-		expect(sh('ip -n pod1 -br link').stdout).toMatch(/^lo\s+DOWN/);
-		expect(sh('ip -n pod1 -br link').stdout).not.toMatch(/eth0/);
+		expect(typed('ip -n pod1 -br link').stdout).toMatch(/^lo\s+DOWN/);
+		expect(typed('ip -n pod1 -br link').stdout).not.toMatch(/eth0/);
 	});
 
 	it('a change to the source reaches npm test (it rebuilds), and a broken one keeps the last good build', () => {
@@ -86,20 +99,20 @@ describe('the full shell\'s folder under Node, line by line', () => {
 		const original = readFileSync(file, 'utf8');
 		expect(original).toContain('`veth${randomBytes(4)');
 		writeFileSync(file, original.replace('`veth${randomBytes(4)', '`tsb${randomBytes(4)'));
-		const changed = sh('npm test');
+		const changed = typed('npm test');
 		expect(changed.exit).not.toBe(0);
 		expect(changed.stdout).toMatch(/^(not ok \d+ - |✖ )ADD plugs pod1 into the bridge and reports what it built/m);
 		expect(changed.stdout).toMatch(/^(# |ℹ )fail [1-9]/m);
 
 		writeFileSync(file, `${original}\nconst broken: = 1;\n`);
-		const build = sh('npm run -s build');
+		const build = typed('npm run -s build');
 		expect(build.exit).toBe(1);
 		expect(build.stderr).toMatch(/^build: src\/plugin\.ts: .*\(\d+:\d+\)\nbuild: 1 of 9 files failed; plugin.js still runs the last good build\n$/);
-		const version = sh('CNI_COMMAND=VERSION node plugin.js', '{"cniVersion":"1.0.0"}');
+		const version = typed('CNI_COMMAND=VERSION node plugin.js', '{"cniVersion":"1.0.0"}');
 		expect(version).toEqual({ stdout: '{"cniVersion":"1.0.0","supportedVersions":["1.0.0"]}\n', stderr: '', exit: 0 });
 
 		writeFileSync(file, original);
-		expect(sh('npm test').exit).toBe(0);
+		expect(typed('npm test').exit).toBe(0);
 	}, 120_000);
 });
 
@@ -118,8 +131,8 @@ describe('the plugin as the folder builds it (sucrase, file by file) and as the 
 		['CHECK without prevResult', `CNI_COMMAND=CHECK ${pod}`, conf],
 		['an unsupported field', `CNI_COMMAND=ADD ${pod}`, conf.replace('"isGateway"', '"mtu": 1400, "isGateway"')],
 	])('answers %s alike', (_, vars, stdin) => {
-		const built = sh(`env ${vars} node plugin.js`, stdin);
+		const built = typed(`env ${vars} node plugin.js`, stdin);
 		expect(built.stdout).not.toBe('');
-		expect(built).toEqual(sh(`env ${vars} node ${bundle}`, stdin));
+		expect(built).toEqual(typed(`env ${vars} node ${bundle}`, stdin));
 	});
 });
