@@ -92,7 +92,9 @@ function installFake(): void {
 			return p;
 		},
 	};
-	Object.assign(window, { fake: { log, files, wc, boot: async (o: unknown) => (log.boot.push(o), wc) } });
+	// A boot that takes 1.5 s, for a timeout shorter than that.
+	const slowBoot = (o: unknown) => (log.boot.push(o), new Promise((resolve) => setTimeout(() => resolve(wc), 1500)));
+	Object.assign(window, { fake: { log, files, wc, boot: async (o: unknown) => (log.boot.push(o), wc), slowBoot } });
 }
 
 /** The chapter page with shell.ts loaded and the fake installed; `open` runs openFullShell into the component's body. */
@@ -106,21 +108,21 @@ async function prepare(): Promise<Page> {
 }
 
 type Said = { said: string[]; failure?: unknown };
-const open = (page: Page, tree = `/${TREE_FILE}`, boot = 'fake.boot'): Promise<Said> =>
+const open = (page: Page, tree = `/${TREE_FILE}`, boot: 'boot' | 'slowBoot' | 'failing' = 'boot', timeoutMs = 10_000): Promise<Said> =>
 	page.evaluate(
-		async ({ tree, boot }) => {
+		async ({ tree, boot, timeoutMs }) => {
 			const said: string[] = [];
 			const body = document.querySelector<HTMLElement>('.nb-fs-body')!;
-			const w = window as unknown as { FullShellModule: { openFullShell: Function }; fake: { boot: Function } };
-			const bootWith = boot === 'fake.boot' ? w.fake.boot : () => Promise.reject(new Error('Unable to create more instances'));
+			const w = window as unknown as { FullShellModule: { openFullShell: Function }; fake: Record<string, Function> };
+			const bootWith = boot === 'failing' ? () => Promise.reject(new Error('Unable to create more instances')) : w.fake[boot];
 			try {
-				await w.FullShellModule.openFullShell(body, { tree, timeoutMs: 10_000, say: (l: string) => said.push(l) }, bootWith);
+				await w.FullShellModule.openFullShell(body, { tree, timeoutMs, say: (l: string) => said.push(l) }, bootWith);
 				return { said };
 			} catch (e) {
 				return { said, failure: (e as { failure?: unknown }).failure };
 			}
 		},
-		{ tree, boot },
+		{ tree, boot, timeoutMs },
 	);
 
 const log = (page: Page) => page.evaluate(() => (window as unknown as { fake: { log: Record<string, unknown> } }).fake.log) as Promise<Record<string, any>>;
@@ -196,9 +198,18 @@ describe('shell.ts with a stand-in WebContainer', () => {
 		expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
 	});
 
+	it('after a boot that timed out, tries again with the same boot, never a second one', async () => {
+		const page = await prepare();
+		expect((await open(page, `/${TREE_FILE}`, 'slowBoot', 500)).failure).toEqual({ kind: 'timeout', seconds: 1 });
+		expect((await open(page, `/${TREE_FILE}`, 'slowBoot')).failure).toBeUndefined();
+		expect((await log(page))['boot']).toHaveLength(1);
+	});
+
 	it('rejects with the reason when the boot fails or the tree is missing', async () => {
 		const page = await prepare();
 		expect((await open(page, `/${TREE_FILE}`, 'failing')).failure).toEqual({ kind: 'boot', detail: 'Unable to create more instances' });
+		// A failed boot is forgotten: the next press boots again.
+		expect((await open(page)).failure).toBeUndefined();
 		const page2 = await prepare();
 		expect((await open(page2, '/full-shell/nope.json')).failure).toEqual({ kind: 'files', detail: 'HTTP 404 for /full-shell/nope.json' });
 	});

@@ -57,12 +57,19 @@ async function fetchTree(url: string): Promise<FileSystemTree> {
 /** Boots a WebContainer: StackBlitz's, unless a test hands in its own. */
 export type Boot = (options: BootOptions) => Promise<WebContainer>;
 
+/**
+ * The page's one boot: a page may boot a single WebContainer, so "Try again" after a timeout waits
+ * for the boot already under way instead of starting a second. A boot that failed is forgotten.
+ */
+let booting: Promise<WebContainer> | undefined;
+
 /** Boots, mounts, and opens the editor and the shell in `body`. Rejects with a FullShellError. */
 export async function openFullShell(body: HTMLElement, options: OpenOptions, bootWith: Boot = (o) => WebContainer.boot(o)): Promise<void> {
 	options.say('Loading the plugin’s files, and starting a WebContainer from stackblitz.com…');
-	const boot = bootWith({ coep: COEP, workdirName: WORKDIR_NAME }).catch((e: unknown) => {
+	const boot = (booting ??= bootWith({ coep: COEP, workdirName: WORKDIR_NAME }).catch((e: unknown) => {
+		booting = undefined;
 		throw new FullShellError({ kind: 'boot', detail: (e as Error).message ?? String(e) });
-	});
+	}));
 	const [wc, tree] = await Promise.all([within(boot, options.timeoutMs, (seconds) => ({ kind: 'timeout', seconds })), fetchTree(options.tree)]);
 	options.say('Copying the plugin and the simulator into the WebContainer…');
 	await wc.mount(tree);
