@@ -88,7 +88,7 @@ describe('chapter 4 on the real kernel in the page', () => {
 
 	it('checks the chapter: every runnable block run afresh, as the v86 target recorded it (normalised)', async () => {
 		const blocks = four.chapter.blocks.filter((b) => b.runnable);
-		const commands = blocks.flatMap((b) => b.commands.map((c) => ({ block: b, cmd: oneLine(c.text) })));
+		const commands = blocks.flatMap((b) => b.commands.map((c, k) => ({ block: b, k, cmd: oneLine(c.text) })));
 		const before = await page.locator('.nb-tl-echo').count();
 		const started = Date.now();
 		await page.locator('.nb-tk-check').click();
@@ -116,7 +116,7 @@ describe('chapter 4 on the real kernel in the page', () => {
 		const differences: string[] = [];
 		let compared = 0;
 		const partner = new Map(recording.blocks.map((b) => [b.key, b]));
-		for (const [i, { block, cmd }] of commands.entries()) {
+		for (const [i, { block, k, cmd }] of commands.entries()) {
 			// A command with no output gets its exit badge on its own line (terminal-view.ts).
 			const line = await page.locator('.nb-tl-echo').nth(before + i).evaluate((e) => ({
 				text: [...e.childNodes].filter((n) => !(n instanceof Element && n.matches('.nb-tl-exit'))).map((n) => n.textContent).join(''),
@@ -125,7 +125,6 @@ describe('chapter 4 on the real kernel in the page', () => {
 			expect(line.text).toBe(`root@${block.host}:~# ${cmd}`);
 			const steps = partner.get(block.key)?.steps;
 			expect(steps, `block at line ${block.line} recorded on v86`).toBeDefined();
-			const k = block.commands.findIndex((c) => oneLine(c.text) === cmd);
 			const want = steps![k]!;
 			const got = await outputAfter(page, before + i);
 			if (line.exit) got.exit = Number(line.exit.replace('exit ', ''));
