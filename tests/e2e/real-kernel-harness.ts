@@ -51,6 +51,7 @@ export async function createV86TerminalEngine(o) {
 		run: async (host, line, options) => {
 			await pause(${COMMAND_MS});
 			if (line === 'crash-the-machine') throw new Error('the guest did not answer within 60 s');
+			if (line === 'hang-the-machine') return new Promise(() => {});
 			return sim.run(host, line, options);
 		},
 		state: () => sim.state(),

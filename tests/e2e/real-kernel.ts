@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { V86Manifest } from '../../src/lib/shared/v86-manifest.ts';
 import { DIST } from './book.ts';
+import { typeLine, type Typed } from './try-it-page.ts';
 
 /** The manifest of the build under test, or undefined when it was built without the kernel. */
 export function builtManifest(): V86Manifest | undefined {
@@ -53,4 +54,26 @@ export async function startRealKernel(page: Page, timeout = 600_000): Promise<nu
 		{ timeout, polling: 250 },
 	);
 	return Date.now() - started;
+}
+
+/** The terminal's last lines, for a failure message. */
+export async function terminalTail(page: Page, lines = 30): Promise<string> {
+	const text = await page.locator('.nb-tl-log').innerText();
+	return text.split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * {@link typeLine} with a deadline: a command the kernel never finishes fails the test with what
+ * the terminal showed, instead of hanging it.
+ */
+export async function typeWithin(page: Page, line: string, ms = 120_000): Promise<Typed> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => void terminalTail(page).then((tail) => reject(new Error(`"${line}" did not finish within ${ms / 1000} s; the terminal:\n${tail}`))), ms);
+	});
+	try {
+		return await Promise.race([typeLine(page, line), late]);
+	} finally {
+		clearTimeout(timer);
+	}
 }

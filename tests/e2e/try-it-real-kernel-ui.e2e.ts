@@ -193,6 +193,23 @@ describe('leaving the real kernel', () => {
 	});
 });
 
+describe('a machine that hangs', () => {
+	it('is given up when a command does not stop within 30 s of Ctrl-C, and the reader is back on the simulator', async () => {
+		const page = await open();
+		await onKernel(page);
+		await page.locator('.nb-tl-input').fill('hang-the-machine');
+		await page.locator('.nb-tl-input').press('Enter');
+		await page.waitForSelector('.nb-tl[data-busy="true"]');
+		await page.locator('.nb-tl-input').press('Control+c');
+		await page.waitForSelector('.nb-tk[data-state="off"]', { timeout: 45_000 });
+		await page.waitForSelector('.nb-tl[data-busy="false"]');
+		expect(await page.locator('.nb-tk-why').textContent()).toBe(
+			'The real Linux kernel stopped answering: the command did not stop after Ctrl-C within 30 s. You are back on the simulator.',
+		);
+		expect(await typeLine(page, 'hostname')).toMatchObject({ stdout: 'alice\n', exit: 0 });
+	}, 60_000);
+});
+
 describe('on a phone, and in both themes', () => {
 	it.each(['light', 'dark'] as const)('fits 360 px while it runs, its controls in view, with no axe violations after a check (%s)', async (theme) => {
 		const page = await open({ width: 360, theme });

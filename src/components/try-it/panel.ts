@@ -45,9 +45,33 @@ async function startRealKernel(data: TryItData, options: StartOptions): Promise<
 	return createV86TerminalEngine({ manifest, baseUrl: data.realKernel.base, lab: data.lab, chapter: data.chapter, onProgress: options.onProgress, signal: options.signal });
 }
 
+/** After Ctrl-C a command ends within seconds, and a state or a fresh lab comes in well under these (ms). */
+const INTERRUPT_MS = 30_000;
+const STATE_MS = 60_000;
+const RESET_MS = 240_000;
+
+/** `p`, or a rejection saying `what` when it has not settled `ms` after `from` resolved (at once without one). */
+function deadline<T>(p: Promise<T>, ms: number, what: string, from?: Promise<void>): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		void (from ?? Promise.resolve()).then(() => (timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms)));
+		p.then(
+			(value) => {
+				clearTimeout(timer);
+				resolve(value);
+			},
+			(error: unknown) => {
+				clearTimeout(timer);
+				reject(error);
+			},
+		);
+	});
+}
+
 /**
  * The engine with its failures watched: the real kernel never rejects for what the reader typed,
- * so a rejection means the machine stopped answering, and `broken` takes the reader back.
+ * so a rejection, or silence where an answer is due (a state, a fresh lab, the end of a command
+ * after Ctrl-C), means the machine stopped answering, and `broken` takes the reader back.
  */
 function watched(engine: ClosableEngine, broken: (reason: string) => void): ClosableEngine {
 	const watch = <T>(p: Promise<T>): Promise<T> =>
@@ -55,14 +79,20 @@ function watched(engine: ClosableEngine, broken: (reason: string) => void): Clos
 			broken(reasonOf(e));
 			throw e;
 		});
+	const aborted = (signal: AbortSignal | undefined): Promise<void> | undefined =>
+		signal && !signal.aborted ? new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })) : undefined;
 	const commands = engine.commands?.bind(engine);
 	return {
 		name: engine.name,
 		hosts: () => engine.hosts(),
 		...(commands ? { commands } : {}),
-		run: (host, line, options) => watch(engine.run(host, line, options)),
-		state: () => watch(engine.state()),
-		reset: () => watch(engine.reset()),
+		run: (host, line, options) => {
+			const interrupted = aborted(options?.signal);
+			const run = engine.run(host, line, options);
+			return watch(interrupted ? deadline(run, INTERRUPT_MS, 'the command did not stop after Ctrl-C', interrupted) : run);
+		},
+		state: () => watch(deadline(engine.state(), STATE_MS, 'the kernel did not report its state')),
+		reset: () => watch(deadline(engine.reset(), RESET_MS, 'the kernel did not build a fresh lab')),
 		close: () => engine.close(),
 	};
 }
