@@ -192,4 +192,10 @@ describe('the licences page', () => {
 		expect(rows.length).toBeGreaterThan(20);
 		expect(text).toContain(`Linux ${manifest.kernel} (${manifest.release}) on v86 ${manifest.v86}`);
 	});
+
+	it.each(['light', 'dark'] as const)('reads well on a phone and has no axe violations (%s)', async (theme) => {
+		const page = await open({ width: 360, theme }, '/kernel-in-the-page/');
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+		expect(await axeViolations(page)).toEqual([]);
+	});
 });
