@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { SITE_BASE, SITE_URL } from './src/lib/book/site.ts';
 import { v86Assets } from './src/lib/book/v86.ts';
+import { fullShell } from './src/lib/fullshell/astro-integration.ts';
 
 /**
  * Starlight imports Pagefind's UI when the page is idle; this swaps in a shim that loads it
@@ -67,6 +68,8 @@ export default defineConfig({
 	vite: { plugins: [lazyPagefind()] },
 	integrations: [
 		v86Kernel(),
+		// "Open in a full shell": the folder it mounts, and the isolation headers of its pages (docs/full-shell.md).
+		fullShell({ root: fileURLToPath(new URL('.', import.meta.url)), book, base: SITE_BASE }),
 		starlight({
 			title: 'Networking from First Principles',
 			description:

@@ -41,7 +41,7 @@ describe('verify on bad input', () => {
 	});
 
 	it('knows its targets, and says in one line when a target has no snapshots to check against yet', () => {
-		expect(verify('--target', 'vm:riscv64')).toEqual({ code: 2, stdout: '', stderr: 'verify: unknown target "vm:riscv64" (local, vm:arm64, vm:x86_64 or ssh://[user@]host[:port])\n' });
+		expect(verify('--target', 'vm:riscv64')).toEqual({ code: 2, stdout: '', stderr: 'verify: unknown target "vm:riscv64" (local, vm:arm64, vm:x86_64, v86 or ssh://[user@]host[:port])\n' });
 		expect(verify('--target', 'ssh://pi@rasp berry')).toEqual({
 			code: 2,
 			stdout: '',

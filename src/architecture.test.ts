@@ -130,7 +130,9 @@ const architecture = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
 const rules = parseDirections(fenced(architecture, 'rooms'));
 const folders = roomFolders(architecture);
 const TEST_EXTRAS = ['book', 'runbook', 'snapshot'];
-const all = edges('src');
+// The book's CNI plugin is a room of its own outside src/ (examples/cni-plugin). Its tests drive it
+// from outside, as a reader's machine would (the setup's preflight finds Debian's node for them).
+const all = [...edges('src'), ...edges('examples/cni-plugin').filter((e) => !isTest(e.from))];
 
 /** The room a path is in (the longest matching folder), if any. */
 function roomOf(path: string): string | undefined {

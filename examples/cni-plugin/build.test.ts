@@ -3,12 +3,12 @@
 // Debian ships (the labs' and a Pi's). Both must answer alike; only calls that end before any
 // network command run here (tests/cni-plugin/kernel.test.ts runs the rest on the kernel).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgram } from '../../src/lib/setup/preflight.ts';
-import { buildPlugin, PLUGIN_ENTRY } from './build.ts';
+import { buildPlugin, bundlePlugin, PLUGIN_ENTRY } from './build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cni-plugin-build-'));
 const bundle = join(dir, 'tsbridge');
@@ -66,5 +66,22 @@ describe('the bundle', () => {
 
 	it('runs by its own name, as a runtime starts it', () => {
 		expect(call([bundle], { CNI_COMMAND: 'VERSION' }, '{"cniVersion":"1.0.0"}')).toEqual({ stdout: '{"cniVersion":"1.0.0","supportedVersions":["1.0.0"]}\n', stderr: '', exit: 0 });
+	});
+
+	it('is the same text whether written to a file or kept in memory (what the labs and the site get)', async () => {
+		expect(await bundlePlugin()).toBe(readFileSync(bundle, 'utf8'));
+	});
+});
+
+describe('the sources', () => {
+	// Everything but the executable's own two files runs in a page too, against the simulator
+	// (src/lib/simprograms): it reaches the machine only through the System it is handed.
+	it('import Node\'s modules only in main.ts and node-system.ts', () => {
+		const src = join(import.meta.dirname, 'src');
+		const offenders = readdirSync(src)
+			.filter((f) => f.endsWith('.ts') && !f.includes('.test') && !['main.ts', 'node-system.ts'].includes(f))
+			.filter((f) => /from '(node:|[a-z])/.test(readFileSync(join(src, f), 'utf8')));
+		expect(offenders).toEqual([]);
+		expect(readdirSync(src).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(8);
 	});
 });

@@ -7,7 +7,8 @@ import { BOOK, DIST, newestMtime, PREBUILT, ROOT } from './book.ts';
 export default function setup(): void {
 	if (PREBUILT) return;
 	const built = join(DIST, 'index.html');
-	const sources = [BOOK, join(ROOT, 'src'), join(ROOT, 'examples/labs'), join(ROOT, 'astro.config.mjs'), join(ROOT, 'ec.config.mjs')];
+	// The full shell's tree is built from the plugin's sources and examples/full-shell too.
+	const sources = [BOOK, join(ROOT, 'src'), join(ROOT, 'examples/labs'), join(ROOT, 'examples/cni-plugin/src'), join(ROOT, 'examples/full-shell'), join(ROOT, 'scripts/full-shell.ts'), join(ROOT, 'astro.config.mjs'), join(ROOT, 'ec.config.mjs')];
 	if (existsSync(built) && statSync(built).mtimeMs > newestMtime(sources)) return;
 	const started = Date.now();
 	// Vitest exports import.meta.env-like variables (DEV, MODE, NODE_ENV=test…) into process.env;

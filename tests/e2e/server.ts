@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { headersFor, parseHeadersFile } from '../../src/lib/fullshell/headers.ts';
 
 const TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -52,16 +53,23 @@ async function writeInPieces(res: ServerResponse, body: Buffer, between: () => P
 	}
 }
 
-/** Serves `dir` on 127.0.0.1 (a free port): `/x/` → `/x/index.html`, 404 page for the rest. */
-export async function serveStatic(dir: string): Promise<StaticServer> {
+/**
+ * Serves `dir` on 127.0.0.1 (a free port): `/x/` → `/x/index.html`, 404 page for the rest; with the
+ * headers the site's `_headers` file gives each path, as Netlify or Cloudflare Pages send them
+ * (the full shell's cross-origin isolation), unless `headers` is false.
+ */
+export async function serveStatic(dir: string, options: { headers?: boolean } = {}): Promise<StaticServer> {
 	const trickles = new Map<string, { between: () => Promise<void>; bytes: number }>();
+	const headersFile = join(dir, '_headers');
+	const rules = options.headers !== false && existsSync(headersFile) ? parseHeadersFile(readFileSync(headersFile, 'utf8')) : [];
 	const server: Server = createServer((req, res) => {
 		const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
 		let file = join(dir, path);
 		if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
 		const found = existsSync(file) && statSync(file).isFile();
 		if (!found) file = join(dir, '404.html');
-		res.writeHead(found ? 200 : 404, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+		const extra = found ? headersFor(rules, new URL(req.url ?? '/', 'http://x').pathname) : {};
+		res.writeHead(found ? 200 : 404, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
 		const trickle = found && extname(file) === '.html' ? trickles.get(path) : undefined;
 		if (!trickle) return void createReadStream(file).pipe(res);
 		trickles.delete(path);

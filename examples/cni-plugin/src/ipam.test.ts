@@ -6,6 +6,7 @@ import { recorded } from './chapter-9.test-helper.ts';
 import type { IpamConf } from './config.ts';
 import { AddressStore, candidates } from './ipam.ts';
 import { formatIpv4, parseIpv4 } from './ipv4.ts';
+import { nodeSystem } from './node-system.ts';
 import { CniError } from './spec.ts';
 
 const ip = (text: string): number => parseIpv4(text) as number;
@@ -45,7 +46,7 @@ describe('AddressStore', () => {
 
 	it('writes host-local\'s files byte for byte as chapter 9 recorded them', () => {
 		const ipam = ipamOf('10.22.0.0', dataDir, 16);
-		expect(formatIpv4(new AddressStore(ipam, 'podnet').reserve('pod1', 'eth0'))).toBe('10.22.0.2');
+		expect(formatIpv4(new AddressStore(nodeSystem.files, ipam, 'podnet').reserve('pod1', 'eth0'))).toBe('10.22.0.2');
 		// `cat -v` shows the carriage return as ^M; `cat` adds nothing.
 		expect(read('podnet', '10.22.0.2').replace(/\r/g, '^M')).toBe(recorded(/^cat -v \/var\/lib\/cni\/networks\/podnet\/10\.22\.0\.2$/));
 		expect(read('podnet', 'last_reserved_ip.0')).toBe(recorded(/^cat \/var\/lib\/cni\/networks\/podnet\/last_reserved_ip\.0$/));
@@ -55,7 +56,7 @@ describe('AddressStore', () => {
 
 	it('hands out the next address after a release, not the freed one, as host-local does', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
-		const store = new AddressStore(ipam, 'n');
+		const store = new AddressStore(nodeSystem.files, ipam, 'n');
 		expect([store.reserve('a', 'eth0'), store.reserve('b', 'eth0')].map(formatIpv4)).toEqual(['10.1.0.2', '10.1.0.3']);
 		store.release('a', 'eth0');
 		expect(files('n')).toEqual(['10.1.0.3', 'last_reserved_ip.0']);
@@ -65,7 +66,7 @@ describe('AddressStore', () => {
 
 	it('says which range is full (code 101), and a released address is free again', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 30); // .1 is the gateway: only .2 is free
-		const store = new AddressStore(ipam, 'tiny');
+		const store = new AddressStore(nodeSystem.files, ipam, 'tiny');
 		store.reserve('a', 'eth0');
 		let full: unknown;
 		try {
@@ -81,7 +82,7 @@ describe('AddressStore', () => {
 
 	it('skips an address another plugin reserved meanwhile (its file exists: O_EXCL fails)', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
-		const store = new AddressStore(ipam, 'n');
+		const store = new AddressStore(nodeSystem.files, ipam, 'n');
 		store.reserve('a', 'eth0');
 		writeFileSync(join(dataDir, 'n', '10.1.0.3'), 'other\r\neth0');
 		expect(formatIpv4(store.reserve('b', 'eth0'))).toBe('10.1.0.4');
@@ -90,13 +91,13 @@ describe('AddressStore', () => {
 
 	it('keys allocations by container and interface, and releasing twice, or on a network never used, is no error', () => {
 		const ipam = ipamOf('10.1.0.0', dataDir, 29);
-		const store = new AddressStore(ipam, 'n');
+		const store = new AddressStore(nodeSystem.files, ipam, 'n');
 		store.reserve('a', 'eth0');
 		store.reserve('a', 'eth1');
 		store.release('a', 'eth1');
 		store.release('a', 'eth1');
 		expect(store.find('a', 'eth0').map(formatIpv4)).toEqual(['10.1.0.2']);
 		expect(store.find('a', 'eth1')).toEqual([]);
-		expect(() => new AddressStore(ipam, 'never').release('a', 'eth0')).not.toThrow();
+		expect(() => new AddressStore(nodeSystem.files, ipam, 'never').release('a', 'eth0')).not.toThrow();
 	});
 });

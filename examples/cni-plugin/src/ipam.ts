@@ -5,13 +5,15 @@
  * Creating an address's file with O_EXCL is the reservation, so two plugins running at once can
  * never take the same address: the loser moves on to the next one.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IpamConf } from './config.ts';
 import { formatIpv4, parseIpv4 } from './ipv4.ts';
 import { Code, CniError } from './spec.ts';
+import type { Files } from './system.ts';
 
 const LAST = 'last_reserved_ip.0';
+
+/** `dir/name`, as path.join would give it for a file name (no `..` to resolve in either). */
+const join = (dir: string, name: string): string => `${dir.replace(/\/+$/, '')}/${name}`;
 
 /**
  * The addresses to try, in host-local's order: from just after the last one handed out to the
@@ -29,10 +31,12 @@ const owner = (containerId: string, ifname: string): string => `${containerId}\r
 
 /** The allocations of one network, in `<dataDir>/<network>/`. */
 export class AddressStore {
+	readonly files: Files;
 	readonly ipam: IpamConf;
 	readonly dir: string;
 
-	constructor(ipam: IpamConf, network: string) {
+	constructor(files: Files, ipam: IpamConf, network: string) {
+		this.files = files;
 		this.ipam = ipam;
 		this.dir = join(ipam.dataDir, network);
 	}
@@ -40,16 +44,16 @@ export class AddressStore {
 	/** Reserves the next free address for the attachment; code 101 when the range is full. */
 	reserve(containerId: string, ifname: string): number {
 		const { ipam } = this;
-		mkdirSync(this.dir, { recursive: true });
+		this.files.mkdirp(this.dir);
 		const last = this.read(LAST);
 		for (const ip of candidates(ipam, last === undefined ? undefined : parseIpv4(last.trim()))) {
 			try {
-				writeFileSync(join(this.dir, formatIpv4(ip)), owner(containerId, ifname), { flag: 'wx' });
+				this.files.write(join(this.dir, formatIpv4(ip)), owner(containerId, ifname), true);
 			} catch (e) {
 				if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
 				throw e;
 			}
-			writeFileSync(join(this.dir, LAST), formatIpv4(ip));
+			this.files.write(join(this.dir, LAST), formatIpv4(ip));
 			return ip;
 		}
 		throw new CniError(Code.noFreeAddress, `no free address left in ${formatIpv4(ipam.rangeStart)}-${formatIpv4(ipam.rangeEnd)}`, `allocations are files in ${this.dir}`);
@@ -59,7 +63,7 @@ export class AddressStore {
 	find(containerId: string, ifname: string): number[] {
 		let names: string[];
 		try {
-			names = readdirSync(this.dir);
+			names = this.files.list(this.dir);
 		} catch {
 			return []; // no allocation was ever made on this network
 		}
@@ -72,12 +76,12 @@ export class AddressStore {
 
 	/** Frees the attachment's addresses; freeing nothing is not an error (DEL may come twice). */
 	release(containerId: string, ifname: string): void {
-		for (const ip of this.find(containerId, ifname)) rmSync(join(this.dir, formatIpv4(ip)), { force: true });
+		for (const ip of this.find(containerId, ifname)) this.files.remove(join(this.dir, formatIpv4(ip)));
 	}
 
 	private read(name: string): string | undefined {
 		try {
-			return readFileSync(join(this.dir, name), 'utf8');
+			return this.files.read(join(this.dir, name));
 		} catch {
 			return undefined;
 		}

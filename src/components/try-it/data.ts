@@ -35,6 +35,8 @@ export interface TryItData {
 	 * the simulator imitates it, so the terminal prints what the page shows. Absent: its default.
 	 */
 	machine?: { recorded: MachineProvenance; kind: TargetKind };
+	/** Paths of the book's own programs the chapter calls (its CNI plugin), which the lab has. */
+	programs?: string[];
 	/** The opt-in real Linux kernel (v86): what it costs, or that this build has none. */
 	realKernel: RealKernelData;
 }

@@ -5,6 +5,7 @@
  * command, the simulator) only when the reader opens it or reaches for a Run button.
  */
 import { readData } from './data.ts';
+import { OPEN_TRYIT_EVENT, type OpenTryItDetail } from './open-event.ts';
 import { watchSidebarProgress } from './sidebar-progress.ts';
 import type { TryItPanel } from './panel.ts';
 
@@ -62,6 +63,14 @@ if (root && data) {
 	toggle.addEventListener('click', () => {
 		if (root.dataset['open'] === 'true') return setOpen(false);
 		void open().then((p) => p.focus());
+	});
+	// Another part of the page asks for the terminal ("Open in a full shell", falling back to it).
+	document.addEventListener(OPEN_TRYIT_EVENT, (e) => {
+		const { reveal } = (e as CustomEvent<OpenTryItDetail>).detail ?? {};
+		void open().then((p) => {
+			p.focus();
+			if (reveal) uncover(reveal);
+		});
 	});
 	// Escape closes the panel, unless the terminal took it (skipping a running command); in the
 	// terminal's line the first Escape means "Tab leaves the terminal", so there it takes two.

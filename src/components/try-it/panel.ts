@@ -98,7 +98,7 @@ function watched(engine: ClosableEngine, broken: (reason: string) => void): Clos
 }
 
 /** Builds the panel inside `container` and starts the engine (the simulator unless given). */
-export function mountPanel(container: HTMLElement, data: TryItData, engine: TerminalEngine = createSimTerminalEngine(data.lab, data.machine ? { machine: data.machine } : {})): TryItPanel {
+export function mountPanel(container: HTMLElement, data: TryItData, engine: TerminalEngine = createSimTerminalEngine(data.lab, { ...(data.machine ? { machine: data.machine } : {}), ...(data.programs ? { programs: data.programs } : {}) })): TryItPanel {
 	const diagram = new DiagramView(data.lab);
 	const walk = new WalkView(diagram);
 	const checks = new ChecksView(data.chapter, compileChecks(data.checks));

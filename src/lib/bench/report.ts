@@ -54,6 +54,8 @@ export function formatResults(r: BenchResults): string {
 				['image and state, cached', `${(v.cachedMs / 1000).toFixed(1)} s`],
 				['download: state (zstd) / wasm / library', `${mib(v.bytes.state)} / ${mib(v.bytes.wasm)} / ${mib(v.bytes.lib)}`],
 				[`restore under Node (median of ${v.restoreMs.length})`, `${v.restoreMedianMs} ms`],
+				[`restore in headless Chromium, from the served site (median of ${v.browserRestoreMs.length})`, `${v.browserRestoreMedianMs} ms`],
+				['the tab after restoring (renderers\' resident memory)', `${v.tabMiB} MiB`],
 				[`${v.chapter.id}: ${v.chapter.commands} commands, median / p90`, `${v.chapter.medianMs} / ${v.chapter.p90Ms} ms (whole ${(v.chapter.wholeMs / 1000).toFixed(1)} s)`],
 			]),
 		);

@@ -2,10 +2,11 @@
  * What the page's real kernel costs (`npm run bench -- --only v86`): building its image and state
  * (cold, in a scratch cache so the machine's own is untouched, then cached), what a reader
  * downloads, restoring the state under Node, and the time per command over one chapter in v86
- * (chapter 4, the one the page's browser test checks). Restoring in a browser and the tab's memory
- * are measured by the page's own test (tests/e2e), which opts in as a reader does.
+ * (chapter 4, the one the page's browser test checks), and in headless Chromium: restoring the
+ * state from the built site (dist/v86/, served by `astro preview`) and the memory of the tab's
+ * renderer after it.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { V86 } from 'v86';
@@ -13,6 +14,9 @@ import { loadLab } from '../book/labs.ts';
 import { createV86Engine, v86State } from '../engines/v86/v86.ts';
 import { loadBook } from '../runbook/load.ts';
 import { emulatorLoaded, V86_MACHINE, type V86Like } from '../v86/guest.ts';
+import { launchChromium } from './browser.ts';
+import { startPreview } from './preview.ts';
+import { astroBuild } from './site.ts';
 import { median, round } from './stats.ts';
 
 /** The v86 part's figures. */
@@ -26,6 +30,11 @@ export interface V86Figures {
 	/** Restoring the state under Node (new V86 to `emulator-loaded`), ms, each run. */
 	restoreMs: number[];
 	restoreMedianMs: number;
+	/** Headless Chromium, the built site: a fresh page each run, v86's library imported, the state fetched and restored, ms. */
+	browserRestoreMs: number[];
+	browserRestoreMedianMs: number;
+	/** Resident memory of the tab's renderer processes after the last restore (VmRSS summed), MiB. */
+	tabMiB: number;
 	/** One chapter in v86: its commands' times (each command and its settling), median and 90th percentile, ms. */
 	chapter: { id: string; commands: number; medianMs: number; p90Ms: number; wholeMs: number };
 }
@@ -83,6 +92,7 @@ export async function measureV86(root: string, runs: number, log: (line: string)
 		restoreMs.push(round(performance.now() - t, 0));
 		await e.destroy();
 	}
+	const browser = await measureBrowser(root, runs, log);
 	const chapter = loadBook(root).find((c) => c.id.startsWith('04-'))!;
 	const engine = createV86Engine({ onLog: (line) => log(`v86: ${line}`) });
 	const t = performance.now();
@@ -96,6 +106,75 @@ export async function measureV86(root: string, runs: number, log: (line: string)
 		bytes: { state: statSync(state).size, wasm: statSync(wasm).size, lib: statSync(lib).size },
 		restoreMs,
 		restoreMedianMs: median(restoreMs),
+		browserRestoreMs: browser.ms,
+		browserRestoreMedianMs: median(browser.ms),
+		tabMiB: browser.tabMiB,
 		chapter: { id: chapter.id, commands: times.length, medianMs: round(median(times), 0), p90Ms: round(percentile(times, 90), 0), wholeMs },
 	};
+}
+
+/** Chromium's renderer processes (their PIDs), read from /proc. */
+function renderers(): number[] {
+	return readdirSync('/proc')
+		.filter((p) => /^\d+$/.test(p))
+		.filter((p) => {
+			try {
+				return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer');
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
+}
+
+const rssMiB = (pid: number): number => {
+	try {
+		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return m ? Number(m[1]) / 1024 : 0;
+	} catch {
+		return 0;
+	}
+};
+
+/** Restores the served state in headless Chromium `runs` times (a fresh page each) and reads the tab's memory after the last. */
+export async function measureBrowser(root: string, runs: number, log: (line: string) => void): Promise<{ ms: number[]; tabMiB: number }> {
+	if (!existsSync(join(root, 'dist/v86/manifest.json'))) {
+		log('v86: building the site (dist/v86/ is served from it)');
+		astroBuild(root);
+	}
+	const manifest = JSON.parse(readFileSync(join(root, 'dist/v86/manifest.json'), 'utf8')) as { files: Record<string, string> };
+	const preview = await startPreview(root);
+	const before = new Set(renderers());
+	const browser = await launchChromium();
+	const ms: number[] = [];
+	let tabMiB = 0;
+	try {
+		for (let i = 0; i < runs; i++) {
+			const page = await browser.newPage();
+			await page.goto(`${preview.url}/`);
+			const base = new URL('v86/', page.url()).href;
+			// (a string, not a function: the bench runs under tsx, whose helpers a function would carry into the page)
+			const took = (await page.evaluate(`(async () => {
+				const base = ${JSON.stringify(base)}, files = ${JSON.stringify(manifest.files)};
+				const t = performance.now();
+				const { V86 } = await import(base + files.lib);
+				const [state, bios, vgabios] = await Promise.all([files.state, files.bios, files.vgabios].map((f) => fetch(base + f).then((r) => r.arrayBuffer())));
+				await new Promise((resolve) => {
+					const e = new V86({ wasm_path: base + files.wasm, bios: { buffer: bios }, vga_bios: { buffer: vgabios }, initial_state: { buffer: state },
+						memory_size: ${V86_MACHINE.memoryMiB} << 20, vga_memory_size: 2 << 20, virtio_console: { type: 'none' }, disable_speaker: true, autostart: true });
+					e.add_listener('emulator-loaded', () => resolve());
+					globalThis.__v86 = e;
+				});
+				return performance.now() - t;
+			})()`)) as number;
+			ms.push(round(took, 0));
+			log(`v86: restored in Chromium in ${round(took, 0)} ms`);
+			if (i === runs - 1) tabMiB = round(renderers().filter((p) => !before.has(p)).reduce((n, p) => n + rssMiB(p), 0), 0);
+			await page.close();
+		}
+	} finally {
+		await browser.close();
+		await preview.stop();
+	}
+	return { ms, tabMiB };
 }

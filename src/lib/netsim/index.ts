@@ -10,6 +10,7 @@ import { withIpv6Scope } from './cmd/ip/ipv6-scope.ts';
 import { netTools } from './cmd/net-tools/index.ts';
 import { nstat } from './cmd/nstat.ts';
 import { cniToolsLoading, installCniPlugins } from './cmd/cni/files.ts';
+import type { SimProgram } from './cmd/program.ts';
 import { iptables } from './cmd/iptables/index.ts';
 import { pingTool } from './cmd/ping/index.ts';
 import { withoutIpv6 } from './cmd/ping/ipv6.ts';
@@ -26,6 +27,7 @@ import type { LabState, NetnsState } from '../shared/lab-state.ts';
 import type { SimProfile } from './profile/profile.ts';
 
 export type { ExecResult } from './tool/types.ts';
+export type { SimFiles, SimProcess, SimProgram } from './cmd/program.ts';
 export type { LabDefinition } from './sandbox/build.ts';
 
 export type { LabState, NetnsState } from '../shared/lab-state.ts';
@@ -67,6 +69,11 @@ export interface LabOptions {
 	 * as its versions print, its lab uplinks are veths or NICs. See `profileFor`.
 	 */
 	profile?: SimProfile | undefined;
+	/**
+	 * Programs from outside the simulator that every host has as executable files, run by their
+	 * path (the book's own CNI plugin, see src/lib/simprograms): their code, the lab's tools.
+	 */
+	programs?: readonly SimProgram[] | undefined;
 }
 
 /** jq's factory: its module (a third of the simulator's code) is loaded only when a line runs jq. */
@@ -92,6 +99,14 @@ const loadTcpdump = async (): Promise<void> => {
 const loadUtilLinux = async (): Promise<void> => {
 	utilLinuxFactory ??= (await import('./cmd/util-linux/index.ts')).utilLinux;
 };
+/**
+ * Running programs from outside the simulator (cmd/program.ts): loaded when a lab has some. A
+ * page that creates a lab with programs calls it first (the terminal does, for chapter 15).
+ */
+let programSupport: typeof import('./cmd/program.ts') | undefined;
+export async function loadProgramSupport(): Promise<void> {
+	programSupport ??= await import('./cmd/program.ts');
+}
 const loadLegacyNetTools = async (): Promise<void> => {
 	legacyNetToolsFactory ??= (await import('./cmd/net-tools/legacy.ts')).legacyNetTools;
 };
@@ -116,7 +131,7 @@ export async function prepare(line: string): Promise<void> {
 }
 
 // Outside a page nothing waits for a download: load the on-demand tools at once.
-if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux(), loadLegacyNetTools()]);
+if (typeof document === 'undefined') await Promise.all([loadJq(), loadCni(), loadTcpdump(), loadUtilLinux(), loadLegacyNetTools(), loadProgramSupport()]);
 
 /** Virtual time one command takes (the kernel engine measured ~10-15 ms). */
 const COMMAND_MS = 10;
@@ -139,7 +154,7 @@ function loadedOnDemand(names: readonly string[], tools: () => Record<string, To
 }
 
 /** The tools of a lab, by the name (or path) a command line calls them with. */
-function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
+function toolTable(vfsOf: VfsOf, runLine: RunLine, programs: readonly SimProgram[] = []): Record<string, Tool> {
 	let jqTool: Tool | undefined;
 	let utilLinuxTools: Record<string, Tool> | undefined;
 	let legacyTools: Record<string, Tool> | undefined;
@@ -163,6 +178,9 @@ function toolTable(vfsOf: VfsOf, runLine: RunLine): Record<string, Tool> {
 		tcpdump: (argv, ctx) => (tcpdumpTool ? tcpdumpTool(argv, ctx) : { stdout: '', stderr: 'netsim: tcpdump is still loading; run the command again\n', exit: 1 }),
 		...loadedOnDemand(UTIL_LINUX, () => (utilLinuxTools ??= utilLinuxFactory?.(vfsOf))),
 		...loadedOnDemand(LEGACY_NET_TOOLS, () => (legacyTools ??= legacyNetToolsFactory?.(vfsOf))),
+		...Object.fromEntries(
+			programs.map((p): [string, Tool] => [p.path, (argv, ctx) => (programSupport ? programSupport.programTool(p, vfsOf)(argv, ctx) : { stdout: '', stderr: `netsim: ${p.path} is still loading; run the command again\n`, exit: 1 })]),
+		),
 	};
 }
 
@@ -186,13 +204,19 @@ export function createLab(definition: LabDefinition, options: LabOptions = {}): 
 		return sub.runLine(ctx, line);
 	};
 	const vfsOf = (ctx: Context): Vfs => (shells.get(ctx.host.name) as Shell).state.vfs.view(ctx.binds);
-	const tools = toolTable(vfsOf, runLine);
+	const programs = options.programs ?? [];
+	const tools = toolTable(vfsOf, runLine, programs);
 	const ip = ipTool(vfsOf);
 	const registry = (name: string): Tool | undefined => (Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined);
 
 	for (const host of world.hosts.values()) {
 		const vfs = new Vfs(host.hostname, host.name);
 		installCniPlugins(vfs);
+		// A program's file, as a package would install it (its code runs through the tool table).
+		for (const p of programs) {
+			vfs.mkdir(p.path.slice(0, p.path.lastIndexOf('/')) || '/', true);
+			vfs.install(p.path, p.text);
+		}
 		const state: ShellState = { vfs, vars: {}, lastStatus: 0, lastBgPid: 0, nextPid: 4000 };
 		shells.set(host.name, new Shell(state, registry, 'bash', options.interactive ?? false));
 	}

@@ -1,4 +1,6 @@
+import { bookProgram, type BookProgram } from '../book/book-programs.ts';
 import { oneLine } from './commands.ts';
+import type { Chapter } from './types.ts';
 
 /**
  * Which programs a shell command line calls: the first word of every simple command, looking
@@ -152,4 +154,20 @@ export function programsOf(command: string): string[] {
 		if (!SHELL_WORDS.has(first) && !/^\$/.test(first) && /^[\w./+-]+$/.test(first)) found.push(first);
 	}
 	return [...new Set(found)];
+}
+
+/**
+ * The book's own programs (src/lib/book/book-programs.ts) that a chapter's runnable commands call,
+ * in order of first use: the labs of such a chapter get them (the sandbox's job, the simulator).
+ */
+export function chapterBookPrograms(chapter: Chapter): BookProgram[] {
+	const found = new Set<BookProgram>();
+	for (const block of chapter.blocks) {
+		if (!block.runnable) continue;
+		for (const c of block.commands) for (const p of programsOf(c.text)) {
+			const program = bookProgram(p);
+			if (program) found.add(program);
+		}
+	}
+	return [...found];
 }

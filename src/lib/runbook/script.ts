@@ -1,3 +1,4 @@
+import { bookProgram, downloadUrl } from '../book/book-programs.ts';
 import { packageOf } from '../book/packages.ts';
 import { oneLine } from './commands.ts';
 import { FunctionScope, functionDefinition, type FunctionDefinition } from './functions.ts';
@@ -44,20 +45,30 @@ export interface Tool {
 	name: string;
 	/** Debian package that provides it, when known. */
 	package?: string;
+	/** For the book's own programs (src/lib/book/book-programs.ts): where the site serves it. */
+	download?: string;
 }
 
 /**
  * The tools a chapter script checks for before it runs: every program the chapter's runnable
  * blocks call, in first-use order, with its Debian package; programs that every Debian system has
- * (coreutils, util-linux…) are left out.
+ * (coreutils, util-linux…) are left out. A program of the book's own comes with its download and
+ * is followed by the program its `#!` line runs, which no command names.
  */
 export function chapterTools(chapter: Chapter): Tool[] {
 	const names = new Set<string>();
-	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) programsOf(c.text).forEach((t) => names.add(t));
+	const add = (name: string): void => {
+		names.add(name);
+		const own = bookProgram(name);
+		if (own) names.add(own.interpreter);
+	};
+	for (const block of chapter.blocks) if (block.runnable) for (const c of block.commands) programsOf(c.text).forEach(add);
 	const own = new Set(chapterFunctions(chapter).map((f) => f.name));
 	return [...names]
 		.filter((name) => !packageOf(name)?.essential && !own.has(name))
 		.map((name) => {
+			const book = bookProgram(name);
+			if (book) return { name, download: downloadUrl(book) };
 			const pkg = packageOf(name)?.package;
 			return pkg ? { name, package: pkg } : { name };
 		});
@@ -241,7 +252,7 @@ function preludeLines(plan: ScriptPlan): string[] {
 		'',
 		`HOSTS=(${lab.hosts.join(' ')})`,
 		`THIS_HOST=${multi ? "''" : quote(hosts[0] ?? lab.hosts[0] ?? '')}`,
-		`TOOLS=(${tools.map((t) => quote(t.name)).join(' ')})`,
+		`TOOLS=(${tools.filter((t) => !t.download).map((t) => quote(t.name)).join(' ')})`,
 		`PACKAGES=(${[...new Set(tools.map((t) => t.package).filter(Boolean))].map((p) => quote(p!)).join(' ')})`,
 		'',
 		'say() { printf \'\\n\\033[1m%s\\033[0m\\n\' "$*" >&2; }',
@@ -262,6 +273,12 @@ function preludeLines(plan: ScriptPlan): string[] {
 		'\t\tif [[ $tool == /* ]]; then [[ -x $tool ]] || missing+=("$tool"); else command -v "$tool" >/dev/null || missing+=("$tool"); fi',
 		'\tdone',
 		'\t(( ${#missing[@]} == 0 )) || die "missing: ${missing[*]} (on Debian or Raspberry Pi OS: apt install ${PACKAGES[*]})"',
+		// The book's own programs come from its site, not from a package.
+		...tools.flatMap((t) =>
+			t.download
+				? [`\t[[ -x ${quote(t.name)} ]] || die ${quote(`missing: ${t.name}, ${bookProgram(t.name)?.what ?? 'a program of the book'} (download ${t.download} to that path and make it executable: chmod 755 ${t.name})`)}`]
+				: [],
+		),
 		'}',
 		'',
 	];

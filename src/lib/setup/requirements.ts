@@ -5,6 +5,7 @@ import { loadBook } from '../runbook/load.ts';
 import { programsOf } from '../runbook/programs.ts';
 import { definedFunctions } from '../runbook/functions.ts';
 import type { Chapter } from '../runbook/types.ts';
+import { bookProgram } from '../book/book-programs.ts';
 import { packageOf, programsCalledBy, type Caller } from '../book/packages.ts';
 
 /** What a command of the project needs the machine to have. */
@@ -26,7 +27,11 @@ export interface Requirement {
 /** Path of the lab sandbox script, relative to the repository root. */
 export const SANDBOX_SH = relative(ROOT, SANDBOX_SCRIPT);
 
-/** Every program the chapters' runnable commands call, with the first line that calls it. */
+/**
+ * Every program the chapters' runnable commands call, with the first line that calls it. A
+ * program of the book's own (its CNI plugin) is no package's: the lab gets it from the book, and
+ * what it needs of the machine is the program that runs it (`node`).
+ */
 export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite> {
 	const found = new Map<string, CallSite>();
 	for (const chapter of book) {
@@ -34,8 +39,10 @@ export function chapterPrograms(book: readonly Chapter[]): Map<string, CallSite>
 		const own = definedFunctions(chapter.blocks.flatMap((b) => (b.runnable ? b.commands.map((c) => c.text) : [])));
 		for (const block of chapter.blocks.filter((b) => b.runnable))
 			for (const command of block.commands)
-				for (const program of programsOf(command.text))
+				for (const called of programsOf(command.text)) {
+					const program = bookProgram(called)?.interpreter ?? called;
 					if (!own.has(program) && !found.has(program)) found.set(program, { where: `${chapter.file}:${command.line} (host ${block.host})` });
+				}
 	}
 	return found;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../runbook/load.ts';
+import { chapterBookPrograms } from '../runbook/programs.ts';
 import { loadLab } from '../book/labs.ts';
 import { loadSnapshot } from '../snapshot/store.ts';
 import { ROOT, snapshotPath } from '../book/paths.ts';
@@ -122,7 +123,9 @@ describe('the simulator engine (real netsim)', () => {
 		for (const chapter of loadBook()) {
 			const snapshot = loadSnapshot(snapshotPath(ROOT, chapter.id));
 			expect(snapshot, `${chapter.id} has no snapshot`).toBeDefined();
-			const engine = createSimTerminalEngine(loadLab(chapter.lab), { msPerSecond: 0 });
+			// With the book's own programs the chapter calls, as the page hands them (TryIt.astro).
+			const programs = chapterBookPrograms(chapter).map((p) => p.path);
+			const engine = createSimTerminalEngine(loadLab(chapter.lab), { msPerSecond: 0, programs });
 			const kernel = createNormaliseContext();
 			const sim = createNormaliseContext();
 			for (const block of chapter.blocks.filter((b) => b.runnable)) {

@@ -23,6 +23,8 @@ export interface Netsim {
 	toolNames?: () => string[];
 	/** Loads the on-demand tool modules a line needs (jq) before it runs. */
 	prepare?: (line: string) => Promise<void>;
+	/** Loads what runs programs from outside the simulator, before a lab with some is created. */
+	loadProgramSupport?: () => Promise<void>;
 	/** The profile of a recorded machine (src/lib/netsim/profile/). */
 	profileFor?: (recorded: MachineProvenance | undefined, kind?: TargetKind) => SimProfile;
 }
@@ -36,7 +38,14 @@ export interface SimTerminalOptions extends Pick<PlayOptions, 'msPerSecond' | 's
 	 * target, so the terminal prints what the page shows. Absent: the simulator's default.
 	 */
 	machine?: { recorded: MachineProvenance; kind: TargetKind } | undefined;
+	/**
+	 * Paths of the book's own programs the chapter calls (its CNI plugin): the lab has them, run by
+	 * their real code (src/lib/simprograms), which loads only when a line names one.
+	 */
+	programs?: readonly string[] | undefined;
 }
+
+type SimPrograms = typeof import('../simprograms/index.ts');
 
 /** Loads the simulator's module (its own chunk in the page: a lazy import). */
 export async function loadNetsim(): Promise<Netsim> {
@@ -49,17 +58,33 @@ export async function loadNetsim(): Promise<Netsim> {
  */
 export function createSimTerminalEngine(definition: Lab, options: SimTerminalOptions = {}): TerminalEngine {
 	const load = options.load ?? loadNetsim;
+	const paths = options.programs ?? [];
 	let netsim: Netsim | undefined;
+	let programs: SimPrograms | undefined;
 	let lab: TerminalSimLab | undefined;
 	const loaded = async (): Promise<Netsim> => {
 		if (netsim) return netsim;
 		const got = await load();
-		return (netsim = typeof got === 'function' ? { createLab: got } : got);
+		// Only a chapter that calls the book's programs loads their registry (a chunk of its own).
+		const sim: Netsim = typeof got === 'function' ? { createLab: got } : got;
+		if (paths.length) {
+			programs ??= await import('../simprograms/index.ts');
+			await sim.loadProgramSupport?.();
+		}
+		return (netsim = sim);
 	};
-	/** A fresh lab for a reader: an interactive shell, imitating the page's machine. */
+	/** A fresh lab for a reader: an interactive shell, imitating the page's machine, with the chapter's programs. */
 	const fresh = (sim: Netsim): TerminalSimLab => {
 		const profile = options.machine && sim.profileFor ? sim.profileFor(options.machine.recorded, options.machine.kind) : undefined;
-		return sim.createLab(clone(definition), { interactive: true, ...(profile ? { profile } : {}) });
+		const own = programs?.simPrograms(paths) ?? [];
+		return sim.createLab(clone(definition), { interactive: true, ...(profile ? { profile } : {}), ...(own.length ? { programs: own } : {}) });
+	};
+	/** Loads what a line needs before it runs: tools that load on demand, and a book program's code. */
+	const prepare = async (line: string): Promise<void> => {
+		await netsim?.prepare?.(line);
+		if (!programs?.namesProgram(line)) return;
+		await programs.loadPrograms();
+		await netsim?.prepare?.(programs.TOOLS_USED);
 	};
 	const current = async (): Promise<TerminalSimLab> => (lab ??= fresh(await loaded()));
 	const clone = (d: Lab): Lab => JSON.parse(JSON.stringify(d)) as Lab;
@@ -73,7 +98,7 @@ export function createSimTerminalEngine(definition: Lab, options: SimTerminalOpt
 			const sim = await current();
 			let result: ExecResult;
 			try {
-				await netsim?.prepare?.(line);
+				await prepare(line);
 				result = sim.exec(host, line);
 			} catch (e) {
 				// The simulator promises never to throw on user input; if it does, the terminal lives on.

@@ -7,19 +7,23 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../book/labs.ts';
 import { createLab } from '../netsim/index.ts';
 import { loadBook } from '../runbook/load.ts';
+import { chapterBookPrograms } from '../runbook/programs.ts';
+import { loadPrograms, simPrograms } from '../simprograms/index.ts';
 import { renderTopologySvg, toTopology } from '../topology/index.ts';
 import type { LabState } from '../shared/lab-state.ts';
 import { isPacketTrace } from '../shared/trace.ts';
 import { walkOf } from './walk.ts';
 
 describe('the packet walk over the book', () => {
-	it('maps every step of every ping the simulator traces onto the diagram', () => {
+	it('maps every step of every ping the simulator traces onto the diagram', async () => {
+		await loadPrograms();
 		let traces = 0;
 		const kinds = new Set<string>();
 		const misses: string[] = [];
 		for (const chapter of loadBook()) {
 			const definition = loadLab(chapter.lab);
-			const lab = createLab(structuredClone(definition));
+			// With the book's own programs the chapter calls (chapter 15's CNI plugin), as the page's lab has them.
+			const lab = createLab(structuredClone(definition), { programs: simPrograms(chapterBookPrograms(chapter).map((p) => p.path)) });
 			for (const block of chapter.blocks.filter((b) => b.runnable))
 				for (const command of block.commands) {
 					const line = command.text.replace(/\s*\\\n\s*/g, ' ');

@@ -66,7 +66,11 @@ describe('withSudo on every command of the book', () => {
 			const r = spawnSync(argv[0]!, argv.slice(1), { cwd: dir, env: { PATH: dir, HOME: dir }, timeout: 100_000 });
 			expect(r.error).toBeUndefined();
 			const calls = readFileSync(log, 'utf8').trim().split('\n');
-			expect(calls.length).toBeGreaterThan(commands.length);
+			// Something ran for (about) every command that calls a stub: a program called by its path
+			// (/usr/lib/cni/bridge, chapter 15's /opt/cni/bin/tsbridge) cannot be stubbed on PATH.
+			const stubbed = commands.filter((c) => programsOf(c).some((p) => programs.has(p)));
+			expect(stubbed.length).toBeGreaterThan(commands.length * 0.9);
+			expect(calls.length).toBeGreaterThan(stubbed.length);
 			expect(calls.filter((l) => !l.endsWith(' yes'))).toEqual([]);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { cleanupBlocks } from '../../runbook/cleanup.ts';
 import { chapterFiles, loadChapter } from '../../runbook/load.ts';
 import { changeOf } from '../../runbook/script.ts';
 import type { Chapter } from '../../runbook/types.ts';
+import { bookFiles } from '../sandbox/book-files.ts';
 import { buildJob } from '../sandbox/job.ts';
 import { runSandbox } from './local.ts';
 import { loadLab } from '../../book/labs.ts';
@@ -51,7 +52,9 @@ interface ScriptRuns {
 /** Runs `texts` (the chapter's script, or variants of it) one after another on a lab given `prepare`. */
 async function runScripts(chapter: Chapter, prepare: string, texts: string[]): Promise<ScriptRuns> {
 	const lab = loadLab(chapter.lab);
-	const job = buildJob(chapter, lab, 30, { script: texts[0] ?? '' });
+	// With the book's own programs the chapter calls (its CNI plugin), as verify's jobs have them.
+	const own = await bookFiles(chapter);
+	const job = { ...buildJob(chapter, lab, 30, { script: texts[0] ?? '' }), ...(own.length ? { files: own } : {}) };
 	job.blocks = [];
 	job.script = { ...job.script!, runs: texts, prepare, dump: DUMP, strict: false };
 	const files = await limited(() => runSandbox(job, { id: chapter.id, lab: chapter.lab, total: 0 }));
@@ -103,6 +106,7 @@ const ON_DOCKER: Record<string, number> = {
 	'12-services-and-kube-proxy': 2,
 	'13-hairpin-nodeport-and-dns': 2,
 	'14-network-policy': 2,
+	'15-write-a-cni-plugin': 2,
 };
 
 beforeAll(() => {

@@ -7,6 +7,7 @@
 import type { Chapter } from '../../runbook/types.ts';
 import type { Lab } from '../../shared/lab.ts';
 import { runnableBlocks, type ChapterResult, type ChapterRunOptions, type Engine } from '../engine.ts';
+import { bookFiles } from './book-files.ts';
 import { buildJob, readSandboxOutput, type SandboxJob } from './job.ts';
 
 /** What a sandbox wrote to its output folder: file name → text. */
@@ -30,12 +31,16 @@ export function createSandboxEngine(name: string, transport: SandboxTransport): 
 	return {
 		name,
 		async run(chapter: Chapter, lab: Lab, runOptions: ChapterRunOptions = {}): Promise<ChapterResult> {
-			const job = buildJob(chapter, lab, runOptions.timeoutSec ?? 30, runOptions.script === undefined ? {} : { script: runOptions.script });
+			const files = await bookFiles(chapter);
+			const job = {
+				...buildJob(chapter, lab, runOptions.timeoutSec ?? 30, runOptions.script === undefined ? {} : { script: runOptions.script }),
+				...(files.length ? { files } : {}),
+			};
 			const total = runnableBlocks(chapter).reduce((n, b) => n + b.commands.length, 0);
 			const started = Date.now();
-			const files = await transport(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total });
-			const read = (f: string): string => files.get(f) ?? '';
-			const scriptRun = files.has('script-0.json') ? { json: read('script-0.json'), stdout: read('script-0.out'), stderr: read('script-0.err') } : undefined;
+			const outputs = await transport(job, { ...runOptions, id: chapter.id, lab: chapter.lab, total });
+			const read = (f: string): string => outputs.get(f) ?? '';
+			const scriptRun = outputs.has('script-0.json') ? { json: read('script-0.json'), stdout: read('script-0.out'), stderr: read('script-0.err') } : undefined;
 			const result = readSandboxOutput(
 				chapter,
 				{

@@ -23,6 +23,20 @@ export interface SandboxJob {
 	 * hands them to the sandbox when it asks (see sandbox.sh, "nics"). Absent: every wire is a veth.
 	 */
 	nics?: SandboxNic[];
+	/**
+	 * Files the lab has before the chapter starts, on every host: the book's own programs that the
+	 * chapter calls (its CNI plugin), as the engine built them (./book-files.ts). Absent: none.
+	 */
+	files?: SandboxFile[];
+}
+
+/** A file the sandbox writes into the lab before it builds the hosts (see sandbox.sh, "files"). */
+export interface SandboxFile {
+	/** Absolute path, under one of the folders the sandbox overlays (/opt, /usr, /etc…). */
+	path: string;
+	/** Permission bits, octal as chmod takes them (`755`). */
+	mode: string;
+	text: string;
 }
 
 /** One lab interface that is a NIC of the machine, and the NIC at the far end of its wire. */

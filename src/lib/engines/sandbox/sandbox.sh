@@ -22,6 +22,8 @@
 #             stderr; whoever started it (the VM's init) moves them into its network namespace;
 #             it takes NIC "mac" as the host's interface "name" and NIC "wire" as the wire's far
 #             end, waits for their carrier, and refuses any other interface
+#           "files"?: [ { "path", "mode", "text" } ]: files every host has from the start (the book's
+#             own programs the chapter calls), only under a folder the sandbox overlays
 # OUT-DIR receives:
 #   steps.jsonl    one line per command: {"b","s","exit","timedOut","ms"}
 #   B.S.out B.S.err  raw stdout and stderr of command S of block B (both from 0)
@@ -95,6 +97,9 @@ cp "$JOB" /run/lab/job.json || die 5 "cannot read $JOB"
 O=/run/lab/out
 mount -t tmpfs -o mode=1777 tmpfs /tmp || die 4 'cannot mount /tmp'
 
+# The book's own programs go to /opt (the job's "files"). A VM's root lives in RAM and may have no
+# /opt: make it there (that root goes with the VM); a machine on a disk keeps its own, untouched.
+[[ -d /opt || ! $(stat -f -c %T /) =~ ^(tmpfs|ramfs)$ ]] || mkdir /opt || die 4 'cannot make /opt'
 # Directories a lesson may write to: overlaid so the real ones never change. The originals are
 # bind-mounted under /run/lab/orig first, so each host's overlay can stack on them directly (on a
 # machine whose / is itself an overlay, e.g. a container, overlays may only nest two deep).
@@ -150,6 +155,19 @@ eval "$job_sh"
 [[ ${#H_NAME[@]} -gt 0 ]] || die 5 'the job has no lab hosts'
 for i in "${!H_NAME[@]}"; do HOST_IX[${H_NAME[$i]}]=$i; done
 for k in "${!N_KEY[@]}"; do NIC[${N_KEY[$k]}]=$k; done
+
+# The job's files (the book's own programs the chapter calls, such as its CNI plugin), written into
+# the overlays before the hosts exist, so every host has them: only under an overlaid folder, so
+# nothing reaches the machine's own files.
+nfiles=$(jq '.files // [] | length' /run/lab/job.json) || die 5 'the job is not valid JSON of the expected shape'
+for ((f = 0; f < nfiles; f++)); do
+	path=$(jq -r ".files[$f].path" /run/lab/job.json) mode=$(jq -r ".files[$f].mode" /run/lab/job.json)
+	top=${path#/} && top=/${top%%/*}
+	[[ $path == /*/* && $path != *..* && " ${OVERLAID[*]} " == *" $top "* ]] ||
+		die 5 "the job's file $path is not under a folder the sandbox overlays (${OVERLAID[*]})"
+	{ mkdir -p "${path%/*}" && jq -j ".files[$f].text" /run/lab/job.json >"$path" && chmod "$mode" "$path"; } ||
+		die 4 "lab build failed: cannot write the job's file $path"
+done
 
 # ---------------------------------------------------------------------------------------------
 # 4. Build the lab.

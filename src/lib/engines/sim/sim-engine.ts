@@ -1,7 +1,9 @@
 import { oneLine } from '../../runbook/commands.ts';
 import { builtStateBlock } from '../../runbook/cleanup.ts';
 import type { Chapter } from '../../runbook/types.ts';
-import type { SimLab } from '../../netsim/index.ts';
+import type { SimLab, SimProgram } from '../../netsim/index.ts';
+import { chapterBookPrograms } from '../../runbook/programs.ts';
+import { loadPrograms, simPrograms } from '../../simprograms/index.ts';
 // The profile module is a leaf of the simulator's: choosing a profile loads nothing else of it.
 import { profileFor, type SimProfile } from '../../netsim/profile/profile.ts';
 import { LOCAL_TARGET } from '../../book/paths.ts';
@@ -12,8 +14,11 @@ import type { Lab } from '../../shared/lab.ts';
 /** What the engine uses of a simulated lab (src/lib/netsim's `SimLab`): test doubles need no more. */
 export type ChapterSimLab = Pick<SimLab, 'exec' | 'state'>;
 
-/** The simulator's `createLab`, as the engine calls it: a lab and the machine to imitate. */
-export type SimCreateLab = (lab: Lab, options: { profile: SimProfile }) => ChapterSimLab;
+/**
+ * The simulator's `createLab`, as the engine calls it: a lab, the machine to imitate, and the
+ * book's own programs the chapter calls (its CNI plugin), which the lab runs as files of its own.
+ */
+export type SimCreateLab = (lab: Lab, options: { profile: SimProfile; programs?: SimProgram[] }) => ChapterSimLab;
 
 /** Loads the simulator's `createLab`. */
 export type SimLoader = () => Promise<SimCreateLab>;
@@ -38,7 +43,10 @@ export function createSimEngine(load: SimLoader = loadNetsim): Engine {
 			// NICs; verify always says which: the primary's by default). Without one, this machine's sandbox.
 			const set = options.compared?.set ?? LOCAL_TARGET;
 			const profile = profileFor(options.compared?.recorded, targetKind(set));
-			const lab = createLab(labDef, { profile });
+			// The book's own programs the chapter calls, with their real code (as the kernel's lab has their files).
+			const own = chapterBookPrograms(chapter).map((p) => p.path);
+			if (own.length) await loadPrograms();
+			const lab = createLab(labDef, { profile, ...(own.length ? { programs: simPrograms(own) } : {}) });
 			const blocks = runnableBlocks(chapter);
 			const built = builtStateBlock(chapter);
 			const total = blocks.reduce((n, b) => n + b.commands.length, 0);

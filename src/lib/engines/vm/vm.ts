@@ -164,7 +164,7 @@ function findProgram(program: string): string | undefined {
 	return ['/usr/local/bin', '/usr/bin', '/bin'].map((d) => join(d, program)).find((f) => existsSync(f));
 }
 
-const images = new Map<VmArch | 'v86', Promise<string>>();
+const images = new Map<string, Promise<string>>();
 
 /**
  * The image folder of `arch` (vmlinuz, initrd.img…), built by image.sh when its inputs changed,
@@ -172,7 +172,9 @@ const images = new Map<VmArch | 'v86', Promise<string>>();
  * {@link EngineRefusedError} with the builder's last line when it fails.
  */
 export function vmImage(arch: VmArch | 'v86', onLog?: (line: string) => void): Promise<string> {
-	const known = images.get(arch);
+	// (per cache folder too: the bench builds a cold image in a scratch NETBOOK_CACHE)
+	const key = `${arch} ${process.env['NETBOOK_CACHE'] ?? ''}`;
+	const known = images.get(key);
 	if (known) return known;
 	const built = new Promise<string>((resolvePromise, reject) => {
 		const child = spawn('bash', [IMAGE_SCRIPT, arch], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -196,8 +198,8 @@ export function vmImage(arch: VmArch | 'v86', onLog?: (line: string) => void): P
 			reject(new EngineRefusedError(`cannot build the ${arch} VM image: ${(said || last).replace(/^vm-image: /, '') || `exit ${code}`}`));
 		});
 	});
-	images.set(arch, built);
-	built.catch(() => images.delete(arch));
+	images.set(key, built);
+	built.catch(() => images.delete(key));
 	return built;
 }
 

@@ -1,5 +1,5 @@
 /** The filters of the book's pipes: grep, head, tail, wc, sort, uniq. */
-import type { VfsOf } from '../../shell/vfs.ts';
+import { fsMessage, type VfsOf } from '../../shell/vfs.ts';
 import type { Tool } from '../../tool/types.ts';
 
 /** The lines of a text, without the empty one after a final newline. */
@@ -47,17 +47,38 @@ export function grepTool(vfsOf: VfsOf): Tool {
 	};
 }
 
-/** head or tail: -n N, -N. */
-export const headTail = (tail: boolean): Tool => (argv, ctx) => {
+/**
+ * head or tail: -n N, -N, over standard input or files (with `==> FILE <==` before each when there
+ * are several, as coreutils prints them; one that cannot be read is reported and skipped, exit 1).
+ */
+export const headTail = (tail: boolean, vfsOf: VfsOf): Tool => (argv, ctx) => {
+	const name = tail ? 'tail' : 'head';
 	let n = 10;
+	const files: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i] as string;
 		if (a === '-n') n = Number(argv[++i]);
 		else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
+		else files.push(a);
 	}
-	const l = lines(ctx.stdin);
-	const pick = tail ? l.slice(Math.max(0, l.length - n)) : l.slice(0, n);
-	return { stdout: pick.map((x) => `${x}\n`).join(''), stderr: '', exit: 0 };
+	const pick = (text: string): string => {
+		const l = lines(text);
+		return (tail ? l.slice(Math.max(0, l.length - n)) : l.slice(0, n)).map((x) => `${x}\n`).join('');
+	};
+	if (files.length === 0) return { stdout: pick(ctx.stdin), stderr: '', exit: 0 };
+	let stdout = '';
+	let stderr = '';
+	let shown = 0;
+	for (const f of files) {
+		const r = vfsOf(ctx).readFile(f, ctx.ns);
+		if (!r.ok) {
+			stderr += `${name}: cannot open '${f}' for reading: ${fsMessage(r.error)}\n`;
+			continue;
+		}
+		if (files.length > 1) stdout += `${shown++ ? '\n' : ''}==> ${f} <==\n`;
+		stdout += pick(r.value);
+	}
+	return { stdout, stderr, exit: stderr ? 1 : 0 };
 };
 
 /** wc: lines with -l, else lines, words and characters. */

@@ -18,7 +18,14 @@ export const echo: Tool = (argv) => {
 	return { stdout: newline ? `${text}\n` : text, stderr: '', exit: 0 };
 };
 
-/** printf: %s, %d, %u (with widths), \n, \t, \\, %%; the format repeats while arguments remain. */
+/** The characters of bash's printf escapes that are one letter: `\n`, `\r`, `\t`… */
+const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'", '?': '?' };
+
+/**
+ * printf: %s, %d, %u (with widths), %%, and bash's escapes in the format (`\n`, `\r`, `\t`,
+ * `\\`, octal `\NNN`, `\xHH`…; an unknown one stays as written); the format repeats while
+ * arguments remain.
+ */
 export const printf: Tool = (argv) => {
 	const fmt = argv[0];
 	if (fmt === undefined) return { stdout: '', stderr: 'printf: usage: printf [-v var] format [arguments]\n', exit: 2 };
@@ -26,10 +33,13 @@ export const printf: Tool = (argv) => {
 	let out = '';
 	let k = 0;
 	do {
-		out += fmt.replace(/\\n|\\t|\\\\|%%|%[-0-9]*[sdu]/g, (m) => {
-			if (m === '\\n') return '\n';
-			if (m === '\\t') return '\t';
-			if (m === '\\\\') return '\\';
+		out += fmt.replace(/\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|.)|%%|%[-0-9]*[sdu]/g, (m) => {
+			if (m.startsWith('\\')) {
+				const e = m.slice(1);
+				if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8) & 255);
+				if (/^x[0-9A-Fa-f]+$/.test(e)) return String.fromCharCode(parseInt(e.slice(1), 16));
+				return ESCAPES[e] ?? m;
+			}
 			if (m === '%%') return '%';
 			const v = args[k++] ?? '';
 			return m.endsWith('d') || m.endsWith('u') ? String(Number(v) || 0) : v;
