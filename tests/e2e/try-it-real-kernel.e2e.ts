@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { megabytes } from '../../src/components/try-it/real-kernel-support.ts';
+import { megabytes, tabMemoryMB } from '../../src/components/try-it/real-kernel-support.ts';
 import { snapshotUrl } from '../../src/lib/book/debian-sources.ts';
 import { bookChapters } from './book.ts';
 import { builtManifest, isTierRequest, optIn, requireManifest } from './real-kernel.ts';
@@ -64,7 +64,7 @@ describe('the real kernel, before the reader chooses it', () => {
 		if (manifest) {
 			expect(await toggle.textContent()).toBe(`Real Linux kernel (${megabytes(manifest.bytes.total)})…`);
 			expect(offer).toContain(`A ${megabytes(manifest.bytes.total)} download`);
-			expect(offer).toContain(`uses about ${manifest.memoryMiB} MB of memory`);
+			expect(offer).toContain(`uses about ${tabMemoryMB(manifest)} MB of memory (its machine has ${manifest.memoryMiB} MB)`);
 			expect(offer).toContain(`Debian’s i386 Linux kernel (${manifest.kernel}) inside this page, in the v86 emulator`);
 			expect(await page.locator('.nb-tk-start').isVisible()).toBe(true);
 		} else {
@@ -191,5 +191,11 @@ describe('the licences page', () => {
 		expect(rows).toEqual(expected.map((s) => ({ name: s.package, href: snapshotUrl(s.package, s.version), version: s.version })));
 		expect(rows.length).toBeGreaterThan(20);
 		expect(text).toContain(`Linux ${manifest.kernel} (${manifest.release}) on v86 ${manifest.v86}`);
+	});
+
+	it.each(['light', 'dark'] as const)('reads well on a phone and has no axe violations (%s)', async (theme) => {
+		const page = await open({ width: 360, theme }, '/kernel-in-the-page/');
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+		expect(await axeViolations(page)).toEqual([]);
 	});
 });

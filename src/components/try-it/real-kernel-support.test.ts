@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEVICE_MEMORY_FACTOR, megabytes, progressOf, reasonOf, refusal, Stall } from './real-kernel-support.ts';
+import { DEVICE_MEMORY_FACTOR, megabytes, progressOf, reasonOf, refusal, Stall, tabMemoryMB } from './real-kernel-support.ts';
 
 describe('whether a browser can take the real kernel', () => {
 	const machine = { memoryMiB: 384 };
@@ -22,6 +22,11 @@ describe('whether a browser can take the real kernel', () => {
 });
 
 describe('the words of the real kernel’s start', () => {
+	it('states the tab’s memory from the machine’s, as measured, to 50 MB', () => {
+		expect(tabMemoryMB({ memoryMiB: 384 })).toBe(600);
+		expect(tabMemoryMB({ memoryMiB: 128 })).toBe(200);
+	});
+
 	it('writes sizes in decimal units, as downloads are shown', () => {
 		expect(megabytes(39_934_734)).toBe('40 MB');
 		expect(megabytes(3_240_000)).toBe('3.2 MB');

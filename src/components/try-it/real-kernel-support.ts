@@ -5,13 +5,25 @@
 import type { V86Manifest } from '../../lib/shared/v86-manifest.ts';
 
 /**
- * The device must have at least this many times the emulated machine's memory. While the state
- * is restored the tab holds the machine's memory, the state as downloaded and unpacked, v86's
- * code and the page; the issue measured a tab at 600–650 MB with a 128 MiB machine, about five
- * times the machine. Browsers, the system and the reader's other tabs need the rest: below four
- * times the machine (a 1 GB phone for a 384 MiB machine, since `navigator.deviceMemory` says 1 for
- * anything under 2 GB), the tab would most likely be killed mid-restore, so the panel says so
- * instead of trying.
+ * How much a tab grows, per MiB of the emulated machine's memory, once the real kernel runs:
+ * measured in headless Chromium on the built site (2026-12-04, chapter 4, /proc's RSS of the
+ * renderer processes two seconds after the prompt came back): +596 MiB with the 384 MiB machine,
+ * which is the machine's memory, v86's own and what the page keeps of the saved state.
+ */
+export const TAB_MEMORY_FACTOR = 1.55;
+
+/** What the offer states: the tab's growth, rounded to 50 MB. */
+export function tabMemoryMB(manifest: Pick<V86Manifest, 'memoryMiB'>): number {
+	return Math.max(50, Math.round((manifest.memoryMiB * TAB_MEMORY_FACTOR) / 50) * 50);
+}
+
+/**
+ * The device must have at least this many times the emulated machine's memory. A tab with the
+ * real kernel grows by about 1.55 times the machine's memory ({@link TAB_MEMORY_FACTOR}), more
+ * while the state is unpacked; the browser, the system and the reader's other tabs need the rest.
+ * Below four times the machine (a device that reports 1 GB, which `navigator.deviceMemory` says of
+ * anything under 2 GB, for the 384 MiB machine), the tab would most likely be killed mid-restore,
+ * so the panel says so instead of trying.
  */
 export const DEVICE_MEMORY_FACTOR = 4;
 

@@ -7,7 +7,7 @@
 import type { TerminalEngine } from '../../lib/terminal/engine.ts';
 import type { RealKernelData } from './data.ts';
 import { h } from './dom.ts';
-import { browserFacts, megabytes, progressOf, reasonOf, refusal, Stall, type StartProgress } from './real-kernel-support.ts';
+import { browserFacts, megabytes, progressOf, reasonOf, refusal, Stall, tabMemoryMB, type StartProgress } from './real-kernel-support.ts';
 
 /** The real kernel's engine, as the view hands it over: it must be closed when given up. */
 export type ClosableEngine = TerminalEngine & { close(): Promise<void> };
@@ -86,8 +86,8 @@ export class RealKernelView {
 					') inside this page, in the v86 emulator, with the lab built by the book’s own sandbox.sh. ',
 					h('strong', {}, `A ${megabytes(manifest.bytes.total)} download`),
 					'; it ',
-					h('strong', {}, `uses about ${manifest.memoryMiB} MB of memory`),
-					'. Nothing of it loads until you start it. ',
+					h('strong', {}, `uses about ${tabMemoryMB(manifest)} MB of memory`),
+					` (its machine has ${manifest.memoryMiB} MB). Nothing of it loads until you start it. `,
 					licences,
 					'.',
 				),
