@@ -3,24 +3,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { headersFor, parseHeadersFile } from '../../src/lib/fullshell/headers.ts';
+import { CONTENT_TYPES } from '../../src/lib/fullshell/static-host.ts';
 
-const TYPES: Record<string, string> = {
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript; charset=utf-8',
-	'.mjs': 'text/javascript; charset=utf-8',
-	'.css': 'text/css; charset=utf-8',
-	'.json': 'application/json',
-	'.svg': 'image/svg+xml',
-	'.sh': 'text/x-shellscript; charset=utf-8',
-	'.xml': 'application/xml',
-	'.wasm': 'application/wasm',
-	'.zst': 'application/zstd',
-	'.bin': 'application/octet-stream',
-	'.pf_meta': 'application/octet-stream',
-	'.woff2': 'font/woff2',
-	'.png': 'image/png',
-	'.ico': 'image/x-icon',
-};
 
 /** A running static server over a built site. */
 export interface StaticServer {
@@ -69,7 +53,7 @@ export async function serveStatic(dir: string, options: { headers?: boolean } = 
 		const found = existsSync(file) && statSync(file).isFile();
 		if (!found) file = join(dir, '404.html');
 		const extra = found ? headersFor(rules, new URL(req.url ?? '/', 'http://x').pathname) : {};
-		res.writeHead(found ? 200 : 404, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
+		res.writeHead(found ? 200 : 404, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
 		const trickle = found && extname(file) === '.html' ? trickles.get(path) : undefined;
 		if (!trickle) return void createReadStream(file).pipe(res);
 		trickles.delete(path);

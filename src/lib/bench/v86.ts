@@ -13,7 +13,8 @@ import { V86 } from 'v86';
 import { loadLab } from '../book/labs.ts';
 import { createV86Engine, v86State } from '../engines/v86/v86.ts';
 import { loadBook } from '../runbook/load.ts';
-import { emulatorLoaded, V86_MACHINE, type V86Like } from '../v86/guest.ts';
+import { V86_MACHINE, v86Options } from '../shared/v86-machine.ts';
+import { emulatorLoaded, type V86Like } from '../v86/guest.ts';
 import { launchChromium } from './browser.ts';
 import { startPreview } from './preview.ts';
 import { astroBuild } from './site.ts';
@@ -77,17 +78,8 @@ export async function measureV86(root: string, runs: number, log: (line: string)
 	const restoreMs: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t = performance.now();
-		const e = new V86({
-			wasm_path: wasm,
-			bios: { buffer: toArrayBuffer(readFileSync(join(image, 'bios.bin'))) },
-			vga_bios: { buffer: toArrayBuffer(readFileSync(join(image, 'vgabios.bin'))) },
-			initial_state: { buffer: toArrayBuffer(readFileSync(state)) },
-			memory_size: V86_MACHINE.memoryMiB << 20,
-			vga_memory_size: 2 << 20,
-			virtio_console: { type: 'none' },
-			disable_speaker: true,
-			autostart: true,
-		});
+		const read = (f: string): ArrayBuffer => toArrayBuffer(readFileSync(f));
+		const e = new V86(v86Options(wasm, read(join(image, 'bios.bin')), read(join(image, 'vgabios.bin')), { state: read(state) }));
 		await emulatorLoaded(e as unknown as V86Like);
 		restoreMs.push(round(performance.now() - t, 0));
 		await e.destroy();

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { V86_MACHINE } from '../shared/v86-machine.ts';
 import type { V86Manifest } from '../shared/v86-manifest.ts';
 import { ROOT } from './paths.ts';
 
@@ -16,8 +17,6 @@ import { ROOT } from './paths.ts';
 const IMAGE_SCRIPT = join(ROOT, 'src/lib/engines/vm/image.sh');
 /** The lab's sandbox script, which the page sends into the guest as verify does. */
 const SANDBOX = join(ROOT, 'src/lib/engines/sandbox/sandbox.sh');
-/** Guest memory (MiB) of the book's v86 machine; src/lib/v86/guest.ts V86_MACHINE holds the same number. */
-const MEMORY_MIB = 384;
 
 /** The manifest and the files behind it (source path → served name). */
 export interface V86Assets {
@@ -42,13 +41,24 @@ export function readV86Manifest(): V86Manifest | undefined {
 	return v86Assets()?.manifest;
 }
 
+const require = createRequire(join(ROOT, 'package.json'));
+
+/** The exact v86 release in node_modules: a saved state restores only on the version that saved it. */
+export function v86Version(): string {
+	return (JSON.parse(readFileSync(require.resolve('v86/package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The saved state's file in an image folder (per v86 version: a state restores only on its own). */
+export function v86StateFile(image: string): string {
+	return join(image, `state-v86-${v86Version()}.bin.zst`);
+}
+
 function find(): V86Assets | undefined {
 	const located = spawnSync('bash', [IMAGE_SCRIPT, 'v86', '--path'], { encoding: 'utf8' });
 	const image = located.status === 0 ? located.stdout.trim() : '';
 	if (!image) return undefined;
-	const require = createRequire(join(ROOT, 'package.json'));
-	const version = (JSON.parse(readFileSync(require.resolve('v86/package.json'), 'utf8')) as { version: string }).version;
-	const state = join(image, `state-v86-${version}.bin.zst`);
+	const version = v86Version();
+	const state = v86StateFile(image);
 	if (!existsSync(state)) return undefined;
 	const tag = basename(image).split('-').at(-1) ?? 'image';
 	const lib = require.resolve('v86/build/libv86.mjs');
@@ -83,7 +93,7 @@ function find(): V86Assets | undefined {
 		v86: version,
 		kernel: readFileSync(join(image, 'kernel-release'), 'utf8').trim(),
 		release: readFileSync(join(image, 'release'), 'utf8').trim(),
-		memoryMiB: MEMORY_MIB,
+		memoryMiB: V86_MACHINE.memoryMiB,
 		files,
 		bytes,
 		sources,

@@ -21,6 +21,8 @@ export const CONTENT_TYPES: Record<string, string> = {
 	'.ico': 'image/x-icon',
 	'.woff2': 'font/woff2',
 	'.wasm': 'application/wasm',
+	'.zst': 'application/zstd',
+	'.bin': 'application/octet-stream',
 	'.xml': 'application/xml',
 	'.sh': 'text/x-shellscript; charset=utf-8',
 	'.conf': 'text/plain; charset=utf-8',

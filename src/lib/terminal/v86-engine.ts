@@ -5,7 +5,8 @@
  * reader asks for it (a dynamic import of this module, then of v86's library from the site).
  */
 import type { Lab } from '../shared/lab.ts';
-import { emulatorLoaded, GuestError, V86_MACHINE, V86Guest, type V86Like } from '../v86/guest.ts';
+import { v86Options } from '../shared/v86-machine.ts';
+import { emulatorLoaded, GuestError, V86Guest, type V86Like } from '../v86/guest.ts';
 import type { V86Manifest } from '../shared/v86-manifest.ts';
 import { packTar } from '../v86/tar.ts';
 import type { LabState, OutputChunk, RunResult, TerminalEngine, TerminalRunOptions } from './engine.ts';
@@ -80,20 +81,7 @@ export async function createV86TerminalEngine(options: V86TerminalOptions): Prom
 		download(url(manifest.files.sandbox), () => undefined, options.signal),
 	]);
 	options.onProgress?.({ phase: 'restore' });
-	const emulator = new lib.V86({
-		wasm_path: url(manifest.files.wasm),
-		bios: { buffer: bios },
-		vga_bios: { buffer: vgabios },
-		initial_state: { buffer: state },
-		memory_size: V86_MACHINE.memoryMiB << 20,
-		vga_memory_size: 2 << 20,
-		virtio_console: { type: 'none' },
-		disable_speaker: true,
-		disable_keyboard: true,
-		disable_mouse: true,
-		acpi: false,
-		autostart: true,
-	});
+	const emulator = new lib.V86(v86Options(url(manifest.files.wasm), bios, vgabios, { state }));
 	const guest = new V86Guest(emulator);
 	try {
 		await emulatorLoaded(emulator);

@@ -31,17 +31,6 @@ export function emulatorLoaded(emulator: V86Like): Promise<void> {
 	});
 }
 
-/** How the book's v86 machine is made: the same for the saved state and for every restore. */
-export const V86_MACHINE = {
-	/** MiB of guest memory: the initramfs (about 57 MiB packed, 111 unpacked) must fit twice at boot. */
-	memoryMiB: 384,
-	/**
-	 * The kernel's command line: the console on the first serial port; init_on_free zeroes the
-	 * memory the kernel frees (the packed initramfs, above all), so the saved state compresses.
-	 */
-	cmdline: 'console=ttyS0 quiet panic=-1 mitigations=off init_on_free=1 tsc=reliable',
-} as const;
-
 /** The control channel: v86's virtio console port 1 (/dev/hvc1 in the guest). */
 const CHANNEL_OUT = 'virtio-console1-output-bytes';
 const CHANNEL_IN = 'virtio-console1-input-bytes';

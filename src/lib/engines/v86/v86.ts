@@ -14,17 +14,16 @@ import { V86 } from 'v86';
 import { EngineRefusedError, EngineRunError, type Engine } from '../engine.ts';
 import { createSandboxEngine, type SandboxFiles, type SandboxRunOptions } from '../sandbox/engine.ts';
 import type { SandboxJob } from '../sandbox/job.ts';
-import { vmImage } from '../vm/vm.ts';
-import { emulatorLoaded, V86_MACHINE, V86Guest, type GuestResult, type V86Like } from '../../v86/guest.ts';
+import { sandboxFiles, vmImage } from '../vm/vm.ts';
+import { v86StateFile } from '../../book/v86.ts';
+import { v86Options } from '../../shared/v86-machine.ts';
+import { emulatorLoaded, V86Guest, type GuestResult, type V86Like } from '../../v86/guest.ts';
 import { packTar } from '../../v86/tar.ts';
 
 /** verify's name for this target. */
 export const V86_TARGET = 'v86';
 
-const require = createRequire(import.meta.url);
-/** The exact v86 release: a saved state restores only on the version that saved it. */
-export const V86_VERSION: string = (JSON.parse(readFileSync(require.resolve('v86/package.json'), 'utf8')) as { version: string }).version;
-const WASM = require.resolve('v86/build/v86.wasm');
+const WASM = createRequire(import.meta.url).resolve('v86/build/v86.wasm');
 const SANDBOX_SCRIPT = join(import.meta.dirname, '../sandbox/sandbox.sh');
 const BOOT_MS = 600_000;
 /** NETBOOK_V86_DEBUG=1: every console line of the guest goes to stderr, with the seconds since it started. */
@@ -38,35 +37,16 @@ export interface V86EngineOptions {
 }
 
 const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
-const file = (image: string, name: string): { buffer: ArrayBuffer } => ({ buffer: toArrayBuffer(readFileSync(join(image, name))) });
+const file = (image: string, name: string): ArrayBuffer => toArrayBuffer(readFileSync(join(image, name)));
 
 /** A new emulator of the book's v86 machine: from the image's kernel, or from a saved state. */
 function emulator(image: string, state?: ArrayBuffer): V86 {
-	return new V86({
-		wasm_path: WASM,
-		bios: file(image, 'bios.bin'),
-		vga_bios: file(image, 'vgabios.bin'),
-		...(state
-			? { initial_state: { buffer: state } }
-			: { bzimage: file(image, 'vmlinuz'), initrd: file(image, 'initrd.img'), cmdline: V86_MACHINE.cmdline }),
-		memory_size: V86_MACHINE.memoryMiB << 20,
-		vga_memory_size: 2 << 20,
-		virtio_console: { type: 'none' },
-		disable_speaker: true,
-		disable_keyboard: true,
-		disable_mouse: true,
-		acpi: false,
-		autostart: true,
-	});
+	const start = state ? { state } : { bzimage: file(image, 'vmlinuz'), initrd: file(image, 'initrd.img') };
+	return new V86(v86Options(WASM, file(image, 'bios.bin'), file(image, 'vgabios.bin'), start));
 }
 
 /** The emulator as the guest protocol uses it (v86's typings leave out its `bus`). */
 const asGuest = (e: V86): V86Like => e as unknown as V86Like;
-
-/** The saved state's file in an image folder (per v86 version: a state restores only on its own). */
-export function stateFile(image: string): string {
-	return join(image, `state-v86-${V86_VERSION}.bin.zst`);
-}
 
 /**
  * The image folder of the v86 target with its saved state (`state-v86-VERSION.bin.zst`): the
@@ -74,7 +54,7 @@ export function stateFile(image: string): string {
  */
 export async function v86State(options: V86EngineOptions = {}): Promise<{ image: string; state: string }> {
 	const image = await vmImage('v86', options.onLog);
-	const state = stateFile(image);
+	const state = v86StateFile(image);
 	if (existsSync(state)) return { image, state };
 	const started = Date.now();
 	options.onLog?.('v86: booting the image once to save its state');
@@ -181,13 +161,3 @@ export function createV86Engine(options: V86EngineOptions = {}): Engine {
 	});
 }
 
-/** sandbox.sh's exit code read as the other transports read it; the files it wrote. */
-function sandboxFiles(result: GuestResult, run: SandboxRunOptions): SandboxFiles {
-	const said = result.stderr.trim().split('\n').filter(Boolean);
-	const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
-	if (result.exit === 3) throw new EngineRefusedError(first || 'the sandbox refused to run');
-	if (result.exit === 4) throw new EngineRunError(run.id, `${first}\n  hint: check the lab "${run.lab}" in examples/labs/`);
-	if (result.exit !== 0) throw new EngineRunError(run.id, `the sandbox failed (exit ${result.exit}): ${said.slice(-5).join('\n  ')}`);
-	if (!result.files.has('done')) throw new EngineRunError(run.id, 'the sandbox stopped before the end of the chapter (no "done" file)');
-	return result.files;
-}

@@ -327,8 +327,11 @@ function packJob(job: SandboxJob, id: string): Buffer {
 	}
 }
 
-/** sandbox.sh's exit code read as the local transport reads it; the files it wrote. */
-function sandboxFiles(result: MachineResult, run: SandboxRunOptions): SandboxFiles {
+/**
+ * sandbox.sh's exit code read as the local transport reads it; the files it wrote. For every
+ * transport that brings back a guest's results (QEMU's VMs, v86).
+ */
+export function sandboxFiles(result: Pick<MachineResult, 'exit' | 'stderr' | 'files'>, run: SandboxRunOptions): SandboxFiles {
 	const said = result.stderr.trim().split('\n').filter(Boolean);
 	const first = (said.find((l) => l.startsWith('sandbox: ')) ?? said[0] ?? '').replace(/^sandbox: /, '');
 	if (result.exit === 3) throw new EngineRefusedError(first || 'the sandbox refused to run');
