@@ -5,10 +5,11 @@
  * download, restore and lab build. The page's data is given a manifest if the build has none.
  * Everything else, the check's comparison and its chunk included, is the real code.
  */
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { V86Manifest } from '../../src/lib/shared/v86-manifest.ts';
 import { ROOT } from './book.ts';
+import { bundleForPage } from './try-it-harness.ts';
 
 /** The manifest the stand-in offers: sizes a reader could meet. */
 export const FAKE_MANIFEST: V86Manifest = {
@@ -81,16 +82,7 @@ const standIn: Plugin = {
 let bundle: Promise<string> | undefined;
 
 function fakeKernelPanelBundle(): Promise<string> {
-	return (bundle ??= build({
-		stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts', sourcefile: 'fake-kernel-panel.ts' },
-		bundle: true,
-		format: 'esm',
-		write: false,
-		platform: 'browser',
-		target: 'es2022',
-		logLevel: 'silent',
-		plugins: [standIn],
-	}).then((r) => r.outputFiles[0]!.text));
+	return (bundle ??= bundleForPage(ENTRY, 'fake-kernel-panel.ts', [standIn]));
 }
 
 /** Makes `page` load the panel over the stand-in kernel instead of the built one. */

@@ -4,7 +4,7 @@
  * swapped for the same panel over a scripted engine (src/lib/terminal/fake-engine.test-helper.ts),
  * bundled here with esbuild. Everything else on the page is the real build.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { ROOT } from './book.ts';
 
@@ -21,19 +21,26 @@ export function mountPanel(container, data) {
 }
 `;
 
-let bundle: Promise<string> | undefined;
-
-/** The panel over the scripted two-hosts engine, as one ES module. */
-function fakePanelBundle(): Promise<string> {
-	return (bundle ??= build({
-		stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts', sourcefile: 'fake-panel.ts' },
+/** A test entry module (TypeScript from the repository's root) bundled for the page as one ES module. */
+export async function bundleForPage(contents: string, sourcefile: string, plugins: Plugin[] = []): Promise<string> {
+	const r = await build({
+		stdin: { contents, resolveDir: ROOT, loader: 'ts', sourcefile },
 		bundle: true,
 		format: 'esm',
 		write: false,
 		platform: 'browser',
 		target: 'es2022',
 		logLevel: 'silent',
-	}).then((r) => r.outputFiles[0]!.text));
+		plugins,
+	});
+	return r.outputFiles[0]!.text;
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The panel over the scripted two-hosts engine, as one ES module. */
+function fakePanelBundle(): Promise<string> {
+	return (bundle ??= bundleForPage(ENTRY, 'fake-panel.ts'));
 }
 
 /** Makes `page` load the fake panel instead of the built one. */
