@@ -11,3 +11,14 @@ export function recorded(cmd: RegExp): string {
 	if (!step) throw new Error(`chapter 9's snapshot has no command matching ${cmd}`);
 	return step.stdout;
 }
+
+/** Chapter 9's network configuration, as the chapter gives it to the reference bridge plugin. */
+export const podnet = {
+	cniVersion: '1.0.0',
+	name: 'podnet',
+	type: 'bridge',
+	bridge: 'cni0',
+	isGateway: true,
+	ipMasq: true,
+	ipam: { type: 'host-local', subnet: '10.22.0.0/16', routes: [{ dst: '0.0.0.0/0' }] },
+};

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkVersion, decode, parseEnv, parseNetConf } from './config.ts';
 import { parseIpv4 } from './ipv4.ts';
 import { CniError } from './spec.ts';
+import { podnet } from './chapter-9.test-helper.ts';
 
 /** The CniError `fn` throws, as the plain fields a runtime would read. */
 function refusal(fn: () => unknown): { code: number; msg: string; details: string | undefined } {
@@ -16,16 +17,6 @@ function refusal(fn: () => unknown): { code: number; msg: string; details: strin
 
 const ADD = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'pod1', CNI_NETNS: '/run/netns/pod1', CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni' };
 
-/** Chapter 9's network configuration. */
-const podnet = {
-	cniVersion: '1.0.0',
-	name: 'podnet',
-	type: 'bridge',
-	bridge: 'cni0',
-	isGateway: true,
-	ipMasq: true,
-	ipam: { type: 'host-local', subnet: '10.22.0.0/16', routes: [{ dst: '0.0.0.0/0' }] },
-};
 
 describe('parseEnv', () => {
 	it('reads the parameters of an ADD', () => {

@@ -1,7 +1,7 @@
 // The plugin's pure parts and the calls that end before any command runs (no kernel needed);
 // tests/cni-plugin/kernel.test.ts runs the rest on the real kernel.
 import { describe, expect, it } from 'vitest';
-import { recorded } from './chapter-9.test-helper.ts';
+import { podnet, recorded } from './chapter-9.test-helper.ts';
 import { parseEnv, parseNetConf } from './config.ts';
 import { parseIpv4 } from './ipv4.ts';
 import { buildResult, containerRoutes, runPlugin } from './plugin.ts';
@@ -26,15 +26,6 @@ const untouched: System = {
 	},
 };
 
-const podnet = {
-	cniVersion: '1.0.0',
-	name: 'podnet',
-	type: 'bridge',
-	bridge: 'cni0',
-	isGateway: true,
-	ipMasq: true,
-	ipam: { type: 'host-local', subnet: '10.22.0.0/16', routes: [{ dst: '0.0.0.0/0' }] },
-};
 const env = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'pod1', CNI_NETNS: '/run/netns/pod1', CNI_IFNAME: 'eth0' };
 
 describe('buildResult', () => {
