@@ -6,7 +6,7 @@
  */
 import type { Lab } from '../shared/lab.ts';
 import { v86Options } from '../shared/v86-machine.ts';
-import { emulatorLoaded, GuestError, V86Guest, type V86Like } from '../v86/guest.ts';
+import { emulatorLoaded, GuestError, toBase64, V86Guest, type V86Like } from '../v86/guest.ts';
 import type { V86Manifest } from '../shared/v86-manifest.ts';
 import { packTar } from '../v86/tar.ts';
 import type { LabState, OutputChunk, RunResult, TerminalEngine, TerminalRunOptions } from './engine.ts';
@@ -111,11 +111,6 @@ export async function createV86TerminalEngine(options: V86TerminalOptions): Prom
 
 const decoder = new TextDecoder();
 const fromBase64 = (b64: string): string => decoder.decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
-const toBase64 = (text: string): string => {
-	let binary = '';
-	for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
-	return btoa(binary);
-};
 
 /** The running engine: one command at a time over the sandbox's interactive protocol. */
 class V86Terminal implements V86TerminalEngine {
@@ -135,7 +130,7 @@ class V86Terminal implements V86TerminalEngine {
 
 	async run(host: string, line: string, options: TerminalRunOptions = {}): Promise<RunResult> {
 		const k = ++this.next;
-		const encoded = toBase64(line);
+		const encoded = toBase64(new TextEncoder().encode(line));
 		if (encoded.length > 3000) {
 			options.onOutput?.({ stream: 'stderr', text: 'netbook: this line is too long for the page\'s kernel (at most about 2,000 characters)\n' });
 			return { exit: 2 };

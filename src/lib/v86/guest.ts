@@ -252,7 +252,7 @@ function chunks(text: string, size: number): string[] {
 }
 
 /** Base64 of bytes, without Node's Buffer (the page has none). */
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
 	let binary = '';
 	for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
 	return btoa(binary);
